@@ -1,0 +1,156 @@
+"""``slice-chat chat``: one reply from a model, for scripts and checks.
+
+Runs on the same engine and the same inference host process as the GUI. The reply streams
+to stdout and a one-line stats summary goes to stderr; with ``--json`` stdout holds exactly
+one JSON object at the end. Every failure exits non-zero with one line on stderr that names
+the problem and the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from types import FrameType
+from typing import TextIO
+
+from app.paths import app_paths
+from inference.events import (
+    STOP_REASON_LABELS,
+    ChatMessage,
+    ChatRequest,
+    Done,
+    Failed,
+    LoadSettings,
+    Sampling,
+    Stats,
+    Token,
+)
+from inference.gguf_info import GGUFError, read_gguf_info
+from inference.host_client import HostClient
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+STATS_KEYS = (
+    "ttft_s", "prompt_tokens", "cached_tokens", "prompt_tps", "generated_tokens",
+    "decode_tps", "context_used", "context_size", "stop_reason",
+)
+
+
+def add_chat_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    chat = subparsers.add_parser(
+        "chat",
+        help="get one reply from a model (prompt from --prompt or standard input)",
+        description="Get one reply from a local GGUF model. The reply streams to stdout, "
+        "a stats line goes to stderr.",
+    )
+    chat.add_argument("--model", required=True, metavar="PATH", help="GGUF model file")
+    chat.add_argument("--prompt", metavar="TEXT", help="the user message (default: stdin)")
+    chat.add_argument("--system", metavar="TEXT", help="a system prompt")
+    chat.add_argument("--max-tokens", type=int, default=512, metavar="N",
+                      help="most tokens to generate (default 512; 0: until the context is full)")
+    chat.add_argument("--temperature", type=float, default=0.7, metavar="T",
+                      help="sampling temperature; 0 is greedy (default 0.7)")
+    chat.add_argument("--seed", type=int, default=-1, metavar="S",
+                      help="random seed for reproducible replies (default: random)")
+    chat.add_argument("--ctx", type=int, default=0, metavar="N",
+                      help="context size in tokens (default: 4096, or the model's own if smaller)")
+    chat.add_argument("--json", action="store_true",
+                      help="print one JSON object with the reply and its stats at the end")
+
+
+def format_stats(stats: Stats) -> str:
+    """The one-line summary shown on stderr."""
+    reason = STOP_REASON_LABELS.get(stats.stop_reason, stats.stop_reason)
+    return (
+        f"ttft {stats.ttft_s * 1000:.0f} ms · prompt {stats.prompt_tokens} tok "
+        f"({stats.cached_tokens} cached) at {stats.prompt_tps:.1f} tok/s · "
+        f"generated {stats.generated_tokens} tok at {stats.decode_tps:.1f} tok/s · "
+        f"context {stats.context_used}/{stats.context_size} · {reason}"
+    )
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> int:
+    print(f"slice-chat: error: {message}", file=sys.stderr)
+    return code
+
+
+def _validate(args: argparse.Namespace) -> str | None:
+    if args.max_tokens < 0:
+        return "--max-tokens must be 0 or more"
+    if not 0.0 <= args.temperature <= 5.0:
+        return "--temperature must be between 0 and 5"
+    if args.ctx and not 256 <= args.ctx <= 1_048_576:
+        return "--ctx must be between 256 and 1048576"
+    return None
+
+
+def run_chat(args: argparse.Namespace, stdin: TextIO = sys.stdin) -> int:
+    """Run ``slice-chat chat``; returns the exit code."""
+    problem = _validate(args)
+    if problem:
+        return _fail(problem, EXIT_USAGE)
+    prompt = args.prompt
+    if prompt is None:
+        if stdin.isatty():
+            return _fail("give the prompt with --prompt TEXT or on standard input", EXIT_USAGE)
+        prompt = stdin.read()
+    if not prompt.strip():
+        return _fail("the prompt is empty", EXIT_USAGE)
+    try:
+        info = read_gguf_info(args.model)
+    except GGUFError as exc:
+        return _fail(exc.message)
+    n_ctx = args.ctx or min(4096, info.context_length or 4096)
+    messages = [ChatMessage("user", prompt)]
+    if args.system:
+        messages.insert(0, ChatMessage("system", args.system))
+    request = ChatRequest(
+        model_path=args.model,
+        messages=tuple(messages),
+        load=LoadSettings(n_ctx=n_ctx),
+        sampling=Sampling(
+            temperature=args.temperature, seed=args.seed, max_tokens=args.max_tokens
+        ),
+    )
+    return _stream(request, as_json=args.json)
+
+
+def _stream(request: ChatRequest, as_json: bool) -> int:
+    client = HostClient(app_paths().host_log)
+    interrupted = threading.Event()
+
+    def on_interrupt(_signum: int, _frame: FrameType | None) -> None:
+        interrupted.set()
+        client.cancel()
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    reply: list[str] = []
+    try:
+        for event in client.chat(request):
+            if isinstance(event, Token):
+                reply.append(event.text)
+                if not as_json:
+                    sys.stdout.write(event.text)
+                    sys.stdout.flush()
+            elif isinstance(event, Failed):
+                return _fail(event.message)
+            elif isinstance(event, Done):
+                text = "".join(reply)
+                if as_json:
+                    stats = {key: getattr(event.stats, key) for key in STATS_KEYS}
+                    print(json.dumps({"reply": text, "stats": stats}, ensure_ascii=False))
+                else:
+                    if text and not text.endswith("\n"):
+                        sys.stdout.write("\n")
+                    sys.stdout.flush()
+                    print(format_stats(event.stats), file=sys.stderr)
+                return EXIT_INTERRUPTED if interrupted.is_set() else 0
+        return _fail("the model process ended without an answer")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        client.close()

@@ -1,0 +1,63 @@
+"""Where Slice keeps its files.
+
+Standard per-OS locations from platformdirs. ``SLICE_HOME``, when set, puts data, config,
+cache and logs under that one folder instead (tests and portable installs).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "Slice"
+HOME_ENV = "SLICE_HOME"
+
+
+@dataclass(frozen=True)
+class AppPaths:
+    data: Path
+    config: Path
+    cache: Path
+    logs: Path
+
+    @property
+    def models(self) -> Path:
+        """Model files the app owns (the starter model, downloads)."""
+        return self.data / "models"
+
+    @property
+    def settings_file(self) -> Path:
+        return self.config / "settings.json"
+
+    @property
+    def library_file(self) -> Path:
+        return self.data / "library.json"
+
+    @property
+    def host_log(self) -> Path:
+        return self.logs / "inference-host.log"
+
+    def ensure(self) -> AppPaths:
+        """Create the folders (idempotent) and return self."""
+        for folder in (self.data, self.config, self.cache, self.logs, self.models):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def app_paths() -> AppPaths:
+    """The paths in force now: under ``$SLICE_HOME`` when set, else the OS's standard ones."""
+    home = os.environ.get(HOME_ENV)
+    if home:
+        root = Path(home).expanduser().resolve()
+        return AppPaths(
+            data=root / "data", config=root / "config", cache=root / "cache", logs=root / "logs"
+        )
+    return AppPaths(
+        data=Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
+        config=Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
+        cache=Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)),
+        logs=Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
+    )

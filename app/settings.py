@@ -1,0 +1,115 @@
+"""User settings: declared once, typed, with defaults, validation and versioned migration.
+
+Stored as JSON in the config folder, written atomically. A file that cannot be read is kept
+aside (``settings.json.bad``) and the defaults are used, so nothing is lost silently.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from inference.events import LoadSettings, Sampling
+
+_T = TypeVar("_T")
+
+SETTINGS_VERSION = 1
+
+# Migrations: version N -> N+1, applied in order to the raw JSON dict.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the user can set. Each field has a default and a valid range."""
+
+    default_model: str = ""
+    system_prompt: str = ""
+    load: LoadSettings = field(default_factory=LoadSettings)
+    sampling: Sampling = field(default_factory=Sampling)
+
+    def validated(self) -> Settings:
+        """A copy with every out-of-range value replaced by its default."""
+        load, sampling = self.load, self.sampling
+        d_load, d_sampling = LoadSettings(), Sampling()
+        return dataclasses.replace(
+            self,
+            load=dataclasses.replace(
+                load,
+                n_ctx=load.n_ctx if 256 <= load.n_ctx <= 1_048_576 else d_load.n_ctx,
+                n_threads=load.n_threads if 0 <= load.n_threads <= 1024 else 0,
+                n_threads_batch=load.n_threads_batch if 0 <= load.n_threads_batch <= 1024 else 0,
+                n_batch=load.n_batch if 1 <= load.n_batch <= 65_536 else d_load.n_batch,
+                n_ubatch=load.n_ubatch if 1 <= load.n_ubatch <= 65_536 else d_load.n_ubatch,
+            ),
+            sampling=dataclasses.replace(
+                sampling,
+                temperature=sampling.temperature
+                if 0.0 <= sampling.temperature <= 5.0
+                else d_sampling.temperature,
+                top_p=sampling.top_p if 0.0 < sampling.top_p <= 1.0 else d_sampling.top_p,
+                top_k=sampling.top_k if sampling.top_k >= 0 else d_sampling.top_k,
+                min_p=sampling.min_p if 0.0 <= sampling.min_p <= 1.0 else d_sampling.min_p,
+                max_tokens=sampling.max_tokens
+                if sampling.max_tokens >= 0
+                else d_sampling.max_tokens,
+            ),
+        )
+
+
+def _from_dict(data: dict[str, Any]) -> Settings:
+    def pick(cls: type[_T], raw: Any) -> _T:
+        if not isinstance(raw, dict):
+            return cls()
+        # Keep the values of known fields whose type matches the default's; drop the rest.
+        defaults = cls()
+        values = {
+            name: value
+            for name, value in raw.items()
+            if hasattr(defaults, name) and type(value) is type(getattr(defaults, name))
+        }
+        return cls(**values)
+
+    top = {k: v for k, v in data.items() if k in ("default_model", "system_prompt")}
+    return dataclasses.replace(
+        pick(Settings, top),
+        load=pick(LoadSettings, data.get("load")),
+        sampling=pick(Sampling, data.get("sampling")),
+    ).validated()
+
+
+def load_settings(path: Path) -> Settings:
+    """Read settings, migrating old versions. Never raises for a bad file."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError):
+            path.replace(path.with_name(path.name + ".bad"))
+        return Settings()
+    version = int(data.get("version", 1))
+    while version < SETTINGS_VERSION:
+        data = MIGRATIONS[version](data)
+        version += 1
+    return _from_dict(data)
+
+
+def save_settings(path: Path, settings: Settings) -> None:
+    """Write settings atomically (a crash mid-write leaves the old file)."""
+    data = {"version": SETTINGS_VERSION, **dataclasses.asdict(settings)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2)
+        handle.flush()
+        os.fsync(handle.fileno())
+    tmp.replace(path)

