@@ -1,0 +1,175 @@
+"""The real window, the real engine thread and host process, the real SmolLM2 model."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from pytestqt.qtbot import QtBot
+
+from app.library import ModelLibrary
+from app.paths import app_paths
+from app.settings import Settings
+from app.worker import EngineController
+from inference.events import LoadSettings, Sampling
+from ui.main_window import ChatWindow
+
+
+class TickGaps:
+    """Measures how long the GUI thread goes without running a 5 ms timer."""
+
+    def __init__(self) -> None:
+        self.longest_ms = 0.0
+        self._clock = QElapsedTimer()
+        self._timer = QTimer()
+        self._timer.setInterval(5)
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self._clock.start()
+        self._timer.start()
+
+    def _tick(self) -> None:
+        self.longest_ms = max(self.longest_ms, self._clock.restart())
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+
+def make_window(
+    qtbot: QtBot, sampling: Sampling
+) -> tuple[ChatWindow, EngineController, ModelLibrary]:
+    paths = app_paths().ensure()
+    library = ModelLibrary(paths.library_file, paths.models)
+    assert library.ensure_starter() is not None
+    controller = EngineController(log_path=paths.host_log)
+    settings = Settings(load=LoadSettings(n_ctx=4096), sampling=sampling)
+    window = ChatWindow(controller, library, settings)
+    qtbot.addWidget(window)
+    window.resize(980, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    return window, controller, library
+
+
+@pytest.fixture
+def chat(qtbot: QtBot, smollm_path: str) -> Iterator[tuple[ChatWindow, EngineController]]:
+    window, controller, library = make_window(
+        qtbot, Sampling(temperature=0, seed=1, max_tokens=200)
+    )
+    window.setProperty("test_library", library)
+    yield window, controller
+    controller.shutdown()
+
+
+def test_type_enter_stream_stats_and_screenshot(
+    qtbot: QtBot, chat: tuple[ChatWindow, EngineController], artifacts: Path
+) -> None:
+    window, _ = chat
+    assert "Slice" in window.windowTitle()
+    gaps = TickGaps()
+    gaps.start()
+    window.message_box.setFocus()
+    qtbot.keyClicks(window.message_box, "Explain what a GGUF file is, with a short code example.")
+    qtbot.keyClick(window.message_box, Qt.Key.Key_Return)
+    assert window.message_box.toPlainText() == ""
+    assert window.stop_button.isEnabled()
+
+    # Tokens appear progressively: the reply grows over several observations.
+    lengths: list[int] = []
+
+    def grown() -> bool:
+        lengths.append(len(window.chat_view.plain_text_of_last_reply()))
+        return len(set(lengths)) >= 4
+
+    qtbot.waitUntil(grown, timeout=60_000)
+    qtbot.waitUntil(lambda: not window.stop_button.isEnabled(), timeout=120_000)
+    gaps.stop()
+
+    reply = window.chat_view.plain_text_of_last_reply()
+    assert reply.strip()
+    stats = window.stats_bar.text()
+    for word in ("TTFT", "tok/s", "/ 4096", "Prompt", "Output", "length limit"):
+        assert word.lower() in stats.lower(), stats
+    assert window.history[-1].role == "assistant"
+    print(f"\nlongest GUI-thread gap while streaming: {gaps.longest_ms:.0f} ms")
+    assert gaps.longest_ms < 1000  # generous; the benchmark holds the real target
+    qtbot.wait(100)  # let pending layout passes run before the picture
+    window.grab().save(str(artifacts / "window_mid_conversation.png"))
+
+    # A follow-up turn in the same conversation works too.
+    window.send_message("Thanks! Now say it in one sentence.")
+    qtbot.waitUntil(lambda: not window.stop_button.isEnabled(), timeout=120_000)
+    assert len(window.history) == 4
+    qtbot.wait(100)
+    window.grab().save(str(artifacts / "window_two_turns.png"))
+
+
+def test_stop_during_prompt_processing_and_mid_reply(
+    qtbot: QtBot, chat: tuple[ChatWindow, EngineController]
+) -> None:
+    window, controller = chat
+    # Mid-reply.
+    window.send_message("Write a very long story about a lighthouse keeper.")
+    qtbot.waitUntil(lambda: len(window.chat_view.plain_text_of_last_reply()) > 20, timeout=60_000)
+    started = time.monotonic()
+    qtbot.keyClick(window.message_box, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not window.stop_button.isEnabled(), timeout=10_000)
+    assert time.monotonic() - started < 3
+    assert "stopped" in window.stats_bar.text().lower()
+    partial = window.history[-1]
+    assert partial.role == "assistant" and partial.content
+
+    # During prompt processing of a long prompt.
+    window.send_message("Summarise: " + " ".join(f"item{i}" for i in range(1000)))
+    qtbot.waitUntil(lambda: "prompt" in window.status_label.text().lower(), timeout=30_000)
+    started = time.monotonic()
+    window.stop_button.click()
+    qtbot.waitUntil(lambda: not window.stop_button.isEnabled(), timeout=10_000)
+    assert time.monotonic() - started < 3
+
+    # A reply stopped before its first token leaves no exchange in the conversation.
+    assert window.history[-1] == partial
+
+    # Ready for the next message.
+    window.send_message("Say hello.")
+    qtbot.waitUntil(lambda: not window.stop_button.isEnabled(), timeout=60_000)
+    assert window.chat_view.plain_text_of_last_reply().strip()
+    assert controller.host_pid is not None
+
+
+def test_host_crash_keeps_the_window_and_the_next_send_works(
+    qtbot: QtBot, chat: tuple[ChatWindow, EngineController]
+) -> None:
+    window, controller = chat
+    window.send_message("Write a very long story about a river.")
+    qtbot.waitUntil(lambda: len(window.chat_view.plain_text_of_last_reply()) > 10, timeout=60_000)
+    pid = controller.host_pid
+    assert pid is not None and pid != os.getpid()
+    os.kill(pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: not window.stop_button.isEnabled(), timeout=10_000)
+    transcript = window.chat_view.toPlainText()
+    assert "killed" in transcript and "Send again" in transcript
+    assert window.isVisible()
+
+    window.send_message("Say hello.")
+    qtbot.waitUntil(lambda: not window.stop_button.isEnabled(), timeout=60_000)
+    assert window.chat_view.plain_text_of_last_reply().strip()
+    assert controller.host_pid not in (None, pid)
+
+
+def test_gemma_base_model_shows_the_fallback_note(
+    qtbot: QtBot, chat: tuple[ChatWindow, EngineController], gemma_path: str
+) -> None:
+    window, _ = chat
+    library = window.property("test_library")
+    window.model_picker.reload(select_path=library.import_file(gemma_path).path)
+    window.send_message("Hello")
+    qtbot.waitUntil(lambda: not window.stop_button.isEnabled(), timeout=60_000)
+    visible = window.status_label.text() + " " + window.template_note.text()
+    assert "gemma" in visible.lower() and "template" in visible.lower()

@@ -1,0 +1,399 @@
+"""Widget tests of the chat window against a scripted controller (no engine, no model).
+
+The fake controller has the real :class:`app.worker.EngineController`'s signals and records
+what the window asks of it; each test plays the engine's side by emitting those signals.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QPalette
+from PySide6.QtTest import QSignalSpy
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+from app.library import ModelEntry, ModelImportError
+from inference.events import (
+    ChatMessage,
+    ChatRequest,
+    Done,
+    Failed,
+    ModelInfo,
+    Stats,
+)
+from ui.main_window import ChatWindow
+from ui.stats_bar import StatsBar
+from ui.theme import apply_theme, dark_palette
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+MODEL_PATH = "/models/SmolLM2-135M-Instruct.Q4_1.gguf"
+CRASH_MESSAGE = "The model process crashed (killed by signal 9). Send again to restart it."
+MARKDOWN_REPLY = (
+    "# Title\n\nA list:\n\n- one\n- two\n\n```python\ndef square(x):\n    return x * x\n```\n"
+)
+
+
+class FakeController(QObject):
+    """The signals of ``EngineController``, emitted by the test; records sends and stops."""
+
+    model_loading = Signal(str)
+    model_loaded = Signal(object)
+    prefill_progress = Signal(int, int, int)
+    token_received = Signal(int, str)
+    stats_updated = Signal(int, object)
+    reply_finished = Signal(int, object)
+    reply_failed = Signal(int, object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[ChatRequest] = []
+        self.stops = 0
+
+    def send(self, request: ChatRequest) -> int:
+        self.requests.append(request)
+        return len(self.requests)
+
+    def stop(self) -> None:
+        self.stops += 1
+
+    def shutdown(self) -> None:
+        pass
+
+
+class FakeLibrary:
+    """A model library over plain entries; ``import_file`` accepts only ``good.gguf``."""
+
+    def __init__(self) -> None:
+        self.entries = [ModelEntry("SmolLM2 135M Instruct (Q4_1)", MODEL_PATH, "starter")]
+
+    def models(self) -> list[ModelEntry]:
+        return list(self.entries)
+
+    def import_file(self, path: str) -> ModelEntry:
+        if not path.endswith("good.gguf"):
+            raise ModelImportError("this file is not a valid GGUF model")
+        entry = ModelEntry("Good Model (Q8_0)", path, "imported")
+        self.entries.append(entry)
+        return entry
+
+
+@pytest.fixture
+def controller() -> FakeController:
+    return FakeController()
+
+
+@pytest.fixture
+def window(qtbot, controller: FakeController) -> ChatWindow:
+    win = ChatWindow(controller, FakeLibrary())  # type: ignore[arg-type]
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def model_info(template_source: str = "gguf", note: str = "") -> ModelInfo:
+    return ModelInfo(
+        path=MODEL_PATH,
+        name="SmolLM2 135M Instruct",
+        architecture="llama",
+        n_ctx=4096,
+        n_ctx_train=8192,
+        n_params=134_515_008,
+        template_source=template_source,
+        template_note=note,
+        load_s=0.4,
+    )
+
+
+def sample_stats() -> Stats:
+    return Stats(
+        ttft_s=0.38,
+        prompt_tokens=512,
+        cached_tokens=480,
+        prompt_tps=1234.5,
+        generated_tokens=87,
+        decode_tps=42.1,
+        context_used=599,
+        context_size=4096,
+    )
+
+
+def type_and_send(qtbot, window: ChatWindow, text: str) -> None:
+    qtbot.keyClicks(window.message_box, text)
+    qtbot.keyClick(window.message_box, Qt.Key.Key_Return)
+
+
+def reply_text(window: ChatWindow) -> str:
+    return window.chat_view.plain_text_of_last_reply()
+
+
+def test_enter_sends_the_conversation(qtbot, window: ChatWindow, controller: FakeController):
+    type_and_send(qtbot, window, "Hello there")
+
+    assert len(controller.requests) == 1
+    request = controller.requests[0]
+    assert request.model_path == MODEL_PATH
+    assert request.messages == (ChatMessage("user", "Hello there"),)
+    assert window.message_box.toPlainText() == ""
+    assert not window.send_button.isEnabled()
+    assert window.stop_button.isEnabled()
+
+    controller.token_received.emit(1, "Hi!")
+    controller.reply_finished.emit(1, Done("end_of_turn", sample_stats()))
+    type_and_send(qtbot, window, "And again")
+
+    assert controller.requests[1].messages == (
+        ChatMessage("user", "Hello there"),
+        ChatMessage("assistant", "Hi!"),
+        ChatMessage("user", "And again"),
+    )
+
+
+def test_shift_enter_inserts_a_newline(qtbot, window: ChatWindow, controller: FakeController):
+    qtbot.keyClicks(window.message_box, "first")
+    qtbot.keyClick(window.message_box, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(window.message_box, "second")
+
+    assert window.message_box.toPlainText() == "first\nsecond"
+    assert controller.requests == []
+    assert window.send_button.isEnabled()
+
+
+def test_send_is_disabled_for_an_empty_box(qtbot, window: ChatWindow, controller: FakeController):
+    assert not window.send_button.isEnabled()
+    assert not window.stop_button.isEnabled()
+    qtbot.keyClicks(window.message_box, "   ")
+    qtbot.keyClick(window.message_box, Qt.Key.Key_Return)
+    assert controller.requests == []
+
+
+def test_tokens_appear_as_they_stream(qtbot, window: ChatWindow, controller: FakeController):
+    window.send_message("Count to three")
+    controller.prefill_progress.emit(1, 120, 512)
+    assert window.status_label.text() == "Processing prompt 120/512"
+
+    controller.token_received.emit(1, "One,")
+    qtbot.waitUntil(lambda: reply_text(window) == "One,")
+    controller.token_received.emit(1, " two,")
+    qtbot.waitUntil(lambda: reply_text(window) == "One, two,")
+    controller.token_received.emit(1, " three.")
+    qtbot.waitUntil(lambda: reply_text(window) == "One, two, three.")
+    assert "Generating" in window.status_label.text()
+
+
+def test_a_burst_of_tokens_is_painted_in_few_updates(
+    qtbot, window: ChatWindow, controller: FakeController
+):
+    window.send_message("Go")
+    changes = QSignalSpy(window.chat_view.document().contentsChanged)
+
+    for _ in range(1000):
+        controller.token_received.emit(1, "tok ")
+    qtbot.waitUntil(lambda: reply_text(window).count("tok") == 1000)
+
+    assert changes.count() <= 5  # the first chunk at once, the rest on the next timer tick
+
+
+def test_tokens_of_another_request_are_ignored(window: ChatWindow, controller: FakeController):
+    window.send_message("Hi")
+    controller.token_received.emit(99, "stale")
+    controller.reply_finished.emit(99, Done("end_of_turn", Stats()))
+
+    assert window.stop_button.isEnabled()
+    controller.token_received.emit(1, "fresh")
+    controller.reply_finished.emit(1, Done("end_of_turn", Stats()))
+    assert reply_text(window) == "fresh"
+
+
+def test_finished_reply_is_rendered_as_markdown(window: ChatWindow, controller: FakeController):
+    window.send_message("Show me markdown")
+    controller.token_received.emit(1, MARKDOWN_REPLY)
+    controller.reply_finished.emit(1, Done("end_of_turn", Stats()))
+
+    document = window.chat_view.document()
+    title = document.find("Title")
+    assert title.blockFormat().headingLevel() == 1
+    code = document.find("def square(x):")
+    assert code.charFormat().font().fixedPitch()
+    assert code.currentFrame() is not document.rootFrame()  # boxed in a shaded frame
+    assert code.currentFrame().frameFormat().background().style() != Qt.BrushStyle.NoBrush
+    assert not document.find("```").hasSelection()
+    assert window.history[-1] == ChatMessage("assistant", MARKDOWN_REPLY)
+
+
+def test_links_open_outside_and_never_replace_the_transcript(
+    window: ChatWindow, controller: FakeController, monkeypatch
+):
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
+    window.send_message("Links?")
+    controller.token_received.emit(
+        1, "[site](https://example.com) [local](notes.md) ![](/dev/zero)"
+    )
+    controller.reply_finished.emit(1, Done("end_of_turn", Stats()))
+
+    window.chat_view.anchorClicked.emit(QUrl("notes.md"))
+    window.chat_view.anchorClicked.emit(QUrl("https://example.com"))
+    assert opened == ["https://example.com"]
+    assert "site local" in reply_text(window)
+
+
+def test_user_text_is_shown_literally(window: ChatWindow):
+    window.send_message("<b>not bold</b> # not a heading")
+    found = window.chat_view.document().find("<b>not bold</b> # not a heading")
+    assert found.hasSelection()
+    assert found.blockFormat().headingLevel() == 0
+
+
+def test_failed_reply_shows_the_message_and_recovers(
+    qtbot, window: ChatWindow, controller: FakeController
+):
+    window.send_message("Hello")
+    controller.token_received.emit(1, "Partial")
+    controller.reply_failed.emit(1, Failed("host_crashed", CRASH_MESSAGE))
+
+    assert window.chat_view.document().find(CRASH_MESSAGE).hasSelection()
+    assert CRASH_MESSAGE in window.status_label.text()
+    assert window.history == ()
+    assert window.message_box.toPlainText() == "Hello"  # ready to send again
+    assert window.send_button.isEnabled()
+    assert not window.stop_button.isEnabled()
+
+    qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)
+    assert controller.requests[-1].messages == (ChatMessage("user", "Hello"),)
+
+
+def test_stop_keeps_the_partial_reply(qtbot, window: ChatWindow, controller: FakeController):
+    window.send_message("Write a long story")
+    controller.token_received.emit(1, "Once upon")
+    qtbot.mouseClick(window.stop_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(window.message_box, Qt.Key.Key_Escape)
+    assert controller.stops == 2
+
+    controller.reply_finished.emit(1, Done("user", Stats(generated_tokens=2)))
+    assert window.history[-1] == ChatMessage("assistant", "Once upon")
+    assert "stopped by user" in window.stats_bar.text()
+    assert not window.stop_button.isEnabled()
+
+
+def test_stop_before_the_first_token_leaves_no_exchange(
+    window: ChatWindow, controller: FakeController
+):
+    window.send_message("Summarise this long text")
+    controller.prefill_progress.emit(1, 512, 4096)
+    window.stop_reply()
+    controller.reply_finished.emit(1, Done("user", Stats()))
+
+    assert window.history == ()
+    assert "left out of the conversation" in window.chat_view.toPlainText()
+    window.send_message("Hello")
+    assert controller.requests[-1].messages == (ChatMessage("user", "Hello"),)
+
+
+def test_stats_bar_shows_the_figures(qtbot):
+    bar = StatsBar()
+    qtbot.addWidget(bar)
+    bar.set_stats(sample_stats())
+    bar.set_end_to_end_ttft(0.412)
+    bar.finish(Done("end_of_turn", sample_stats()))
+
+    text = bar.text()
+    for expected in ("TTFT 412 ms", "engine 380 ms", "512 tok", "480 cached", "1234 tok/s"):
+        assert expected in text
+    for expected in ("87 tok", "42.1 tok/s", "599 / 4096", "end of turn"):
+        assert expected in text
+
+
+def test_end_to_end_ttft_is_measured_at_first_paint(
+    qtbot, window: ChatWindow, controller: FakeController
+):
+    window.send_message("Hi")
+    controller.stats_updated.emit(1, Stats(ttft_s=0.05))
+    controller.token_received.emit(1, "Hello")
+    qtbot.waitUntil(lambda: " ms" in window.stats_bar.text().split("engine")[0])
+    assert "engine 50 ms" in window.stats_bar.text()
+
+
+def test_view_follows_the_tail_only_from_the_bottom(
+    qtbot, window: ChatWindow, controller: FakeController
+):
+    window.send_message("Lines please")
+    controller.token_received.emit(1, "line\n" * 200)
+    bar = window.chat_view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
+
+    bar.setValue(0)
+    controller.token_received.emit(1, "more\n" * 50)
+    qtbot.waitUntil(lambda: reply_text(window).endswith("more"))
+    assert bar.value() == 0
+
+
+def test_status_line_tracks_model_loading(window: ChatWindow, controller: FakeController):
+    window.send_message("Hi")
+    controller.model_loading.emit(MODEL_PATH)
+    assert window.status_label.text() == "Loading SmolLM2 135M Instruct (Q4_1)…"
+
+    controller.model_loaded.emit(model_info("fallback", "No template in the file; using ChatML."))
+    controller.reply_finished.emit(1, Done("end_of_turn", Stats()))
+    assert "ready" in window.status_label.text()
+    assert window.template_note.isVisible()
+    assert "using ChatML" in window.template_note.text()
+
+
+def test_open_file_imports_or_reports(qtbot, window: ChatWindow, monkeypatch, tmp_path: Path):
+    picker = window.model_picker
+    open_item = picker.count() - 1
+    chosen = {"path": str(tmp_path / "broken.gguf")}
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", lambda *args, **kwargs: (chosen["path"], "")
+    )
+
+    picker.activated.emit(open_item)
+    assert picker.selected_path() == MODEL_PATH
+    assert "not a valid GGUF model" in window.status_label.text()
+    assert "broken.gguf" in window.status_label.text()
+
+    chosen["path"] = str(tmp_path / "good.gguf")
+    picker.activated.emit(picker.count() - 1)
+    assert picker.selected_path() == chosen["path"]
+    assert picker.currentText() == "Good Model (Q8_0)"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_screenshot_of_a_conversation(qtbot, controller: FakeController, scheme: str):
+    """Saves tests/artifacts/ui_widgets.png (and ui_widgets_dark.png) for people to look at."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app)
+    if scheme == "dark":
+        app.setPalette(dark_palette())
+    try:
+        win = ChatWindow(controller, FakeLibrary())  # type: ignore[arg-type]
+        qtbot.addWidget(win)
+        win.resize(980, 760)
+        win.show()
+        qtbot.waitExposed(win)
+        play_sample_conversation(qtbot, win, controller)
+        qtbot.wait(50)  # let layouts settle before grabbing
+
+        ARTIFACTS.mkdir(exist_ok=True)
+        target = ARTIFACTS / ("ui_widgets.png" if scheme == "light" else "ui_widgets_dark.png")
+        assert win.grab().save(str(target))
+    finally:
+        app.setPalette(QPalette())
+
+
+def play_sample_conversation(qtbot, win: ChatWindow, controller: FakeController) -> None:
+    controller.model_loaded.emit(model_info())
+    win.send_message("How do I square a number in Python? Keep it short.")
+    for word in MARKDOWN_REPLY.replace("# Title", "# Squaring").split(" "):
+        controller.token_received.emit(1, word + " ")
+    controller.reply_finished.emit(1, Done("end_of_turn", sample_stats()))
+    win.send_message("Thanks! And in one line?")
+    controller.prefill_progress.emit(2, 96, 640)
+    controller.token_received.emit(2, "Use `x ** 2`, or `pow(x, 2)`.")
+    controller.stats_updated.emit(2, sample_stats())
+    qtbot.waitUntil(lambda: "pow" in reply_text(win))
+    win.message_box.setPlainText("Can it handle complex numbers?")

@@ -1,0 +1,1 @@
+"""Slice's presentation layer: the chat window and its widgets (no engine logic)."""

@@ -1,0 +1,157 @@
+"""A one-line bar with the latency figures of the current or last reply."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+from inference.events import STOP_REASON_LABELS, Done, Stats
+from ui.theme import muted_text_color
+
+PLACEHOLDER = "–"
+
+
+def format_duration(seconds: float) -> str:
+    """``0.412`` -> ``"412 ms"``, ``1.5`` -> ``"1.50 s"``."""
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    return f"{seconds:.2f} s"
+
+
+def format_rate(tokens_per_s: float) -> str:
+    """Tokens per second, with one decimal below 100."""
+    return f"{tokens_per_s:.1f} tok/s" if tokens_per_s < 100 else f"{tokens_per_s:.0f} tok/s"
+
+
+class _Field(QLabel):
+    """One figure: a muted caption, a value and an optional muted detail.
+
+    Screen readers hear "<spoken name>: <value detail>".
+    """
+
+    def __init__(self, caption: str, spoken: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.caption = caption
+        self.spoken = spoken
+        self.plain_text = ""
+        self._parts = ("", "", "")
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    def set_value(self, value: str, detail: str = "", rate: str = "") -> None:
+        """Show ``value``, then ``detail`` (muted), then `` · rate``."""
+        self._parts = (value, detail, rate)
+        shown = " ".join(part for part in (value, detail) if part)
+        if rate:
+            shown += f" · {rate}"
+        self.plain_text = " ".join(part for part in (self.caption, shown) if part)
+        self.setAccessibleName(f"{self.spoken}: {shown}" if shown else self.spoken)
+        self._render()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._render()
+
+    def _render(self) -> None:
+        muted = muted_text_color(self.palette()).name()
+        value, detail, rate = self._parts
+        pieces = (
+            [f'<span style="color:{muted}">{escape(self.caption)}</span>'] if self.caption else []
+        )
+        pieces.append(escape(value))
+        if detail:
+            pieces.append(f'<span style="color:{muted}">{escape(detail)}</span>')
+        if rate:
+            pieces.append(f"· {escape(rate)}")
+        self.setText("&nbsp;".join(pieces))
+
+
+class StatsBar(QWidget):
+    """Latency figures of one reply: time to first token, prompt, output, context, stop reason.
+
+    Updated live with :meth:`set_stats` while a reply runs and finalised by :meth:`finish`.
+    The time to first token shown is end to end (Send to first text on screen, set by the
+    window with :meth:`set_end_to_end_ttft`); the engine's own share is shown beside it.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Reply statistics")
+        self._ttft = _Field("TTFT", "Time to first token", self)
+        self._prompt = _Field("Prompt", "Prompt", self)
+        self._output = _Field("Output", "Output", self)
+        self._context = _Field("Context", "Context used", self)
+        self._stop = _Field("", "Stop reason", self)
+        self._ttft.setToolTip(
+            "Time to first token, from pressing Send to the first text on screen.\n"
+            "“engine” is the model's own share: request received to first token."
+        )
+        self._prompt.setToolTip("Prompt tokens processed (reused from cache) and processing speed")
+        self._output.setToolTip("Generated tokens and generation speed")
+        self._context.setToolTip("Context window used / context size, in tokens")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.setSpacing(22)
+        for field in self._fields():
+            layout.addWidget(field)
+        layout.addStretch(1)
+        self._end_to_end_s: float | None = None
+        self._engine_ttft_s = 0.0
+        self.reset()
+
+    def reset(self) -> None:
+        """Clear every figure, for a new reply."""
+        self._end_to_end_s = None
+        self._engine_ttft_s = 0.0
+        for field in self._fields():
+            field.set_value(PLACEHOLDER)
+        self._stop.set_value("")
+
+    def set_end_to_end_ttft(self, seconds: float) -> None:
+        """Show the end-to-end time to first token (Send to first text painted)."""
+        self._end_to_end_s = seconds
+        self._show_ttft()
+
+    def set_stats(self, stats: Stats) -> None:
+        """Show live figures of the reply in progress."""
+        if stats.ttft_s > 0:
+            self._engine_ttft_s = stats.ttft_s
+            self._show_ttft()
+        if stats.prompt_tokens:
+            self._prompt.set_value(
+                f"{stats.prompt_tokens} tok",
+                f"({stats.cached_tokens} cached)",
+                format_rate(stats.prompt_tps) if stats.prompt_tps > 0 else "",
+            )
+        if stats.generated_tokens:
+            self._output.set_value(
+                f"{stats.generated_tokens} tok",
+                rate=format_rate(stats.decode_tps) if stats.decode_tps > 0 else "",
+            )
+        if stats.context_size:
+            self._context.set_value(f"{stats.context_used} / {stats.context_size}")
+        if stats.stop_reason:
+            self._show_stop_reason(stats.stop_reason)
+
+    def finish(self, done: Done) -> None:
+        """Show the final figures of a finished reply and why it stopped."""
+        self.set_stats(done.stats)
+        self._show_stop_reason(done.stop_reason)
+
+    def text(self) -> str:
+        """Everything the bar shows, as plain text."""
+        return "  ".join(f.plain_text for f in self._fields() if f.plain_text)
+
+    def _fields(self) -> tuple[_Field, ...]:
+        return (self._ttft, self._prompt, self._output, self._context, self._stop)
+
+    def _show_ttft(self) -> None:
+        shown = format_duration(self._end_to_end_s) if self._end_to_end_s is not None else "…"
+        engine = f"(engine {format_duration(self._engine_ttft_s)})" if self._engine_ttft_s else ""
+        self._ttft.set_value(shown, engine)
+
+    def _show_stop_reason(self, reason: str) -> None:
+        self._stop.set_value(STOP_REASON_LABELS.get(reason, reason.replace("_", " ")))
