@@ -10,8 +10,12 @@ This module is the one place in ``app/`` that may import the widget layer: it st
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import sys
+import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from inference import __version__
 from inference.host import HOST_FLAG
@@ -26,13 +30,22 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a command, opens the Slice window.",
     )
     parser.add_argument("--version", action="version", version=f"slice-chat {__version__}")
+    parser.add_argument("--model", metavar="PATH", help="open the window on this GGUF model")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="open the window, stream one short reply, print one JSON line, exit 0 if all worked",
+    )
+    parser.add_argument(
+        "--screenshot", metavar="PATH", help="with --self-test: save a picture of the window"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_chat_parser(subparsers)
     return parser
 
 
-def run_gui() -> int:
-    """Open the main window on the starter model (or the last used one)."""
+def run_gui(args: argparse.Namespace, started_at: float) -> int:
+    """Open the main window on the starter model (or ``--model``), or run the self-test."""
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
@@ -63,6 +76,10 @@ def run_gui() -> int:
     startup_error = ""
     try:
         library.ensure_starter()
+        if args.model:
+            settings = dataclasses.replace(
+                settings, default_model=library.import_file(args.model).path
+            )
     except (ModelImportError, OSError) as exc:
         startup_error = str(exc)
     controller = EngineController(log_path=paths.host_log)
@@ -70,6 +87,16 @@ def run_gui() -> int:
     if startup_error:
         window.show_error(startup_error)
     window.show()
+    if args.self_test:
+        from ui.self_test import run_self_test
+
+        if startup_error:
+            print(json.dumps({"ok": False, "error": startup_error}), flush=True)
+            controller.shutdown()
+            return 1
+        screenshot = Path(args.screenshot) if args.screenshot else None
+        # Held in a local for as long as the event loop runs.
+        _self_test = run_self_test(app, window, controller, started_at, screenshot)
     try:
         return app.exec()
     finally:
@@ -78,6 +105,7 @@ def run_gui() -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point of ``slice-chat``."""
+    started_at = time.perf_counter()
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == [HOST_FLAG]:
         from inference.host import main as host_main
@@ -90,7 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.cli import run_chat
 
             return run_chat(args)
-        return run_gui()
+        if args.screenshot and not args.self_test:
+            parser.error("--screenshot goes with --self-test")
+        return run_gui(args, started_at)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # never a traceback for the user; the message names the cause

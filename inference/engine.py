@@ -210,7 +210,11 @@ class Engine:
             template_source=self._template.source,
             template_note=self._template.note,
             load_s=load_s,
-            system_info=f"Slice engine {__version__}, llama-cpp-python {llama_cpp.__version__}",
+            system_info=f"Slice engine {__version__}, llama-cpp-python {llama_cpp.__version__}, "
+            + llama_cpp.llama_print_system_info().decode("utf-8", errors="replace").strip(),
+            backend="gpu"
+            if llama_cpp.llama_supports_gpu_offload() and settings.n_gpu_layers != 0
+            else "cpu",
         )
         yield Loaded(model=self._info)
 

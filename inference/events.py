@@ -111,6 +111,7 @@ class ModelInfo:
     template_note: str  # why a fallback is in use; empty when the file's own is used
     load_s: float
     system_info: str = ""
+    backend: str = "cpu"  # "gpu" when llama.cpp was built with a GPU backend and offloads
 
 
 @dataclass(frozen=True, slots=True)
