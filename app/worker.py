@@ -21,6 +21,7 @@ from inference.events import (
     Failed,
     Loaded,
     Loading,
+    LoadSettings,
     Progress,
     Stats,
     Token,
@@ -118,6 +119,14 @@ class EngineController(QObject):
         self._current = self._next_id
         self._submit.emit(self._next_id, request)
         return self._next_id
+
+    def preload(self, model_path: str, load: LoadSettings) -> None:
+        """Load a model ahead of the first message, so its reply does not wait for the load.
+
+        Its Loading/Loaded (or Failed, via ``reply_failed`` with request id 0) signals arrive
+        as for a reply; a message sent meanwhile waits for the load to end.
+        """
+        self._submit.emit(0, ChatRequest(model_path=model_path, messages=(), load=load))
 
     def stop(self) -> None:
         """Stop the current reply, also during prompt processing."""

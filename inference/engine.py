@@ -292,7 +292,8 @@ class Engine:
     def stream_chat(self, request: ChatRequest) -> Iterator[Event]:
         """Generate one reply to ``request``: Loading/Loaded when a load is needed, Progress
         during prompt processing, Token and periodic Stats while generating, then Done or
-        Failed. Never raises."""
+        Failed. A request without messages only loads the model: it ends with a Done
+        whose stop reason is empty. Never raises."""
         received = time.perf_counter()
         self._cancel.clear()
         try:
@@ -301,6 +302,10 @@ class Engine:
                 failed = failed or isinstance(event, Failed)
                 yield event
             if failed:
+                return
+            if not request.messages:
+                load_s = self._info.load_s if self._info else 0.0
+                yield Done(stop_reason="", stats=Stats(load_s=load_s))
                 return
             yield from self._generate(request, received)
         except Exception as exc:  # last line of defence: errors travel as values
@@ -324,9 +329,6 @@ class Engine:
         llm = self._llm
         assert llm is not None and self._info is not None
         path = request.model_path
-        if not request.messages:
-            yield Failed(error=ERROR_BAD_REQUEST, message="Nothing to reply to.", path=path)
-            return
         try:
             tokens = self.tokenize_chat(request)
         except TemplateError as exc:

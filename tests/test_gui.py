@@ -72,6 +72,8 @@ def test_type_enter_stream_stats_and_screenshot(
 ) -> None:
     window, _ = chat
     assert "Slice" in window.windowTitle()
+    # The selected model is loaded at start, before the first message.
+    qtbot.waitUntil(lambda: "ready" in window.status_label.text(), timeout=30_000)
     gaps = TickGaps()
     gaps.start()
     window.message_box.setFocus()

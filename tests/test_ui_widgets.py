@@ -20,6 +20,7 @@ from inference.events import (
     ChatRequest,
     Done,
     Failed,
+    LoadSettings,
     ModelInfo,
     Stats,
 )
@@ -49,7 +50,11 @@ class FakeController(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.requests: list[ChatRequest] = []
+        self.preloads: list[str] = []
         self.stops = 0
+
+    def preload(self, model_path: str, load: LoadSettings) -> None:
+        self.preloads.append(model_path)
 
     def send(self, request: ChatRequest) -> int:
         self.requests.append(request)
@@ -397,3 +402,12 @@ def play_sample_conversation(qtbot, win: ChatWindow, controller: FakeController)
     controller.stats_updated.emit(2, sample_stats())
     qtbot.waitUntil(lambda: "pow" in reply_text(win))
     win.message_box.setPlainText("Can it handle complex numbers?")
+
+
+def test_selected_model_is_preloaded_and_a_failed_load_is_shown(
+    qtbot, window: ChatWindow, controller: FakeController
+):
+    qtbot.waitUntil(lambda: controller.preloads == [MODEL_PATH])
+    controller.reply_failed.emit(0, Failed("not_gguf", "'x.gguf' is not a GGUF model file.", "x"))
+    assert "not a GGUF" in window.status_label.text()
+    assert window.chat_view.toPlainText().strip() == ""  # no reply was open

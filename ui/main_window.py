@@ -6,7 +6,7 @@ import os
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from app.worker import EngineController
 
 WARNING_COLOR = "#d97706"
+PRELOAD_ID = 0  # the request id of EngineController.preload
 EMPTY_REPLY_NOTE = "No reply: this message was left out of the conversation."
 FALLBACK_TEMPLATE_NOTE = (
     "This model file has no chat template; Slice uses a standard one, so replies may be off."
@@ -80,6 +81,7 @@ class ChatWindow(QMainWindow):
         self._show_idle_status()
         self._update_controls()
         self.message_box.setFocus()
+        QTimer.singleShot(0, self._preload_selected)
 
     # Public actions
 
@@ -277,6 +279,10 @@ class ChatWindow(QMainWindow):
             self.show_error("The conversation filled the model's context. Start a new chat.")
 
     def _on_failed(self, request_id: int, failed: Failed) -> None:
+        if request_id == PRELOAD_ID:
+            self._model_info = None
+            self.show_error(failed.message)
+            return
         if not self._is_current(request_id) or self._pending_user is None:
             return
         self.chat_view.fail_reply(failed.message)
@@ -312,6 +318,13 @@ class ChatWindow(QMainWindow):
     def _on_model_selected(self, _path: str) -> None:
         self._show_idle_status()
         self._update_controls()
+        self._preload_selected()
+
+    def _preload_selected(self) -> None:
+        """Load the chosen model now, so the first reply does not wait for it."""
+        path = self.model_picker.selected_path()
+        if path is not None and self._loaded_model(path) is None:
+            self.controller.preload(path, self._settings.load)
 
     def _loaded_model(self, path: str | None) -> ModelInfo | None:
         info = self._model_info

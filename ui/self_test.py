@@ -44,6 +44,7 @@ class SelfTest:
         self._screenshot = screenshot
         self._started_at = started_at
         self._sent_at = 0.0
+        self._request_id: int | None = None
         self._result: dict[str, Any] = {
             "ok": False,
             "versions": {
@@ -54,6 +55,7 @@ class SelfTest:
             "backend": "",
             "model": "",
             "time_to_window_s": None,
+            "load_s": None,
             "ttft_s": None,
             "engine_ttft_s": None,
             "prompt_tps": None,
@@ -70,22 +72,30 @@ class SelfTest:
         self._deadline.timeout.connect(lambda: self._end(f"no reply within {TIMEOUT_S} s"))
 
     def start(self) -> None:
+        """Runs once the window is up; the window is already loading the selected model."""
         self._result["time_to_window_s"] = round(time.perf_counter() - self._started_at, 3)
         self._result["model"] = self._window.model_picker.selected_path() or ""
         self._deadline.start()
-        self._sent_at = time.perf_counter()
-        if self._window.send_message(PROMPT) is None:
+        if not self._result["model"]:
             self._end("no model to test: the starter model is missing and no --model was given")
 
     def _on_loaded(self, info: ModelInfo) -> None:
         self._result["backend"] = info.backend
+        self._result["load_s"] = round(info.load_s, 3)
         self._result["versions"]["engine"] = info.system_info
+        if not self._sent_at:
+            self._sent_at = time.perf_counter()
+            self._request_id = self._window.send_message(PROMPT)
+            if self._request_id is None:
+                self._end("the window did not accept the message")
 
     def _on_first_paint(self, painted_at: float) -> None:
         if self._result["ttft_s"] is None:
             self._result["ttft_s"] = round(painted_at - self._sent_at, 4)
 
-    def _on_finished(self, _request_id: int, done: Done) -> None:
+    def _on_finished(self, request_id: int, done: Done) -> None:
+        if request_id != self._request_id:
+            return  # the model's preload
         stats = done.stats
         self._result.update(
             engine_ttft_s=round(stats.ttft_s, 4),
@@ -100,8 +110,10 @@ class SelfTest:
             # Let the final render and the stats bar paint before the picture.
             QTimer.singleShot(200, lambda: self._end(""))
 
-    def _on_failed(self, _request_id: int, failed: Failed) -> None:
-        self._end(failed.message)
+    def _on_failed(self, request_id: int, failed: Failed) -> None:
+        # The reply, or the preload (request id 0) of the model it needs.
+        if request_id in (self._request_id, 0):
+            self._end(failed.message)
 
     def _end(self, error: str) -> None:
         self._deadline.stop()
