@@ -24,12 +24,14 @@ from typing import IO
 from inference.events import (
     ERROR_HOST_CRASHED,
     ERROR_OUT_OF_MEMORY,
+    STOP_USER,
     ChatRequest,
     Done,
     Event,
     Failed,
     Loaded,
     Loading,
+    Stats,
     event_from_dict,
 )
 from inference.host import HOST_FLAG
@@ -117,6 +119,8 @@ class HostClient:
         self._ids = itertools.count(1)
         self._current = 0
         self._watchdog: threading.Timer | None = None
+        self._loading = False  # the current request is loading its model
+        self._stopped_by_kill = False  # the host was ended to carry out a Stop
 
     @property
     def pid(self) -> int | None:
@@ -194,7 +198,7 @@ class HostClient:
         self._current = request_id
         proc = self._proc
         assert proc.stdout is not None
-        loading = False
+        self._loading = self._stopped_by_kill = False
         if self._send({"op": "chat", "id": request_id, "request": request.to_dict()}):
             for line in proc.stdout:
                 try:
@@ -204,10 +208,8 @@ class HostClient:
                     continue  # not a protocol line
                 if data.get("id") != request_id:
                     continue  # a late event of an earlier request
-                if isinstance(event, Loading):
-                    loading = True
-                elif isinstance(event, Loaded):
-                    loading = False
+                if isinstance(event, (Loading, Loaded)):
+                    self._loading = isinstance(event, Loading)
                 yield event
                 if isinstance(event, (Done, Failed)):
                     self._finish_request()
@@ -219,7 +221,10 @@ class HostClient:
             self._stderr_thread.join(timeout=2.0)
         tail = "\n".join(self._stderr)
         self._proc = None
-        yield describe_exit(returncode, tail, request.model_path, loading)
+        if self._stopped_by_kill:
+            yield Done(stop_reason=STOP_USER, stats=Stats())
+        else:
+            yield describe_exit(returncode, tail, request.model_path, self._loading)
 
     def _finish_request(self) -> None:
         self._current = 0
@@ -228,18 +233,28 @@ class HostClient:
             self._watchdog = None
 
     def cancel(self) -> None:
-        """Ask the host to stop the current request; kill it if it does not answer in time."""
+        """Ask the host to stop the current request.
+
+        A model load cannot be interrupted inside llama.cpp, so a Stop during a load ends
+        the host at once (the next request starts a fresh one); a host that does not answer
+        a Stop within ``CANCEL_GRACE_S`` is ended too. Either way the request ends as
+        stopped by the user.
+        """
         request_id = self._current
         if not request_id:
-            return
-        if not self._send({"op": "cancel", "id": request_id}):
             return
         proc = self._proc
 
         def kill_if_stuck() -> None:
             if self._current == request_id and proc is not None and proc.poll() is None:
+                self._stopped_by_kill = True
                 proc.kill()
 
+        if self._loading:
+            kill_if_stuck()
+            return
+        if not self._send({"op": "cancel", "id": request_id}):
+            return
         if self._watchdog is None:
             self._watchdog = threading.Timer(CANCEL_GRACE_S, kill_if_stuck)
             self._watchdog.daemon = True

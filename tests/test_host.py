@@ -111,11 +111,28 @@ def test_stop_is_quick_even_if_the_host_hangs(client: HostClient, smollm_path: s
         started = time.monotonic()
         threading.Timer(0.5, client.cancel).start()
         result = list(client.chat(request(smollm_path, "Write a long story.", 0)))
-        assert isinstance(result[-1], Failed)
+        assert isinstance(result[-1], Done) and result[-1].stop_reason == "user"
         assert time.monotonic() - started < 10
+        assert client.pid is None  # the stuck host was ended
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGCONT)
+
+
+def test_stop_during_a_model_load_is_immediate(client: HostClient, gemma_path: str) -> None:
+    events: list[Event] = []
+    started = 0.0
+    for event in client.chat(request(gemma_path)):
+        events.append(event)
+        if len(events) == 1:  # Loading: llama.cpp is reading the file now
+            started = time.monotonic()
+            client.cancel()
+    assert isinstance(events[-1], Done) and events[-1].stop_reason == "user"
+    assert time.monotonic() - started < 2
+    assert not any(isinstance(e, Token) for e in events)
+    # The next request loads the model again on a fresh host.
+    events = list(client.chat(request(gemma_path)))
+    assert isinstance(events[-1], Done) and events[-1].stats.generated_tokens > 0
 
 
 def test_describe_exit_names_the_cause() -> None:
