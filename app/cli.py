@@ -18,6 +18,9 @@ from typing import TextIO
 
 from app.paths import app_paths
 from inference.events import (
+    KV_CACHE_TYPES,
+    OVERFLOW_POLICIES,
+    OVERFLOW_STOP,
     STOP_REASON_LABELS,
     ChatMessage,
     ChatRequest,
@@ -39,6 +42,8 @@ STATS_KEYS = (
     "ttft_s", "prompt_tokens", "cached_tokens", "prompt_tps", "generated_tokens",
     "decode_tps", "context_used", "context_size", "stop_reason",
 )
+# Present in --json output only when speculative decoding ran.
+SPECULATIVE_KEYS = ("draft_tokens", "accepted_tokens")
 
 
 def add_chat_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -61,16 +66,61 @@ def add_chat_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
                       help="context size in tokens (default: 4096, or the model's own if smaller)")
     chat.add_argument("--json", action="store_true",
                       help="print one JSON object with the reply and its stats at the end")
+    chat.add_argument("--overflow", choices=OVERFLOW_POLICIES, default=OVERFLOW_STOP,
+                      help="when the prompt outgrows the context: stop (default), drop the "
+                      "oldest turns but keep the system prompt, or a rolling window")
+    chat.add_argument("--speculative", action="store_true",
+                      help="prompt-lookup speculative decoding (drafts tokens from the context)")
+    add_load_arguments(chat)
+
+
+def add_load_arguments(parser: argparse.ArgumentParser) -> None:
+    """Model load settings, shared by every command that loads a model."""
+    group = parser.add_argument_group("model loading")
+    group.add_argument("--gpu-layers", type=int, default=-1, metavar="N",
+                       help="layers to offload to the GPU (-1: all that fit; 0: CPU only)")
+    group.add_argument("--threads", type=int, default=0, metavar="N",
+                       help="threads for generation (default: physical cores)")
+    group.add_argument("--threads-batch", type=int, default=0, metavar="N",
+                       help="threads for prompt processing (default: all cores)")
+    group.add_argument("--batch", type=int, default=512, metavar="N",
+                       help="prompt processing batch size (default 512)")
+    group.add_argument("--no-flash-attn", action="store_true", help="turn flash attention off")
+    group.add_argument("--kv-type", choices=KV_CACHE_TYPES, default="f16",
+                       help="KV cache type (quantized types need flash attention)")
+    group.add_argument("--no-mmap", action="store_true", help="read the file instead of mapping it")
+    group.add_argument("--mlock", action="store_true", help="lock the model in RAM")
+
+
+def load_settings_from(args: argparse.Namespace, n_ctx: int) -> LoadSettings:
+    """The LoadSettings that the command-line flags of :func:`add_load_arguments` ask for."""
+    return LoadSettings(
+        n_ctx=n_ctx,
+        n_threads=args.threads,
+        n_threads_batch=args.threads_batch,
+        n_batch=args.batch,
+        n_ubatch=min(512, args.batch),
+        n_gpu_layers=args.gpu_layers,
+        flash_attn=not args.no_flash_attn,
+        use_mmap=not args.no_mmap,
+        use_mlock=args.mlock,
+        kv_cache_type=args.kv_type,
+    )
 
 
 def format_stats(stats: Stats) -> str:
     """The one-line summary shown on stderr."""
     reason = STOP_REASON_LABELS.get(stats.stop_reason, stats.stop_reason)
+    drafts = (
+        f" · drafts accepted {stats.accepted_tokens}/{stats.draft_tokens}"
+        if stats.draft_tokens
+        else ""
+    )
     return (
         f"ttft {stats.ttft_s * 1000:.0f} ms · prompt {stats.prompt_tokens} tok "
         f"({stats.cached_tokens} cached) at {stats.prompt_tps:.1f} tok/s · "
         f"generated {stats.generated_tokens} tok at {stats.decode_tps:.1f} tok/s · "
-        f"context {stats.context_used}/{stats.context_size} · {reason}"
+        f"context {stats.context_used}/{stats.context_size} · {reason}{drafts}"
     )
 
 
@@ -86,6 +136,12 @@ def _validate(args: argparse.Namespace) -> str | None:
         return "--temperature must be between 0 and 5"
     if args.ctx and not 256 <= args.ctx <= 1_048_576:
         return "--ctx must be between 256 and 1048576"
+    if args.threads < 0 or args.threads_batch < 0:
+        return "--threads and --threads-batch must be 0 (automatic) or more"
+    if args.batch < 1:
+        return "--batch must be 1 or more"
+    if args.kv_type != "f16" and args.no_flash_attn:
+        return "a quantized KV cache (--kv-type) needs flash attention"
     return None
 
 
@@ -112,10 +168,12 @@ def run_chat(args: argparse.Namespace, stdin: TextIO = sys.stdin) -> int:
     request = ChatRequest(
         model_path=args.model,
         messages=tuple(messages),
-        load=LoadSettings(n_ctx=n_ctx),
+        load=load_settings_from(args, n_ctx),
         sampling=Sampling(
             temperature=args.temperature, seed=args.seed, max_tokens=args.max_tokens
         ),
+        overflow=args.overflow,
+        speculative=args.speculative,
     )
     return _stream(request, as_json=args.json)
 
@@ -142,7 +200,8 @@ def _stream(request: ChatRequest, as_json: bool) -> int:
             elif isinstance(event, Done):
                 text = "".join(reply)
                 if as_json:
-                    stats = {key: getattr(event.stats, key) for key in STATS_KEYS}
+                    keys = STATS_KEYS + (SPECULATIVE_KEYS if request.speculative else ())
+                    stats = {key: getattr(event.stats, key) for key in keys}
                     print(json.dumps({"reply": text, "stats": stats}, ensure_ascii=False))
                 else:
                     if text and not text.endswith("\n"):

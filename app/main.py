@@ -41,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_chat_parser(subparsers)
+    from app.bench import add_bench_parser
+
+    add_bench_parser(subparsers)
     return parser
 
 
@@ -52,7 +55,7 @@ def run_gui(args: argparse.Namespace, started_at: float) -> int:
 
     from app.library import ModelImportError, ModelLibrary
     from app.paths import app_paths
-    from app.settings import load_settings
+    from app.settings import load_settings, save_settings
     from app.worker import EngineController
     from ui.main_window import ChatWindow
     from ui.resources import icon_path
@@ -82,8 +85,17 @@ def run_gui(args: argparse.Namespace, started_at: float) -> int:
             )
     except (ModelImportError, OSError) as exc:
         startup_error = str(exc)
+    if args.self_test:  # a short, reproducible reply, whatever the user's settings say
+        settings = dataclasses.replace(
+            settings,
+            sampling=dataclasses.replace(settings.sampling, temperature=0.0, max_tokens=64),
+        )
     controller = EngineController(log_path=paths.host_log)
     window = ChatWindow(controller, library, settings)
+    if not args.self_test:
+        window.settings_changed.connect(
+            lambda changed: save_settings(paths.settings_file, changed)
+        )
     if startup_error:
         window.show_error(startup_error)
     window.show()
@@ -118,6 +130,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.cli import run_chat
 
             return run_chat(args)
+        if args.command == "bench":
+            from app.bench import run_bench
+            from ui.bench_gui import measure_gui, write_chart
+
+            return run_bench(args, measure_gui, write_chart)
         if args.screenshot and not args.self_test:
             parser.error("--screenshot goes with --self-test")
         return run_gui(args, started_at)

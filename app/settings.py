@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from inference.events import LoadSettings, Sampling
+from inference.events import (
+    KV_CACHE_TYPES,
+    OVERFLOW_POLICIES,
+    OVERFLOW_STOP,
+    LoadSettings,
+    Sampling,
+)
 
 _T = TypeVar("_T")
 
@@ -33,6 +39,8 @@ class Settings:
     system_prompt: str = ""
     load: LoadSettings = field(default_factory=LoadSettings)
     sampling: Sampling = field(default_factory=Sampling)
+    overflow: str = OVERFLOW_STOP  # what happens when a conversation outgrows the context
+    speculative: bool = False  # prompt-lookup speculative decoding
 
     def validated(self) -> Settings:
         """A copy with every out-of-range value replaced by its default."""
@@ -40,6 +48,7 @@ class Settings:
         d_load, d_sampling = LoadSettings(), Sampling()
         return dataclasses.replace(
             self,
+            overflow=self.overflow if self.overflow in OVERFLOW_POLICIES else OVERFLOW_STOP,
             load=dataclasses.replace(
                 load,
                 n_ctx=load.n_ctx if 256 <= load.n_ctx <= 1_048_576 else d_load.n_ctx,
@@ -47,6 +56,10 @@ class Settings:
                 n_threads_batch=load.n_threads_batch if 0 <= load.n_threads_batch <= 1024 else 0,
                 n_batch=load.n_batch if 1 <= load.n_batch <= 65_536 else d_load.n_batch,
                 n_ubatch=load.n_ubatch if 1 <= load.n_ubatch <= 65_536 else d_load.n_ubatch,
+                kv_cache_type=load.kv_cache_type
+                if load.kv_cache_type in KV_CACHE_TYPES and (load.flash_attn or
+                                                             load.kv_cache_type == "f16")
+                else "f16",
             ),
             sampling=dataclasses.replace(
                 sampling,
@@ -76,7 +89,11 @@ def _from_dict(data: dict[str, Any]) -> Settings:
         }
         return cls(**values)
 
-    top = {k: v for k, v in data.items() if k in ("default_model", "system_prompt")}
+    top = {
+        k: v
+        for k, v in data.items()
+        if k in ("default_model", "system_prompt", "overflow", "speculative")
+    }
     return dataclasses.replace(
         pick(Settings, top),
         load=pick(LoadSettings, data.get("load")),

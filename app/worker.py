@@ -16,11 +16,13 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from inference.events import (
     STOP_USER,
     ChatRequest,
+    ContextTrimmed,
     Done,
     Event,
     Failed,
     Loaded,
     Loading,
+    LoadProgress,
     LoadSettings,
     Progress,
     Stats,
@@ -79,8 +81,12 @@ class EngineController(QObject):
 
     #: A model load started in the host (model path).
     model_loading = Signal(str)
+    #: How far the model load has got (0..1).
+    load_progress = Signal(float)
     #: A model finished loading (inference.events.ModelInfo).
     model_loaded = Signal(object)
+    #: Older messages no longer fit the context (request id, inference.events.ContextTrimmed).
+    context_trimmed = Signal(int, object)
     #: Prompt processing progress (request id, tokens done, tokens to do).
     prefill_progress = Signal(int, int, int)
     #: Text of newly generated tokens (request id, text); one per token, not coalesced.
@@ -152,6 +158,10 @@ class EngineController(QObject):
             self.prefill_progress.emit(request_id, event.done, event.total)
         elif isinstance(event, Loading):
             self.model_loading.emit(event.path)
+        elif isinstance(event, LoadProgress):
+            self.load_progress.emit(event.fraction)
+        elif isinstance(event, ContextTrimmed):
+            self.context_trimmed.emit(request_id, event)
         elif isinstance(event, Loaded):
             self.model_loaded.emit(event.model)
         elif isinstance(event, (Done, Failed)):

@@ -1,14 +1,19 @@
 """The engine: one llama.cpp model, replies streamed as events.
 
 :class:`Engine` is an ordinary Python object. The inference host process runs one; the
-tests and the benchmark may drive one in-process. Every failure comes out as a
+CLI's benchmark and the tests may drive one in-process. Every failure comes out as a
 :class:`~inference.events.Failed` event, never as an exception.
 
-Speed decisions (see DESIGN.md): the token loop samples with llama.cpp's native sampler
-chain and decodes each token's bytes through an incremental UTF-8 decoder (llama-cpp-python's
-streaming completions re-detokenize the whole reply per token); a new turn evaluates only the
-tokens after the longest prefix already in the KV cache; prompt processing runs in batches
-with an abort callback so Stop interrupts it.
+Speed decisions (see DESIGN.md):
+
+- the token loop samples with llama.cpp's native sampler chain and decodes each token's
+  bytes through an incremental UTF-8 decoder (llama-cpp-python's streaming completions
+  re-detokenize the whole reply per token);
+- a conversation's turns extend its token history instead of re-tokenizing it, and only
+  the tokens after the longest prefix already in the KV cache are evaluated; the KV state of
+  a conversation the user leaves is snapshotted and restored on return;
+- prompt processing runs in batches with an abort callback, so Stop interrupts it;
+- optional prompt-lookup drafting verifies several guessed tokens per decode.
 """
 
 from __future__ import annotations
@@ -18,28 +23,28 @@ import ctypes
 import os
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import llama_cpp
-import llama_cpp.llama as llama_module
 
-from inference import __version__
 from inference.events import (
     ERROR_BAD_REQUEST,
-    ERROR_CORRUPT,
     ERROR_INTERNAL,
-    ERROR_LOAD,
-    ERROR_OUT_OF_MEMORY,
     ERROR_TEMPLATE,
-    ERROR_UNSUPPORTED_ARCH,
+    OVERFLOW_POLICIES,
+    OVERFLOW_ROLLING,
+    OVERFLOW_STOP,
     STOP_CONTEXT_FULL,
     STOP_END_OF_TURN,
     STOP_LENGTH,
     STOP_STRING,
     STOP_USER,
+    ChatMessage,
     ChatRequest,
+    ContextTrimmed,
     Done,
     Event,
     Failed,
@@ -51,29 +56,15 @@ from inference.events import (
     Stats,
     Token,
 )
-from inference.gguf_info import GGUFError, GGUFInfo, read_gguf_info
-from inference.llama_log import LOG
+from inference.loader import LoadCancelledError, LoadedModel, load_model
+from inference.prompt_cache import SnapshotCache, Turn, continue_tokens
+from inference.speculative import PromptLookup
 from inference.stops import StopMatcher
-from inference.templates import ChatTemplate, TemplateError, choose_template
+from inference.templates import TemplateError
 
 STATS_INTERVAL_S = 0.25
-
-
-def default_threads() -> tuple[int, int]:
-    """(generation threads, prompt threads) for this machine.
-
-    Generation is memory-bound and slows down on hyper-threads; prompt processing is
-    compute-bound and uses every logical core.
-    """
-    logical = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-        os.cpu_count() or 1
-    )
-    generation = logical if logical <= 4 else max(4, logical // 2)
-    return generation, logical
-
-
-class _CancelledError(Exception):
-    pass
+DEFAULT_SNAPSHOT_BUDGET_MB = 512
+_MAX_TURNS = 256  # conversations whose last turn is remembered
 
 
 class TokenDecoder:
@@ -105,29 +96,55 @@ class TokenDecoder:
         return self._utf8.decode(b"", final=True)
 
 
-@contextmanager
-def _defer_llama_templates() -> Iterator[None]:
-    """Keep llama-cpp-python from compiling the file's chat templates at load time.
+class _CancelledError(Exception):
+    pass
 
-    ``Llama.__init__`` compiles every template in the file and fails the whole load on a
-    syntax error, even for a template nobody uses. Slice formats chats itself
-    (:mod:`inference.templates`), so the formatter llama-cpp-python would build is replaced
-    by an inert one for the duration of the load.
-    """
 
-    class _Inert:
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            pass
+@dataclass
+class _Prompt:
+    tokens: list[int]
+    text: str
+    keep: int  # tokens a context shift must keep (the system prompt)
+    trimmed: bool = False
 
-        def to_chat_handler(self) -> None:
-            return None
 
-    original = llama_module.llama_chat_format.Jinja2ChatFormatter
-    llama_module.llama_chat_format.Jinja2ChatFormatter = _Inert
-    try:
-        yield
-    finally:
-        llama_module.llama_chat_format.Jinja2ChatFormatter = original
+@dataclass
+class _Reply:
+    """The state of one reply while it streams."""
+
+    received: float
+    prompt: _Prompt
+    cached: int
+    prompt_tps: float
+    load_s: float
+    n_ctx: int
+    generated: list[int] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+    unsent: int = 0
+    first_at: float = 0.0
+    last_at: float = 0.0
+    leading: bool = True  # strip whitespace before the reply's first visible character
+    shifted: bool = False  # the context was shifted: the turn's tokens are no longer whole
+    drafted: int = 0
+    accepted: int = 0
+
+    def stats(self, context_used: int, reason: str = "") -> Stats:
+        decode_s = self.last_at - self.first_at
+        n = len(self.generated)
+        return Stats(
+            ttft_s=(self.first_at - self.received) if self.first_at else 0.0,
+            prompt_tokens=len(self.prompt.tokens),
+            cached_tokens=self.cached,
+            prompt_tps=self.prompt_tps,
+            generated_tokens=n,
+            decode_tps=(n - 1) / decode_s if n > 1 and decode_s > 0 else 0.0,
+            context_used=min(context_used, self.n_ctx),
+            context_size=self.n_ctx,
+            stop_reason=reason,
+            load_s=self.load_s,
+            draft_tokens=self.drafted,
+            accepted_tokens=self.accepted,
+        )
 
 
 class Engine:
@@ -136,19 +153,19 @@ class Engine:
     Only :meth:`cancel` may be called from another thread.
     """
 
-    def __init__(self) -> None:
-        self._llm: llama_cpp.Llama | None = None
-        self._key: tuple[str, LoadSettings] | None = None
-        self._info: ModelInfo | None = None
-        self._template: ChatTemplate | None = None
-        self._stop_tokens: frozenset[int] = frozenset()
+    def __init__(self, snapshot_budget_mb: int = DEFAULT_SNAPSHOT_BUDGET_MB) -> None:
+        self._model: LoadedModel | None = None
         self._cancel = threading.Event()
         self._abort_cb = llama_cpp.ggml_abort_callback(self._should_abort)
+        self._no_abort = llama_cpp.ggml_abort_callback()
+        self._turns: OrderedDict[str, Turn] = OrderedDict()
+        self._snapshots = SnapshotCache(snapshot_budget_mb * 1024 * 1024)
+        self._active: str | None = None  # the conversation whose tokens are in the KV cache
 
     # -- control -------------------------------------------------------------------------
 
     def cancel(self) -> None:
-        """Stop the reply in progress (thread-safe): between tokens, or inside a prefill."""
+        """Stop what runs (thread-safe): a load, a prompt evaluation, or between tokens."""
         self._cancel.set()
 
     def _should_abort(self, _data: ctypes.c_void_p) -> bool:
@@ -156,158 +173,74 @@ class Engine:
 
     @property
     def model_info(self) -> ModelInfo | None:
-        return self._info
+        return self._model.info if self._model is not None else None
+
+    @property
+    def llm(self) -> Any:
+        """The loaded ``llama_cpp.Llama`` (benchmarks and tests), or None."""
+        return self._model.llm if self._model is not None else None
 
     def close(self) -> None:
-        """Free the model."""
-        if self._llm is not None:
-            self._llm.close()
-        self._llm = None
-        self._key = None
-        self._info = None
+        """Free the model and everything cached for it."""
+        if self._model is not None:
+            self._model.llm.close()
+        self._model = None
+        self._turns.clear()
+        self._snapshots.clear()
+        self._active = None
+
+    def forget_cache(self) -> None:
+        """Drop every cached prefix, turn and snapshot (benchmarks measure cold prompts)."""
+        if self._model is not None:
+            self._model.llm._ctx.kv_cache_seq_rm(-1, 0, -1)
+            self._model.llm.n_tokens = 0
+        self._turns.clear()
+        self._snapshots.clear()
+        self._active = None
 
     # -- loading -------------------------------------------------------------------------
 
     def load(self, path: str, settings: LoadSettings) -> Iterator[Event]:
         """Load ``path`` unless it is already loaded with ``settings``.
 
-        Yields :class:`Loading` then :class:`Loaded`, or :class:`Failed`.
+        Yields Loading, LoadProgress events and Loaded; or Failed; or Done (stopped).
         """
-        key = (os.path.abspath(path), settings)
-        if self._key == key and self._info is not None:
+        if self._model is not None and self._model.key == (os.path.abspath(path), settings):
             return
         self.close()
         yield Loading(path=path)
         try:
-            info = read_gguf_info(path)
-        except GGUFError as exc:
-            yield Failed(error=exc.error, message=exc.message, path=path)
-            return
-        started = time.perf_counter()
-        LOG.clear()
-        try:
-            llm = self._construct(path, settings)
-        except Exception as exc:  # llama-cpp-python raises ValueError/RuntimeError on failure
-            yield self._classify_load_failure(info, exc)
-            return
-        load_s = time.perf_counter() - started
-        try:
-            self._template = self._pick_template(llm, info)
-        except TemplateError as exc:
-            llm.close()
-            yield Failed(error=ERROR_TEMPLATE, message=f"'{path}': {exc}", path=path)
-            return
-        self._llm = llm
-        self._key = key
-        self._stop_tokens = self._end_of_turn_tokens(llm, self._template)
-        self._info = ModelInfo(
-            path=path,
-            name=info.name,
-            architecture=info.architecture,
-            n_ctx=llm.n_ctx(),
-            n_ctx_train=llm._model.n_ctx_train(),
-            n_params=info.n_params,
-            template_source=self._template.source,
-            template_note=self._template.note,
-            load_s=load_s,
-            system_info=f"Slice engine {__version__}, llama-cpp-python {llama_cpp.__version__}, "
-            + llama_cpp.llama_print_system_info().decode("utf-8", errors="replace").strip(),
-            backend="gpu"
-            if llama_cpp.llama_supports_gpu_offload() and settings.n_gpu_layers != 0
-            else "cpu",
-        )
-        yield Loaded(model=self._info)
-
-    def _construct(self, path: str, settings: LoadSettings) -> llama_cpp.Llama:
-        gen_threads, batch_threads = default_threads()
-        n_ctx = settings.n_ctx
-        with _defer_llama_templates():
-            llm = llama_cpp.Llama(
-                model_path=path,
-                n_ctx=n_ctx,
-                n_batch=min(settings.n_batch, n_ctx) if n_ctx else settings.n_batch,
-                n_ubatch=min(settings.n_ubatch, settings.n_batch),
-                n_threads=settings.n_threads or gen_threads,
-                n_threads_batch=settings.n_threads_batch or batch_threads,
-                n_gpu_layers=settings.n_gpu_layers,
-                flash_attn=settings.flash_attn,
-                use_mmap=settings.use_mmap,
-                use_mlock=settings.use_mlock,
-                swa_full=True,  # prefix reuse needs the whole sliding-window cache
-                chat_format="slice",  # never guess a llama-2 format; see inference.templates
-                verbose=False,
-            )
-        return llm
-
-    def _classify_load_failure(self, info: GGUFInfo, exc: Exception) -> Failed:
-        path = info.path
-        log = LOG.text()
-        lowered = log.lower()
-        if "unknown model architecture" in lowered:
-            return Failed(
-                error=ERROR_UNSUPPORTED_ARCH,
-                message=f"'{path}' is a '{info.architecture}' model, an architecture this "
-                f"version of llama.cpp does not support. Update Slice or pick another model.",
-                path=path,
-            )
-        if "failed to allocate" in lowered or "out of memory" in lowered:
-            return Failed(
-                error=ERROR_OUT_OF_MEMORY,
-                message=f"Not enough memory to load '{path}'. Lower the context size or the "
-                "GPU layers, or close other programs.",
-                path=path,
-            )
-        detail = LOG.last_error() or str(exc)
-        kind = ERROR_CORRUPT if "tensor" in lowered or "gguf" in lowered else ERROR_LOAD
-        return Failed(
-            error=kind, message=f"llama.cpp could not load '{path}': {detail}", path=path
-        )
-
-    def _is_single_token(self, llm: llama_cpp.Llama, text: str) -> bool:
-        tokens = llm.tokenize(text.encode(), add_bos=False, special=True)
-        return len(tokens) == 1 and bool(
-            llm._model.token_get_attr(tokens[0]) & llama_cpp.LLAMA_TOKEN_ATTR_CONTROL
-        )
-
-    def _pick_template(self, llm: llama_cpp.Llama, info: GGUFInfo) -> ChatTemplate:
-        bos_id, eos_id = llm.token_bos(), llm.token_eos()
-        return choose_template(
-            info.chat_template,
-            architecture=info.architecture,
-            bos=llm._model.token_get_text(bos_id) if bos_id >= 0 else "",
-            eos=llm._model.token_get_text(eos_id) if eos_id >= 0 else "",
-            is_single_token=lambda text: self._is_single_token(llm, text),
-        )
-
-    def _end_of_turn_tokens(self, llm: llama_cpp.Llama, template: ChatTemplate) -> frozenset[int]:
-        tokens = set()
-        for marker in template.end_markers:
-            ids = llm.tokenize(marker.encode(), add_bos=False, special=True)
-            if len(ids) == 1:
-                tokens.add(ids[0])
-        return frozenset(tokens)
+            for item in load_model(path, settings, self._cancel):
+                if isinstance(item, LoadedModel):
+                    self._model = item
+                    yield Loaded(model=item.info)
+                else:
+                    yield item
+        except LoadCancelledError:
+            yield Done(stop_reason=STOP_USER, stats=Stats())
 
     # -- generation ----------------------------------------------------------------------
 
     def stream_chat(self, request: ChatRequest) -> Iterator[Event]:
-        """Generate one reply to ``request``: Loading/Loaded when a load is needed, Progress
-        during prompt processing, Token and periodic Stats while generating, then Done or
-        Failed. A request without messages only loads the model: it ends with a Done
-        whose stop reason is empty. Never raises."""
+        """Generate one reply to ``request``.
+
+        Yields Loading/LoadProgress/Loaded when a load is needed, ContextTrimmed when older
+        messages no longer fit, Progress during prompt processing, Token and periodic Stats
+        while generating, then Done or Failed. A request without messages only loads the
+        model: it ends with a Done whose stop reason is empty. Never raises.
+        """
         received = time.perf_counter()
         self._cancel.clear()
         try:
-            failed = False
             for event in self.load(request.model_path, request.load):
-                failed = failed or isinstance(event, Failed)
                 yield event
-            if failed:
-                return
+                if isinstance(event, (Failed, Done)):
+                    return
+            assert self._model is not None
             if not request.messages:
-                load_s = self._info.load_s if self._info else 0.0
-                yield Done(stop_reason="", stats=Stats(load_s=load_s))
+                yield Done(stop_reason="", stats=Stats(load_s=self._model.info.load_s))
                 return
-            yield from self._generate(request, received)
+            yield from self._reply(request, received)
         except Exception as exc:  # last line of defence: errors travel as values
             yield Failed(
                 error=ERROR_INTERNAL, message=f"Internal engine error: {exc!r}",
@@ -315,55 +248,146 @@ class Engine:
             )
 
     def tokenize_chat(self, request: ChatRequest) -> list[int]:
-        """The prompt tokens of ``request`` with the loaded model's chat template."""
-        assert self._llm is not None and self._template is not None
-        llm = self._llm
-        text = self._template.render(request.messages)
+        """The prompt tokens of ``request``'s messages, rendered from scratch."""
+        assert self._model is not None
+        return self._tokenize(self._model.template.render(request.messages), first=True)
+
+    def _tokenize(self, text: str, first: bool) -> list[int]:
+        llm = self._model.llm if self._model else None
+        assert llm is not None
         tokens: list[int] = list(llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
         bos = llm.token_bos()
-        if llm._model.add_bos_token() and bos >= 0 and (not tokens or tokens[0] != bos):
+        if first and llm._model.add_bos_token() and bos >= 0 and (not tokens or tokens[0] != bos):
             tokens.insert(0, bos)
         return tokens
 
-    def _generate(self, request: ChatRequest, received: float) -> Iterator[Event]:
-        llm = self._llm
-        assert llm is not None and self._info is not None
-        path = request.model_path
-        try:
-            tokens = self.tokenize_chat(request)
-        except TemplateError as exc:
-            yield Failed(error=ERROR_TEMPLATE, message=f"Chat template: {exc}", path=path)
+    def _switch_to(self, conversation_id: str) -> None:
+        """Make ``conversation_id`` the one in the KV cache, restoring its snapshot."""
+        if conversation_id == self._active:
             return
-        n_ctx = llm.n_ctx()
-        load_s = self._info.load_s if isinstance(self._info, ModelInfo) else 0.0
-        if len(tokens) >= n_ctx:
+        assert self._model is not None
+        llm = self._model.llm
+        if self._active is not None:
+            self._snapshots.save(self._active, llm)
+        self._snapshots.restore(conversation_id, llm)
+        self._active = conversation_id
+
+    def _build_prompt(self, request: ChatRequest) -> Iterator[Event | _Prompt]:
+        """The prompt's tokens (extending the conversation's last turn when possible), fitted
+        to the context according to the overflow policy."""
+        assert self._model is not None
+        template = self._model.template
+        messages = request.messages
+        turn = self._turns.get(request.conversation_id)
+        built = None
+        if turn is not None:
+            built = continue_tokens(
+                turn, messages, template.render, lambda text: self._tokenize(text, first=False)
+            )
+        if built is not None:
+            tokens, text = built
+        else:
+            text = template.render(messages)
+            tokens = self._tokenize(text, first=True)
+        n_ctx = self._model.llm.n_ctx()
+        keep = self._system_tokens(messages, text)
+        if len(tokens) < n_ctx:
+            yield _Prompt(tokens, text, keep)
+            return
+        if request.overflow == OVERFLOW_STOP:
             yield Failed(
                 error=ERROR_BAD_REQUEST,
                 message=f"The conversation is {len(tokens):,} tokens long and does not fit "
-                f"in the context of {n_ctx:,} tokens. Start a new chat or raise the context size.",
-                path=path,
+                f"in the context of {n_ctx:,} tokens. Start a new chat, raise the context "
+                "size, or let older messages drop out (context overflow setting).",
+                path=request.model_path,
             )
             return
+        reserve = min(request.sampling.max_tokens or 512, n_ctx // 4)
+        kept = list(range(len(messages)))
+        dropped: list[int] = []
+        while len(tokens) + reserve > n_ctx:
+            candidates = [
+                i for i in kept[:-1]
+                if messages[i].role != "system" or request.overflow == OVERFLOW_ROLLING
+            ]
+            if not candidates:
+                yield Failed(
+                    error=ERROR_BAD_REQUEST,
+                    message=f"The last message alone ({len(tokens):,} tokens) does not fit in "
+                    f"the context of {n_ctx:,} tokens. Shorten it or raise the context size.",
+                    path=request.model_path,
+                )
+                return
+            kept.remove(candidates[0])
+            dropped.append(candidates[0])
+            subset = [messages[i] for i in kept]
+            text = template.render(subset)
+            tokens = self._tokenize(text, first=True)
+        keep = self._system_tokens([messages[i] for i in kept], text)
+        yield ContextTrimmed(dropped=tuple(sorted(dropped)), prompt_tokens=len(tokens),
+                             context_size=n_ctx)
+        yield _Prompt(tokens, text, keep, trimmed=True)
 
-        # Prompt processing: reuse the longest prefix already in the KV cache, then evaluate
-        # the rest in batches; at least the last token is evaluated to get fresh logits.
+    def _system_tokens(self, messages: Sequence[ChatMessage], text: str) -> int:
+        """How many prompt tokens hold the system prompt (kept by a context shift)."""
+        assert self._model is not None
+        if not messages or messages[0].role != "system":
+            return 1
+        try:
+            head = self._model.template.render(messages[:1], add_generation_prompt=False)
+        except TemplateError:
+            return 1
+        return len(self._tokenize(head, first=True)) if text.startswith(head) else 1
+
+    def _reply(self, request: ChatRequest, received: float) -> Iterator[Event]:
+        assert self._model is not None
+        llm = self._model.llm
+        if request.overflow not in OVERFLOW_POLICIES:
+            yield Failed(error=ERROR_BAD_REQUEST, message=f"Unknown context overflow policy "
+                         f"'{request.overflow}'.", path=request.model_path)
+            return
+        self._switch_to(request.conversation_id)
+        prompt: _Prompt | None = None
+        try:
+            for item in self._build_prompt(request):
+                if isinstance(item, _Prompt):
+                    prompt = item
+                else:
+                    yield item
+        except TemplateError as exc:
+            yield Failed(error=ERROR_TEMPLATE, message=f"Chat template: {exc}",
+                         path=request.model_path)
+            return
+        if prompt is None:
+            return
+        tokens = prompt.tokens
+        # Reuse the longest prefix already in the KV cache; evaluate at least the last token
+        # so that its logits are fresh.
         cached = 0
-        held = llm._input_ids[: llm.n_tokens].tolist()
-        for a, b in zip(held, tokens[:-1], strict=False):
+        for a, b in zip(llm.input_ids[: llm.n_tokens].tolist(), tokens[:-1], strict=False):
             if a != b:
                 break
             cached += 1
         llm.n_tokens = cached
         todo = tokens[cached:]
-        prefill_started = time.perf_counter()
+        started = time.perf_counter()
+        # The last prompt token is evaluated on its own: the logits of the first reply token
+        # then come from the same computation whether the prefix was cached or not, so a
+        # reply does not depend on what happened to be in the cache.
+        head = todo[:-1]
+        batches = [head[i : i + llm.n_batch] for i in range(0, len(head), llm.n_batch)]
+        batches.append(todo[-1:])
         llama_cpp.llama_set_abort_callback(llm._ctx.ctx, self._abort_cb, None)
         try:
-            for start in range(0, len(todo), llm.n_batch):
+            done = 0
+            for batch in batches:
                 if self._cancel.is_set():
                     raise _CancelledError
-                yield Progress(done=start, total=len(todo))
+                yield Progress(done=done, total=len(todo))
+                done += len(batch)
                 try:
-                    llm.eval(todo[start : start + llm.n_batch])
+                    llm.eval(batch)
                 except RuntimeError:
                     if self._cancel.is_set():
                         raise _CancelledError from None
@@ -371,34 +395,30 @@ class Engine:
         except _CancelledError:
             # The interrupted batch left nothing usable in the cache past n_tokens.
             llm._ctx.kv_cache_seq_rm(-1, llm.n_tokens, -1)
-            stats = Stats(
-                ttft_s=0.0, prompt_tokens=len(tokens), cached_tokens=cached,
-                context_used=llm.n_tokens, context_size=n_ctx, stop_reason=STOP_USER,
-                load_s=load_s,
-            )
-            yield Done(stop_reason=STOP_USER, stats=stats)
+            reply = _Reply(received, prompt, cached, 0.0, self._model.info.load_s, llm.n_ctx())
+            yield Done(stop_reason=STOP_USER, stats=reply.stats(llm.n_tokens, STOP_USER))
             return
         finally:
-            llama_cpp.llama_set_abort_callback(llm._ctx.ctx, llama_cpp.ggml_abort_callback(), None)
-        prefill_s = time.perf_counter() - prefill_started
+            llama_cpp.llama_set_abort_callback(llm._ctx.ctx, self._no_abort, None)
+        elapsed = time.perf_counter() - started
         yield Progress(done=len(todo), total=len(todo))
-        prompt_tps = len(todo) / prefill_s if prefill_s > 0 else 0.0
-
-        yield from self._decode_loop(
-            request, received, len(tokens), cached, prompt_tps, load_s
+        reply = _Reply(
+            received=received,
+            prompt=prompt,
+            cached=cached,
+            prompt_tps=len(todo) / elapsed if elapsed > 0 else 0.0,
+            load_s=self._model.info.load_s,
+            n_ctx=llm.n_ctx(),
         )
+        yield from self._decode(request, reply)
 
-    def _decode_loop(
-        self,
-        request: ChatRequest,
-        received: float,
-        prompt_tokens: int,
-        cached: int,
-        prompt_tps: float,
-        load_s: float,
-    ) -> Iterator[Event]:
-        llm = self._llm
-        assert llm is not None
+    def _decode(self, request: ChatRequest, reply: _Reply) -> Iterator[Event]:
+        """The token loop. A sampled token is shown, then evaluated together with any
+        drafted tokens; the model's samples for the draft positions decide how many of
+        them are kept."""
+        assert self._model is not None
+        model = self._model
+        llm = model.llm
         sampling = request.sampling
         seed = sampling.seed if sampling.seed >= 0 else int.from_bytes(os.urandom(4), "little")
         llm.set_seed(seed)
@@ -410,69 +430,148 @@ class Engine:
             repeat_penalty=sampling.repeat_penalty,
         )
         vocab = llm._model.vocab
-        n_ctx = llm.n_ctx()
+        n_ctx = reply.n_ctx
         decoder = TokenDecoder(vocab)
         matcher = StopMatcher(request.stop)
-        generated = 0
-        unsent = 0  # tokens whose text is not yet in a Token event
-        first_at = last_at = 0.0
+        lookup = PromptLookup(reply.prompt.tokens) if request.speculative else None
         last_stats = time.perf_counter()
-        stop_reason = STOP_END_OF_TURN
-        leading = True  # strip whitespace before the reply's first visible character
+        stop = ""
 
-        def stats(reason: str = "") -> Stats:
-            decode_s = last_at - first_at
-            return Stats(
-                ttft_s=(first_at - received) if first_at else 0.0,
-                prompt_tokens=prompt_tokens,
-                cached_tokens=cached,
-                prompt_tps=prompt_tps,
-                generated_tokens=generated,
-                decode_tps=(generated - 1) / decode_s if generated > 1 and decode_s > 0 else 0.0,
-                context_used=llm.n_tokens,
-                context_size=n_ctx,
-                stop_reason=reason,
-                load_s=load_s,
-            )
-
-        while True:
-            if self._cancel.is_set():
-                stop_reason = STOP_USER
-                break
-            if sampling.max_tokens and generated >= sampling.max_tokens:
-                stop_reason = STOP_LENGTH
-                break
-            if llm.n_tokens >= n_ctx:
-                stop_reason = STOP_CONTEXT_FULL
-                break
-            token = sampler.sample(llm._ctx, -1)
-            if llama_cpp.llama_vocab_is_eog(vocab, token) or token in self._stop_tokens:
-                stop_reason = STOP_END_OF_TURN
-                break
+        def emit(token: int) -> Iterator[Event]:
+            """Show one sampled token; sets ``stop`` when the reply must end with it."""
+            nonlocal stop
+            if llama_cpp.llama_vocab_is_eog(vocab, token) or token in model.stop_tokens:
+                stop = STOP_END_OF_TURN
+                return
             now = time.perf_counter()
-            if not generated:
-                first_at = now
-            last_at = now
-            generated += 1
-            unsent += 1
+            if not reply.generated:
+                reply.first_at = now
+            reply.last_at = now
+            reply.generated.append(token)
+            reply.unsent += 1
             text = decoder.feed(token)
-            if leading:
+            if reply.leading:
                 text = text.lstrip()
-                leading = not text
+                reply.leading = not text
             visible, hit = matcher.feed(text)
             if visible or hit:
-                yield Token(text=visible, n=unsent)
-                unsent = 0
+                reply.text.append(visible)
+                yield Token(text=visible, n=reply.unsent)
+                reply.unsent = 0
             if hit:
-                stop_reason = STOP_STRING
+                stop = STOP_STRING
+            elif sampling.max_tokens and len(reply.generated) >= sampling.max_tokens:
+                stop = STOP_LENGTH
+
+        pending = sampler.sample(llm._ctx, -1)
+        while True:
+            yield from emit(pending)
+            if stop:
                 break
-            llm.eval([token])
+            if self._cancel.is_set():
+                stop = STOP_USER
+                break
+            if llm.n_tokens + 1 >= n_ctx and not self._make_room(request, reply):
+                stop = STOP_CONTEXT_FULL
+                break
+            room = n_ctx - llm.n_tokens - 1
+            if sampling.max_tokens:
+                room = min(room, sampling.max_tokens - len(reply.generated))
+            draft: list[int] = []
+            if lookup is not None:
+                lookup.extend([pending])
+                draft = lookup.draft(room)
+            batch = [pending, *draft]
+            before = llm.n_tokens
+            llm._batch.set_batch(batch=batch, n_past=before, logits_all=bool(draft))
+            llm._ctx.decode(llm._batch)
+            llm.input_ids[before : before + len(batch)] = batch
+            llm.n_tokens = before + len(batch)
+            accepted: list[int] = []
+            for i in range(len(batch)):
+                token = sampler.sample(llm._ctx, i if draft else -1)
+                if i < len(draft) and token == draft[i]:
+                    accepted.append(token)
+                    continue
+                pending = token
+                break
+            if draft:
+                assert lookup is not None
+                reply.drafted += len(draft)
+                reply.accepted += len(accepted)
+                lookup.record(len(draft), len(accepted))
+                if len(accepted) < len(draft):
+                    llm._ctx.kv_cache_seq_rm(-1, before + 1 + len(accepted), -1)
+                    llm.n_tokens = before + 1 + len(accepted)
+            for i, token in enumerate(accepted):
+                yield from emit(token)
+                if stop:
+                    # Tokens after this one were evaluated but are not part of the reply.
+                    keep = before + 1 + i + (0 if stop == STOP_END_OF_TURN else 1)
+                    llm._ctx.kv_cache_seq_rm(-1, keep, -1)
+                    llm.n_tokens = keep
+                    break
+                if lookup is not None:
+                    lookup.extend([token])
+            if stop:
+                break
+            now = time.perf_counter()
             if now - last_stats >= STATS_INTERVAL_S:
                 last_stats = now
-                yield stats()
+                yield reply.stats(llm.n_tokens + 1)
 
-        tail = matcher.flush(decoder.flush()) if stop_reason != STOP_STRING else ""
-        if tail or unsent:
-            yield Token(text=tail, n=unsent)
-        final = stats(stop_reason)
-        yield Done(stop_reason=stop_reason, stats=final)
+        if stop != STOP_STRING:
+            tail = matcher.flush(decoder.flush())
+            if tail or reply.unsent:
+                reply.text.append(tail)
+                yield Token(text=tail, n=reply.unsent)
+        elif reply.unsent:
+            yield Token(text="", n=reply.unsent)
+        self._remember(request, reply, stop)
+        used = len(reply.prompt.tokens) + len(reply.generated) if not reply.shifted else (
+            llm.n_tokens
+        )
+        yield Done(stop_reason=stop, stats=reply.stats(used, stop))
+
+    def _make_room(self, request: ChatRequest, reply: _Reply) -> bool:
+        """Shift the context to go on generating, if the policy allows; False if not."""
+        if request.overflow == OVERFLOW_STOP:
+            return False
+        assert self._model is not None
+        llm = self._model.llm
+        mem = llama_cpp.llama_get_memory(llm._ctx.ctx)
+        if mem is None or not llama_cpp.llama_memory_can_shift(mem):
+            return False
+        keep = reply.prompt.keep if request.overflow != OVERFLOW_ROLLING else 1
+        n_past = llm.n_tokens
+        discard = (n_past - keep) // 2
+        if discard <= 0:
+            return False
+        llama_cpp.llama_memory_seq_rm(mem, 0, keep, keep + discard)
+        llama_cpp.llama_memory_seq_add(mem, 0, keep + discard, n_past, -discard)
+        ids = llm.input_ids
+        ids[keep : n_past - discard] = ids[keep + discard : n_past].copy()
+        llm.n_tokens = n_past - discard
+        reply.shifted = True
+        return True
+
+    def _remember(self, request: ChatRequest, reply: _Reply, stop: str) -> None:
+        """Keep the turn so the next one extends its tokens, when they match the text."""
+        text = "".join(reply.text)
+        self._turns.pop(request.conversation_id, None)
+        if (
+            reply.prompt.trimmed
+            or reply.shifted
+            or stop not in (STOP_END_OF_TURN, STOP_LENGTH, STOP_USER)
+            or "\ufffd" in text
+        ):
+            return
+        self._turns[request.conversation_id] = Turn(
+            messages=tuple(request.messages),
+            prompt_text=reply.prompt.text,
+            prompt_tokens=tuple(reply.prompt.tokens),
+            reply_tokens=tuple(reply.generated),
+            reply_text=text,
+        )
+        while len(self._turns) > _MAX_TURNS:
+            self._turns.popitem(last=False)

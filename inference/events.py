@@ -43,6 +43,17 @@ class LoadSettings:
     flash_attn: bool = True
     use_mmap: bool = True
     use_mlock: bool = False
+    kv_cache_type: str = "f16"  # one of KV_CACHE_TYPES; quantized V needs flash attention
+    warmup: bool = True  # one decode right after the load, so the first reply pays no page faults
+
+
+KV_CACHE_TYPES = ("f16", "q8_0", "q4_0")
+
+# What to do when a conversation outgrows the context (ChatRequest.overflow).
+OVERFLOW_STOP = "stop"  # refuse a prompt that does not fit; stop a reply at the limit
+OVERFLOW_TRUNCATE_MIDDLE = "truncate_middle"  # drop the oldest turns, keep the system prompt
+OVERFLOW_ROLLING = "rolling"  # drop the oldest turns, the system prompt too if need be
+OVERFLOW_POLICIES = (OVERFLOW_STOP, OVERFLOW_TRUNCATE_MIDDLE, OVERFLOW_ROLLING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +84,10 @@ class ChatRequest:
     load: LoadSettings = field(default_factory=LoadSettings)
     sampling: Sampling = field(default_factory=Sampling)
     stop: tuple[str, ...] = ()
+    # Identifies the conversation so its tokens and KV cache can be reused across turns.
+    conversation_id: str = ""
+    overflow: str = OVERFLOW_STOP
+    speculative: bool = False  # prompt-lookup drafting (n-grams from the context)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -85,6 +100,9 @@ class ChatRequest:
             load=LoadSettings(**data.get("load", {})),
             sampling=Sampling(**data.get("sampling", {})),
             stop=tuple(data.get("stop", ())),
+            conversation_id=str(data.get("conversation_id", "")),
+            overflow=str(data.get("overflow", OVERFLOW_STOP)),
+            speculative=bool(data.get("speculative", False)),
         )
 
 
@@ -127,6 +145,27 @@ class Loaded(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class LoadProgress(Event):
+    """How far llama.cpp has read the model file (0..1)."""
+
+    kind: ClassVar[str] = "load_progress"
+    fraction: float
+
+
+@dataclass(frozen=True, slots=True)
+class ContextTrimmed(Event):
+    """Messages that no longer reach the model because the context is full.
+
+    ``dropped`` holds indices into the request's messages.
+    """
+
+    kind: ClassVar[str] = "context_trimmed"
+    dropped: tuple[int, ...]
+    prompt_tokens: int
+    context_size: int
+
+
+@dataclass(frozen=True, slots=True)
 class Progress(Event):
     """Prompt processing progress, in tokens of the part not already cached."""
 
@@ -163,6 +202,13 @@ class Stats(Event):
     context_size: int = 0
     stop_reason: str = ""
     load_s: float = 0.0
+    draft_tokens: int = 0  # tokens proposed by speculative drafting
+    accepted_tokens: int = 0  # of which the model accepted
+
+    @property
+    def acceptance(self) -> float:
+        """Share of drafted tokens the model accepted (0 without drafting)."""
+        return self.accepted_tokens / self.draft_tokens if self.draft_tokens else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +244,8 @@ ERROR_BAD_REQUEST = "bad_request"
 ERROR_INTERNAL = "internal"
 
 _EVENT_TYPES: dict[str, type[Any]] = {
-    cls.kind: cls for cls in (Loading, Loaded, Progress, Token, Stats, Done, Failed)
+    cls.kind: cls
+    for cls in (Loading, LoadProgress, Loaded, ContextTrimmed, Progress, Token, Stats, Done, Failed)
 }
 
 
@@ -210,5 +257,7 @@ def event_from_dict(data: dict[str, Any]) -> Event:
         return Loaded(model=ModelInfo(**data["model"]))
     if cls is Done:
         return Done(stop_reason=data["stop_reason"], stats=Stats(**data["stats"]))
+    if cls is ContextTrimmed:
+        data["dropped"] = tuple(data["dropped"])
     result: Event = cls(**data)
     return result

@@ -235,10 +235,9 @@ class HostClient:
     def cancel(self) -> None:
         """Ask the host to stop the current request.
 
-        A model load cannot be interrupted inside llama.cpp, so a Stop during a load ends
-        the host at once (the next request starts a fresh one); a host that does not answer
-        a Stop within ``CANCEL_GRACE_S`` is ended too. Either way the request ends as
-        stopped by the user.
+        The engine stops between tokens, inside a prompt evaluation, and inside a model
+        load. A host that does not answer a Stop within ``CANCEL_GRACE_S`` is ended (the
+        next request starts a fresh one); the request then ends as stopped by the user.
         """
         request_id = self._current
         if not request_id:
@@ -250,9 +249,6 @@ class HostClient:
                 self._stopped_by_kill = True
                 proc.kill()
 
-        if self._loading:
-            kill_if_stuck()
-            return
         if not self._send({"op": "cancel", "id": request_id}):
             return
         if self._watchdog is None:

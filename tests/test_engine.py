@@ -190,8 +190,8 @@ def test_gemma_without_template_uses_gemma_format(engine: Engine, gemma_path: st
     assert "gemma" in loaded.model.template_note
     assert "no chat template" in loaded.model.template_note
     prompt = engine.tokenize_chat(ask(gemma_path, "Hello"))
-    assert engine._llm is not None
-    text = engine._llm.detokenize(prompt, special=True).decode()
+    assert engine.llm is not None
+    text = engine.llm.detokenize(prompt, special=True).decode()
     assert "<start_of_turn>user\nHello<end_of_turn>\n<start_of_turn>model\n" in text
     assert isinstance(events[-1], Done)
     assert any(isinstance(e, Stats) for e in events) or events[-1].stats.generated_tokens > 0

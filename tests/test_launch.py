@@ -38,6 +38,7 @@ def test_self_test_in_a_real_window(
     assert result.returncode == 0, report
     assert report["ok"] is True and report["error"] == ""
     assert report["backend"] in ("cpu", "gpu")
+    assert report["gui_loaded_llama_cpp"] is False
     assert isinstance(report["ttft_s"], float) and report["ttft_s"] > 0
     assert isinstance(report["decode_tps"], float) and report["decode_tps"] > 0
     assert report["generated_tokens"] and report["reply"]

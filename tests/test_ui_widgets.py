@@ -40,7 +40,9 @@ class FakeController(QObject):
     """The signals of ``EngineController``, emitted by the test; records sends and stops."""
 
     model_loading = Signal(str)
+    load_progress = Signal(float)
     model_loaded = Signal(object)
+    context_trimmed = Signal(int, object)
     prefill_progress = Signal(int, int, int)
     token_received = Signal(int, str)
     stats_updated = Signal(int, object)
@@ -411,3 +413,35 @@ def test_selected_model_is_preloaded_and_a_failed_load_is_shown(
     controller.reply_failed.emit(0, Failed("not_gguf", "'x.gguf' is not a GGUF model file.", "x"))
     assert "not a GGUF" in window.status_label.text()
     assert window.chat_view.toPlainText().strip() == ""  # no reply was open
+
+
+def test_trimmed_context_says_which_messages_no_longer_reach_the_model(
+    qtbot, window: ChatWindow, controller: FakeController
+):
+    from inference.events import ContextTrimmed
+
+    request_id = window.send_message("hello")
+    controller.context_trimmed.emit(request_id, ContextTrimmed((0, 1, 2), 900, 1024))
+    assert window.context_note.isVisible()
+    note = window.context_note.text()
+    assert "3 older messages" in note and "#1, 2, 3" in note
+    controller.load_progress.emit(0.5)
+    assert "50%" in window.status_label.text()
+
+
+def test_model_settings_dialog_edits_and_validates(qtbot):
+    from app.settings import Settings
+    from ui.load_settings_dialog import LoadSettingsDialog
+
+    dialog = LoadSettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    dialog.n_ctx.setValue(8192)
+    dialog.kv_type.setCurrentText("q8_0")
+    dialog.speculative.setChecked(True)
+    dialog.overflow.setCurrentIndex(1)
+    assert dialog._ok.isEnabled()
+    edited = dialog.settings()
+    assert edited.load.n_ctx == 8192 and edited.load.kv_cache_type == "q8_0"
+    assert edited.speculative and edited.overflow == "truncate_middle"
+    dialog.flash_attn.setChecked(False)
+    assert not dialog._ok.isEnabled() and "flash attention" in dialog.problem.text()

@@ -6,7 +6,7 @@ import os
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -24,6 +24,7 @@ from inference.events import (
     STOP_CONTEXT_FULL,
     ChatMessage,
     ChatRequest,
+    ContextTrimmed,
     Done,
     Failed,
     ModelInfo,
@@ -52,6 +53,9 @@ class ChatWindow(QMainWindow):
     the finished replies), sends it whole with each new message through the controller, and
     shows the reply as it streams. Signals of any request but the current one are ignored.
     """
+
+    #: The user changed the settings (app.settings.Settings); the owner saves them.
+    settings_changed = Signal(object)
 
     def __init__(
         self,
@@ -108,8 +112,11 @@ class ChatWindow(QMainWindow):
             messages=tuple(messages),
             load=self._settings.load,
             sampling=self._settings.sampling,
+            overflow=self._settings.overflow,
+            speculative=self._settings.speculative,
         )
         self._pending_user = user
+        self.context_note.hide()
         self.chat_view.add_user_message(text)
         self.chat_view.begin_reply(self.model_picker.name_for_path(path))
         self.stats_bar.reset()
@@ -138,6 +145,23 @@ class ChatWindow(QMainWindow):
         self._update_controls()
         self.message_box.setFocus()
 
+    def open_model_settings(self) -> None:
+        """Edit load and generation settings; a changed load reloads the model."""
+        from ui.load_settings_dialog import LoadSettingsDialog
+
+        dialog = LoadSettingsDialog(self._settings, self)
+        if dialog.exec() != LoadSettingsDialog.DialogCode.Accepted:
+            return
+        changed = dialog.settings()
+        if changed == self._settings:
+            return
+        reload = changed.load != self._settings.load
+        self._settings = changed
+        self.settings_changed.emit(changed)
+        if reload:
+            self._model_info = None
+            self._preload_selected()
+
     def show_error(self, message: str) -> None:
         """Show a recoverable problem in red in the status line."""
         self._set_status(message, color=ERROR_COLOR.name())
@@ -152,6 +176,12 @@ class ChatWindow(QMainWindow):
         self.new_chat_button.setAccessibleName("New chat")
         self.new_chat_button.setToolTip("Start an empty conversation (Ctrl+N)")
         self.new_chat_button.setShortcut(QKeySequence.StandardKey.New)
+
+        self.settings_button = QPushButton("Model settings…")
+        self.settings_button.setAccessibleName("Model settings")
+        self.settings_button.setToolTip(
+            "Context size, threads, GPU layers, KV cache, context overflow, speculative decoding"
+        )
 
         self.chat_view = ChatView()
         self.stats_bar = StatsBar()
@@ -179,11 +209,16 @@ class ChatWindow(QMainWindow):
         self.template_note.setWordWrap(True)
         self.template_note.setStyleSheet(f"color: {WARNING_COLOR};")
         self.template_note.hide()
+        self.context_note = QLabel()
+        self.context_note.setWordWrap(True)
+        self.context_note.setStyleSheet(f"color: {WARNING_COLOR};")
+        self.context_note.hide()
 
         top = QHBoxLayout()
         top.addWidget(model_label)
         top.addWidget(self.model_picker)
         top.addStretch(1)
+        top.addWidget(self.settings_button)
         top.addWidget(self.new_chat_button)
 
         composer = QHBoxLayout()
@@ -198,6 +233,7 @@ class ChatWindow(QMainWindow):
         status = QHBoxLayout()
         status.addWidget(self.status_label, 1)
         status.addWidget(self.template_note, 1)
+        status.addWidget(self.context_note, 1)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -225,6 +261,9 @@ class ChatWindow(QMainWindow):
         self.send_button.clicked.connect(self._send_from_box)
         self.stop_button.clicked.connect(self.stop_reply)
         self.new_chat_button.clicked.connect(self.new_chat)
+        self.settings_button.clicked.connect(self.open_model_settings)
+        self.controller.context_trimmed.connect(self._on_context_trimmed)
+        self.controller.load_progress.connect(self._on_load_progress)
         self.model_picker.model_selected.connect(self._on_model_selected)
         self.model_picker.import_failed.connect(self.show_error)
         stop = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
@@ -248,6 +287,24 @@ class ChatWindow(QMainWindow):
             )
         else:
             self._show_idle_status()
+
+    def _on_load_progress(self, fraction: float) -> None:
+        path = self.model_picker.selected_path() or ""
+        self._set_status(f"Loading {self.model_picker.name_for_path(path)}… {fraction:.0%}")
+
+    def _on_context_trimmed(self, request_id: int, trimmed: ContextTrimmed) -> None:
+        if not self._is_current(request_id):
+            return
+        count = len(trimmed.dropped)
+        numbers = ", ".join(str(i + 1) for i in trimmed.dropped[:12])
+        more = "…" if count > 12 else ""
+        note = (
+            f"The context is full: {count} older message{'s' if count != 1 else ''} "
+            f"(#{numbers}{more}) no longer reach the model."
+        )
+        self.context_note.setText(f"⚠ {note}")
+        self.context_note.setAccessibleName(note)
+        self.context_note.show()
 
     def _on_prefill_progress(self, request_id: int, done: int, total: int) -> None:
         if self._is_current(request_id) and not self._generating:

@@ -10,7 +10,9 @@ reporting problems.
 from __future__ import annotations
 
 import json
+import os
 import platform
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -74,6 +76,11 @@ class SelfTest:
     def start(self) -> None:
         """Runs once the window is up; the window is already loading the selected model."""
         self._result["time_to_window_s"] = round(time.perf_counter() - self._started_at, 3)
+        # The window must not wait for llama.cpp: only the inference host loads it.
+        self._result["gui_loaded_llama_cpp"] = "llama_cpp" in sys.modules
+        spawned = os.environ.get("SLICE_SPAWNED_AT")  # set by a parent that times our start
+        if spawned:
+            self._result["process_to_window_s"] = round(time.time() - float(spawned), 3)
         self._result["model"] = self._window.model_picker.selected_path() or ""
         self._deadline.start()
         if not self._result["model"]:
@@ -122,11 +129,24 @@ class SelfTest:
             if not self._window.grab().save(str(self._screenshot)):
                 error = error or f"could not save the screenshot to '{self._screenshot}'"
         self._result["error"] = error
+        self._result["rss_mb"] = _resident_mb()
         self._result["ok"] = not error and self._result["ttft_s"] is not None
         if not error and not self._result["ok"]:
             self._result["error"] = "the reply was never painted"
         print(json.dumps(self._result, ensure_ascii=False), flush=True)
         self._app.exit(0 if self._result["ok"] else 1)
+
+
+def _resident_mb() -> float | None:
+    """This process's resident memory in MB (Linux), else None."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
 
 
 def run_self_test(

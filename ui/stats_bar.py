@@ -127,12 +127,20 @@ class StatsBar(QWidget):
                 format_rate(stats.prompt_tps) if stats.prompt_tps > 0 else "",
             )
         if stats.generated_tokens:
+            drafts = (
+                f"({stats.acceptance:.0%} of {stats.draft_tokens} drafted accepted)"
+                if stats.draft_tokens
+                else ""
+            )
             self._output.set_value(
                 f"{stats.generated_tokens} tok",
+                drafts,
                 rate=format_rate(stats.decode_tps) if stats.decode_tps > 0 else "",
             )
         if stats.context_size:
-            self._context.set_value(f"{stats.context_used} / {stats.context_size}")
+            share = stats.context_used / stats.context_size
+            self._context.set_value(f"{stats.context_used} / {stats.context_size}",
+                                    f"({share:.0%} full)")
         if stats.stop_reason:
             self._show_stop_reason(stats.stop_reason)
 

@@ -1,0 +1,566 @@
+"""``slice-chat bench``: Slice's latency beside llama.cpp's own, on one model and thread count.
+
+Every path decodes the same prompt greedily with the same load settings:
+
+- (a) ``raw_stream``: llama-cpp-python's ``create_completion(stream=True)``;
+- (b) ``raw_generate``: llama-cpp-python's ``Llama.generate()``;
+- (c) ``engine``: Slice's engine in this process;
+- (d) ``host``: through the inference host process;
+- (e) ``gui``: through the full GUI pipeline (the time each token reaches the chat view),
+  measured by a probe the entry point passes in (the widget layer lives in ``ui/``).
+
+Plus prompt processing speed, TTFT per turn with and without prefix reuse, TTFT when
+returning to a conversation (snapshot restore vs re-processing), speculative decoding, and
+the GUI's own figures. Prints a table; ``--json PATH`` writes every figure, ``--chart PATH``
+a PNG chart (drawn by the GUI probe).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from app.cli import add_load_arguments, load_settings_from
+from inference import __version__
+from inference.events import (
+    ChatMessage,
+    ChatRequest,
+    Done,
+    Event,
+    Failed,
+    LoadSettings,
+    Sampling,
+    Token,
+)
+
+DECODE_PROMPT = "Write a long, detailed story about a lighthouse keeper and a storm."
+PROSE_PROMPT = "Explain in detail how bread is made, step by step."
+REWRITE_CODE = """def parse(line):
+    fields = line.strip().split(",")
+    name = fields[0].strip()
+    age = int(fields[1])
+    city = fields[2].strip()
+    return {"name": name, "age": age, "city": city}
+
+
+def load(path):
+    people = []
+    with open(path) as handle:
+        for line in handle:
+            if line.strip():
+                people.append(parse(line))
+    return people
+"""
+REWRITE_PROMPT = (
+    "Here is some Python code:\n```python\n" + REWRITE_CODE + "```\n"
+    "Rewrite the whole code exactly as it is, but rename the function `load` to `read_people`. "
+    "Answer with the code only."
+)
+TURN_MESSAGES = [
+    "Tell me one fact about {}.",
+    "Why is that interesting?",
+    "Give me another fact about {}.",
+    "Summarise what we said in one sentence.",
+]
+TOPICS = ["the ocean", "volcanoes", "owls", "glaciers", "bees"]
+
+
+class BenchError(Exception):
+    """A measurement could not be made; the message says which and why."""
+
+
+@dataclass
+class Timed:
+    """Token arrival times of one streamed reply."""
+
+    started: float
+    times: list[float]
+
+    @property
+    def ttft_s(self) -> float:
+        return self.times[0] - self.started if self.times else float("nan")
+
+    @property
+    def decode_tps(self) -> float:
+        if len(self.times) < 2 or self.times[-1] <= self.times[0]:
+            return float("nan")
+        return (len(self.times) - 1) / (self.times[-1] - self.times[0])
+
+
+def median(values: list[float]) -> float:
+    values = [v for v in values if v == v]  # drop NaN
+    return statistics.median(values) if values else float("nan")
+
+
+def _events_ok(events: Iterator[Event]) -> Iterator[Event]:
+    for event in events:
+        if isinstance(event, Failed):
+            raise BenchError(event.message)
+        yield event
+
+
+class Bench:
+    """Runs the measurements; each method returns plain numbers."""
+
+    def __init__(
+        self, model: str, load: LoadSettings, tokens: int, repeats: int, quick: bool = False
+    ) -> None:
+        self.quick = quick
+        self.model = model
+        self.load = load
+        self.tokens = tokens
+        self.repeats = repeats
+        from inference.loader import default_threads
+
+        generation, batch = default_threads()
+        self.threads = load.n_threads or generation
+        self.threads_batch = load.n_threads_batch or batch
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def request(
+        self, messages: list[ChatMessage], max_tokens: int, conversation: str = "", **extra: Any
+    ) -> ChatRequest:
+        return ChatRequest(
+            model_path=self.model,
+            messages=tuple(messages),
+            load=self.load,
+            sampling=Sampling(temperature=0.0, seed=1, max_tokens=max_tokens),
+            conversation_id=conversation,
+            **extra,
+        )
+
+    def raw_llama(self) -> Any:
+        import llama_cpp
+
+        return llama_cpp.Llama(
+            model_path=self.model,
+            n_ctx=self.load.n_ctx,
+            n_batch=self.load.n_batch,
+            n_ubatch=self.load.n_ubatch,
+            n_threads=self.threads,
+            n_threads_batch=self.threads_batch,
+            n_gpu_layers=self.load.n_gpu_layers,
+            flash_attn=self.load.flash_attn,
+            use_mmap=self.load.use_mmap,
+            swa_full=True,
+            verbose=False,
+        )
+
+    def prompt_tokens(self, engine: Any, prompt: str) -> list[int]:
+        return list(engine.tokenize_chat(self.request([ChatMessage("user", prompt)], 1)))
+
+    # -- (a) (b) raw llama-cpp-python -----------------------------------------------------
+
+    def raw(self, prompt_tokens: list[int]) -> dict[str, Summary]:
+        """(a) and (b) on one Llama object, the KV cache cleared before each run."""
+        import llama_cpp
+
+        llm = self.raw_llama()
+        results: dict[str, list[Timed]] = {"raw_stream": [], "raw_generate": []}
+        try:
+            for _ in range(self.repeats):
+                llm.reset()
+                llm._ctx.kv_cache_seq_rm(-1, 0, -1)
+                started = time.perf_counter()
+                times = []
+                for _chunk in llm.create_completion(
+                    prompt_tokens, max_tokens=self.tokens, temperature=0.0, top_k=1,
+                    stream=True, seed=1,
+                ):
+                    times.append(time.perf_counter())
+                results["raw_stream"].append(Timed(started, times))
+
+                llm.reset()
+                llm._ctx.kv_cache_seq_rm(-1, 0, -1)
+                started = time.perf_counter()
+                times = []
+                for token in llm.generate(prompt_tokens, temp=0.0, top_k=1, reset=True):
+                    if llama_cpp.llama_vocab_is_eog(llm._model.vocab, token):
+                        break
+                    times.append(time.perf_counter())
+                    if len(times) >= self.tokens:
+                        break
+                results["raw_generate"].append(Timed(started, times))
+        finally:
+            llm.close()
+        return {name: _best(runs) for name, runs in results.items()}
+
+    def raw_prefill_tps(self, n_prompt: int) -> float:
+        llm = self.raw_llama()
+        try:
+            tokens = _filler_tokens(llm, n_prompt, salt=0)
+            speeds = []
+            for i in range(self.repeats):
+                tokens = _filler_tokens(llm, n_prompt, salt=i)
+                llm.reset()
+                llm._ctx.kv_cache_seq_rm(-1, 0, -1)
+                started = time.perf_counter()
+                llm.eval(tokens)
+                speeds.append(len(tokens) / (time.perf_counter() - started))
+            return median(speeds)
+        finally:
+            llm.close()
+
+    # -- (c) engine, (d) host -------------------------------------------------------------
+
+    def stream(self, events: Iterator[Event]) -> tuple[Timed, Done]:
+        started = time.perf_counter()
+        times: list[float] = []
+        done = None
+        for event in _events_ok(events):
+            if isinstance(event, Token) and event.n:
+                now = time.perf_counter()
+                times.extend([now] * event.n)
+            elif isinstance(event, Done):
+                done = event
+        if done is None:
+            raise BenchError("the reply ended without a Done event")
+        return Timed(started, times), done
+
+    def engine_decode(self, engine: Any, prompt: str) -> Summary:
+        runs = []
+        for _ in range(self.repeats):
+            engine.forget_cache()
+            timed, _done = self.stream(
+                engine.stream_chat(self.request([ChatMessage("user", prompt)], self.tokens))
+            )
+            runs.append(timed)
+        return _best(runs)
+
+    def host_decode(self, client: Any, prompt: str) -> Summary:
+        runs = []
+        for _ in range(self.repeats):
+            # The first run is cold (a fresh host); later ones find the prompt cached, which
+            # changes TTFT, not decode speed.
+            timed, _ = self.stream(client.chat(self.request([ChatMessage("user", prompt)],
+                                                            self.tokens)))
+            runs.append(timed)
+        return _best(runs)
+
+    def host_prefill_tps(self, client: Any, engine: Any, n_prompt: int) -> float:
+        speeds = []
+        for i in range(self.repeats):
+            text = _filler_text(engine.llm, n_prompt, salt=100 + i)
+            _, done = self.stream(client.chat(self.request([ChatMessage("user", text)], 1)))
+            speeds.append(done.stats.prompt_tps)
+        return median(speeds)
+
+    # -- conversations --------------------------------------------------------------------
+
+    def turns_with_text(self, engine: Any, n_turns: int, reuse: bool) -> list[float]:
+        """Engine TTFT of each turn of one conversation, with or without prefix reuse."""
+        engine.forget_cache()
+        history: list[ChatMessage] = [ChatMessage("system", "You are a concise assistant.")]
+        ttfts = []
+        for turn in range(n_turns):
+            topic = TOPICS[turn // len(TURN_MESSAGES) % len(TOPICS)]
+            history.append(
+                ChatMessage("user", TURN_MESSAGES[turn % len(TURN_MESSAGES)].format(topic))
+            )
+            if not reuse:
+                engine.forget_cache()
+            reply, done = self.stream_text(
+                engine.stream_chat(
+                    self.request(history, 4 if self.quick else 16, conversation="turns")
+                )
+            )
+            ttfts.append(float(done.stats.ttft_s))
+            history.append(ChatMessage("assistant", reply))
+        return ttfts
+
+    def stream_text(self, events: Iterator[Event]) -> tuple[str, Done]:
+        text = []
+        done = None
+        for event in _events_ok(events):
+            if isinstance(event, Token):
+                text.append(event.text)
+            elif isinstance(event, Done):
+                done = event
+        if done is None:
+            raise BenchError("the reply ended without a Done event")
+        return "".join(text), done
+
+    def switch(self, engine: Any) -> dict[str, float]:
+        """TTFT of the next turn of conversation A: warm, after visiting B with snapshots
+        (restore), and after visiting B without them (re-process)."""
+
+        def conversation(name: str, turns: int) -> list[ChatMessage]:
+            history = [ChatMessage("system", "You are a concise assistant.")]
+            for turn in range(turns):
+                history.append(ChatMessage("user", f"{name}: tell me about {TOPICS[turn]}."))
+                reply, _ = self.stream_text(engine.stream_chat(self.request(history, 48, name)))
+                history.append(ChatMessage("assistant", reply))
+            return history
+
+        def next_turn_ttft(history: list[ChatMessage], name: str) -> float:
+            question = [*history, ChatMessage("user", "And one more thing?")]
+            _, done = self.stream_text(engine.stream_chat(self.request(question, 4, name)))
+            return float(done.stats.ttft_s)
+
+        results: dict[str, list[float]] = {"warm": [], "restore": [], "reprocess": []}
+        budget = engine._snapshots.budget_bytes
+        for _ in range(self.repeats):
+            engine.forget_cache()
+            a = conversation("A", 2 if self.quick else 4)
+            b = conversation("B", 1)
+            results["restore"].append(next_turn_ttft(a, "A"))
+            results["warm"].append(next_turn_ttft(a, "A"))
+            next_turn_ttft(b, "B")
+            engine._snapshots.budget_bytes = 0  # nothing can be kept
+            try:
+                next_turn_ttft(b, "B")
+                engine._snapshots.clear()
+                results["reprocess"].append(next_turn_ttft(a, "A"))
+            finally:
+                engine._snapshots.budget_bytes = budget
+        return {name: median(values) for name, values in results.items()}
+
+    def speculative(self, engine: Any) -> dict[str, float]:
+        out: dict[str, float] = {}
+        drafted = accepted = 0
+        for name, prompt in (("rewrite", REWRITE_PROMPT), ("prose", PROSE_PROMPT)):
+            speeds = {}
+            for spec in (False, True):
+                runs = []
+                for _ in range(self.repeats):
+                    engine.forget_cache()
+                    request = self.request(
+                        [ChatMessage("user", prompt)], 64 if self.quick else 200,
+                        speculative=spec,
+                    )
+                    _, done = self.stream(engine.stream_chat(request))
+                    runs.append(done.stats.decode_tps)
+                    if spec:
+                        drafted += done.stats.draft_tokens
+                        accepted += done.stats.accepted_tokens
+                speeds[spec] = median(runs)
+            out[f"{name}_speedup"] = speeds[True] / speeds[False]
+            out[f"{name}_tps_off"] = speeds[False]
+            out[f"{name}_tps_on"] = speeds[True]
+        out["acceptance"] = accepted / drafted if drafted else 0.0
+        return out
+
+
+@dataclass
+class Summary:
+    """Repeated runs of one path: the median decode speed and the first (cold) TTFT."""
+
+    decode_tps: float
+    ttft_s: float
+
+
+def _best(runs: list[Timed]) -> Summary:
+    return Summary(median([t.decode_tps for t in runs]), runs[0].ttft_s)
+
+
+def _filler_text(llm: Any, n_tokens: int, salt: int) -> str:
+    words = ["river", "stone", "cloud", "maple", "copper", "lantern", "harbor", "meadow"]
+    text = [f"Note {salt}:"]
+    i = salt
+    while len(llm.tokenize(" ".join(text).encode(), add_bos=False)) < n_tokens - 40:
+        text.append(words[i % len(words)])
+        i += 7
+    return " ".join(text)
+
+
+def _filler_tokens(llm: Any, n_tokens: int, salt: int) -> list[int]:
+    tokens: list[int] = llm.tokenize(_filler_text(llm, n_tokens + 60, salt).encode(),
+                                     add_bos=False)
+    return tokens[:n_tokens]
+
+
+# -- the command --------------------------------------------------------------------------
+
+GuiProbe = Callable[[ChatRequest, bool], dict[str, Any]]
+ChartWriter = Callable[[dict[str, Any], str], None]
+
+
+def add_bench_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    bench = subparsers.add_parser(
+        "bench",
+        help="measure Slice's latency beside llama.cpp's own",
+        description="Decode and prompt speed, TTFT per turn, conversation switching, "
+        "speculative decoding and GUI figures, side by side on one model.",
+    )
+    bench.add_argument("--model", metavar="PATH", help="GGUF model (default: the starter model)")
+    bench.add_argument("--quick", action="store_true", help="a smoke run: fewer, shorter runs")
+    bench.add_argument("--json", metavar="PATH", help="write every figure to this JSON file")
+    bench.add_argument("--chart", metavar="PATH", help="write a PNG chart")
+    bench.add_argument("--ctx", type=int, default=4096, metavar="N", help="context size")
+    add_load_arguments(bench)
+
+
+def run_bench(args: argparse.Namespace, gui_probe: GuiProbe, write_chart: ChartWriter) -> int:
+    """Run ``slice-chat bench``; returns the exit code."""
+    from inference.engine import Engine
+    from inference.host_client import HostClient
+
+    model = args.model
+    if not model:
+        from app.library import bundled_starter
+
+        starter = bundled_starter()
+        if starter is None:
+            print("slice-chat: error: no starter model installed; pass --model PATH",
+                  file=sys.stderr)
+            return 1
+        model = str(starter)
+    quick = args.quick
+    tokens = 32 if quick else 160
+    repeats = 1 if quick else 3
+    bench = Bench(model, load_settings_from(args, args.ctx), tokens, repeats, quick)
+
+    def step(name: str) -> None:
+        print(f"  … {name}", file=sys.stderr, flush=True)
+
+    engine = Engine()
+    client = HostClient()
+    try:
+        step("loading the model in the engine")
+        list(_events_ok(engine.load(model, bench.load)))
+        prompt_tokens = bench.prompt_tokens(engine, DECODE_PROMPT)
+        request = bench.request([ChatMessage("user", DECODE_PROMPT)], tokens)
+        step("raw llama-cpp-python: create_completion(stream=True) and generate()")
+        raw = bench.raw(prompt_tokens)
+        step("Slice engine in-process")
+        engine_run = bench.engine_decode(engine, DECODE_PROMPT)
+        step("through the inference host")
+        list(_events_ok(client.chat(bench.request([], 0))))  # load it there first
+        host_run = bench.host_decode(client, DECODE_PROMPT)
+        step("through the GUI pipeline (offscreen window)")
+        gui = gui_probe(request, quick)
+        step("prompt processing, 512 tokens")
+        prefill = {
+            "raw_generate": bench.raw_prefill_tps(512),
+            "host": bench.host_prefill_tps(client, engine, 512),
+        }
+        step("TTFT per turn over 20 turns, reuse on and off")
+        turn_ttft = {
+            "reuse": bench.turns_with_text(engine, 20, reuse=True),
+            "no_reuse": bench.turns_with_text(engine, 20, reuse=False),
+        }
+        step("switching conversations")
+        switch = bench.switch(engine)
+        step("speculative decoding")
+        speculative = bench.speculative(engine)
+    except BenchError as exc:
+        print(f"slice-chat: error: benchmark failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        client.close()
+        engine.close()
+
+    decode = {
+        "raw_stream": raw["raw_stream"].decode_tps,
+        "raw_generate": raw["raw_generate"].decode_tps,
+        "engine": engine_run.decode_tps,
+        "host": host_run.decode_tps,
+        "gui": gui["decode_tps"],
+    }
+    import llama_cpp
+    import PySide6
+
+    result: dict[str, Any] = {
+        "model": os.path.abspath(model),
+        "model_name": os.path.basename(model),
+        "threads": bench.threads,
+        "threads_batch": bench.threads_batch,
+        "quick": quick,
+        "tokens_per_run": tokens,
+        "repeats": repeats,
+        "versions": {
+            "slice": __version__,
+            "llama_cpp_python": llama_cpp.__version__,
+            "pyside6": PySide6.__version__,
+            "python": platform.python_version(),
+            "system": llama_cpp.llama_print_system_info().decode(errors="replace").strip(),
+            "machine": f"{platform.machine()}, {os.cpu_count()} logical CPUs",
+        },
+        "decode_tps": decode,
+        "ratios": {
+            "engine_vs_raw_generate": decode["engine"] / decode["raw_generate"],
+            "host_vs_raw_generate": decode["host"] / decode["raw_generate"],
+            "gui_vs_raw_generate": decode["gui"] / decode["raw_generate"],
+            "gui_vs_raw_stream": decode["gui"] / decode["raw_stream"],
+            "prefill_host_vs_raw_generate": prefill["host"] / prefill["raw_generate"],
+        },
+        "prefill_tps": prefill,
+        "ttft_s": {
+            "raw_stream": raw["raw_stream"].ttft_s,
+            "raw_generate": raw["raw_generate"].ttft_s,
+            "engine": engine_run.ttft_s,
+            "host": host_run.ttft_s,
+            "gui": gui["ttft_s"],
+        },
+        "turn_ttft_s": turn_ttft,
+        "switch_ttft_s": switch,
+        "gui": {k: v for k, v in gui.items() if k not in ("decode_tps", "ttft_s")},
+        "speculative": speculative,
+    }
+    print(format_table(result))
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(result, handle, indent=2)
+    if args.chart:
+        write_chart(result, args.chart)
+    return 0
+
+
+def format_table(result: dict[str, Any]) -> str:
+    """The benchmark's figures as a text table with the targets."""
+    d, r, t = result["decode_tps"], result["ratios"], result["ttft_s"]
+    turns = result["turn_ttft_s"]
+    sw, gui, spec = result["switch_ttft_s"], result["gui"], result["speculative"]
+
+    def ms(value: float | None) -> str:
+        return "n/a" if value is None or value != value else f"{value * 1000:.0f} ms"
+
+    def check(ok: bool) -> str:
+        return "met" if ok else "MISSED"
+
+    rows = [
+        f"Slice benchmark · {result['model_name']} · {result['threads']} threads"
+        f"{' · quick' if result['quick'] else ''}",
+        "",
+        f"{'path':<26}{'decode tok/s':>14}{'TTFT':>12}",
+    ]
+    for key, label in (
+        ("raw_stream", "(a) create_completion"), ("raw_generate", "(b) Llama.generate"),
+        ("engine", "(c) Slice engine"), ("host", "(d) inference host"), ("gui", "(e) full GUI"),
+    ):
+        rows.append(f"{label:<26}{d[key]:>14.1f}{ms(t[key]):>12}")
+    reuse_ratio = turns["reuse"][-1] / turns["reuse"][0] if turns["reuse"][0] else float("nan")
+    rows += [
+        "",
+        f"(c)/(b) {r['engine_vs_raw_generate']:.3f}   (d)/(b) {r['host_vs_raw_generate']:.3f}   "
+        f"(e)/(b) {r['gui_vs_raw_generate']:.3f} [≥0.97 {check(r['gui_vs_raw_generate'] >= 0.97)}]"
+        f"   (e)/(a) {r['gui_vs_raw_stream']:.3f} [≥1.0 {check(r['gui_vs_raw_stream'] >= 1.0)}]",
+        f"prompt processing 512 tok: (b) {result['prefill_tps']['raw_generate']:.0f} tok/s, "
+        f"(d) {result['prefill_tps']['host']:.0f} tok/s, ratio "
+        f"{r['prefill_host_vs_raw_generate']:.3f} "
+        f"[≥0.95 {check(r['prefill_host_vs_raw_generate'] >= 0.95)}]",
+        f"TTFT turn 1 → 20 with reuse: {ms(turns['reuse'][0])} → {ms(turns['reuse'][-1])} "
+        f"(×{reuse_ratio:.2f}) [≤1.2 {check(reuse_ratio <= 1.2)}]; without reuse: "
+        f"{ms(turns['no_reuse'][0])} → {ms(turns['no_reuse'][-1])}",
+        f"returning to a conversation: warm {ms(sw['warm'])}, restore {ms(sw['restore'])}, "
+        f"re-process {ms(sw['reprocess'])} [restore ≤1.5× warm "
+        f"{check(sw['restore'] <= 1.5 * sw['warm'])}]",
+        f"GUI: longest stall {gui['max_stall_ms']:.0f} ms [≤50 {check(gui['max_stall_ms'] <= 50)}]"
+        f", p99 gap {gui['p99_gap_ms']:.1f} ms, window shown {gui['window_shown_s']:.2f} s "
+        f"[≤1.0 {check(gui['window_shown_s'] <= 1.0)}], RSS {gui['rss_mb']:.0f} MB "
+        f"[≤200 {check(gui['rss_mb'] <= 200)}], open 10k-message chat "
+        + (f"{gui['open_10k_ms']:.0f} ms" if gui.get("open_10k_ms") is not None else "n/a"),
+        f"speculative: rewrite ×{spec['rewrite_speedup']:.2f} [≥1.5 "
+        f"{check(spec['rewrite_speedup'] >= 1.5)}], prose ×{spec['prose_speedup']:.2f} [≥0.95 "
+        f"{check(spec['prose_speedup'] >= 0.95)}], acceptance {spec['acceptance']:.0%}",
+    ]
+    return "\n".join(rows)

@@ -1,0 +1,44 @@
+"""``slice-chat bench --quick`` runs end to end and reports every figure."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+@pytest.mark.timeout(900)
+def test_quick_bench_writes_every_field(tmp_path: Path, smollm_path: str) -> None:
+    out, chart = tmp_path / "bench.json", tmp_path / "bench.png"
+    result = subprocess.run(
+        [sys.executable, "-m", "app.main", "bench", "--quick", "--model", smollm_path,
+         "--ctx", "2048", "--json", str(out), "--chart", str(chart)],
+        capture_output=True, text=True, timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = json.loads(out.read_text())
+    for key in ("model", "threads", "versions"):
+        assert data[key]
+    groups = {
+        "decode_tps": ("raw_stream", "raw_generate", "engine", "host", "gui"),
+        "prefill_tps": ("raw_generate", "host"),
+        "ttft_s": ("raw_generate", "host", "gui"),
+        "switch_ttft_s": ("warm", "restore", "reprocess"),
+        "gui": ("max_stall_ms", "p99_gap_ms", "window_shown_s", "rss_mb"),
+        "speculative": ("rewrite_speedup", "prose_speedup", "acceptance"),
+    }
+    for group, keys in groups.items():
+        for key in keys:
+            value = data[group][key]
+            assert isinstance(value, float | int) and math.isfinite(value), (group, key, value)
+            assert value >= 0, (group, key, value)
+    assert "open_10k_ms" in data["gui"]
+    for policy in ("reuse", "no_reuse"):
+        assert len(data["turn_ttft_s"][policy]) == 20
+        assert all(v > 0 for v in data["turn_ttft_s"][policy])
+    assert "(e) full GUI" in result.stdout and "speculative" in result.stdout
+    assert chart.stat().st_size > 20_000
