@@ -91,7 +91,6 @@ def _echo(line: str) -> None:
         print(line, file=_STDERR, flush=True)
 
 
-@ctypes.CFUNCTYPE(None, ctypes.c_char_p)
 def _on_abort(message: bytes | None) -> None:
     # "/build/.../llama-model.cpp:1328: GGML_ASSERT(...) failed": keep the file's base name.
     text = (message or b"").decode("utf-8", errors="replace").strip()
@@ -105,9 +104,10 @@ def _on_log(level: int, text: bytes, _user_data: ctypes.c_void_p) -> None:
 # Kept at module level: llama.cpp holds the pointer for the life of the process.
 _CALLBACK = llama_cpp.llama_log_callback(_on_log)
 llama_cpp.llama_log_set(_CALLBACK, ctypes.c_void_p(0))
+_ABORT_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_char_p)(_on_abort)
 with contextlib.suppress(AttributeError):  # ggml before 2025 has no abort callback
     from llama_cpp._ggml import libggml
 
-    libggml.ggml_set_abort_callback.argtypes = [type(_on_abort)]
+    libggml.ggml_set_abort_callback.argtypes = [type(_ABORT_CALLBACK)]
     libggml.ggml_set_abort_callback.restype = ctypes.c_void_p
-    libggml.ggml_set_abort_callback(_on_abort)
+    libggml.ggml_set_abort_callback(_ABORT_CALLBACK)
