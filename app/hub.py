@@ -106,8 +106,8 @@ def local_path(models_dir: Path, repo_id: str, repo_path: str) -> Path:
 
 
 def quantization_of(filename: str) -> str:
-    """The quantization named in a GGUF file name (``Q4_K_M``), or ``other``."""
-    match = _QUANT.search(Path(filename).name)
+    """The quantization named in a GGUF file's name or folder (``Q4_K_M``), or ``other``."""
+    match = _QUANT.search(Path(filename).name) or _QUANT.search(filename)
     return match.group(1).upper() if match else "other"
 
 
@@ -296,10 +296,12 @@ def card_summary(text: str) -> str:
     if text.startswith("---"):
         end = text.find("\n---", 3)
         text = text[end + 4:] if end >= 0 else ""
-    lines = [
-        line for line in text.splitlines()
-        if line.strip() and not line.lstrip().startswith(("<", "![", "|", "```"))
-    ]
+    lines: list[str] = []
+    for line in text.splitlines():
+        if line.lstrip().startswith(("<", "![", "|", "```")):
+            continue
+        if line.strip() or (lines and lines[-1]):  # one blank line between paragraphs
+            lines.append(line.rstrip())
     summary = "\n".join(lines).strip()
     return summary if len(summary) <= _SUMMARY_CHARS else summary[:_SUMMARY_CHARS].rstrip() + "…"
 

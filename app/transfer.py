@@ -208,12 +208,18 @@ class Transfer:
                 self._download()
                 self._finish()
             except TransferError as exc:
-                if exc.kind in ("paused", "disk_full", "offline") or (
-                    exc.kind in ("auth", "forbidden", "bad_response") and self._offset
+                # Keep what arrived so that resuming continues from it; a download that
+                # never got a byte leaves nothing behind (a mismatch was discarded already).
+                if self._partial.exists() and (
+                    self._offset or exc.kind in ("paused", "disk_full", "offline")
                 ):
                     write_sidecar(self.dest, self.spec, "paused", exc.message)
+                else:
+                    self._partial.unlink(missing_ok=True)
+                    sidecar_path(self.dest).unlink(missing_ok=True)
                 raise
-        lock.unlink(missing_ok=True)
+            finally:
+                lock.unlink(missing_ok=True)  # still held: whoever comes next makes a new one
         return self.dest
 
     def _existing(self) -> Path:

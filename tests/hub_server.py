@@ -160,8 +160,7 @@ class HubServer:
             self.log.clear()
             self.tokens.clear()
             self.throttle_bps = None
-        self.release.set()
-        self.release = threading.Event()
+        self.release_holds()
 
     def add_repo(self, repo_id: str, files: dict[str, bytes | Path], **options: object) -> Repo:
         """Serve ``files`` (path -> bytes or a file on disk) as ``repo_id``."""
@@ -175,6 +174,11 @@ class HubServer:
         with self._lock:
             self.repos[repo_id] = repo
         return repo
+
+    def release_holds(self) -> None:
+        """End every ``hold`` in progress (later holds wait again)."""
+        held, self.release = self.release, threading.Event()
+        held.set()
 
     def add_fault(self, kind: str, times: int = 1, at: int = 0, seconds: float = 0.0,
                   path: str = "") -> None:
@@ -318,7 +322,7 @@ class _Handler(BaseHTTPRequestHandler):
         if repo is None:
             self._error(401, "Repository not found", "RepoNotFound")
             return
-        if repo.gated or repo.private:
+        if repo.private or (repo.gated and path != "README.md"):  # gated cards are public
             token = self._token_ok(repo)
             if token is None:
                 self._error(401, "Access to this repository is restricted.",

@@ -79,7 +79,7 @@ def test_split_model_is_one_entry(tmp_path: Path) -> None:
     assert report.parts == 3 and report.trial is not None and report.trial.ok
     # A missing part is named.
     (tmp_path / "tiny-00003-of-00003.gguf").unlink()
-    with pytest.raises(ModelImportError, match="3 files.*tiny-00003-of-00003.gguf"):
+    with pytest.raises(ModelImportError, match=r"3 files.*tiny-00003-of-00003\.gguf"):
         new_library().import_file(str(tmp_path / "tiny-00002-of-00003.gguf"))
 
 
