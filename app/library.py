@@ -365,10 +365,15 @@ class ModelLibrary:
     def add_downloaded(
         self, path: Path, repo_id: str, commit: str, repo_path: str, sha256: str
     ) -> ModelEntry:
-        """Record a verified download (its first part, for a split model)."""
+        """Record a verified download (its first part, for a split model).
+
+        Its name is the file's, as the user picked it from the repository listing.
+        """
+        match = SPLIT_RE.match(path.name)
         entry = entry_from_files(
             read_model_files(path),
             ORIGIN_DOWNLOADED,
+            name=match["stem"] if match else path.stem,
             repo_id=repo_id,
             commit=commit,
             repo_path=repo_path,
