@@ -149,6 +149,7 @@ class DownloadManager:
                         self._resume_locked(key)
                     continue
                 self._items[key] = _Item(spec=spec, dest=dest, done=_partial_size(dest))
+                _remember(dest, spec)
             self._schedule()
         self._on_change()
         return keys
@@ -347,6 +348,17 @@ class DownloadManager:
                 if other.dest in parts:
                     other.model_path = entry.path
         return ""
+
+
+def _remember(dest: Path, spec: FileSpec) -> None:
+    """Write a queued download's sidecar now, so that it survives a quit before it starts."""
+    if dest.is_file() or sidecar_path(dest).exists():
+        return
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        write_sidecar(dest, spec, "active")
+    except OSError:
+        pass  # the transfer will report the problem when it runs
 
 
 def _partial_size(dest: Path) -> int:

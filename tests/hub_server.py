@@ -133,6 +133,9 @@ class HubServer:
         self.log: list[Request] = []
         self.tokens: set[str] = set()
         self.throttle_bps: float | None = None
+        # Answer file requests with a redirect to another origin ("localhost" instead of
+        # "127.0.0.1"), as the real hub sends LFS files to its CDN.
+        self.redirect_files = False
         self.release = threading.Event()
         self._lock = threading.Lock()
         self._httpd = _QuietServer(("127.0.0.1", 0), _Handler)
@@ -160,6 +163,7 @@ class HubServer:
             self.log.clear()
             self.tokens.clear()
             self.throttle_bps = None
+            self.redirect_files = False
         self.release_holds()
 
     def add_repo(self, repo_id: str, files: dict[str, bytes | Path], **options: object) -> Repo:
@@ -195,8 +199,10 @@ class HubServer:
         return None
 
     def file_requests(self, name: str = "") -> list[Request]:
-        """GET requests for files (``resolve`` routes), optionally of one file name."""
-        return [r for r in self.log if r.method == "GET" and "/resolve/" in r.path
+        """GET requests that asked for a file's bytes (``resolve`` or CDN routes, not the
+        redirects), optionally of one file name."""
+        return [r for r in self.log if r.method == "GET" and r.status != 302
+                and ("/resolve/" in r.path or r.path.startswith("/cdn/"))
                 and r.path.endswith(name)]
 
 
@@ -235,6 +241,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._info(match.group(1), match.group(2) or "main", "blobs" in query)
             elif match := re.fullmatch(r"/([^/]+/[^/]+)/resolve/([^/]+)/(.+)", path):
                 self._resolve(match.group(1), match.group(2), match.group(3), head)
+            elif match := re.fullmatch(r"/cdn/([^/]+/[^/]+)/([0-9a-f]{40})/(.+)", path):
+                self._resolve(match.group(1), match.group(2), match.group(3), head, cdn=True)
             else:
                 self._error(404, "Not found", "")
         except (BrokenPipeError, ConnectionResetError):
@@ -316,13 +324,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- files ---------------------------------------------------------------------------
 
-    def _resolve(self, repo_id: str, revision: str, path: str, head: bool) -> None:
+    def _resolve(self, repo_id: str, revision: str, path: str, head: bool,
+                 cdn: bool = False) -> None:
         hub = self.hub
         repo = hub.repos.get(repo_id)
         if repo is None:
             self._error(401, "Repository not found", "RepoNotFound")
             return
-        if repo.private or (repo.gated and path != "README.md"):  # gated cards are public
+        # Gated model cards are public; the CDN trusts its signed links (no token).
+        if not cdn and (repo.private or (repo.gated and path != "README.md")):
             token = self._token_ok(repo)
             if token is None:
                 self._error(401, "Access to this repository is restricted.",
@@ -337,6 +347,13 @@ class _Handler(BaseHTTPRequestHandler):
         file = repo.files.get(path)
         if file is None:
             self._error(404, "Entry not found", "EntryNotFound")
+            return
+        if hub.redirect_files and not cdn and path.endswith(".gguf"):
+            port = self.server.server_address[1]
+            self._send(302, b"", headers={
+                "Location": f"http://localhost:{port}/cdn/{repo_id}/{repo.commit}/{path}",
+                "X-Repo-Commit": repo.commit, "X-Linked-Size": str(file.size),
+                "X-Linked-ETag": f'"{file.sha256}"'})
             return
         fault = None if head else hub.take_fault(path)
         if fault is not None:

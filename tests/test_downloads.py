@@ -216,6 +216,20 @@ def test_gated_repository_needs_a_token(hub: HubServer, tiny: bytes) -> None:
     assert hub.file_requests(FILE)[-1].authorization
 
 
+def test_redirect_to_a_cdn_does_not_leak_the_token(hub: HubServer, tiny: bytes) -> None:
+    page = serve(hub, tiny, gated="auto")
+    hub.tokens.add("hf_good")
+    hub.redirect_files = True
+    hub.add_fault("reset", at=250_000)  # on the CDN: the resume goes through the hub again
+    status, _ = fetch(page, token="hf_good")
+    assert_verified(status, tiny)
+    asked = [r for r in hub.log if r.path.endswith(FILE)]
+    assert [(r.path.startswith("/cdn/"), r.status, r.range_start) for r in asked] == [
+        (False, 302, None), (True, 200, None), (False, 302, 250_000), (True, 206, 250_000)]
+    assert all(r.authorization for r in asked if not r.path.startswith("/cdn/"))
+    assert not any(r.authorization for r in asked if r.path.startswith("/cdn/"))
+
+
 def test_private_repository_listing_needs_a_token(hub: HubServer, tiny: bytes) -> None:
     hub.add_repo("test/private-GGUF", {FILE: tiny}, private=True)
     with pytest.raises(HubError) as caught:
@@ -246,7 +260,7 @@ def wait_for(predicate: object, timeout: float = 30.0) -> None:
 
 def test_pause_resume_and_no_double_download(hub: HubServer, tiny: bytes) -> None:
     page = serve(hub, tiny)
-    hub.throttle_bps = 400_000
+    hub.throttle_bps = 200_000
     manager = DownloadManager(new_library(), policy=FAST)
     [key] = manager.enqueue(specs_for(page))
     assert manager.enqueue(specs_for(page)) == [key]  # queued once
@@ -283,7 +297,7 @@ def test_cancel_deletes_the_partial_file(hub: HubServer, tiny: bytes) -> None:
 
 def test_restart_picks_up_where_the_last_run_stopped(hub: HubServer, tiny: bytes) -> None:
     page = serve(hub, tiny)
-    hub.throttle_bps = 300_000
+    hub.throttle_bps = 200_000
     first = DownloadManager(new_library(), policy=FAST)
     [key] = first.enqueue(specs_for(page))
     wait_for(lambda: (s := first.status(key)) is not None and s.done > 100_000)
@@ -297,6 +311,24 @@ def test_restart_picks_up_where_the_last_run_stopped(hub: HubServer, tiny: bytes
     assert status is not None
     assert_verified(status, tiny)
     assert ranges(hub) == [None, stopped_at.st_size]
+
+
+def test_queued_downloads_survive_a_quit(hub: HubServer, tiny: bytes) -> None:
+    page = serve(hub, tiny)
+    hub.add_fault("hold", at=10_000)
+    first = DownloadManager(new_library(), policy=FAST, max_parallel=1)
+    hub.add_repo("test/other-GGUF", {"other-Q8_0.gguf": tiny})
+    other = repo_page("test/other-GGUF")
+    [running] = first.enqueue(specs_for(page))
+    [queued] = first.enqueue(specs_for(other, "other-Q8_0.gguf"))
+    assert first.status(queued).state == "queued"  # type: ignore[union-attr]
+    first.shutdown()  # the app quits while the first waits for bytes
+    hub.release_holds()
+    second = DownloadManager(new_library(), policy=FAST)
+    assert set(second.restore()) == {running, queued}
+    assert second.wait([running, queued], timeout=30)
+    assert all(s.state == STATE_DONE for s in second.statuses())
+    assert len(new_library().models()) == 2
 
 
 def test_a_paused_download_stays_paused_after_restart(hub: HubServer, tiny: bytes) -> None:

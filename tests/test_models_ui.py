@@ -147,7 +147,7 @@ def test_download_dialog(qtbot: QtBot, qtmodeltester: object, dialog: ModelsDial
     assert panel.files.currentItem() is item  # the recommended quantization is preselected
     assert item.text(2) == "fits" and item.text(1) == "93.8 MB"
 
-    hub.throttle_bps = 30_000_000  # slow enough to see it mid-way
+    hub.throttle_bps = 15_000_000  # slow enough to see it mid-way
     panel.download_selected()
     qtmodeltester.check(panel.queue_model)  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: (s := panel.queue_model.status(0)) is not None
@@ -175,12 +175,12 @@ def test_downloads_continue_after_a_restart(qtbot: QtBot, hub: HubServer, smollm
     serve_smollm(hub, smollm_path)
     first = ModelsDialog(new_library())
     qtbot.addWidget(first)
-    hub.throttle_bps = 40_000_000
+    hub.throttle_bps = 10_000_000
     first.downloads.open_repo(SMOL_REPO, "Q4_1")
     qtbot.waitUntil(lambda: first.downloads.files.topLevelItemCount() == 1, timeout=10_000)
     first.downloads.download_selected()
     qtbot.waitUntil(lambda: (s := first.downloads.queue_model.status(0)) is not None
-                    and s.fraction > 0.2, timeout=30_000)
+                    and s.fraction > 0.1, timeout=30_000)
     first.downloads.shutdown()  # the app quits
     hub.throttle_bps = None
     second = ModelsDialog(new_library())  # the next start

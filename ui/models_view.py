@@ -60,6 +60,24 @@ def format_params(n: int) -> str:
     return f"{n / 1e6:.0f} M" if n >= 1e6 else f"{n / 1e3:.0f} K" if n else ""
 
 
+def confirm_load(parent: QWidget, path: str, load: LoadSettings) -> tuple[bool, CheckReport]:
+    """Run the header check (milliseconds) and, when it finds a problem or the model won't
+    fit, ask before loading. Returns (load it?, the report)."""
+    report = check_header(path, n_ctx=load.n_ctx, load=load)
+    problem = report.errors[0] if report.errors else (
+        f"It needs about {format_bytes(report.fit.need)} of memory: {report.fit.describe()}."
+        if report.fit and report.fit.verdict == FIT_NO else "")
+    if not problem:
+        return True, report
+    answer = QMessageBox.question(
+        parent, "Load this model?",
+        f"{problem}\n\nLoading it may fail or make the system slow. Load it anyway?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes, report
+
+
 class LibraryModel(QAbstractTableModel):
     """The library's models as table rows; :meth:`reload` re-reads the library."""
 
@@ -229,19 +247,10 @@ class ModelsView(QWidget):
         entry = self.selected()
         if entry is None:
             return
-        report = check_header(entry.path, n_ctx=self._load.n_ctx, load=self._load)
+        go, report = confirm_load(self, entry.path, self._load)
         self._show_report(entry, report)
-        problem = report.errors[0] if report.errors else (
-            f"It needs about {format_bytes(report.fit.need)} of memory: "
-            f"{report.fit.describe()}." if report.fit and report.fit.verdict == FIT_NO else "")
-        if problem and QMessageBox.question(
-            self, "Load this model?",
-            f"{problem}\n\nLoading it may fail or make the system slow. Load it anyway?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        ) != QMessageBox.StandardButton.Yes:
-            return
-        self.use_requested.emit(entry.path)
+        if go:
+            self.use_requested.emit(entry.path)
 
     def set_default(self) -> None:
         entry = self.selected()
