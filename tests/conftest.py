@@ -7,7 +7,6 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from app.library import STARTER_SHA256, bundled_starter, sha256_of
@@ -53,49 +52,12 @@ def artifacts() -> Path:
 def write_tiny_llama(path: Path, architecture: str = "llama", n_layers: int = 2) -> Path:
     """A tiny random-weight llama-style GGUF (~100 KB) written with the gguf package.
 
-    Its vocabulary holds the 256 byte tokens so llama.cpp can tokenize any text.
+    Its vocabulary holds the 256 byte tokens so llama.cpp can tokenize any text. More knobs
+    (broken files, split models): :func:`tests.gguf_factory.write_tiny_model`.
     """
-    import gguf
+    from tests.gguf_factory import write_tiny_model
 
-    vocab = ["<unk>", "<s>", "</s>"] + [f"<0x{i:02X}>" for i in range(256)] + ["▁a", "▁b"]
-    n_vocab, n_embd, n_ff, n_head = len(vocab), 64, 128, 4
-    writer = gguf.GGUFWriter(str(path), architecture)
-    writer.add_name("tiny test model")
-    writer.add_context_length(256)
-    writer.add_embedding_length(n_embd)
-    writer.add_block_count(n_layers)
-    writer.add_feed_forward_length(n_ff)
-    writer.add_head_count(n_head)
-    writer.add_head_count_kv(n_head)
-    writer.add_layer_norm_rms_eps(1e-5)
-    writer.add_rope_dimension_count(n_embd // n_head)
-    writer.add_tokenizer_model("llama")
-    writer.add_token_list(vocab)
-    writer.add_token_scores([0.0] * n_vocab)
-    writer.add_token_types([2, 3, 3] + [6] * 256 + [1, 1])
-    writer.add_bos_token_id(1)
-    writer.add_eos_token_id(2)
-    rng = np.random.default_rng(0)
-
-    def tensor(name: str, *shape: int) -> None:
-        writer.add_tensor(name, (rng.standard_normal(shape) * 0.02).astype(np.float32))
-
-    tensor("token_embd.weight", n_vocab, n_embd)
-    writer.add_tensor("output_norm.weight", np.ones(n_embd, dtype=np.float32))
-    tensor("output.weight", n_vocab, n_embd)
-    for i in range(n_layers):
-        writer.add_tensor(f"blk.{i}.attn_norm.weight", np.ones(n_embd, dtype=np.float32))
-        for t in ("attn_q", "attn_k", "attn_v", "attn_output"):
-            tensor(f"blk.{i}.{t}.weight", n_embd, n_embd)
-        writer.add_tensor(f"blk.{i}.ffn_norm.weight", np.ones(n_embd, dtype=np.float32))
-        tensor(f"blk.{i}.ffn_gate.weight", n_ff, n_embd)
-        tensor(f"blk.{i}.ffn_up.weight", n_ff, n_embd)
-        tensor(f"blk.{i}.ffn_down.weight", n_embd, n_ff)
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
-    return path
+    return write_tiny_model(path, architecture, n_layers)
 
 
 @pytest.fixture
@@ -126,3 +88,7 @@ def bad_models(tmp_path: Path, smollm_path: str) -> Iterator[dict[str, str]]:
 
 def starter_is_genuine(path: str) -> bool:
     return sha256_of(Path(path)) == STARTER_SHA256
+
+
+# The local stand-in for the Hugging Face hub (download and library tests).
+from tests.hub_server import hub, hub_server  # noqa: E402, F401

@@ -217,6 +217,7 @@ class ChatWindow(QMainWindow):
         top = QHBoxLayout()
         top.addWidget(model_label)
         top.addWidget(self.model_picker)
+        self._add_models_button(top, library)
         top.addStretch(1)
         top.addWidget(self.settings_button)
         top.addWidget(self.new_chat_button)
@@ -245,6 +246,32 @@ class ChatWindow(QMainWindow):
         layout.addLayout(composer)
         layout.addLayout(status)
         self.setCentralWidget(central)
+
+    def _add_models_button(self, top: QHBoxLayout, library: ModelLibrary) -> None:
+        """A "Models…" button beside the picker: the model library and the downloader."""
+        from ui.models_dialog import ModelsDialog
+
+        self.models_button = QPushButton("Models…")
+        self.models_button.setAccessibleName("Models")
+        self.models_button.setToolTip("The model library, and downloads from Hugging Face")
+        top.addWidget(self.models_button)
+        self.models_dialog: ModelsDialog | None = None
+
+        def use_model(path: str) -> None:
+            if not self._busy:
+                self.model_picker.reload(select_path=path)
+                self._on_model_selected(path)
+
+        def open_dialog() -> None:
+            if self.models_dialog is None:
+                self.models_dialog = ModelsDialog(library, self._settings.load, self)
+                self.models_dialog.library_changed.connect(lambda: self.model_picker.reload())
+                self.models_dialog.use_requested.connect(use_model)
+            self.models_dialog.show()
+            self.models_dialog.raise_()
+            self.models_dialog.activateWindow()
+
+        self.models_button.clicked.connect(open_dialog)
 
     def _connect(self) -> None:
         controller = self.controller

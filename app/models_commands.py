@@ -1,0 +1,246 @@
+"""What ``slice-chat models ...`` does; the commands are declared in :mod:`app.models_cli`."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from app.downloads import FINISHED, STATE_DONE, STATE_PAUSED, DownloadManager, DownloadStatus
+from app.hub import HubError, load_catalog, local_path, repo_page, search
+from app.hub_token import TokenStore
+from app.library import ModelImportError, ModelLibrary, sha256_of
+from app.model_fit import cache_bytes_per_element, format_bytes, judge_fit, rough_need
+from app.models_cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE
+from app.paths import app_paths
+from app.preload_check import check_model, report_lines
+from app.transfer import FileSpec, read_sidecar, sidecar_path, spec_from_sidecar
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> int:
+    print(f"slice-chat: error: {message}", file=sys.stderr)
+    return code
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``slice-chat models ...``; returns the exit code."""
+    paths = app_paths().ensure()
+    library = ModelLibrary(paths.library_file, paths.models)
+    command = args.models_command
+    try:
+        if command == "list":
+            return _list(library, args.json)
+        if command == "import":
+            return _import(library, args.paths, args.watch)
+        if command == "check":
+            return _check(args)
+        token = TokenStore(paths.config).get()
+        if command == "search":
+            return _search(args, token)
+        if command == "files":
+            return _files(args, token)
+        return _download(library, args, token)
+    except HubError as exc:
+        return _fail(exc.message)
+
+
+def _list(library: ModelLibrary, as_json: bool) -> int:
+    library.scan_folders()
+    entries = library.models()
+    if as_json:
+        print(json.dumps([dataclasses.asdict(e) | {"origin_label": e.origin_label}
+                          for e in entries], indent=2))
+        return 0
+    if not entries:
+        print("No models yet: `slice-chat models import PATH` or `slice-chat models download`.")
+    for e in entries:
+        template = "template" if e.has_template else "fallback template"
+        print(f"{e.name}\n  {e.path}\n  {e.architecture}, {e.n_params / 1e6:,.0f} M params, "
+              f"{e.quantization}, {format_bytes(e.size)}, context {e.context_length:,}, "
+              f"{template}, licence {e.license or 'unknown'}\n  {e.origin_label}"
+              f"{', sha256 ' + e.sha256 if e.sha256 else ''}")
+    return 0
+
+
+def _import(library: ModelLibrary, paths: Sequence[str], folders: Sequence[str]) -> int:
+    if not paths and not folders:
+        return _fail("give at least one PATH or --watch FOLDER", EXIT_USAGE)
+    failed = 0
+    for path in paths:
+        try:
+            entry = library.import_file(path)
+        except ModelImportError as exc:
+            failed += 1
+            print(f"slice-chat: error: {exc}", file=sys.stderr)
+            continue
+        if not entry.sha256:
+            library.set_sha256(entry.path, sha256_of(Path(entry.path)))
+        print(f"imported {entry.name}: {entry.path}")
+    for folder in folders:
+        try:
+            added, problems = library.add_folder(folder)
+        except ModelImportError as exc:
+            failed += 1
+            print(f"slice-chat: error: {exc}", file=sys.stderr)
+            continue
+        print(f"watching {folder}: {len(added)} model(s) added")
+        for problem in problems:
+            print(f"  skipped: {problem}", file=sys.stderr)
+    return EXIT_FAILED if failed else 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    if args.ctx and not 256 <= args.ctx <= 1_048_576:
+        return _fail("--ctx must be between 256 and 1048576", EXIT_USAGE)
+    try:
+        cache_bytes_per_element(args.cache_type)
+    except ValueError as exc:
+        return _fail(f"--cache-type: {exc}", EXIT_USAGE)
+    report = check_model(args.path, n_ctx=args.ctx, cache_type=args.cache_type,
+                         trial=not args.no_trial, log_path=app_paths().host_log)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        print("\n".join(report_lines(report)))
+    if not report.ok:
+        print(f"slice-chat: {report.path}: do not load: {report.reason}", file=sys.stderr)
+        return EXIT_FAILED
+    return 0
+
+
+def _search(args: argparse.Namespace, token: str | None) -> int:
+    if not args.query:
+        catalog = load_catalog()
+        if args.json:
+            print(json.dumps([dataclasses.asdict(c) for c in catalog], indent=2))
+        else:
+            for c in catalog:
+                print(f"{c.repo_id}  ({c.quantization}, about {format_bytes(c.approx_size)})"
+                      f"  {c.note}")
+        return 0
+    results = search(args.query, sort=args.sort, limit=args.limit, token=token)
+    if args.json:
+        print(json.dumps([dataclasses.asdict(r) for r in results], indent=2))
+    else:
+        for r in results:
+            flags = " gated" if r.gated else ""
+            print(f"{r.repo_id}  {r.downloads:,} downloads  {r.likes:,} likes  "
+                  f"{r.last_modified}{flags}")
+        if not results:
+            print(f"No GGUF repositories match '{args.query}'.")
+    return 0
+
+
+def _files(args: argparse.Namespace, token: str | None) -> int:
+    page = repo_page(args.repo_id, args.revision, token=token)
+    n_ctx = 4096
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for quant, choices in page.groups().items():
+        groups[quant] = [
+            {"path": c.path, "size": c.size, "parts": len(c.files),
+             "fit": judge_fit(rough_need(c.size, n_ctx)).verdict}
+            for c in choices
+        ]
+    if args.json:
+        print(json.dumps({"repo_id": page.repo_id, "commit": page.commit,
+                          "license": page.license, "gated": page.gated, "groups": groups,
+                          "skipped": list(page.skipped)}, indent=2))
+        return 0
+    print(f"{page.repo_id}@{page.commit[:10]}  licence {page.license or 'unknown'}"
+          f"{'  gated (' + page.gated + ')' if page.gated else ''}")
+    for quant, choices_json in groups.items():
+        print(f"  {quant}")
+        for c in choices_json:
+            parts = f" in {c['parts']} parts" if c["parts"] > 1 else ""
+            print(f"    {c['path']}  {format_bytes(c['size'])}{parts}  [{c['fit']}]")
+    for note in page.skipped:
+        print(f"  skipped: {note}", file=sys.stderr)
+    return 0
+
+
+def _pinned(library: ModelLibrary, spec: FileSpec) -> FileSpec:
+    """Resume a partial download at the commit it started from, if its content is the same."""
+    record = read_sidecar(sidecar_path(local_path(library.models_dir, spec.repo_id,
+                                                  spec.repo_path)))
+    earlier = spec_from_sidecar(record) if record else None
+    if earlier is not None and (earlier.sha256, earlier.size) == (spec.sha256, spec.size):
+        return earlier
+    return spec
+
+
+def _progress_line(statuses: Sequence[DownloadStatus]) -> str:
+    done = sum(s.done for s in statuses)
+    size = sum(s.size for s in statuses) or 1
+    speed = sum(s.speed for s in statuses)
+    eta = f", ETA {(size - done) / speed:.0f} s" if speed > 0 else ""
+    name = statuses[0].name + (f" (+{len(statuses) - 1} parts)" if len(statuses) > 1 else "")
+    return (f"{name}: {100 * done / size:5.1f}% ({format_bytes(done)} of {format_bytes(size)})"
+            f", {format_bytes(speed)}/s{eta}")
+
+
+def _download(library: ModelLibrary, args: argparse.Namespace, token: str | None) -> int:
+    page = repo_page(args.repo_id, args.revision, token=token, with_card=False)
+    choice = page.choice_for(args.filename)
+    if choice is None:
+        unsafe = [s for s in page.skipped if repr(args.filename) in s or args.filename in s]
+        if unsafe:
+            return _fail(unsafe[0])
+        available = ", ".join(c.path for c in page.choices) or "none"
+        return _fail(f"'{args.filename}' is not a GGUF model in {page.repo_id} at "
+                     f"{page.commit[:10]}. Available: {available}")
+    specs = [_pinned(library, FileSpec(page.repo_id, f.path, page.commit, f.size, f.sha256))
+             for f in choice.files]
+    manager = DownloadManager(library, token=lambda: token)
+    interrupted = False
+
+    def on_interrupt(_signum: int, _frame: FrameType | None) -> None:
+        nonlocal interrupted
+        interrupted = True
+        for key in keys:
+            manager.pause(key)
+
+    keys = manager.enqueue(specs)
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    tty = sys.stderr.isatty()
+    last_line, last_print = "", 0.0
+    said: dict[str, str] = {}
+    try:
+        while not manager.wait(keys, timeout=0.5):
+            statuses = [s for k in keys if (s := manager.status(k)) is not None]
+            line = _progress_line(statuses)
+            now = time.monotonic()
+            if tty:
+                print(f"\r{line}\033[K", end="", file=sys.stderr, flush=True)
+            elif now - last_print >= 2.0 and line != last_line:
+                print(line, file=sys.stderr, flush=True)
+                last_print, last_line = now, line
+            for s in statuses:
+                if s.message and s.state not in FINISHED and said.get(s.key) != s.message:
+                    said[s.key] = s.message
+                    print(("\n" if tty else "") + f"{s.name}: {s.message}", file=sys.stderr)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if tty:
+        print(file=sys.stderr)
+    statuses = [s for k in keys if (s := manager.status(k)) is not None]
+    if interrupted:
+        print("Paused; run the same command again to continue.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    problems = [f"{s.name}: {s.message}" for s in statuses if s.state != STATE_DONE]
+    if problems:
+        hint = "" if any(s.state != STATE_PAUSED for s in statuses) else (
+            " Run the same command again to continue.")
+        return _fail("; ".join(problems) + hint)
+    model_path = next((s.model_path for s in statuses if s.model_path), "")
+    if not model_path:
+        return _fail("the download finished but the model is not in the library")
+    print(model_path)
+    print(f"Verified (SHA-256) and added to the library: {model_path}", file=sys.stderr)
+    return 0

@@ -1,0 +1,406 @@
+"""The Models view: every model the app knows, what it is, where it came from, and actions.
+
+A table (a thin :class:`LibraryModel` over the library's entries) with the details of the
+selected model below it: its path, SHA-256 and, after "Check", the pre-load check's report.
+Actions: use in this chat (asks first when the model won't fit or the check finds a
+problem), set as default, import files, watch a folder, show in the file manager, delete
+(asks first; deletes only files the app downloaded).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.library import ModelEntry, ModelImportError, ModelLibrary, sha256_of
+from app.model_fit import FIT_NO, format_bytes
+from app.paths import app_paths
+from app.preload_check import CheckReport, check_header, check_model, report_lines
+from app.settings import load_settings, save_settings
+from inference.events import LoadSettings
+from ui.background import Background
+from ui.chat_view import ERROR_COLOR
+
+_Index = QModelIndex | QPersistentModelIndex
+COLUMNS = ("Name", "Architecture", "Parameters", "Quant", "Size", "Context", "Template",
+           "Licence", "Origin", "SHA-256")
+#: The entry of a row, for any column (a ModelEntry).
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def format_params(n: int) -> str:
+    """``135 M`` / ``1.24 B`` parameters (``116 K`` for test-sized models)."""
+    if n >= 1e9:
+        return f"{n / 1e9:.2f} B"
+    return f"{n / 1e6:.0f} M" if n >= 1e6 else f"{n / 1e3:.0f} K" if n else ""
+
+
+def confirm_load(parent: QWidget, path: str, load: LoadSettings) -> tuple[bool, CheckReport]:
+    """Run the header check (milliseconds) and, when it finds a problem or the model won't
+    fit, ask before loading. Returns (load it?, the report)."""
+    report = check_header(path, n_ctx=load.n_ctx, load=load)
+    problem = report.errors[0] if report.errors else (
+        f"It needs about {format_bytes(report.fit.need)} of memory: {report.fit.describe()}."
+        if report.fit and report.fit.verdict == FIT_NO else "")
+    if not problem:
+        return True, report
+    answer = QMessageBox.question(
+        parent, "Load this model?",
+        f"{problem}\n\nLoading it may fail or make the system slow. Load it anyway?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes, report
+
+
+class LibraryModel(QAbstractTableModel):
+    """The library's models as table rows; :meth:`reload` re-reads the library."""
+
+    def __init__(self, library: ModelLibrary, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._entries: list[ModelEntry] = []
+        self.default_path = ""
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._library.reload()
+        self._entries = self._library.models()
+        self.endResetModel()
+
+    def entry(self, row: int) -> ModelEntry | None:
+        return self._entries[row] if 0 <= row < len(self._entries) else None
+
+    def row_of(self, path: str) -> int:
+        return next((i for i, e in enumerate(self._entries) if e.path == path), -1)
+
+    def update_entry(self, entry: ModelEntry) -> None:
+        row = self.row_of(entry.path)
+        if row >= 0:
+            self._entries[row] = entry
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1),
+                                  [Qt.ItemDataRole.DisplayRole, ENTRY_ROLE])
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._entries)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(COLUMNS)):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+            return None
+        e = self._entries[index.row()]
+        if role == ENTRY_ROLE:
+            return e
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{e.path}\n{e.origin_label}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (2, 4, 5):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        default = " ★" if e.path == self.default_path else ""
+        parts = f" ({e.parts} files)" if e.parts > 1 else ""
+        return (
+            e.name + default, e.architecture, format_params(e.n_params), e.quantization,
+            format_bytes(e.size) + parts, f"{e.context_length:,}" if e.context_length else "",
+            "in file" if e.has_template else "fallback", e.license or "unknown",
+            e.origin_label, e.sha256[:12] + "…" if e.sha256 else "computing…",
+        )[index.column()]
+
+
+class ModelsView(QWidget):
+    """The library panel of the Models dialog; see the module docstring."""
+
+    use_requested = Signal(str)
+    """The user wants to chat with this model (its path)."""
+    library_changed = Signal()
+    """Models were added or removed."""
+
+    def __init__(self, library: ModelLibrary, load: LoadSettings | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._load = load or LoadSettings()
+        self._background = Background(self)
+        self._reports: dict[str, CheckReport] = {}
+        self.model = LibraryModel(library, self)
+        self.model.default_path = load_settings(app_paths().settings_file).default_model
+        self._build()
+        self._update_buttons()
+        self._hash_missing()
+
+    # Layout
+
+    def _build(self) -> None:
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Models in the library")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.table.doubleClicked.connect(lambda _i: self.use_selected())
+
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.details.setAccessibleName("Model details")
+        self.details.setPlaceholderText("Select a model to see its details.")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+
+        self.use_button = QPushButton("Use in this chat")
+        self.default_button = QPushButton("Set as default")
+        self.check_button = QPushButton("Check")
+        self.check_button.setToolTip("Pre-load check: header, memory, and a trial load")
+        self.show_button = QPushButton("Show in folder")
+        self.delete_button = QPushButton("Delete…")
+        self.import_button = QPushButton("Import files…")
+        self.folder_button = QPushButton("Add folder…")
+        self.folder_button.setToolTip("Watch a folder: its GGUF files are added to the library")
+        for button, slot in (
+            (self.use_button, self.use_selected), (self.default_button, self.set_default),
+            (self.check_button, self.check_selected), (self.show_button, self.show_selected),
+            (self.delete_button, self.delete_selected), (self.import_button, self.import_files),
+            (self.folder_button, self.add_folder),
+        ):
+            button.clicked.connect(slot)
+
+        actions = QHBoxLayout()
+        for button in (self.use_button, self.default_button, self.check_button,
+                       self.show_button, self.delete_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.import_button)
+        actions.addWidget(self.folder_button)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.details)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(actions)
+
+    # Actions
+
+    def selected(self) -> ModelEntry | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.entry(rows[0].row()) if rows else None
+
+    def select_path(self, path: str) -> None:
+        row = self.model.row_of(path)
+        if row >= 0:
+            self.table.selectRow(row)
+
+    def refresh(self) -> None:
+        """Re-read the library (after a download or another process's change)."""
+        keep = self.selected()
+        self.model.reload()
+        if keep is not None:
+            self.select_path(keep.path)
+        self._update_buttons()
+        self._hash_missing()
+
+    def use_selected(self) -> None:
+        entry = self.selected()
+        if entry is None:
+            return
+        go, report = confirm_load(self, entry.path, self._load)
+        self._show_report(entry, report)
+        if go:
+            self.use_requested.emit(entry.path)
+
+    def set_default(self) -> None:
+        entry = self.selected()
+        if entry is None:
+            return
+        settings_file = app_paths().settings_file
+        save_settings(settings_file, dataclasses.replace(load_settings(settings_file),
+                                                         default_model=entry.path))
+        self.model.default_path = entry.path
+        self.model.update_entry(entry)
+        self._say(f"{entry.name} is now the model Slice opens with.")
+
+    def check_selected(self) -> None:
+        entry = self.selected()
+        if entry is None:
+            return
+        self.check_button.setEnabled(False)
+        self._say(f"Checking {entry.name}: reading its header, then a trial load…")
+        load = self._load
+
+        def done(report: CheckReport | None, error: BaseException | None) -> None:
+            self.check_button.setEnabled(True)
+            if report is None:
+                self._say(f"The check failed: {error}", error=True)
+                return
+            self._reports[entry.path] = report
+            self._show_report(entry, report)
+            self._say(("Check passed: " if report.ok else "Do not load: ") + (
+                report.reason or (report.trial.message if report.trial else "")),
+                error=not report.ok)
+
+        self._background.run(
+            lambda: check_model(entry.path, n_ctx=load.n_ctx, load=load,
+                                log_path=app_paths().host_log),
+            done, tag="check")
+
+    def show_selected(self) -> None:
+        entry = self.selected()
+        if entry is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(entry.path).parent)))
+
+    def delete_selected(self) -> None:
+        entry = self.selected()
+        if entry is None:
+            return
+        if entry.owned:
+            text = (f"Delete {entry.name}?\n\nIts file ({format_bytes(entry.size)}) will be "
+                    f"deleted from disk:\n{entry.path}")
+        else:
+            text = (f"Remove {entry.name} from the library?\n\nThe file stays where it is:\n"
+                    f"{entry.path}")
+        if QMessageBox.question(
+            self, "Delete model", text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        ) != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self._library.delete(entry.path)
+        except OSError as exc:
+            self._say(f"Could not delete {entry.path}: {exc.strerror}.", error=True)
+            return
+        self.refresh()
+        self.details.clear()
+        self._say(f"{entry.name} was {'deleted' if entry.owned else 'removed from the library'}.")
+        self.library_changed.emit()
+
+    def import_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import GGUF models", "",
+                                                "GGUF models (*.gguf)")
+        self.import_paths(paths)
+
+    def import_paths(self, paths: list[str]) -> None:
+        """Add ``paths`` to the library, saying what failed and why."""
+        added, problems = [], []
+        for path in paths:
+            try:
+                added.append(self._library.import_file(path))
+            except ModelImportError as exc:
+                problems.append(str(exc))
+        self._after_import(added, problems)
+
+    def add_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Watch a folder of GGUF models")
+        if folder:
+            self.watch_folder(folder)
+
+    def watch_folder(self, folder: str) -> None:
+        try:
+            added, problems = self._library.add_folder(folder)
+        except ModelImportError as exc:
+            added, problems = [], [str(exc)]
+        self._after_import(added, problems)
+
+    # Helpers
+
+    def _after_import(self, added: list[ModelEntry], problems: list[str]) -> None:
+        if added:
+            self.refresh()
+            self.select_path(added[-1].path)
+            self.library_changed.emit()
+        summary = f"Added {len(added)} model(s)." if added else ""
+        if problems:
+            self._say(" ".join([summary, *problems]).strip(), error=True)
+        elif summary:
+            self._say(summary)
+
+    def _on_selection(self) -> None:
+        entry = self.selected()
+        self._update_buttons()
+        if entry is not None:
+            self._show_report(entry, self._reports.get(entry.path))
+
+    def _show_report(self, entry: ModelEntry, report: CheckReport | None) -> None:
+        lines = [entry.name, f"File: {entry.path}", f"Origin: {entry.origin_label}",
+                 f"SHA-256: {entry.sha256 or 'being computed…'}"]
+        if entry.path == self.model.default_path:
+            lines.append("Slice opens with this model.")
+        if report is not None:
+            lines += ["", *report_lines(report)]
+        self.details.setPlainText("\n".join(lines))
+
+    def _update_buttons(self) -> None:
+        has = self.selected() is not None
+        for button in (self.use_button, self.default_button, self.check_button,
+                       self.show_button, self.delete_button):
+            button.setEnabled(has)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(f"color: {ERROR_COLOR.name()};" if error else "")
+
+    def _hash_missing(self) -> None:
+        """Compute the SHA-256 of imported files that have none yet, one at a time."""
+        if self._background.busy("hash"):
+            return
+        entry = next((self.model.entry(r) for r in range(self.model.rowCount())
+                      if not (self.model.entry(r) or ModelEntry("", "", "")).sha256), None)
+        if entry is None:
+            return
+        path = entry.path
+
+        def done(digest: str | None, _error: BaseException | None) -> None:
+            if digest:
+                self._library.set_sha256(path, digest)
+                updated = self._library.find(path)
+                if updated is not None:
+                    self.model.update_entry(updated)
+                    if (sel := self.selected()) is not None and sel.path == path:
+                        self._show_report(updated, self._reports.get(path))
+                self._hash_missing()
+
+        self._background.run(lambda: sha256_of(Path(path)), done, tag="hash")
