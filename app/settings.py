@@ -20,6 +20,7 @@ from inference.events import LoadSettings, Sampling
 _T = TypeVar("_T")
 
 SETTINGS_VERSION = 1
+THEMES = ("system", "light", "dark")
 
 # Migrations: version N -> N+1, applied in order to the raw JSON dict.
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
@@ -31,6 +32,7 @@ class Settings:
 
     default_model: str = ""
     system_prompt: str = ""
+    theme: str = "system"  # "system" (follow the OS), "light" or "dark"
     load: LoadSettings = field(default_factory=LoadSettings)
     sampling: Sampling = field(default_factory=Sampling)
 
@@ -40,6 +42,7 @@ class Settings:
         d_load, d_sampling = LoadSettings(), Sampling()
         return dataclasses.replace(
             self,
+            theme=self.theme if self.theme in THEMES else "system",
             load=dataclasses.replace(
                 load,
                 n_ctx=load.n_ctx if 256 <= load.n_ctx <= 1_048_576 else d_load.n_ctx,
@@ -76,7 +79,7 @@ def _from_dict(data: dict[str, Any]) -> Settings:
         }
         return cls(**values)
 
-    top = {k: v for k, v in data.items() if k in ("default_model", "system_prompt")}
+    top = {k: v for k, v in data.items() if k in ("default_model", "system_prompt", "theme")}
     return dataclasses.replace(
         pick(Settings, top),
         load=pick(LoadSettings, data.get("load")),

@@ -318,7 +318,7 @@ class Engine:
         """The prompt tokens of ``request`` with the loaded model's chat template."""
         assert self._llm is not None and self._template is not None
         llm = self._llm
-        text = self._template.render(request.messages)
+        text = self._template.render(request.messages, continue_last=request.continue_last)
         tokens: list[int] = list(llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
         bos = llm.token_bos()
         if llm._model.add_bos_token() and bos >= 0 and (not tokens or tokens[0] != bos):

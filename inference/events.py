@@ -73,6 +73,9 @@ class ChatRequest:
     load: LoadSettings = field(default_factory=LoadSettings)
     sampling: Sampling = field(default_factory=Sampling)
     stop: tuple[str, ...] = ()
+    # The last message is an unfinished assistant reply to extend ("continue"): the prompt
+    # ends inside that reply instead of opening a new turn.
+    continue_last: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -85,6 +88,7 @@ class ChatRequest:
             load=LoadSettings(**data.get("load", {})),
             sampling=Sampling(**data.get("sampling", {})),
             stop=tuple(data.get("stop", ())),
+            continue_last=bool(data.get("continue_last", False)),
         )
 
 

@@ -1,0 +1,46 @@
+"""The chat store: every conversation, durable, searchable and recoverable (SQLite).
+
+- :mod:`app.store.chat_store`: the database and its message trees.
+- :mod:`app.store.schema`: ordered, named migrations; a newer database is refused.
+- :mod:`app.store.recovery`: the startup check, recovery from backup, rolling backups.
+- :mod:`app.store.search`: full-text search (FTS5).
+- :mod:`app.store.records`: the plain values the store hands out.
+"""
+
+from app.store.chat_store import ChatStore, StoreError, title_from
+from app.store.records import (
+    ROLE_ASSISTANT,
+    ROLE_USER,
+    STATE_DONE,
+    STATE_FAILED,
+    STATE_PARTIAL,
+    Chat,
+    ChatSettings,
+    ChatSummary,
+    Message,
+    PathEntry,
+    SearchHit,
+)
+from app.store.recovery import DamagedStoreError, OpenedStore, open_chat_store
+from app.store.schema import NewerSchemaError
+
+__all__ = [
+    "ROLE_ASSISTANT",
+    "ROLE_USER",
+    "STATE_DONE",
+    "STATE_FAILED",
+    "STATE_PARTIAL",
+    "Chat",
+    "ChatSettings",
+    "ChatStore",
+    "ChatSummary",
+    "DamagedStoreError",
+    "Message",
+    "NewerSchemaError",
+    "OpenedStore",
+    "PathEntry",
+    "SearchHit",
+    "StoreError",
+    "open_chat_store",
+    "title_from",
+]
