@@ -233,7 +233,7 @@ def stats_line(stats: dict[str, Any]) -> str:
     line = format_stats(Stats(**values))
     e2e = stats.get("ttft_e2e_s")
     if isinstance(e2e, (int, float)):
-        line = f"on screen after {e2e * 1000:.0f} ms · " + line
+        line = f"first text on screen after {e2e * 1000:.0f} ms · engine " + line
     return line
 
 

@@ -83,6 +83,9 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             INSERT INTO chats_fts (chats_fts, rowid, title) VALUES ('delete', old.id, old.title);
             INSERT INTO chats_fts (rowid, title) VALUES (new.id, new.title);
         END;
+        -- Index what an older database already holds.
+        INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+        INSERT INTO chats_fts (chats_fts) VALUES ('rebuild');
         """,
     ),
     (
