@@ -9,80 +9,29 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QPalette
 from PySide6.QtTest import QSignalSpy
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from app.library import ModelEntry, ModelImportError
 from inference.events import (
     ChatMessage,
-    ChatRequest,
     Done,
     Failed,
-    LoadSettings,
     ModelInfo,
     Stats,
 )
+from tests.fakes import MODEL_PATH, FakeController, FakeLibrary
 from tests.ui_helpers import click_link
 from ui.main_window import ChatWindow
 from ui.stats_bar import StatsBar
 from ui.theme import apply_theme, dark_palette
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
-MODEL_PATH = "/models/SmolLM2-135M-Instruct.Q4_1.gguf"
 CRASH_MESSAGE = "The model process crashed (killed by signal 9). Send again to restart it."
 MARKDOWN_REPLY = (
     "# Title\n\nA list:\n\n- one\n- two\n\n```python\ndef square(x):\n    return x * x\n```\n"
 )
-
-
-class FakeController(QObject):
-    """The signals of ``EngineController``, emitted by the test; records sends and stops."""
-
-    model_loading = Signal(str)
-    model_loaded = Signal(object)
-    prefill_progress = Signal(int, int, int)
-    token_received = Signal(int, str)
-    stats_updated = Signal(int, object)
-    reply_finished = Signal(int, object)
-    reply_failed = Signal(int, object)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.requests: list[ChatRequest] = []
-        self.preloads: list[str] = []
-        self.stops = 0
-
-    def preload(self, model_path: str, load: LoadSettings) -> None:
-        self.preloads.append(model_path)
-
-    def send(self, request: ChatRequest) -> int:
-        self.requests.append(request)
-        return len(self.requests)
-
-    def stop(self) -> None:
-        self.stops += 1
-
-    def shutdown(self) -> None:
-        pass
-
-
-class FakeLibrary:
-    """A model library over plain entries; ``import_file`` accepts only ``good.gguf``."""
-
-    def __init__(self) -> None:
-        self.entries = [ModelEntry("SmolLM2 135M Instruct (Q4_1)", MODEL_PATH, "starter")]
-
-    def models(self) -> list[ModelEntry]:
-        return list(self.entries)
-
-    def import_file(self, path: str) -> ModelEntry:
-        if not path.endswith("good.gguf"):
-            raise ModelImportError("this file is not a valid GGUF model")
-        entry = ModelEntry("Good Model (Q8_0)", path, "imported")
-        self.entries.append(entry)
-        return entry
 
 
 @pytest.fixture

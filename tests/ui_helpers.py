@@ -25,12 +25,13 @@ def click_link(qtbot: QtBot, view: ChatView, label: str, occurrence: int = -1) -
     """Scroll to the ``occurrence``-th link called ``label`` and click it with the mouse."""
     positions = link_positions(view, label)
     assert positions, f"no link {label!r} in the transcript"
-    cursor = QTextCursor(view.document())
-    cursor.setPosition(positions[occurrence] + 1)
+    before, after = QTextCursor(view.document()), QTextCursor(view.document())
+    before.setPosition(positions[occurrence])
+    after.setPosition(positions[occurrence] + 1)
     bar = view.verticalScrollBar()
-    rect = view.cursorRect(cursor)
-    if not view.viewport().rect().contains(rect.center()):
-        bar.setValue(bar.value() + rect.center().y() - view.viewport().height() // 2)
-        rect = view.cursorRect(cursor)
-    point = rect.center() + QPoint(1, 0)
+    if not view.viewport().rect().contains(view.cursorRect(before).center()):
+        y = view.cursorRect(before).center().y()
+        bar.setValue(bar.value() + y - view.viewport().height() // 2)
+    left, right = view.cursorRect(before), view.cursorRect(after)
+    point = QPoint((left.center().x() + right.center().x()) // 2, left.center().y())
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)

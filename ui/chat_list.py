@@ -62,6 +62,8 @@ class ChatListModel(QAbstractListModel):
 
     #: A rename was refused; the message says why.
     rename_failed = Signal(str)
+    #: A chat was renamed in place (its id).
+    renamed = Signal(int)
 
     def __init__(self, store: ChatStore, clock: Callable[[], float] = time.time) -> None:
         super().__init__()
@@ -161,6 +163,7 @@ class ChatListModel(QAbstractListModel):
             self.rename_failed.emit(str(exc))
             return False
         self.refresh()
+        self.renamed.emit(row.summary.id)
         return True
 
     def row_of(self, chat_id: int) -> int | None:

@@ -96,7 +96,6 @@ class ChatView(QTextBrowser):
         self._bodies: list[tuple[int, int]] = []  # (start, end) of each entry's text
         self._stats_open: set[int] = set()
         self._generating: int | None = None
-        self._busy = False
         self._prefix = ""  # text the streaming reply had before this session's tokens
         self._pending: list[str] = []
         self._reply: list[str] = []
@@ -209,10 +208,6 @@ class ChatView(QTextBrowser):
         self._append(entries, generating_id, stream_text)
         if follow or generating_id is not None:
             self._scroll_to_bottom()
-
-    def set_busy(self, busy: bool) -> None:
-        """While a reply runs, version arrows are shown disabled (they would start nothing)."""
-        self._busy = busy
 
     def clear_conversation(self) -> None:
         """Empty the transcript, dropping any reply in progress."""
@@ -353,7 +348,7 @@ class ChatView(QTextBrowser):
         for entry in entries:
             message = entry.message
             self._starts.append(self._end_position())
-            insert_header(cursor, entry, look, first=self.document().isEmpty(), busy=self._busy)
+            insert_header(cursor, entry, look, first=self.document().isEmpty())
             body_start = self._end_position()
             if message.id == generating_id:
                 insert_plain(cursor, stream_text)

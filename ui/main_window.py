@@ -319,6 +319,7 @@ class ChatWindow(QMainWindow):
         self.sidebar.hit_chosen.connect(self._on_hit)
         self.sidebar.chat_deleted.connect(self._on_chat_deleted)
         self.sidebar.problem.connect(self.show_error)
+        self.sidebar.chat_renamed.connect(lambda _chat_id: self._update_title())
         self.message_box.submitted.connect(self._send_from_box)
         self.message_box.textChanged.connect(self._update_controls)
         self.send_button.clicked.connect(self._send_from_box)
@@ -500,14 +501,12 @@ class ChatWindow(QMainWindow):
         self.chat_view.clear_highlight()
         self._generating = False
         self._ttft_pending = True
-        self.chat_view.set_busy(True)
         self._set_status("Waiting for the model…")
         self._update_controls(busy=True)
 
     def _end_request(self) -> None:
         self._generating = False
         self._ttft_pending = False
-        self.chat_view.set_busy(False)
         self._show_idle_status()
         self._update_controls()
 
@@ -515,7 +514,7 @@ class ChatWindow(QMainWindow):
         path = self.model_picker.selected_path()
         if path is None:
             return None
-        entry = self.library.find(path) if hasattr(self.library, "find") else None
+        entry = self.library.find(path)
         return ModelChoice(
             path=path,
             name=self.model_picker.name_for_path(path),

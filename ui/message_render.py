@@ -107,8 +107,7 @@ def author_of(entry: PathEntry) -> str:
     return "You" if message.role == ROLE_USER else (message.model or "Assistant")
 
 
-def insert_header(cursor: QTextCursor, entry: PathEntry, look: Look, *, first: bool,
-                  busy: bool) -> None:
+def insert_header(cursor: QTextCursor, entry: PathEntry, look: Look, *, first: bool) -> None:
     """The author's name, and ◀ n/m ▶ when the message has other versions."""
     message = entry.message
     color = USER_COLOR if message.role == ROLE_USER else ASSISTANT_COLOR
@@ -120,17 +119,19 @@ def insert_header(cursor: QTextCursor, entry: PathEntry, look: Look, *, first: b
     if entry.sibling_count > 1:
         cursor.insertText("    ", look.text())
         n, total = entry.sibling_index, entry.sibling_count
-        _nav(cursor, look, "prev", message.id, "◀", "Previous version", n > 1 and not busy)
-        cursor.insertText(f" {n}/{total} ", look.text(look.muted, small=True))
-        _nav(cursor, look, "next", message.id, "▶", "Next version", n < total and not busy)
+        _nav(cursor, look, "prev", message.id, "◀", "Previous version", n > 1)
+        cursor.insertText(f" {n}/{total} ", look.text(look.muted))
+        _nav(cursor, look, "next", message.id, "▶", "Next version", n < total)
 
 
 def _nav(cursor: QTextCursor, look: Look, action: str, message_id: int, glyph: str,
          tip: str, enabled: bool) -> None:
     if enabled:
-        cursor.insertText(glyph, look.link_format(action_href(action, message_id), tip))
+        link = look.link_format(action_href(action, message_id), tip, small=False)
+        link.setFontWeight(QFont.Weight.Bold)
+        cursor.insertText(glyph, link)
     else:
-        cursor.insertText(glyph, look.text(look.muted, small=True))
+        cursor.insertText(glyph, look.text(look.muted))
 
 
 def insert_plain(cursor: QTextCursor, text: str) -> None:

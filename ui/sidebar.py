@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPainter, QTextDocument
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPainter, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -41,49 +41,52 @@ WIDTH = 260
 
 
 class _HitDelegate(QStyledItemDelegate):
-    """Paints a search hit: the chat's title, then the snippet with the matches marked."""
+    """Paints a search hit: the chat's title on one line, then the snippet with the matched
+    words in bold (up to two lines)."""
 
-    def _document(self, option: QStyleOptionViewItem, hit: SearchHit) -> QTextDocument:
-        muted = muted_text_color(option.palette).name()
-        snippet = html.escape(hit.snippet).replace(MATCH_START, "<b><u>").replace(
-            MATCH_END, "</u></b>")
-        title = html.escape(hit.chat_title or UNTITLED)
-        if hit.message_id is None:
-            title = snippet  # the title itself matched: show its marks
-            body = f'<span style="color:{muted}">title</span>'
-        else:
-            body = f'<span style="color:{muted}">{" ".join(snippet.split())}</span>'
-        document = QTextDocument()
-        document.setDefaultFont(option.font)
-        document.setDocumentMargin(4)
-        document.setTextWidth(max(option.rect.width(), 120))
-        document.setHtml(f"<b>{title}</b><br>{body}")
-        return document
+    PADDING = 4
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         hit = index.data(HIT_ROLE)
         self.initStyleOption(option, index)
-        style = option.widget.style() if option.widget else None
         option.text = ""
+        style = option.widget.style() if option.widget else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
         if not isinstance(hit, SearchHit):
             return
-        document = self._document(option, hit)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        text_color = (option.palette.highlightedText() if selected else option.palette.text()
+                      ).color()
+        muted = text_color if selected else muted_text_color(option.palette)
+        rect = option.rect.adjusted(self.PADDING, self.PADDING, -self.PADDING, -self.PADDING)
         painter.save()
-        painter.translate(option.rect.topLeft())
-        painter.setClipRect(option.rect.translated(-option.rect.topLeft()))
-        context = QAbstractTextDocumentLayout.PaintContext()
-        if option.state & QStyle.StateFlag.State_Selected:
-            context.palette.setColor(
-                context.palette.ColorRole.Text, option.palette.highlightedText().color()
-            )
-        document.documentLayout().draw(painter, context)
+        title_font = QFont(option.font)
+        title_font.setBold(True)
+        painter.setFont(title_font)
+        painter.setPen(text_color)
+        metrics = QFontMetrics(title_font)
+        title = metrics.elidedText(hit.chat_title or UNTITLED, Qt.TextElideMode.ElideRight,
+                                   rect.width())
+        painter.drawText(rect.left(), rect.top() + metrics.ascent(), title)
+        if hit.message_id is None:
+            snippet = "The chat's name matches"
+        else:
+            snippet = html.escape(" ".join(hit.snippet.split()))
+            snippet = snippet.replace(MATCH_START, "<b>").replace(MATCH_END, "</b>")
+        document = QTextDocument()
+        document.setDefaultFont(option.font)
+        document.setDocumentMargin(0)
+        document.setTextWidth(rect.width())
+        document.setHtml(f'<span style="color:{muted.name()}">{snippet}</span>')
+        painter.translate(rect.left(), rect.top() + metrics.lineSpacing() + 2)
+        painter.setClipRect(0, 0, rect.width(), rect.height() - metrics.lineSpacing() - 2)
+        document.drawContents(painter)
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
         line = option.fontMetrics.lineSpacing()
-        return QSize(WIDTH, line * 3 + 10)
+        return QSize(WIDTH, line * 3 + 2 * self.PADDING + 6)
 
 
 class _ChatList(QListView):
@@ -111,6 +114,8 @@ class Sidebar(QWidget):
     chat_deleted = Signal(int)
     #: A deleted chat was restored.
     chat_restored = Signal(int)
+    #: A chat was renamed (its id).
+    chat_renamed = Signal(int)
     #: The user asked to export a chat (its id).
     export_requested = Signal(int)
     #: Something went wrong; the message is for the status line.
@@ -131,6 +136,7 @@ class Sidebar(QWidget):
 
         self.model = ChatListModel(store)
         self.model.rename_failed.connect(self.problem)
+        self.model.renamed.connect(self.chat_renamed)
         self.list_view = _ChatList()
         self.list_view.setModel(self.model)
         self.list_view.setAccessibleName("Chat list")
@@ -142,6 +148,7 @@ class Sidebar(QWidget):
         self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list_view.setFrameShape(QFrame.Shape.NoFrame)
+        self.list_view.setStyleSheet("QListView::item { padding: 3px 4px; }")
         self.list_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list_view.setTextElideMode(Qt.TextElideMode.ElideRight)
 

@@ -61,8 +61,10 @@ def build_menus(window: ChatWindow) -> None:
     help_menu = bar.addMenu("&Help")
     _action(window, help_menu, "&Keyboard shortcuts", lambda: show_shortcuts(window), "F1")
     # "?" opens the list too, when the focus is not in a text field (those take the key).
-    question = QShortcut(QKeySequence("?"), window)
-    question.activated.connect(lambda: show_shortcuts(window))
+    # Keyboards send it with or without Shift, depending on the layout and platform.
+    for keys in ("?", "Shift+?"):
+        question = QShortcut(QKeySequence(keys), window)
+        question.activated.connect(lambda: show_shortcuts(window))
     undo = QShortcut(QKeySequence.StandardKey.Undo, window)
     undo.activated.connect(lambda: window.sidebar.undo_delete() if window.sidebar.can_undo()
                            else None)
