@@ -418,7 +418,9 @@ class Engine:
         first_at = last_at = 0.0
         last_stats = time.perf_counter()
         stop_reason = STOP_END_OF_TURN
-        leading = True  # strip whitespace before the reply's first visible character
+        # Strip whitespace before a new reply's first visible character (a continued reply
+        # keeps it: "teeming" + " with").
+        leading = not request.continue_last
 
         def stats(reason: str = "") -> Stats:
             decode_s = last_at - first_at

@@ -314,6 +314,7 @@ class ChatWindow(QMainWindow):
         self.chat_view.first_paint.connect(self._on_first_paint)
         self.chat_view.action_requested.connect(self._on_action)
         self.chat_view.earlier_requested.connect(self._show_earlier)
+        self.chat_view.later_requested.connect(self._show_later)
         self.chat_view.copied.connect(self._set_status)
         self.sidebar.chat_selected.connect(self.open_chat)
         self.sidebar.hit_chosen.connect(self._on_hit)
@@ -431,6 +432,18 @@ class ChatWindow(QMainWindow):
                        generating_id=self.session.generating_id,
                        stream_text=self.session.reply_so_far(),
                        keep_in_view=ids[0] if ids else None)
+
+    def _show_later(self) -> None:
+        view = self.chat_view
+        ids = view.message_ids()
+        total = len(self.session)
+        end = view.first_index + len(ids) + PAGE
+        if end >= total - PAGE // 2:
+            end = total
+        view.show_path(self.session.entries(view.first_index, end), view.first_index,
+                       total=total, generating_id=self.session.generating_id,
+                       stream_text=self.session.reply_so_far(),
+                       keep_in_view=ids[-1] if ids else None)
 
     def _show_window_around(self, index: int) -> None:
         total = len(self.session)
