@@ -152,10 +152,14 @@ class ChatSession(QObject):
         self._save_timer = QTimer(self)
         self._save_timer.setInterval(PARTIAL_SAVE_MS)
         self._save_timer.timeout.connect(self._save_partial)
-        controller.token_received.connect(self._on_token)
-        controller.reply_finished.connect(self._on_finished)
-        controller.reply_failed.connect(self._on_failed)
-        controller.model_loaded.connect(self._on_model_loaded)
+        self._links = [
+            (controller.token_received, self._on_token),
+            (controller.reply_finished, self._on_finished),
+            (controller.reply_failed, self._on_failed),
+            (controller.model_loaded, self._on_model_loaded),
+        ]
+        for signal, slot in self._links:
+            signal.connect(slot)
 
     # What is shown
 
@@ -221,6 +225,20 @@ class ChatSession(QObject):
     def flush(self) -> None:
         """Save the text of a streaming reply now (before the app closes)."""
         self._save_partial()
+
+    def close(self) -> None:
+        """Save what streams, and stop listening to the engine (before the store closes).
+
+        A reply still streaming stays partial in the store: the next start shows it as
+        interrupted.
+        """
+        self._save_partial()
+        self._save_timer.stop()
+        for signal, slot in self._links:
+            with contextlib.suppress(RuntimeError, TypeError):
+                signal.disconnect(slot)
+        self._links = []
+        self._reply = None
 
     def is_current_request(self, request_id: int) -> bool:
         return self._reply is not None and self._reply.request_id == request_id

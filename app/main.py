@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -85,12 +86,16 @@ class RunningGui:
     instance: Any = None
     self_test: Any = None
 
+    temporary: Path | None = None  # the self-test's throwaway chat folder
+
     def close(self) -> None:
+        self.window.session.close()
         self.controller.shutdown()
-        self.window.session.flush()
         self.store.close()
         if self.instance is not None:
             self.instance.release()
+        if self.temporary is not None:
+            shutil.rmtree(self.temporary, ignore_errors=True)
 
 
 def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningGui | int:
@@ -120,9 +125,11 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
     apply_theme(app, settings.theme)
     instance = None
     notice = ""
+    temporary = None
     if args.self_test:
         # The self-test's exchange must not land in the user's chats.
-        store = ChatStore(Path(tempfile.mkdtemp(prefix="slice-self-test-")) / "chats.db")
+        temporary = Path(tempfile.mkdtemp(prefix="slice-self-test-"))
+        store = ChatStore(temporary / "chats.db")
     else:
         instance = SingleInstance(paths.data)
         if not instance.acquire():
@@ -155,7 +162,7 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
         startup_error = str(exc)
     controller = EngineController(log_path=paths.host_log)
     window = ChatWindow(controller, library, settings, store)
-    running = RunningGui(window, controller, store, instance)
+    running = RunningGui(window, controller, store, instance, temporary=temporary)
     if instance is not None:
         instance.woken.connect(window.bring_to_front)
         instance.woken.connect(lambda: print(

@@ -329,3 +329,44 @@ def test_switching_chats_while_a_reply_streams_keeps_saving_it(
     assert store.message(streaming).content == "Once upon a time."
     assert store.message(streaming).state == STATE_DONE
     assert window.send_message("Another chat?") is not None
+
+
+def test_closing_the_window_mid_reply_keeps_the_text_as_interrupted(
+    qtbot: QtBot, controller: FakeController, store: ChatStore
+) -> None:
+    window = open_window(qtbot, controller, store)
+    window.send_message("Tell me everything")
+    reply_id = window.session.generating_id
+    controller.token_received.emit(1, "Everything starts")
+    window.close()
+    saved = store.message(reply_id)
+    assert saved.content == "Everything starts" and saved.state == STATE_PARTIAL
+    # What the engine sends after the window closed changes nothing (and raises nothing).
+    controller.token_received.emit(1, " later")
+    controller.reply_failed.emit(1, Failed("host_crashed", "gone"))
+    assert store.message(reply_id) == saved
+
+
+def test_export_and_import_from_the_window(
+    qtbot: QtBot, window: ChatWindow, controller: FakeController, store: ChatStore,
+    tmp_path: Path
+) -> None:
+    from ui.window_menus import export_chats, import_file
+
+    window.send_message("Export me")
+    reply(controller, "Exported.")
+    chat = window.session.chat_id
+    assert export_chats(window, [chat], tmp_path / "chat.md")
+    assert "# Export me" in (tmp_path / "chat.md").read_text()
+    assert export_chats(window, [chat], tmp_path / "chat.json")
+    assert "Exported 1 chat to" in window.status_label.text()
+    store.delete_chat(chat)
+    store.purge_deleted()
+    window.new_chat()
+    window.sidebar.refresh()
+    assert import_file(window, tmp_path / "chat.json")
+    assert "Imported 1 chat (2 messages)" in window.status_label.text()
+    assert len(window.sidebar.model.chat_rows()) == 1
+    (tmp_path / "bad.json").write_text("{")
+    assert not import_file(window, tmp_path / "bad.json")
+    assert "nothing was imported" in window.status_label.text()

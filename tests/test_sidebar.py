@@ -287,3 +287,30 @@ def test_the_theme_menu_is_remembered(qtbot: QtBot, window: ChatWindow) -> None:
         assert json.loads(app_paths().settings_file.read_text())["theme"] == "system"
     finally:
         apply_theme(app)
+
+
+def test_the_theme_follows_the_system_unless_one_is_chosen(qapp) -> None:
+    hints = qapp.styleHints()
+    try:
+        apply_theme(qapp, THEME_SYSTEM)
+        hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+        assert is_dark(qapp.palette())
+        hints.colorSchemeChanged.emit(Qt.ColorScheme.Light)
+        assert not is_dark(qapp.palette())
+        set_theme(qapp, "light")
+        hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+        assert not is_dark(qapp.palette())
+    finally:
+        apply_theme(qapp)
+
+
+def test_message_links_are_reachable_from_the_keyboard(qtbot: QtBot, window: ChatWindow) -> None:
+    window.sidebar.step(1)
+    opened: list[str] = []
+    window.chat_view.anchorClicked.connect(lambda url: opened.append(url.toString()))
+    window.chat_view.setFocus()
+    qtbot.keyClick(window.chat_view, Qt.Key.Key_Tab)
+    qtbot.keyClick(window.chat_view, Qt.Key.Key_Tab)
+    assert window.chat_view.textCursor().selectedText() == "Edit"
+    qtbot.keyClick(window.chat_view, Qt.Key.Key_Return)
+    assert opened[-1].startswith("slice:edit/") and window.edit_bar.isVisible()

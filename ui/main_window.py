@@ -3,6 +3,7 @@ and status line on the right."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from pathlib import Path
@@ -299,11 +300,15 @@ class ChatWindow(QMainWindow):
 
     def _connect(self) -> None:
         controller = self.controller
-        controller.model_loading.connect(self._on_model_loading)
-        controller.model_loaded.connect(self._on_model_loaded)
-        controller.prefill_progress.connect(self._on_prefill_progress)
-        controller.stats_updated.connect(self._on_stats)
-        controller.reply_failed.connect(self._on_preload_failed)
+        self._controller_links = [
+            (controller.model_loading, self._on_model_loading),
+            (controller.model_loaded, self._on_model_loaded),
+            (controller.prefill_progress, self._on_prefill_progress),
+            (controller.stats_updated, self._on_stats),
+            (controller.reply_failed, self._on_preload_failed),
+        ]
+        for signal, slot in self._controller_links:
+            signal.connect(slot)
         session = self.session
         session.path_changed.connect(self._on_path_changed)
         session.reply_text.connect(self._on_reply_text)
@@ -599,7 +604,13 @@ class ChatWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         super().closeEvent(event)
-        self.session.flush()  # a reply still streaming keeps its text (shown as interrupted)
+        # A reply still streaming keeps its text (shown as interrupted next time); nothing
+        # the engine sends after this reaches the store.
+        self.session.close()
+        for signal, slot in self._controller_links:
+            with contextlib.suppress(RuntimeError, TypeError):
+                signal.disconnect(slot)
+        self._controller_links = []
         if self._owns_store:
             self.store.close()
 

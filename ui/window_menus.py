@@ -140,7 +140,8 @@ def import_file(window: ChatWindow, path: Path) -> bool:
         return False
     window.sidebar.refresh()
     note = f"; {result.skipped} already here" if result.skipped else ""
-    window._set_status(f"Imported {result.imported} chats ({result.messages} messages){note}.")
+    chats = "chat" if result.imported == 1 else "chats"
+    window._set_status(f"Imported {result.imported} {chats} ({result.messages} messages){note}.")
     return True
 
 
