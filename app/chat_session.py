@@ -15,12 +15,13 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.conversation import can_continue, conversation_messages
 from app.fingerprint import FileHasher, build_fingerprint
 from app.presets import effective_sampling, system_prompt
 from app.settings import Settings
@@ -36,8 +37,6 @@ from app.store.records import (
     PathEntry,
 )
 from inference.events import (
-    STOP_LENGTH,
-    STOP_USER,
     ChatMessage,
     ChatRequest,
     Done,
@@ -51,7 +50,6 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 
 PARTIAL_SAVE_MS = 400  # a streaming reply reaches the disk at least this often
-CONTINUABLE_STOPS = (STOP_USER, STOP_LENGTH)
 
 
 @dataclass(frozen=True)
@@ -78,37 +76,6 @@ class _Reply:
 
     def text(self) -> str:
         return self.prefix + "".join(self.parts)
-
-
-def conversation_messages(path: Sequence[Message]) -> list[ChatMessage]:
-    """The turns of ``path`` a model sees: answered exchanges, plus a final user message.
-
-    An exchange whose reply failed or has no text stays out, so the turns alternate. A
-    final assistant message is kept when it has text (a reply being continued).
-    """
-    turns: list[ChatMessage] = []
-    pending: Message | None = None
-    for message in path:
-        if message.role == ROLE_USER:
-            pending = message
-            continue
-        if pending is not None and message.state != STATE_FAILED and message.content.strip():
-            turns += [ChatMessage(ROLE_USER, pending.content),
-                      ChatMessage(ROLE_ASSISTANT, message.content)]
-        pending = None
-    if pending is not None:
-        turns.append(ChatMessage(ROLE_USER, pending.content))
-    return turns
-
-
-def can_continue(message: Message) -> bool:
-    """Whether a reply can be extended: interrupted, or stopped by the user or the length."""
-    if message.role != ROLE_ASSISTANT:
-        return False
-    if message.state == STATE_PARTIAL:
-        return True
-    reason = (message.stats or {}).get("stop_reason", "")
-    return message.state == STATE_DONE and reason in CONTINUABLE_STOPS
 
 
 class ChatSession(QObject):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app import presets
-from app.chat_session import can_continue, conversation_messages
+from app.conversation import can_continue, conversation_messages
 from app.settings import Settings
 from app.store import (
     STATE_DONE,

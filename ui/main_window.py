@@ -29,10 +29,11 @@ from app.settings import Settings
 from app.store.chat_store import ChatStore, StoreError
 from app.store.search import query_words
 from inference.events import STOP_CONTEXT_FULL, ChatMessage, Done, Failed, ModelInfo, Stats
-from ui.chat_view import ERROR_COLOR, PAGE, ChatView
+from ui.chat_view import ERROR_COLOR, ChatView
 from ui.message_box import MessageBox
 from ui.model_picker import ModelPicker
 from ui.notice_bar import NoticeBar
+from ui.path_pager import PathPager
 from ui.sidebar import WIDTH as SIDEBAR_WIDTH
 from ui.sidebar import Sidebar
 from ui.stats_bar import StatsBar
@@ -173,7 +174,7 @@ class ChatWindow(QMainWindow):
             return False
         self.sidebar.set_current(message.chat_id)
         self._select_chat_model()
-        self._show_window_around(index)
+        self.pager.show_around(index)
         return self.chat_view.highlight_message(message_id, words)
 
     def edit_message(self, message_id: int) -> None:
@@ -224,6 +225,7 @@ class ChatWindow(QMainWindow):
 
         self.notice = NoticeBar()
         self.chat_view = ChatView()
+        self.pager = PathPager(self.session, self.chat_view)
         self.stats_bar = StatsBar()
 
         self.edit_bar = QLabel("Editing a message: Enter sends it as a new version, Esc cancels.")
@@ -318,8 +320,6 @@ class ChatWindow(QMainWindow):
         session.save_failed.connect(self.show_error)
         self.chat_view.first_paint.connect(self._on_first_paint)
         self.chat_view.action_requested.connect(self._on_action)
-        self.chat_view.earlier_requested.connect(self._show_earlier)
-        self.chat_view.later_requested.connect(self._show_later)
         self.chat_view.copied.connect(self._set_status)
         self.sidebar.chat_selected.connect(self.open_chat)
         self.sidebar.hit_chosen.connect(self._on_hit)
@@ -339,19 +339,7 @@ class ChatWindow(QMainWindow):
     # Session signals
 
     def _on_path_changed(self, index: int) -> None:
-        view = self.chat_view
-        shown_end = view.first_index + len(view.message_ids())
-        total = len(self.session)
-        generating = self.session.generating_id
-        stream = self.session.reply_so_far()
-        reaches_end = view.total == shown_end
-        if index > 0 and view.first_index <= index <= shown_end and reaches_end:
-            view.replace_from(index, self.session.entries(index), generating_id=generating,
-                              stream_text=stream, total=total)
-        else:
-            first = max(0, total - PAGE)
-            view.show_path(self.session.entries(first), first, total=total,
-                           generating_id=generating, stream_text=stream)
+        self.pager.path_changed(index)
         self._update_title()
 
     def _on_reply_text(self, message_id: int, text: str) -> None:
@@ -362,23 +350,17 @@ class ChatWindow(QMainWindow):
             self.chat_view.append_token(text)
 
     def _on_finished(self, message_id: int, done: Done) -> None:
-        self._rerender(message_id)
+        self.pager.rerender(message_id)
         self.stats_bar.finish(done)
         self._end_request()
         if done.stop_reason == STOP_CONTEXT_FULL:
             self.show_error("The conversation filled the model's context. Start a new chat.")
 
     def _on_failed(self, message_id: int, failed: Failed) -> None:
-        self._rerender(message_id)
+        self.pager.rerender(message_id)
         self._end_request()
         self.show_error(failed.message)
         self.message_box.setFocus()
-
-    def _rerender(self, message_id: int) -> None:
-        index = self.session.index_of(message_id)
-        if index is not None and message_id in self.chat_view.message_ids():
-            self.chat_view.replace_from(index, self.session.entries(index),
-                                        total=len(self.session))
 
     def _on_chats_changed(self) -> None:
         self.sidebar.set_current(self.session.chat_id)
@@ -427,38 +409,6 @@ class ChatWindow(QMainWindow):
     def _on_chat_deleted(self, chat_id: int) -> None:
         if chat_id == self.session.chat_id and not self.session.busy:
             self.new_chat()
-
-    def _show_earlier(self) -> None:
-        view = self.chat_view
-        ids = view.message_ids()
-        first = max(0, view.first_index - PAGE)
-        end = view.first_index + len(ids)
-        view.show_path(self.session.entries(first, end), first, total=len(self.session),
-                       generating_id=self.session.generating_id,
-                       stream_text=self.session.reply_so_far(),
-                       keep_in_view=ids[0] if ids else None)
-
-    def _show_later(self) -> None:
-        view = self.chat_view
-        ids = view.message_ids()
-        total = len(self.session)
-        end = view.first_index + len(ids) + PAGE
-        if end >= total - PAGE // 2:
-            end = total
-        view.show_path(self.session.entries(view.first_index, end), view.first_index,
-                       total=total, generating_id=self.session.generating_id,
-                       stream_text=self.session.reply_so_far(),
-                       keep_in_view=ids[-1] if ids else None)
-
-    def _show_window_around(self, index: int) -> None:
-        total = len(self.session)
-        first = max(0, index - 5)
-        end = min(total, first + PAGE)
-        if end >= total - PAGE // 2:
-            end = total
-        self.chat_view.show_path(self.session.entries(first, end), first, total=total,
-                                 generating_id=self.session.generating_id,
-                                 stream_text=self.session.reply_so_far())
 
     # Controller signals
 

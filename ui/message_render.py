@@ -19,7 +19,7 @@ from PySide6.QtGui import (
     QTextCursor,
 )
 
-from app.chat_session import can_continue
+from app.conversation import can_continue
 from app.export import fingerprint_line, stats_line
 from app.store.records import (
     ROLE_USER,

@@ -18,7 +18,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.store.chat_store import ChatStore, connect
+from app.store.chat_store import ChatStore
+from app.store.database import connect
 
 DB_FILE = "chats.db"
 BACKUP_FOLDER = "backups"
