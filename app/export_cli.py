@@ -16,7 +16,7 @@ from pathlib import Path
 from app.export import InvalidExportError, export_json, export_markdown, import_chats, parse_export
 from app.paths import app_paths
 from app.store.chat_store import ChatStore
-from app.store.recovery import DamagedStoreError, open_chat_store
+from app.store.recovery import DamagedStoreError, StoreUnavailableError, open_chat_store
 from app.store.schema import NewerSchemaError
 
 EXIT_FAILED = 1
@@ -76,7 +76,7 @@ def run_export(args: argparse.Namespace) -> int:
     """Run ``slice-chat export``; returns the exit code."""
     try:
         store = _open_store()
-    except (DamagedStoreError, NewerSchemaError) as exc:
+    except (DamagedStoreError, NewerSchemaError, StoreUnavailableError) as exc:
         return _fail(str(exc))
     try:
         if args.list:
@@ -126,7 +126,7 @@ def run_import(args: argparse.Namespace) -> int:
         return _fail(f"{exc}; nothing was imported")
     try:
         store = _open_store()
-    except (DamagedStoreError, NewerSchemaError) as exc:
+    except (DamagedStoreError, NewerSchemaError, StoreUnavailableError) as exc:
         return _fail(str(exc))
     try:
         result = import_chats(store, chats)

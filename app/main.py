@@ -11,9 +11,11 @@ This module is the one place in ``app/`` that may import the widget layer: it st
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import shutil
+import sqlite3
 import sys
 import time
 from collections.abc import Sequence
@@ -114,7 +116,7 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
     from app.paths import app_paths
     from app.settings import load_settings
     from app.single_instance import SingleInstance
-    from app.store import ChatStore, NewerSchemaError, open_chat_store
+    from app.store import ChatStore, NewerSchemaError, StoreUnavailableError, open_chat_store
     from app.store.recovery import start_backup_if_due
     from app.worker import EngineController
     from ui.main_window import ChatWindow
@@ -143,13 +145,14 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
             return 0 if woke else 1
         try:
             opened = open_chat_store(paths.data)
-        except NewerSchemaError as exc:
+        except (NewerSchemaError, StoreUnavailableError) as exc:
             print(f"slice-chat: error: {exc}", file=sys.stderr)
             QMessageBox.critical(None, "Slice cannot open your chats", str(exc))
             instance.release()
             return 1
         store, notice = opened.store, opened.notice
-        store.purge_deleted()  # chats deleted in an earlier session are past their undo
+        with contextlib.suppress(sqlite3.Error):  # retried at the next start
+            store.purge_deleted()  # chats deleted in an earlier session are past their undo
     library = ModelLibrary(paths.library_file, paths.models)
     startup_error = ""
     try:

@@ -170,3 +170,42 @@ def test_an_empty_file_at_first_start_is_not_a_recovery(data: Path) -> None:
     opened = open_chat_store(data)
     assert opened.notice == "" and opened.store.quick_check() == []
     opened.store.close()
+
+
+def test_a_locked_database_is_not_mistaken_for_a_damaged_one(
+    data: Path, monkeypatch
+) -> None:
+    from app.store import StoreUnavailableError, database, schema
+
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:2])
+    monkeypatch.setattr(schema, "KNOWN", schema.KNOWN[:2])
+    old = open_chat_store(data).store  # an older Slice's database: a migration is pending
+    fill(old, "kept", chats=1)
+    old.close()
+    monkeypatch.undo()
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 0.2)
+    other = sqlite3.connect(store_file(data), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program writes and does not let go
+    try:
+        with pytest.raises(StoreUnavailableError) as raised:
+            open_chat_store(data)
+        assert "database is locked" in str(raised.value) and "Nothing was changed" in str(
+            raised.value)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert not list(data.glob("chats.db.damaged-*"))
+    store = open_chat_store(data).store  # once free, it opens, upgrades and has everything
+    assert any("kept answer" in text for text in contents(store))
+    store.close()
+
+
+def test_an_interrupted_backup_leaves_nothing_behind(data: Path) -> None:
+    store = open_chat_store(data).store
+    folder = backup_folder(data)
+    folder.mkdir(parents=True)
+    (folder / ".chats-20250101-000000.db.part").write_bytes(b"half a backup")
+    make_backup(store_file(data), folder)
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []
+    assert len(list_backups(folder)) == 1
+    store.close()

@@ -24,7 +24,12 @@ from app.store.records import (
     PathEntry,
     SearchHit,
 )
-from app.store.recovery import DamagedStoreError, OpenedStore, open_chat_store
+from app.store.recovery import (
+    DamagedStoreError,
+    OpenedStore,
+    StoreUnavailableError,
+    open_chat_store,
+)
 from app.store.schema import NewerSchemaError
 
 __all__ = [
@@ -44,6 +49,7 @@ __all__ = [
     "PathEntry",
     "SearchHit",
     "StoreError",
+    "StoreUnavailableError",
     "open_chat_store",
     "title_from",
 ]

@@ -34,6 +34,11 @@ class DamagedStoreError(Exception):
     """The database is damaged and this caller may not repair it; the message says what to do."""
 
 
+class StoreUnavailableError(Exception):
+    """The database cannot be opened for another reason than damage (locked, unreadable,
+    disk full); nothing was changed. The message says what to do."""
+
+
 @dataclass(frozen=True)
 class OpenedStore:
     """A store ready to use, and what had to be done to open it."""
@@ -74,13 +79,29 @@ def database_problems(path: Path, *, have_backups: bool = True) -> list[str]:
     try:
         conn = connect(path)
     except sqlite3.DatabaseError as exc:
-        return [str(exc)]
+        return _damage(path, exc)
     try:
         return _sqlite_problems(conn)
     except sqlite3.DatabaseError as exc:
-        return [str(exc)]
+        return _damage(path, exc)
     finally:
         conn.close()
+
+
+def is_damage(exc: sqlite3.Error) -> bool:
+    """Whether an SQLite error means the file is damaged (not busy, full, unreadable...)."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
+
+
+def _damage(path: Path, exc: sqlite3.Error) -> list[str]:
+    """The problem, when ``exc`` is damage; raises :class:`StoreUnavailableError` if not."""
+    if is_damage(exc):
+        return [str(exc)]
+    raise StoreUnavailableError(
+        f"Slice cannot open the chat database '{path}': {exc}. Nothing was changed; check "
+        "the disk and the file's permissions, then start Slice again."
+    ) from exc
 
 
 def backup_problems(path: Path) -> list[str]:
@@ -234,7 +255,9 @@ def open_chat_store(data_dir: Path, *, recover: bool = True) -> OpenedStore:
     With ``recover`` (the app, which holds the single-instance lock) a damaged file is moved
     aside and the newest good backup restored; without it (the command line, which may run
     beside the app) :class:`DamagedStoreError` is raised instead. A database from a newer
-    Slice raises :class:`~app.store.schema.NewerSchemaError`.
+    Slice raises :class:`~app.store.schema.NewerSchemaError`; one that cannot be opened for
+    another reason (locked by another program for too long, unreadable, disk full) raises
+    :class:`StoreUnavailableError`. Only damage ever moves the file.
     """
     data_dir.mkdir(parents=True, exist_ok=True)
     path = store_file(data_dir)
@@ -244,7 +267,7 @@ def open_chat_store(data_dir: Path, *, recover: bool = True) -> OpenedStore:
         try:
             return OpenedStore(ChatStore(path))
         except sqlite3.DatabaseError as exc:
-            problems = [str(exc)]
+            problems = _damage(path, exc)
     if not recover:
         raise DamagedStoreError(
             f"The chat database '{path}' is damaged ({problems[0]}). Start Slice to restore "
