@@ -370,3 +370,15 @@ def test_export_and_import_from_the_window(
     (tmp_path / "bad.json").write_text("{")
     assert not import_file(window, tmp_path / "bad.json")
     assert "nothing was imported" in window.status_label.text()
+
+
+def test_continue_is_offered_only_at_the_end_of_the_path(
+    qtbot: QtBot, window: ChatWindow, controller: FakeController
+) -> None:
+    window.send_message("Write a long story")
+    controller.token_received.emit(1, "Once upon a time")
+    controller.reply_finished.emit(1, Done("user", STATS))  # stopped by the user
+    assert link_positions(window.chat_view, "Continue")
+    window.send_message("Never mind. Hi!")
+    reply(controller, "Hi!")
+    assert not link_positions(window.chat_view, "Continue")

@@ -347,6 +347,7 @@ class ChatView(QTextBrowser):
         cursor.beginEditBlock()
         for entry in entries:
             message = entry.message
+            last = self._first_index + len(self._entries) == self._total - 1
             self._starts.append(self._end_position())
             insert_header(cursor, entry, look, first=self.document().isEmpty())
             body_start = self._end_position()
@@ -361,7 +362,8 @@ class ChatView(QTextBrowser):
             elif message.content.strip():
                 cursor.insertFragment(self._fragment(entry, dark))
             self._bodies.append((body_start, self._end_position()))
-            insert_footer(cursor, entry, look, stats_open=message.id in self._stats_open)
+            insert_footer(cursor, entry, look, stats_open=message.id in self._stats_open,
+                          last=last)
             self._entries.append(entry)
         cursor.endEditBlock()
         if self._highlight is not None:

@@ -141,8 +141,11 @@ def insert_plain(cursor: QTextCursor, text: str) -> None:
 
 
 def insert_footer(cursor: QTextCursor, entry: PathEntry, look: Look, *,
-                  stats_open: bool) -> None:
-    """Notes (interrupted, failed, empty) and the message's action links."""
+                  stats_open: bool, last: bool) -> None:
+    """Notes (interrupted, failed, empty) and the message's action links.
+
+    "Continue" is offered on the last message of the path only (nothing follows it yet).
+    """
     message = entry.message
     actions: list[tuple[str, str, str]] = []  # (label, action, tooltip)
     note, note_color = "", look.muted
@@ -152,8 +155,9 @@ def insert_footer(cursor: QTextCursor, entry: PathEntry, look: Look, *,
                    ("Edit", "edit", "Edit and send as a new version")]
     elif message.state == STATE_PARTIAL:
         note, note_color = f"⚠ {INTERRUPTED_NOTE}", WARNING_COLOR
-        actions = [("Continue", "continue", "Generate the rest of this reply"),
-                   ("Regenerate", "regenerate", "Write a new reply beside this one")]
+        actions = [("Regenerate", "regenerate", "Write a new reply beside this one")]
+        if last:
+            actions.insert(0, ("Continue", "continue", "Generate the rest of this reply"))
     elif message.state == STATE_FAILED:
         note, note_color = f"⚠ {message.error or 'The reply failed.'}", ERROR_COLOR
         actions = [("Retry", "regenerate", "Try this reply again")]
@@ -162,7 +166,7 @@ def insert_footer(cursor: QTextCursor, entry: PathEntry, look: Look, *,
         actions = [("Regenerate", "regenerate", "Write a new reply")]
     else:
         actions = [("Regenerate", "regenerate", "Write a new reply beside this one")]
-        if can_continue(message):
+        if last and can_continue(message):
             actions.insert(0, ("Continue", "continue", "Generate more of this reply"))
     if message.role != ROLE_USER and has_text:
         actions.insert(0, ("Copy", "copy", "Copy this reply as Markdown"))

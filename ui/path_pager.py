@@ -26,7 +26,9 @@ class PathPager:
         shown_end = view.first_index + len(view.message_ids())
         total = len(self.session)
         reaches_end = view.total == shown_end
-        if index > 0 and view.first_index <= index <= shown_end and reaches_end:
+        if index > 0 and view.first_index < index <= shown_end and reaches_end:
+            # From the message before: it may stop being the last one (no "Continue").
+            index -= 1
             view.replace_from(index, self.session.entries(index), total=total,
                               generating_id=self.session.generating_id,
                               stream_text=self.session.reply_so_far())
