@@ -1,7 +1,7 @@
 # Slice: the two commands a developer needs.
 #   make run    set everything up (once) and open the Slice window on the starter model
 #   make test   set everything up (once) and run the whole test suite
-.PHONY: run test setup setup-test lint clean
+.PHONY: run test test-slow setup setup-test lint clean
 
 VENV := .venv
 # Qt runs headless in tests; a real window is tested under Xvfb where it matters.
@@ -23,6 +23,10 @@ lint: setup-test
 
 test: setup-test lint
 	$(TEST_ENV) $(VENV)/bin/pytest -ra $(PYTEST_ARGS)
+
+# The stress tests (for example 300 kill -9 runs of the app), left out of `make test`.
+test-slow: setup-test
+	$(TEST_ENV) $(VENV)/bin/pytest -ra -m slow $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache tests/artifacts

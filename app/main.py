@@ -2,6 +2,9 @@
 
 - ``slice-chat``: open the Slice window.
 - ``slice-chat chat --model PATH ...``: one reply on the command line (:mod:`app.cli`).
+- ``slice-chat export ...`` / ``slice-chat import PATH``: chats out and in (:mod:`app.export_cli`).
+- ``slice-chat models ...``: the model library and downloads (:mod:`app.models_cli`).
+- ``slice-chat bench``: latency beside llama.cpp's own (:mod:`app.bench`).
 - ``slice-chat --inference-host``: the inference host process (used by a frozen build).
 
 This module is the one place in ``app/`` that may import the widget layer: it starts it.
@@ -10,19 +13,25 @@ This module is the one place in ``app/`` that may import the widget layer: it st
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
+import shutil
+import sqlite3
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from inference import __version__
 from inference.host import HOST_FLAG
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from app.bench import add_bench_parser
     from app.cli import add_chat_parser
+    from app.export_cli import add_export_parsers
     from app.models_cli import add_models_parser
 
     parser = argparse.ArgumentParser(
@@ -42,9 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_chat_parser(subparsers)
+    add_export_parsers(subparsers)
     add_models_parser(subparsers)
-    from app.bench import add_bench_parser
-
     add_bench_parser(subparsers)
     return parser
 
@@ -55,13 +63,7 @@ def run_gui(args: argparse.Namespace, started_at: float) -> int:
     from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 
-    from app.library import ModelImportError, ModelLibrary
-    from app.paths import app_paths
-    from app.settings import load_settings, save_settings
-    from app.worker import EngineController
-    from ui.main_window import ChatWindow
     from ui.resources import icon_path
-    from ui.theme import apply_theme
 
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
@@ -73,10 +75,90 @@ def run_gui(args: argparse.Namespace, started_at: float) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("slice-chat")
     app.setWindowIcon(QIcon(str(icon_path())))
-    apply_theme(app)
+    started = start_gui(args, app, started_at)
+    if isinstance(started, int):
+        return started
+    try:
+        return app.exec()
+    finally:
+        started.close()
+
+
+@dataclasses.dataclass
+class RunningGui:
+    """What :func:`start_gui` set up; :meth:`close` takes it down in order."""
+
+    window: Any
+    controller: Any
+    store: Any
+    instance: Any = None
+    self_test: Any = None
+
+    temporary: Path | None = None  # the self-test's throwaway chat folder
+
+    def close(self) -> None:
+        self.window.session.close()
+        self.controller.shutdown()
+        self.store.close()
+        if self.instance is not None:
+            self.instance.release()
+        if self.temporary is not None:
+            shutil.rmtree(self.temporary, ignore_errors=True)
+
+
+def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningGui | int:
+    """Set up everything the window needs and show it; an exit code when it cannot run.
+
+    The order matters for the chat store: the single-instance lock is taken before the
+    database is checked (recovery moves files, which must never happen under another
+    running Slice), and the database is open before the window shows anything.
+    """
+    import tempfile
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.library import ModelImportError, ModelLibrary
+    from app.paths import app_paths
+    from app.settings import load_settings, save_settings
+    from app.single_instance import SingleInstance
+    from app.store import ChatStore, NewerSchemaError, StoreUnavailableError, open_chat_store
+    from app.store.recovery import start_backup_if_due
+    from app.worker import EngineController
+    from ui.main_window import ChatWindow
+    from ui.theme import apply_theme
 
     paths = app_paths().ensure()
     settings = load_settings(paths.settings_file)
+    apply_theme(app, settings.theme)
+    instance = None
+    notice = ""
+    temporary = None
+    if args.self_test:
+        # The self-test's exchange must not land in the user's chats.
+        temporary = Path(tempfile.mkdtemp(prefix="slice-self-test-"))
+        store = ChatStore(temporary / "chats.db")
+    else:
+        instance = SingleInstance(paths.data)
+        if not instance.acquire():
+            woke = instance.wake_other()
+            print(
+                "Slice is already running"
+                + (" and was brought to the front." if woke else
+                   f" (process {instance.owner_pid()}) but did not answer."),
+                file=sys.stderr,
+            )
+            return 0 if woke else 1
+        try:
+            opened = open_chat_store(paths.data)
+        except (NewerSchemaError, StoreUnavailableError) as exc:
+            print(f"slice-chat: error: {exc}", file=sys.stderr)
+            QMessageBox.critical(None, "Slice cannot open your chats", str(exc))
+            instance.release()
+            return 1
+        store, notice = opened.store, opened.notice
+        with contextlib.suppress(sqlite3.Error):  # retried at the next start
+            store.purge_deleted()  # chats deleted in an earlier session are past their undo
     library = ModelLibrary(paths.library_file, paths.models)
     startup_error = ""
     try:
@@ -93,28 +175,39 @@ def run_gui(args: argparse.Namespace, started_at: float) -> int:
             sampling=dataclasses.replace(settings.sampling, temperature=0.0, max_tokens=64),
         )
     controller = EngineController(log_path=paths.host_log)
-    window = ChatWindow(controller, library, settings)
+    window = ChatWindow(controller, library, settings, store)
     if not args.self_test:
         window.settings_changed.connect(
             lambda changed: save_settings(paths.settings_file, changed)
         )
+    running = RunningGui(window, controller, store, instance, temporary=temporary)
+    if instance is not None:
+        instance.woken.connect(window.bring_to_front)
+        instance.woken.connect(lambda: print(
+            "slice-chat: another launch brought this window to the front",
+            file=sys.stderr, flush=True))
+    if notice:
+        window.show_notice(notice)
     if startup_error:
         window.show_error(startup_error)
     window.show()
+    if not args.self_test:
+        backups = QTimer(window)
+        backups.setInterval(3600_000)
+        backups.timeout.connect(lambda: start_backup_if_due(paths.data))
+        backups.start()
+        QTimer.singleShot(3000, lambda: start_backup_if_due(paths.data))
     if args.self_test:
         from ui.self_test import run_self_test
 
         if startup_error:
             print(json.dumps({"ok": False, "error": startup_error}), flush=True)
-            controller.shutdown()
+            running.close()
             return 1
         screenshot = Path(args.screenshot) if args.screenshot else None
-        # Held in a local for as long as the event loop runs.
-        _self_test = run_self_test(app, window, controller, started_at, screenshot)
-    try:
-        return app.exec()
-    finally:
-        controller.shutdown()
+        # Held for as long as the event loop runs.
+        running.self_test = run_self_test(app, window, controller, started_at, screenshot)
+    return running
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -132,15 +225,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.cli import run_chat
 
             return run_chat(args)
+        if args.command in ("export", "import"):
+            from app.export_cli import run_export, run_import
+
+            return run_export(args) if args.command == "export" else run_import(args)
+        if args.command == "models":
+            from app.models_cli import run_models
+
+            return run_models(args)
         if args.command == "bench":
             from app.bench import run_bench
             from ui.bench_gui import measure_gui, write_chart
 
             return run_bench(args, measure_gui, write_chart)
-        if args.command == "models":
-            from app.models_cli import run_models
-
-            return run_models(args)
         if args.screenshot and not args.self_test:
             parser.error("--screenshot goes with --self-test")
         return run_gui(args, started_at)

@@ -26,6 +26,7 @@ from inference.events import (
 _T = TypeVar("_T")
 
 SETTINGS_VERSION = 1
+THEMES = ("system", "light", "dark")
 
 # Migrations: version N -> N+1, applied in order to the raw JSON dict.
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
@@ -37,6 +38,7 @@ class Settings:
 
     default_model: str = ""
     system_prompt: str = ""
+    theme: str = "system"  # "system" (follow the OS), "light" or "dark"
     load: LoadSettings = field(default_factory=LoadSettings)
     sampling: Sampling = field(default_factory=Sampling)
     overflow: str = OVERFLOW_STOP  # what happens when a conversation outgrows the context
@@ -49,6 +51,7 @@ class Settings:
         return dataclasses.replace(
             self,
             overflow=self.overflow if self.overflow in OVERFLOW_POLICIES else OVERFLOW_STOP,
+            theme=self.theme if self.theme in THEMES else "system",
             load=dataclasses.replace(
                 load,
                 n_ctx=load.n_ctx if 256 <= load.n_ctx <= 1_048_576 else d_load.n_ctx,
@@ -92,7 +95,7 @@ def _from_dict(data: dict[str, Any]) -> Settings:
     top = {
         k: v
         for k, v in data.items()
-        if k in ("default_model", "system_prompt", "overflow", "speculative")
+        if k in ("default_model", "system_prompt", "theme", "overflow", "speculative")
     }
     return dataclasses.replace(
         pick(Settings, top),

@@ -250,7 +250,8 @@ class Engine:
     def tokenize_chat(self, request: ChatRequest) -> list[int]:
         """The prompt tokens of ``request``'s messages, rendered from scratch."""
         assert self._model is not None
-        return self._tokenize(self._model.template.render(request.messages), first=True)
+        text = self._model.template.render(request.messages, continue_last=request.continue_last)
+        return self._tokenize(text, first=True)
 
     def _tokenize(self, text: str, first: bool) -> list[int]:
         llm = self._model.llm if self._model else None
@@ -280,14 +281,14 @@ class Engine:
         messages = request.messages
         turn = self._turns.get(request.conversation_id)
         built = None
-        if turn is not None:
+        if turn is not None and not request.continue_last:
             built = continue_tokens(
                 turn, messages, template.render, lambda text: self._tokenize(text, first=False)
             )
         if built is not None:
             tokens, text = built
         else:
-            text = template.render(messages)
+            text = template.render(messages, continue_last=request.continue_last)
             tokens = self._tokenize(text, first=True)
         n_ctx = self._model.llm.n_ctx()
         keep = self._system_tokens(messages, text)
@@ -322,7 +323,7 @@ class Engine:
             kept.remove(candidates[0])
             dropped.append(candidates[0])
             subset = [messages[i] for i in kept]
-            text = template.render(subset)
+            text = template.render(subset, continue_last=request.continue_last)
             tokens = self._tokenize(text, first=True)
         keep = self._system_tokens([messages[i] for i in kept], text)
         yield ContextTrimmed(dropped=tuple(sorted(dropped)), prompt_tokens=len(tokens),
@@ -409,6 +410,8 @@ class Engine:
             prompt_tps=len(todo) / elapsed if elapsed > 0 else 0.0,
             load_s=self._model.info.load_s,
             n_ctx=llm.n_ctx(),
+            # A continued reply keeps its leading whitespace ("teeming" + " with").
+            leading=not request.continue_last,
         )
         yield from self._decode(request, reply)
 
@@ -562,6 +565,7 @@ class Engine:
         if (
             reply.prompt.trimmed
             or reply.shifted
+            or request.continue_last
             or stop not in (STOP_END_OF_TURN, STOP_LENGTH, STOP_USER)
             or "\ufffd" in text
         ):

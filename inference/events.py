@@ -88,6 +88,9 @@ class ChatRequest:
     conversation_id: str = ""
     overflow: str = OVERFLOW_STOP
     speculative: bool = False  # prompt-lookup drafting (n-grams from the context)
+    # The last message is an unfinished assistant reply to extend ("continue"): the prompt
+    # ends inside that reply instead of opening a new turn.
+    continue_last: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -103,6 +106,7 @@ class ChatRequest:
             conversation_id=str(data.get("conversation_id", "")),
             overflow=str(data.get("overflow", OVERFLOW_STOP)),
             speculative=bool(data.get("speculative", False)),
+            continue_last=bool(data.get("continue_last", False)),
         )
 
 

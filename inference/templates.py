@@ -22,6 +22,8 @@ from inference.events import ChatMessage
 
 RENDER_SECONDS = 2.0
 RENDER_MAX_CHARS = 8_000_000
+# Marks where a reply being continued ends; the rendered prompt is cut there.
+_CONTINUE_MARK = "\uffffslice-continue\uffff"
 
 CHATML = (
     "{%- for message in messages -%}"
@@ -138,8 +140,29 @@ class ChatTemplate:
     _bos: str
     _eos: str
 
-    def render(self, messages: Sequence[ChatMessage], add_generation_prompt: bool = True) -> str:
-        """Render the conversation to prompt text. Raises :class:`TemplateError`."""
+    def render(
+        self,
+        messages: Sequence[ChatMessage],
+        add_generation_prompt: bool = True,
+        continue_last: bool = False,
+    ) -> str:
+        """Render the conversation to prompt text. Raises :class:`TemplateError`.
+
+        With ``continue_last`` the last message must be the assistant's, and the text ends
+        right after its content (the turn is left open so that generation extends it).
+        """
+        if not continue_last:
+            return self._render(messages, add_generation_prompt)
+        if not messages or messages[-1].role != "assistant":
+            raise TemplateError("only an assistant reply can be continued")
+        last = messages[-1]
+        marked = [*messages[:-1], ChatMessage(last.role, last.content + _CONTINUE_MARK)]
+        text = self._render(marked, add_generation_prompt=False)
+        if _CONTINUE_MARK not in text:
+            raise TemplateError("this chat format cannot continue a reply")
+        return text[: text.index(_CONTINUE_MARK)]
+
+    def _render(self, messages: Sequence[ChatMessage], add_generation_prompt: bool) -> str:
         self._env.deadline = time.monotonic() + RENDER_SECONDS
         context = {
             "messages": [{"role": m.role, "content": m.content} for m in messages],

@@ -9,81 +9,29 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QPalette
 from PySide6.QtTest import QSignalSpy
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from app.library import ModelEntry, ModelImportError
 from inference.events import (
     ChatMessage,
-    ChatRequest,
     Done,
     Failed,
-    LoadSettings,
     ModelInfo,
     Stats,
 )
+from tests.fakes import MODEL_PATH, FakeController, FakeLibrary
+from tests.ui_helpers import click_link
 from ui.main_window import ChatWindow
 from ui.stats_bar import StatsBar
 from ui.theme import apply_theme, dark_palette
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
-MODEL_PATH = "/models/SmolLM2-135M-Instruct.Q4_1.gguf"
 CRASH_MESSAGE = "The model process crashed (killed by signal 9). Send again to restart it."
 MARKDOWN_REPLY = (
     "# Title\n\nA list:\n\n- one\n- two\n\n```python\ndef square(x):\n    return x * x\n```\n"
 )
-
-
-class FakeController(QObject):
-    """The signals of ``EngineController``, emitted by the test; records sends and stops."""
-
-    model_loading = Signal(str)
-    load_progress = Signal(float)
-    model_loaded = Signal(object)
-    context_trimmed = Signal(int, object)
-    prefill_progress = Signal(int, int, int)
-    token_received = Signal(int, str)
-    stats_updated = Signal(int, object)
-    reply_finished = Signal(int, object)
-    reply_failed = Signal(int, object)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.requests: list[ChatRequest] = []
-        self.preloads: list[str] = []
-        self.stops = 0
-
-    def preload(self, model_path: str, load: LoadSettings) -> None:
-        self.preloads.append(model_path)
-
-    def send(self, request: ChatRequest) -> int:
-        self.requests.append(request)
-        return len(self.requests)
-
-    def stop(self) -> None:
-        self.stops += 1
-
-    def shutdown(self) -> None:
-        pass
-
-
-class FakeLibrary:
-    """A model library over plain entries; ``import_file`` accepts only ``good.gguf``."""
-
-    def __init__(self) -> None:
-        self.entries = [ModelEntry("SmolLM2 135M Instruct (Q4_1)", MODEL_PATH, "starter")]
-
-    def models(self) -> list[ModelEntry]:
-        return list(self.entries)
-
-    def import_file(self, path: str) -> ModelEntry:
-        if not path.endswith("good.gguf"):
-            raise ModelImportError("this file is not a valid GGUF model")
-        entry = ModelEntry("Good Model (Q8_0)", path, "imported")
-        self.entries.append(entry)
-        return entry
 
 
 @pytest.fixture
@@ -264,12 +212,12 @@ def test_failed_reply_shows_the_message_and_recovers(
     assert window.chat_view.document().find(CRASH_MESSAGE).hasSelection()
     assert CRASH_MESSAGE in window.status_label.text()
     assert window.history == ()
-    assert window.message_box.toPlainText() == "Hello"  # ready to send again
-    assert window.send_button.isEnabled()
     assert not window.stop_button.isEnabled()
 
-    qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)
+    # The message is saved; "Retry" under the failed reply asks again.
+    click_link(qtbot, window.chat_view, "Retry")
     assert controller.requests[-1].messages == (ChatMessage("user", "Hello"),)
+    assert window.stop_button.isEnabled()
 
 
 def test_stop_keeps_the_partial_reply(qtbot, window: ChatWindow, controller: FakeController):
@@ -445,3 +393,17 @@ def test_model_settings_dialog_edits_and_validates(qtbot):
     assert edited.speculative and edited.overflow == "truncate_middle"
     dialog.flash_attn.setChecked(False)
     assert not dialog._ok.isEnabled() and "flash attention" in dialog.problem.text()
+
+
+def test_requests_carry_the_chat_and_the_speed_settings(
+    qtbot, window: ChatWindow, controller: FakeController
+):
+    import dataclasses
+
+    window.session.settings = dataclasses.replace(
+        window.settings, overflow="rolling", speculative=True
+    )
+    window.send_message("hello")
+    request = controller.requests[-1]
+    assert request.overflow == "rolling" and request.speculative
+    assert request.conversation_id.startswith("chat-")

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from inference.events import ChatMessage, ChatRequest
+from inference.events import ChatRequest
 
 TICK_MS = 5
 LONG_CHAT_MESSAGES = 10_000
@@ -44,6 +44,7 @@ def measure_gui(request: ChatRequest, quick: bool) -> dict[str, Any]:
 
     from app.library import ModelLibrary
     from app.settings import Settings
+    from app.store import ChatStore
     from app.worker import EngineController
     from ui.main_window import ChatWindow
 
@@ -53,7 +54,7 @@ def measure_gui(request: ChatRequest, quick: bool) -> dict[str, Any]:
     entry = library.import_file(request.model_path)
     controller = EngineController()
     settings = Settings(default_model=entry.path, load=request.load, sampling=request.sampling)
-    window = ChatWindow(controller, library, settings)
+    window = ChatWindow(controller, library, settings, ChatStore(home / "chats.db"))
     window.resize(980, 720)
     window.show()
 
@@ -96,8 +97,9 @@ def measure_gui(request: ChatRequest, quick: bool) -> dict[str, Any]:
             ttfts.append(painted[0] - sent)
     stalls = list(gaps)
     open_ms = _open_long_chat(window, app)
+    window.session.close()
     controller.shutdown()
-    window.close()
+    window.store.close()
     startup = _startup_figures(request.model_path)
     speeds.sort()
     return {
@@ -111,18 +113,20 @@ def measure_gui(request: ChatRequest, quick: bool) -> dict[str, Any]:
     }
 
 
-def _open_long_chat(window: Any, app: Any) -> float | None:
-    """Milliseconds to show a conversation of LONG_CHAT_MESSAGES messages, if the window
-    can open a stored conversation; None otherwise."""
-    opener = getattr(window, "show_conversation", None)
-    if opener is None:
-        return None
-    messages = [
-        ChatMessage("user" if i % 2 == 0 else "assistant", f"Message {i}: " + "lorem ipsum " * 8)
-        for i in range(LONG_CHAT_MESSAGES)
-    ]
+def _open_long_chat(window: Any, app: Any) -> float:
+    """Milliseconds for the window to open a stored chat of LONG_CHAT_MESSAGES messages."""
+    store = window.store
+    with store.transaction():
+        chat = store.create_chat()
+        parent = None
+        for n in range(LONG_CHAT_MESSAGES):
+            role = "user" if n % 2 == 0 else "assistant"
+            text = f"Message {n}: " + "lorem ipsum dolor sit amet " * 4
+            parent = store.add_message(chat, parent, role, text).id
+    window.new_chat()
+    app.processEvents()
     started = time.perf_counter()
-    opener(messages)
+    window.open_chat(chat)
     app.processEvents()
     return (time.perf_counter() - started) * 1000
 

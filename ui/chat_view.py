@@ -1,94 +1,223 @@
-"""The conversation transcript: replies stream in on a paint timer, then become markdown."""
+"""The conversation transcript: the shown path of a chat, with replies streaming in.
+
+Only a window of the path is in the document (the newest :data:`PAGE` messages at first,
+more on request), so opening a chat of ten thousand messages costs the same as opening one
+of forty. A reply streams in through :meth:`ChatView.append_token`: text is buffered and
+painted on a timer (the first chunk at once, then at most every ``PAINT_INTERVAL_MS``),
+appended through one cursor at the end inside an edit block, so the transcript is never
+re-rendered per token; the finished reply is rendered as markdown once. Structural changes
+(a new version of a message, stats shown) re-render from the changed message on, reusing
+rendered markdown from a cache.
+"""
 
 from __future__ import annotations
 
 import math
 import time
+from collections import OrderedDict
 
-from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
-    QFont,
+    QGuiApplication,
     QPaintEvent,
     QResizeEvent,
-    QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
+    QTextDocument,
+    QTextDocumentFragment,
+    QTextFormat,
 )
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
-from ui.markdown_render import markdown_fragment
+from app.store.records import ROLE_USER, PathEntry
+from ui.markdown_render import code_blocks, markdown_fragment
+from ui.message_render import (
+    ASSISTANT_COLOR,
+    ERROR_COLOR,
+    NOTE_COLOR,
+    USER_COLOR,
+    Look,
+    action_href,
+    insert_footer,
+    insert_header,
+    insert_plain,
+    parse_action,
+    spaced_block,
+)
 from ui.theme import is_dark
 
+__all__ = ["ASSISTANT_COLOR", "ERROR_COLOR", "NOTE_COLOR", "USER_COLOR", "ChatView"]
+
+PAGE = 40  # messages rendered when a chat opens; "show earlier" adds as many again
 PAINT_INTERVAL_MS = 33  # at most ~30 paints a second while a reply streams
 BOTTOM_SLACK_PX = 4  # "at the bottom" tolerance when deciding to follow the tail
 TEXT_COLUMN_PX = 860  # wider windows centre the text in a column of this width
-# Mid-tone colours that read on both light and dark palettes.
-USER_COLOR = QColor("#64748b")
-ASSISTANT_COLOR = QColor("#8b5cf6")
-ERROR_COLOR = QColor("#e5484d")
-NOTE_COLOR = QColor("#8b8f96")
+FRAGMENT_CACHE = 400  # rendered markdown kept for re-renders
 EXTERNAL_SCHEMES = ("http", "https", "mailto")
+MATCH_BACKGROUND = QColor(250, 204, 21, 150)
+FOUND_BACKGROUND = QColor(250, 204, 21, 40)
 
 
 class ChatView(QTextBrowser):
-    """Read-only transcript of a conversation; web links open in the browser.
+    """Read-only transcript of a window of a conversation's shown path.
 
-    Messages are appended as blocks under a role header. A reply streams in through
-    :meth:`append_token`: text is buffered and painted on a timer (the first chunk at once,
-    then at most every ``PAINT_INTERVAL_MS``), appended through one cursor at the end inside an
-    edit block, so the transcript is never re-rendered per token. :meth:`finish_reply` then
-    replaces the reply's text, once, with rendered markdown. The view follows the tail only
-    when the user was already at the bottom.
+    Action links under each message (copy, edit, regenerate, continue, versions, stats)
+    are handled here when they only concern the view (copy, stats) and reported through
+    :attr:`action_requested` otherwise. Web links open in the browser.
     """
 
     first_paint = Signal(float)
-    """Once per reply: ``time.perf_counter()`` when the reply's first text was painted."""
+    """Once per reply: ``time.perf_counter()`` when the reply's first new text was painted."""
+    action_requested = Signal(str, int)
+    """A message action was chosen: ("edit" | "regenerate" | "continue" | "prev" | "next", id)."""
+    earlier_requested = Signal()
+    """The user asked to see the messages before the first one shown."""
+    later_requested = Signal()
+    """The user asked to see the messages after the last one shown."""
+    copied = Signal(str)
+    """Something was put on the clipboard (a short description, for the status line)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         # QTextBrowser would follow a relative link by replacing the whole transcript with it.
         self.setOpenLinks(False)
-        self.anchorClicked.connect(self._open_link)
+        self.anchorClicked.connect(self._on_link)
         self.setAccessibleName("Conversation")
         document = self.document()
         document.setUndoRedoEnabled(False)  # read-only: an undo stack would grow with every token
         document.setDocumentMargin(16)
         self._cursor = QTextCursor(document)
+        self._entries: list[PathEntry] = []
+        self._first_index = 0  # path index of the first entry shown
+        self._total = 0  # length of the whole path
+        self._starts: list[int] = []  # where each entry begins in the document
+        self._bodies: list[tuple[int, int]] = []  # (start, end) of each entry's text
+        self._stats_open: set[int] = set()
+        self._generating: int | None = None
+        self._prefix = ""  # text the streaming reply had before this session's tokens
         self._pending: list[str] = []
         self._reply: list[str] = []
-        self._reply_start = -1  # where the streaming reply's text begins; -1 when none is open
-        self._last_reply: tuple[int, int] = (0, 0)
         self._last_flush = 0.0
         self._awaiting_paint = False
+        self._highlight: tuple[int, tuple[str, ...]] | None = None
+        self._fragments: OrderedDict[tuple[int, int, bool], QTextDocumentFragment] = (
+            OrderedDict()
+        )
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.timeout.connect(self._flush)
 
-    # Messages
+    # What is shown
 
-    def add_user_message(self, text: str) -> None:
-        """Append the user's message as plain text (nothing in it is interpreted) and show it."""
-        self._append_header("You", USER_COLOR)
-        self._cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
-        self._cursor.insertText(text)
+    @property
+    def first_index(self) -> int:
+        """Path index of the first message in the document."""
+        return self._first_index
+
+    def message_ids(self) -> list[int]:
+        """Ids of the messages in the document, in order."""
+        return [e.message.id for e in self._entries]
+
+    def entry(self, message_id: int) -> PathEntry | None:
+        return next((e for e in self._entries if e.message.id == message_id), None)
+
+    @property
+    def total(self) -> int:
+        """Length of the whole path the shown messages belong to."""
+        return self._total
+
+    def show_path(
+        self,
+        entries: list[PathEntry],
+        first_index: int,
+        *,
+        total: int | None = None,
+        generating_id: int | None = None,
+        stream_text: str = "",
+        keep_in_view: int | None = None,
+    ) -> None:
+        """Show ``entries``, the path's messages from ``first_index`` on, replacing everything.
+
+        ``total`` is the path's length when ``entries`` stop before its end (a link then
+        offers the later messages). With ``keep_in_view`` (a message id shown before and
+        after), that message keeps its place on screen, as when earlier messages are added.
+        """
+        offset = self._offset_on_screen(keep_in_view)
+        self._stop_stream()
+        self.clear()
+        self._cursor = QTextCursor(self.document())
+        self._entries, self._starts, self._bodies = [], [], []
+        self._first_index = first_index
+        self._total = first_index + len(entries) if total is None else total
+        self._fit_text_column()
+        look = Look.of(self.palette())
+        if first_index > 0:
+            self._cursor.insertText(
+                f"↑ Show earlier messages ({first_index} more)",
+                look.link_format("slice:earlier/0", "Show the messages before these"),
+            )
+        self._append(entries, generating_id, stream_text)
+        later = self._total - first_index - len(entries)
+        if later > 0:
+            self._cursor.insertBlock(spaced_block(top=16), QTextCharFormat())
+            self._cursor.insertText(
+                f"↓ Show later messages ({later} more)",
+                look.link_format("slice:later/0", "Show the messages after these"),
+            )
+        if keep_in_view is not None and offset is not None:
+            top = self._top_of(keep_in_view)
+            if top is not None:
+                self.verticalScrollBar().setValue(round(top - offset))
+                return
         self._scroll_to_bottom()
 
-    def begin_reply(self, author: str) -> None:
-        """Open a reply from ``author`` (the model's name); tokens go into it until it ends."""
-        self._append_header(author, ASSISTANT_COLOR)
-        self._reply_start = self._cursor.position()
-        self._cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
-        self._pending.clear()
-        self._reply.clear()
-        self._last_flush = 0.0
-        self._awaiting_paint = False
-        self._scroll_to_bottom()
+    def replace_from(
+        self,
+        index: int,
+        entries: list[PathEntry],
+        *,
+        total: int | None = None,
+        generating_id: int | None = None,
+        stream_text: str = "",
+    ) -> None:
+        """Replace the messages from path index ``index`` to the path's end with ``entries``.
+
+        Only for a view that shows the path up to its end.
+        """
+        local = index - self._first_index
+        if local < 0 or local > len(self._entries) or self._shows_later():
+            raise IndexError(f"path index {index} is not shown")
+        self._total = index + len(entries) if total is None else total
+        follow = self._at_bottom()
+        self._stop_stream()
+        if local < len(self._entries):
+            start = self._starts[local]
+            if start == 0:
+                self.show_path(entries, index, total=self._total,
+                               generating_id=generating_id, stream_text=stream_text)
+                return
+            cursor = QTextCursor(self.document())
+            cursor.beginEditBlock()
+            cursor.setPosition(start)
+            cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+            cursor.removeSelectedText()
+            cursor.endEditBlock()
+        del self._entries[local:], self._starts[local:], self._bodies[local:]
+        self._append(entries, generating_id, stream_text)
+        if follow or generating_id is not None:
+            self._scroll_to_bottom()
+
+    def clear_conversation(self) -> None:
+        """Empty the transcript, dropping any reply in progress."""
+        self.show_path([], 0)
+
+    # Streaming
 
     def append_token(self, text: str) -> None:
         """Queue streamed text for the open reply; it is painted on the next timer tick."""
-        if not text or self._reply_start < 0:
+        if not text or self._generating is None:
             return
         self._pending.append(text)
         if self._flush_timer.isActive():
@@ -99,55 +228,56 @@ class ChatView(QTextBrowser):
         else:
             self._flush_timer.start(math.ceil(wait_ms))
 
-    def finish_reply(self, empty_note: str = "(no text)") -> str:
-        """Close the open reply, render it as markdown, and return its full text.
-
-        A reply without text shows ``empty_note`` instead.
-        """
-        return self._close_reply(empty_note=empty_note)
-
-    def fail_reply(self, message: str) -> str:
-        """Close the open reply with an error block saying ``message``; return its partial text."""
-        follow = self._at_bottom()
-        text = self._close_reply(empty_note=None)
-        self._cursor.insertBlock(_spaced_block(top=6), QTextCharFormat())
-        error = QTextCharFormat()
-        error.setForeground(ERROR_COLOR)
-        self._cursor.insertText(f"⚠ {message}", error)
-        if follow:
-            self._scroll_to_bottom()
-        return text
-
-    def clear_conversation(self) -> None:
-        """Empty the transcript, dropping any reply in progress."""
-        self._flush_timer.stop()
-        self._pending.clear()
-        self._reply.clear()
-        self._reply_start = -1
-        self._last_reply = (0, 0)
-        self.clear()
-        self._cursor = QTextCursor(self.document())
-        self._fit_text_column()
+    def streamed_text(self) -> str:
+        """Everything the open reply shows, including text not painted yet."""
+        return self._prefix + "".join(self._reply) + "".join(self._pending)
 
     def plain_text_of_last_reply(self) -> str:
         """Text shown for the latest reply (streaming or finished), as plain text."""
-        start, end = self._last_reply
-        if self._reply_start >= 0:
-            start, end = self._reply_start, self._end_position()
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(start)
-        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-        return cursor.selection().toPlainText().strip()
+        for entry, (start, end) in zip(
+            reversed(self._entries), reversed(self._bodies), strict=True
+        ):
+            if entry.message.role != ROLE_USER:
+                return self._text_between(start, end)
+        return ""
+
+    def body_text(self, message_id: int) -> str:
+        """The shown text of one message, as plain text."""
+        for entry, (start, end) in zip(self._entries, self._bodies, strict=True):
+            if entry.message.id == message_id:
+                return self._text_between(start, end)
+        return ""
+
+    # Search results
+
+    def highlight_message(self, message_id: int, words: tuple[str, ...]) -> bool:
+        """Mark a message and the ``words`` in it, and scroll to it; False if not shown."""
+        if self.entry(message_id) is None:
+            return False
+        self._highlight = (message_id, tuple(w for w in words if w))
+        self._apply_highlight()
+        self.scroll_to_message(message_id)
+        return True
+
+    def clear_highlight(self) -> None:
+        self._highlight = None
+        self.setExtraSelections([])
+
+    @property
+    def highlighted_message(self) -> int | None:
+        return self._highlight[0] if self._highlight else None
+
+    def scroll_to_message(self, message_id: int) -> None:
+        """Scroll so the message's first line is near the top of the view."""
+        top = self._top_of(message_id)
+        if top is not None:
+            self.verticalScrollBar().setValue(max(0, round(top) - 12))
+
+    # Qt overrides
 
     def loadResource(self, kind: int, name: QUrl) -> object:  # noqa: N802 (Qt override)
         """Load nothing: a reply's image links must not make the view read local files."""
         return None
-
-    def _open_link(self, url: QUrl) -> None:
-        if url.scheme() in EXTERNAL_SCHEMES:
-            QDesktopServices.openUrl(url)
-
-    # Painting
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
         super().paintEvent(event)
@@ -159,8 +289,122 @@ class ChatView(QTextBrowser):
         super().resizeEvent(event)
         self._fit_text_column()
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._entries:
+            # Code colours and link colours follow the theme: render again.
+            self.show_path(
+                list(self._entries), self._first_index, total=self._total,
+                generating_id=self._generating, stream_text=self.streamed_text(),
+            )
+
+    # Links
+
+    def _on_link(self, url: QUrl) -> None:
+        if url.scheme() in EXTERNAL_SCHEMES:
+            QDesktopServices.openUrl(url)
+            return
+        if url.toString() == "slice:earlier/0":
+            self.earlier_requested.emit()
+            return
+        if url.toString() == "slice:later/0":
+            self.later_requested.emit()
+            return
+        action = parse_action(url)
+        if action is None:
+            return
+        name, message_id, extra = action
+        entry = self.entry(message_id)
+        if entry is None:
+            return
+        if name == "copy":
+            QGuiApplication.clipboard().setText(entry.message.content)
+            self.copied.emit("Message copied")
+        elif name == "code":
+            blocks = code_blocks(entry.message.content)
+            if 0 <= extra < len(blocks):
+                QGuiApplication.clipboard().setText(blocks[extra])
+                self.copied.emit("Code copied")
+        elif name == "stats":
+            self._stats_open ^= {message_id}
+            keep = self.verticalScrollBar().value()
+            self.show_path(
+                list(self._entries), self._first_index, total=self._total,
+                generating_id=self._generating, stream_text=self.streamed_text(),
+            )
+            self.verticalScrollBar().setValue(keep)
+        else:
+            self.action_requested.emit(name, message_id)
+
+    # Rendering
+
+    def _append(self, entries: list[PathEntry], generating_id: int | None,
+                stream_text: str) -> None:
+        look = Look.of(self.palette())
+        dark = is_dark(self.palette())
+        cursor = self._cursor
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.beginEditBlock()
+        for entry in entries:
+            message = entry.message
+            last = self._first_index + len(self._entries) == self._total - 1
+            self._starts.append(self._end_position())
+            insert_header(cursor, entry, look, first=self.document().isEmpty())
+            body_start = self._end_position()
+            if message.id == generating_id:
+                insert_plain(cursor, stream_text)
+                self._start_stream(message.id, stream_text)
+                self._bodies.append((body_start, -1))
+                self._entries.append(entry)
+                continue
+            if message.role == ROLE_USER:
+                insert_plain(cursor, message.content)
+            elif message.content.strip():
+                cursor.insertFragment(self._fragment(entry, dark))
+            self._bodies.append((body_start, self._end_position()))
+            insert_footer(cursor, entry, look, stats_open=message.id in self._stats_open,
+                          last=last)
+            self._entries.append(entry)
+        cursor.endEditBlock()
+        if self._highlight is not None:
+            self._apply_highlight()
+
+    def _fragment(self, entry: PathEntry, dark: bool) -> QTextDocumentFragment:
+        message = entry.message
+        key = (message.id, hash(message.content), dark)
+        fragment = self._fragments.get(key)
+        if fragment is None:
+            fragment = markdown_fragment(
+                message.content, dark=dark,
+                code_link=lambda n: action_href("code", message.id, n),
+            )
+            self._fragments[key] = fragment
+            if len(self._fragments) > FRAGMENT_CACHE:
+                self._fragments.popitem(last=False)
+        else:
+            self._fragments.move_to_end(key)
+        return fragment
+
+    def _start_stream(self, message_id: int, text: str) -> None:
+        self._generating = message_id
+        self._prefix = text
+        self._pending.clear()
+        self._reply.clear()
+        self._last_flush = 0.0
+        self._awaiting_paint = False
+
+    def _shows_later(self) -> bool:
+        return self._first_index + len(self._entries) < self._total
+
+    def _stop_stream(self) -> None:
+        self._flush_timer.stop()
+        self._generating = None
+        self._pending.clear()
+        self._reply.clear()
+        self._prefix = ""
+
     def _flush(self) -> None:
-        if not self._pending:
+        if not self._pending or self._generating is None:
             return
         text = "".join(self._pending)
         self._pending.clear()
@@ -179,44 +423,61 @@ class ChatView(QTextBrowser):
         if follow:
             self._scroll_to_bottom()
 
-    def _close_reply(self, empty_note: str | None) -> str:
-        if self._reply_start < 0:
-            return ""
-        self._flush_timer.stop()
-        self._flush()
-        follow = self._at_bottom()
-        text = "".join(self._reply)
-        cursor = self._cursor
-        cursor.beginEditBlock()
-        cursor.setPosition(self._reply_start)
-        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
-        cursor.removeSelectedText()
-        if text.strip():
-            cursor.insertFragment(markdown_fragment(text, dark=is_dark(self.palette())))
-        elif empty_note is not None:
-            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
-            note = QTextCharFormat()
-            note.setForeground(NOTE_COLOR)
-            note.setFontItalic(True)
-            cursor.insertText(empty_note, note)
-        cursor.endEditBlock()
-        self._last_reply = (self._reply_start, self._end_position())
-        self._reply_start = -1
-        self._reply.clear()
-        if follow:
-            self._scroll_to_bottom()
-        return text
+    def _apply_highlight(self) -> None:
+        if self._highlight is None:
+            return
+        message_id, words = self._highlight
+        bounds = next(
+            (b for e, b in zip(self._entries, self._bodies, strict=True)
+             if e.message.id == message_id),
+            None,
+        )
+        if bounds is None:
+            self.setExtraSelections([])
+            return
+        start, end = bounds
+        end = self._end_position() if end < 0 else end
+        selections = []
+        block = self.document().findBlock(start)
+        while block.isValid() and block.position() <= end:
+            whole = QTextEdit.ExtraSelection()
+            whole.cursor = QTextCursor(block)
+            whole.format.setBackground(FOUND_BACKGROUND)
+            whole.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+            selections.append(whole)
+            block = block.next()
+        for word in words:
+            found = self.document().find(word, start)
+            while not found.isNull() and found.selectionEnd() <= end:
+                match = QTextEdit.ExtraSelection()
+                match.cursor = found
+                match.format.setBackground(MATCH_BACKGROUND)
+                selections.append(match)
+                found = self.document().find(word, found.selectionEnd())
+        self.setExtraSelections(selections)
 
-    def _append_header(self, name: str, color: QColor) -> None:
-        self._cursor.movePosition(QTextCursor.MoveOperation.End)
-        header = QTextCharFormat()
-        header.setFontWeight(QFont.Weight.Bold)
-        header.setForeground(color)
-        if self.document().isEmpty():
-            self._cursor.setBlockFormat(_spaced_block(top=0, bottom=4))
-        else:
-            self._cursor.insertBlock(_spaced_block(top=20, bottom=4))
-        self._cursor.insertText(name, header)
+    # Geometry
+
+    def _text_between(self, start: int, end: int) -> str:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(start)
+        cursor.setPosition(self._end_position() if end < 0 else end,
+                           QTextCursor.MoveMode.KeepAnchor)
+        return cursor.selection().toPlainText().strip()
+
+    def _top_of(self, message_id: int) -> float | None:
+        for entry, start in zip(self._entries, self._starts, strict=True):
+            if entry.message.id == message_id:
+                document: QTextDocument = self.document()
+                block = document.findBlock(start + 1 if start else 0)
+                return document.documentLayout().blockBoundingRect(block).top()
+        return None
+
+    def _offset_on_screen(self, message_id: int | None) -> float | None:
+        if message_id is None:
+            return None
+        top = self._top_of(message_id)
+        return None if top is None else top - self.verticalScrollBar().value()
 
     def _fit_text_column(self) -> None:
         # The root frame's side margins replace the document margin, so keep at least that.
@@ -240,9 +501,3 @@ class ChatView(QTextBrowser):
         bar = self.verticalScrollBar()
         bar.setValue(bar.maximum())
 
-
-def _spaced_block(top: float = 0, bottom: float = 0) -> QTextBlockFormat:
-    fmt = QTextBlockFormat()
-    fmt.setTopMargin(top)
-    fmt.setBottomMargin(bottom)
-    return fmt

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.styles import get_style_by_name
 from pygments.util import ClassNotFound
+from PySide6.QtCore import Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -29,29 +31,77 @@ DARK_CODE_STYLE = "github-dark"
 # Translucent, so the shading reads on light and dark palettes alike.
 CODE_BACKGROUND = QColor(127, 127, 127, 38)
 TABLE_BORDER = QColor(127, 127, 127, 110)
+LABEL_COLOR = QColor("#8b8f96")
+LINK_COLOR = QColor("#4f46e5")
+DARK_LINK_COLOR = QColor("#8ab4f8")
 CODE_PADDING = 10.0
 _KEEP = QTextCursor.MoveMode.KeepAnchor
 
 
-def markdown_fragment(text: str, *, dark: bool) -> QTextDocumentFragment:
+def markdown_fragment(
+    text: str, *, dark: bool, code_link: Callable[[int], str] | None = None
+) -> QTextDocumentFragment:
     """``text`` rendered as GitHub-flavoured markdown, ready for ``QTextCursor.insertFragment``.
 
     Insert it at the end of a block: the fragment starts with a block break, so its first
     block (a heading, a list item) keeps its own format instead of taking the current one's.
     Code blocks become padded, shaded frames in a fixed-pitch font, highlighted by pygments
-    when the fence names a language it knows.
+    when the fence names a language it knows. With ``code_link``, each code block gets a
+    "Copy" link whose address is ``code_link(n)`` (n counts the blocks from 0, as
+    :func:`code_blocks` does).
     """
     source = QTextDocument()
     source.setMarkdown(text, QTextDocument.MarkdownFeature.MarkdownDialectGitHub)
     _scale_headings(source)
     _style_inline_code(source)
     _style_tables(source)
-    for first, last in reversed(_code_runs(source)):
-        _box_code(source, first, last, dark=dark)
+    runs = _code_runs(source)
+    for n, (first, last) in reversed(list(enumerate(runs))):
+        frame, language = _box_code(source, first, last, dark=dark)
+        if code_link is not None:
+            _add_copy_link(frame, language, code_link(n), dark=dark)
     # Block formats live on the break before a block; a fragment's first block has none, so
     # lead with an empty block that carries the first real block's format along.
     QTextCursor(source).insertBlock()
     return QTextDocumentFragment(source)
+
+
+def code_blocks(text: str) -> list[str]:
+    """The text of each code block of the markdown ``text``, in order."""
+    source = QTextDocument()
+    source.setMarkdown(text, QTextDocument.MarkdownFeature.MarkdownDialectGitHub)
+    blocks = []
+    for first, last in _code_runs(source):
+        lines = []
+        for number in range(first, last + 1):
+            lines.append(source.findBlockByNumber(number).text())
+        blocks.append("\n".join(lines))
+    return blocks
+
+
+def _add_copy_link(frame: QTextFrame, language: str, href: str, *, dark: bool) -> None:
+    """A small right-aligned "language · Copy" line at the top of a code box."""
+    cursor = QTextCursor(frame.document())
+    cursor.setPosition(frame.firstPosition())
+    code_format = cursor.blockFormat()
+    label = QTextCharFormat()
+    label.setFont(QGuiApplication.font())
+    label.setFontPointSize(QGuiApplication.font().pointSizeF() * 0.85)
+    label.setForeground(LABEL_COLOR)
+    link = QTextCharFormat(label)
+    link.setAnchor(True)
+    link.setAnchorHref(href)
+    link.setForeground(DARK_LINK_COLOR if dark else LINK_COLOR)
+    link.setToolTip("Copy this code")
+    cursor.insertText(f"{language or 'code'}  ·  ", label)
+    cursor.insertText("Copy", link)
+    cursor.insertBlock(code_format, QTextCharFormat())
+    toolbar = QTextCursor(frame.document())
+    toolbar.setPosition(frame.firstPosition())
+    aligned = QTextBlockFormat()
+    aligned.setAlignment(Qt.AlignmentFlag.AlignRight)
+    aligned.setBottomMargin(2)
+    toolbar.mergeBlockFormat(aligned)
 
 
 def code_font() -> QFont:
@@ -156,7 +206,10 @@ def _code_runs(document: QTextDocument) -> list[tuple[int, int]]:
     return runs
 
 
-def _box_code(document: QTextDocument, first: int, last: int, *, dark: bool) -> None:
+def _box_code(
+    document: QTextDocument, first: int, last: int, *, dark: bool
+) -> tuple[QTextFrame, str]:
+    """Put code blocks ``first``..``last`` in a shaded frame; returns it and the language."""
     first_block = document.findBlockByNumber(first)
     last_block = document.findBlockByNumber(last)
     language = first_block.blockFormat().stringProperty(QTextFormat.Property.BlockCodeLanguage)
@@ -172,6 +225,7 @@ def _box_code(document: QTextDocument, first: int, last: int, *, dark: bool) -> 
     frame = cursor.insertFrame(frame_format)
     _collapse_blank_neighbours(frame)
     _highlight(frame, language, dark=dark)
+    return frame, language
 
 
 def _collapse_blank_neighbours(frame: QTextFrame) -> None:

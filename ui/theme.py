@@ -11,8 +11,16 @@ PREFERRED_FAMILIES = ("Inter", "Inter Variable")
 MIN_POINT_SIZE = 10.0
 
 
-def apply_theme(app: QApplication) -> None:
-    """Set the Fusion style and font, and keep the palette in step with the OS light/dark scheme."""
+THEME_SYSTEM = "system"
+THEME_LIGHT = "light"
+THEME_DARK = "dark"
+_PREFERENCE = "slice_theme"  # application property: the user's choice
+_FOLLOWING = "slice_theme_follows_os"  # application property: colorSchemeChanged is connected
+
+
+def apply_theme(app: QApplication, preference: str = THEME_SYSTEM) -> None:
+    """Set the Fusion style and font, and the palette: the OS light/dark scheme, followed
+    as it changes, unless ``preference`` is "light" or "dark"."""
     app.setStyle("Fusion")
     font = QFont(app.font())
     installed = set(QFontDatabase.families())
@@ -21,9 +29,24 @@ def apply_theme(app: QApplication) -> None:
         font.setFamily(family)
     font.setPointSizeF(max(font.pointSizeF(), MIN_POINT_SIZE))
     app.setFont(font)
-    hints = app.styleHints()
-    _apply_scheme(app, hints.colorScheme())
-    hints.colorSchemeChanged.connect(lambda scheme: _apply_scheme(app, scheme))
+    set_theme(app, preference)
+    if not app.property(_FOLLOWING):
+        app.setProperty(_FOLLOWING, True)
+        app.styleHints().colorSchemeChanged.connect(lambda scheme: _apply_scheme(app, scheme))
+
+
+def set_theme(app: QApplication, preference: str) -> None:
+    """Use the light or dark palette, or follow the OS ("system")."""
+    if preference not in (THEME_SYSTEM, THEME_LIGHT, THEME_DARK):
+        preference = THEME_SYSTEM
+    app.setProperty(_PREFERENCE, preference)
+    _apply_scheme(app, app.styleHints().colorScheme())
+
+
+def theme_preference(app: QApplication) -> str:
+    """The theme the user chose ("system" unless set)."""
+    value = app.property(_PREFERENCE)
+    return value if isinstance(value, str) else THEME_SYSTEM
 
 
 def is_dark(palette: QPalette | None = None) -> bool:
@@ -86,6 +109,9 @@ def dark_palette() -> QPalette:
 
 
 def _apply_scheme(app: QApplication, scheme: Qt.ColorScheme) -> None:
+    preference = theme_preference(app)
+    if preference != THEME_SYSTEM:
+        scheme = Qt.ColorScheme.Dark if preference == THEME_DARK else Qt.ColorScheme.Light
     if scheme == Qt.ColorScheme.Dark:
         app.setPalette(dark_palette())
     else:

@@ -1,0 +1,51 @@
+"""What a conversation's shown path means to the model: its turns, and what can continue.
+
+Plain functions over stored messages, shared by the session, the view and the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from app.store.records import (
+    ROLE_ASSISTANT,
+    ROLE_USER,
+    STATE_DONE,
+    STATE_FAILED,
+    STATE_PARTIAL,
+    Message,
+)
+from inference.events import STOP_LENGTH, STOP_USER, ChatMessage
+
+CONTINUABLE_STOPS = (STOP_USER, STOP_LENGTH)
+
+
+def conversation_messages(path: Sequence[Message]) -> list[ChatMessage]:
+    """The turns of ``path`` a model sees: answered exchanges, plus a final user message.
+
+    An exchange whose reply failed or has no text stays out, so the turns alternate. A
+    final assistant message is kept when it has text (a reply being continued).
+    """
+    turns: list[ChatMessage] = []
+    pending: Message | None = None
+    for message in path:
+        if message.role == ROLE_USER:
+            pending = message
+            continue
+        if pending is not None and message.state != STATE_FAILED and message.content.strip():
+            turns += [ChatMessage(ROLE_USER, pending.content),
+                      ChatMessage(ROLE_ASSISTANT, message.content)]
+        pending = None
+    if pending is not None:
+        turns.append(ChatMessage(ROLE_USER, pending.content))
+    return turns
+
+
+def can_continue(message: Message) -> bool:
+    """Whether a reply can be extended: interrupted, or stopped by the user or the length."""
+    if message.role != ROLE_ASSISTANT:
+        return False
+    if message.state == STATE_PARTIAL:
+        return True
+    reason = (message.stats or {}).get("stop_reason", "")
+    return message.state == STATE_DONE and reason in CONTINUABLE_STOPS

@@ -1,0 +1,98 @@
+"""Sampling presets and a conversation's effective settings.
+
+A chat names a preset ("" for the app's own sampling settings) and keeps the fields the user
+changed on top of it as overrides; what a reply uses is the app's settings, then the
+preset's values, then the overrides, validated.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from app.settings import Settings
+from app.store.records import ChatSettings
+from inference.events import Sampling
+
+DEFAULT_PRESET = ""  # the app's sampling settings
+DEFAULT_PRESET_LABEL = "Default"
+
+# The sampler fields a preset sets; seed and reply length stay the app's unless overridden.
+PRESET_FIELDS = ("temperature", "top_p", "top_k", "min_p", "repeat_penalty")
+SAMPLING_FIELDS = tuple(f.name for f in dataclasses.fields(Sampling))
+
+BUILTIN_PRESETS: dict[str, dict[str, Any]] = {
+    "Precise": {"temperature": 0.2, "top_p": 0.9, "top_k": 40, "min_p": 0.05,
+                "repeat_penalty": 1.05},
+    "Balanced": {"temperature": 0.7, "top_p": 0.95, "top_k": 40, "min_p": 0.05,
+                 "repeat_penalty": 1.0},
+    "Creative": {"temperature": 1.0, "top_p": 0.98, "top_k": 100, "min_p": 0.02,
+                 "repeat_penalty": 1.0},
+}
+
+
+def clean_sampling_values(values: Any) -> dict[str, Any]:
+    """The valid sampling fields of ``values`` (a dict from JSON), with their types checked.
+
+    Unknown names and values of the wrong type are dropped; ints are accepted for floats.
+    """
+    if not isinstance(values, dict):
+        return {}
+    defaults = Sampling()
+    clean: dict[str, Any] = {}
+    for name, value in values.items():
+        if name not in SAMPLING_FIELDS or isinstance(value, bool):
+            continue
+        default = getattr(defaults, name)
+        if isinstance(default, float) and isinstance(value, (int, float)):
+            clean[name] = float(value)
+        elif isinstance(default, int) and isinstance(value, int):
+            clean[name] = value
+    return clean
+
+
+def preset_values(name: str, user_presets: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The values a preset sets (``{}`` for the default or an unknown name)."""
+    if name in BUILTIN_PRESETS:
+        return dict(BUILTIN_PRESETS[name])
+    return clean_sampling_values(user_presets.get(name, {}))
+
+
+def effective_sampling(
+    app: Settings, chat: ChatSettings, user_presets: dict[str, dict[str, Any]]
+) -> Sampling:
+    """What a reply in this chat samples with: app settings <- preset <- overrides."""
+    values = {
+        **preset_values(chat.preset, user_presets),
+        **clean_sampling_values(chat.overrides),
+    }
+    sampling = dataclasses.replace(app.sampling, **values)
+    validated = dataclasses.replace(app, sampling=sampling).validated().sampling
+    return dataclasses.replace(
+        validated,
+        repeat_penalty=min(max(validated.repeat_penalty, 0.5), 2.0),
+        seed=max(validated.seed, -1),
+    )
+
+
+def overrides_for(
+    sampling: Sampling, base: Sampling
+) -> dict[str, Any]:
+    """The fields of ``sampling`` that differ from ``base`` (what a chat stores)."""
+    return {
+        name: getattr(sampling, name)
+        for name in SAMPLING_FIELDS
+        if getattr(sampling, name) != getattr(base, name)
+    }
+
+
+def preset_base(
+    app: Settings, preset: str, user_presets: dict[str, dict[str, Any]]
+) -> Sampling:
+    """The sampling a preset gives before any override."""
+    return effective_sampling(app, ChatSettings(preset=preset), user_presets)
+
+
+def system_prompt(app: Settings, chat: ChatSettings) -> str:
+    """The chat's own system prompt, else the app's default."""
+    return app.system_prompt if chat.system_prompt is None else chat.system_prompt

@@ -1,0 +1,106 @@
+"""Plain values read from the chat store: chats, messages, search hits.
+
+They are immutable snapshots; the store hands out new ones after every change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ROLE_USER = "user"
+ROLE_ASSISTANT = "assistant"
+
+# A message's state. A reply is "partial" while it streams; one that is still partial when
+# the app starts again was interrupted (the app closed or was killed mid-reply).
+STATE_PARTIAL = "partial"
+STATE_DONE = "done"
+STATE_FAILED = "failed"
+STATES = (STATE_PARTIAL, STATE_DONE, STATE_FAILED)
+
+# Marks around matched words in a search snippet (control characters never typed in text).
+MATCH_START = "\x02"
+MATCH_END = "\x03"
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSummary:
+    """What the chat list shows of a chat."""
+
+    id: int
+    title: str
+    updated_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSettings:
+    """A conversation's own settings.
+
+    ``system_prompt`` None means "the app's default"; ``preset`` "" means the app's default
+    sampling; ``overrides`` holds the sampling fields the user changed on top of the preset.
+    """
+
+    system_prompt: str | None = None
+    model_path: str = ""
+    preset: str = ""
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Chat:
+    """A conversation's record (its messages are read separately)."""
+
+    id: int
+    uuid: str
+    title: str
+    created_at: float
+    updated_at: float
+    settings: ChatSettings
+    active_root_id: int | None = None
+    deleted_at: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One message of a conversation tree.
+
+    ``parent_id`` is None for a first message; edits and regenerations are siblings (same
+    parent). ``stats`` and ``fingerprint`` are set on finished replies.
+    """
+
+    id: int
+    chat_id: int
+    parent_id: int | None
+    role: str
+    content: str
+    state: str = STATE_DONE
+    error: str = ""
+    model: str = ""
+    created_at: float = 0.0
+    updated_at: float = 0.0
+    stats: dict[str, Any] | None = None
+    fingerprint: dict[str, Any] | None = None
+    active_child_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PathEntry:
+    """A message on the selected path with its place among its siblings (1-based)."""
+
+    message: Message
+    sibling_index: int = 1
+    sibling_count: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A search match: a chat whose title matched (``message_id`` None) or one message.
+
+    ``snippet`` marks each matched word with :data:`MATCH_START` and :data:`MATCH_END`.
+    """
+
+    chat_id: int
+    chat_title: str
+    message_id: int | None
+    snippet: str
+    updated_at: float

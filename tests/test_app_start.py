@@ -1,0 +1,99 @@
+"""Starting the app over the chat store: one instance per data folder, recovery notice,
+and a database from a newer Slice refused with a clear message."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from app.main import RunningGui, build_parser, start_gui
+from app.paths import app_paths
+from app.single_instance import server_name
+from app.store import ChatStore, open_chat_store
+from app.store.recovery import backup_folder, make_backup, store_file
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def launch(home: Path, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "SLICE_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "app.main", *args], cwd=ROOT, env=env, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+
+
+def test_a_second_launch_wakes_the_first_and_leaves(slice_home: Path) -> None:
+    first = launch(slice_home)
+    socket = Path(os.environ.get("TMPDIR", tempfile.gettempdir())) / server_name(
+        app_paths().data)
+    try:
+        deadline = time.monotonic() + 60
+        while not socket.exists() and time.monotonic() < deadline:
+            assert first.poll() is None, first.communicate()
+            time.sleep(0.05)
+        second = launch(slice_home)
+        _out, err = second.communicate(timeout=60)
+        assert second.returncode == 0, err
+        assert "already running and was brought to the front" in err
+        time.sleep(0.5)
+    finally:
+        first.kill()
+        _out, first_err = first.communicate(timeout=30)
+    assert "another launch brought this window to the front" in first_err
+
+
+@pytest.fixture
+def gui(qapp, monkeypatch) -> list[RunningGui]:
+    started: list[RunningGui] = []
+    yield started
+    for running in started:
+        running.window.close()
+        running.close()
+
+
+def test_the_user_is_told_when_the_database_was_restored(
+    qapp, gui: list[RunningGui], slice_home: Path
+) -> None:
+    data = app_paths().ensure().data
+    store = open_chat_store(data).store
+    chat = store.create_chat()
+    store.start_exchange(chat, None, "Remember the milk", "M")
+    store.close()
+    make_backup(store_file(data), backup_folder(data))
+    store_file(data).write_bytes(b"\0" * 8192)
+
+    running = start_gui(build_parser().parse_args([]), qapp, time.perf_counter())
+    assert isinstance(running, RunningGui)
+    gui.append(running)
+    notice = running.window.notice.text()
+    assert running.window.notice.isVisible()
+    assert "damaged" in notice and "restored the backup" in notice and ".damaged-" in notice
+    assert running.window.sidebar.model.rowCount() == 2  # the chat is back
+    assert list(data.glob("chats.db.damaged-*"))
+
+
+def test_a_database_from_a_newer_slice_is_refused_clearly(
+    qapp, slice_home: Path, monkeypatch, capsys
+) -> None:
+    data = app_paths().ensure().data
+    store = ChatStore(store_file(data))
+    store.connection.execute("INSERT INTO migrations VALUES ('0099_future', 0)")
+    store.close()
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *args: shown.append(args[2]))
+    assert start_gui(build_parser().parse_args([]), qapp, 0.0) == 1
+    assert shown and "newer version of Slice" in shown[0]
+    assert "newer version of Slice" in capsys.readouterr().err
+    # The command line says the same.
+    env = {**os.environ, "SLICE_HOME": str(slice_home)}
+    result = subprocess.run([sys.executable, "-m", "app.main", "export", "--list"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "newer version of Slice" in result.stderr

@@ -1,0 +1,37 @@
+"""Helpers for widget tests: click a link in the transcript the way a user does."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextCursor, QTextDocument
+from pytestqt.qtbot import QtBot
+
+from ui.chat_view import ChatView
+
+
+def link_positions(view: ChatView, label: str) -> list[int]:
+    """Document positions where the link text ``label`` starts (whole words, exact case)."""
+    document = view.document()
+    flags = QTextDocument.FindFlag.FindCaseSensitively | QTextDocument.FindFlag.FindWholeWords
+    found, positions = document.find(label, 0, flags), []
+    while not found.isNull():
+        if found.charFormat().isAnchor():
+            positions.append(found.selectionStart())
+        found = document.find(label, found.selectionEnd(), flags)
+    return positions
+
+
+def click_link(qtbot: QtBot, view: ChatView, label: str, occurrence: int = -1) -> None:
+    """Scroll to the ``occurrence``-th link called ``label`` and click it with the mouse."""
+    positions = link_positions(view, label)
+    assert positions, f"no link {label!r} in the transcript"
+    before, after = QTextCursor(view.document()), QTextCursor(view.document())
+    before.setPosition(positions[occurrence])
+    after.setPosition(positions[occurrence] + 1)
+    bar = view.verticalScrollBar()
+    if not view.viewport().rect().contains(view.cursorRect(before).center()):
+        y = view.cursorRect(before).center().y()
+        bar.setValue(bar.value() + y - view.viewport().height() // 2)
+    left, right = view.cursorRect(before), view.cursorRect(after)
+    point = QPoint((left.center().x() + right.center().x()) // 2, left.center().y())
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)

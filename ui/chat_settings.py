@@ -1,0 +1,228 @@
+"""The chat settings dialog: system prompt, sampling, and presets (built-in and saved)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.presets import (
+    BUILTIN_PRESETS,
+    DEFAULT_PRESET,
+    DEFAULT_PRESET_LABEL,
+    overrides_for,
+    preset_base,
+)
+from app.settings import Settings
+from app.store.chat_store import ChatStore, StoreError
+from app.store.records import ChatSettings
+from inference.events import Sampling
+
+_LABELS = {
+    "temperature": "Temperature", "top_p": "Top-p", "top_k": "Top-k", "min_p": "Min-p",
+    "repeat_penalty": "Repeat penalty", "seed": "Seed", "max_tokens": "Max tokens",
+}
+
+
+def _double(low: float, high: float, step: float, decimals: int = 2) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(low, high)
+    box.setSingleStep(step)
+    box.setDecimals(decimals)
+    return box
+
+
+class ChatSettingsDialog(QDialog):
+    """Edit one chat's settings; :meth:`chat_settings` gives the result after ``accept``."""
+
+    def __init__(
+        self,
+        app_settings: Settings,
+        current: ChatSettings,
+        store: ChatStore,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Chat settings")
+        self._app = app_settings
+        self._current = current
+        self._store = store
+        self._loading = False
+
+        self.own_prompt = QCheckBox("This chat has its own system prompt")
+        self.prompt = QPlainTextEdit()
+        self.prompt.setAccessibleName("System prompt")
+        self.prompt.setPlaceholderText("Instructions the model gets before the conversation")
+        self.prompt.setMinimumHeight(90)
+        self.preset = QComboBox()
+        self.preset.setAccessibleName("Preset")
+        self.save_preset = QPushButton("Save as preset…")
+        self.delete_preset = QPushButton("Delete preset")
+        self.changed_note = QLabel()
+        self.changed_note.setWordWrap(True)
+        self.fields = {
+            "temperature": _double(0.0, 5.0, 0.05),
+            "top_p": _double(0.01, 1.0, 0.01),
+            "top_k": QSpinBox(),
+            "min_p": _double(0.0, 1.0, 0.01),
+            "repeat_penalty": _double(0.5, 2.0, 0.05),
+            "seed": QSpinBox(),
+            "max_tokens": QSpinBox(),
+        }
+        self.fields["top_k"].setRange(0, 1000)
+        self.fields["top_k"].setSpecialValueText("off")
+        self.fields["seed"].setRange(-1, 2**31 - 1)
+        self.fields["seed"].setSpecialValueText("random")
+        self.fields["max_tokens"].setRange(0, 1_000_000)
+        self.fields["max_tokens"].setSpecialValueText("until the context is full")
+        for name, box in self.fields.items():
+            box.setAccessibleName(_LABELS[name])
+            box.valueChanged.connect(self._update_note)
+
+        presets_row = QHBoxLayout()
+        presets_row.addWidget(self.preset, 1)
+        presets_row.addWidget(self.save_preset)
+        presets_row.addWidget(self.delete_preset)
+        form = QFormLayout()
+        form.addRow("Preset", presets_row)
+        form.addRow("", self.changed_note)
+        for name, box in self.fields.items():
+            form.addRow(_LABELS[name], box)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.own_prompt)
+        layout.addWidget(self.prompt)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+        own = current.system_prompt is not None
+        self.own_prompt.setChecked(own)
+        self.prompt.setPlainText(current.system_prompt if own else app_settings.system_prompt)
+        self.prompt.setEnabled(own)
+        self.own_prompt.toggled.connect(self._on_own_prompt)
+        self._fill_presets(current.preset)
+        base = preset_base(app_settings, current.preset, store.user_presets())
+        self._set_fields(dataclasses.replace(base, **current.overrides))
+        self.preset.currentIndexChanged.connect(self._on_preset)
+        self.save_preset.clicked.connect(self._save_preset)
+        self.delete_preset.clicked.connect(self._delete_preset)
+        self._update_note()
+
+    # Results
+
+    def sampling(self) -> Sampling:
+        """The sampling the fields show."""
+        values = {name: box.value() for name, box in self.fields.items()}
+        return Sampling(**values)
+
+    def preset_name(self) -> str:
+        name = self.preset.currentData()
+        return name if isinstance(name, str) else DEFAULT_PRESET
+
+    def chat_settings(self) -> ChatSettings:
+        """The chat's settings as the dialog shows them (the chat's model is kept)."""
+        base = preset_base(self._app, self.preset_name(), self._store.user_presets())
+        return ChatSettings(
+            system_prompt=self.prompt.toPlainText() if self.own_prompt.isChecked() else None,
+            model_path=self._current.model_path,
+            preset=self.preset_name(),
+            overrides=overrides_for(self.sampling(), base),
+        )
+
+    def choose_preset(self, name: str) -> None:
+        """Select a preset by name (its values replace the fields)."""
+        index = self.preset.findData(name)
+        if index >= 0:
+            self.preset.setCurrentIndex(index)
+
+    def save_as_preset(self, name: str) -> bool:
+        """Save the fields as a preset named ``name`` and select it; False if refused."""
+        if name.strip() in BUILTIN_PRESETS or not name.strip():
+            self.changed_note.setText("Choose a name that is not a built-in preset's.")
+            return False
+        try:
+            self._store.save_preset(name, dataclasses.asdict(self.sampling()))
+        except StoreError as exc:
+            self.changed_note.setText(str(exc))
+            return False
+        self._fill_presets(name.strip())
+        self._update_note()
+        return True
+
+    # Internals
+
+    def _fill_presets(self, selected: str) -> None:
+        self._loading = True
+        self.preset.clear()
+        self.preset.addItem(f"{DEFAULT_PRESET_LABEL} (Slice's settings)", DEFAULT_PRESET)
+        for name in BUILTIN_PRESETS:
+            self.preset.addItem(name, name)
+        user = self._store.user_presets()
+        if user:
+            self.preset.insertSeparator(self.preset.count())
+            for name in user:
+                self.preset.addItem(name, name)
+        index = self.preset.findData(selected)
+        self.preset.setCurrentIndex(max(index, 0))
+        self._loading = False
+        self.delete_preset.setEnabled(self.preset_name() in user)
+
+    def _set_fields(self, sampling: Sampling) -> None:
+        self._loading = True
+        for name, box in self.fields.items():
+            box.setValue(getattr(sampling, name))
+        self._loading = False
+
+    def _on_own_prompt(self, own: bool) -> None:
+        self.prompt.setEnabled(own)
+        if not own:
+            self.prompt.setPlainText(self._app.system_prompt)
+
+    def _on_preset(self) -> None:
+        if self._loading:
+            return
+        user = self._store.user_presets()
+        self._set_fields(preset_base(self._app, self.preset_name(), user))
+        self.delete_preset.setEnabled(self.preset_name() in user)
+        self._update_note()
+
+    def _update_note(self) -> None:
+        if self._loading:
+            return
+        base = preset_base(self._app, self.preset_name(), self._store.user_presets())
+        changed = overrides_for(self.sampling(), base)
+        self.changed_note.setText(
+            "Changed from the preset: " + ", ".join(_LABELS[n] for n in changed)
+            if changed else ""
+        )
+
+    def _save_preset(self) -> None:
+        name, ok = QInputDialog.getText(self, "Save preset", "Name of the new preset:")
+        if ok:
+            self.save_as_preset(name)
+
+    def _delete_preset(self) -> None:
+        name = self.preset_name()
+        if name in self._store.user_presets():
+            self._store.delete_preset(name)
+            self._fill_presets(DEFAULT_PRESET)
+            self._on_preset()

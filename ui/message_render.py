@@ -1,0 +1,190 @@
+"""How one message looks in the transcript: header, body, notes, action links and stats.
+
+Actions are links with ``slice:`` addresses (``slice:edit/42``); the transcript routes them.
+Links are keyboard-reachable (Tab, then Enter) like any link in a QTextBrowser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QGuiApplication,
+    QPalette,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+)
+
+from app.conversation import can_continue
+from app.export import fingerprint_line, stats_line
+from app.store.records import (
+    ROLE_USER,
+    STATE_FAILED,
+    STATE_PARTIAL,
+    PathEntry,
+)
+
+ACTION_SCHEME = "slice"
+# Mid-tone colours that read on both light and dark palettes.
+USER_COLOR = QColor("#64748b")
+ASSISTANT_COLOR = QColor("#8b5cf6")
+ERROR_COLOR = QColor("#e5484d")
+NOTE_COLOR = QColor("#8b8f96")
+WARNING_COLOR = QColor("#d97706")
+EMPTY_REPLY_NOTE = "No reply: this message was left out of the conversation."
+INTERRUPTED_NOTE = "Interrupted: Slice closed before this reply finished."
+
+
+def action_href(action: str, message_id: int, extra: int | None = None) -> str:
+    """The address of an action link, e.g. ``slice:edit/42`` or ``slice:code/42/0``."""
+    tail = f"/{extra}" if extra is not None else ""
+    return f"{ACTION_SCHEME}:{action}/{message_id}{tail}"
+
+
+def parse_action(url: QUrl) -> tuple[str, int, int] | None:
+    """(action, message id, extra) of an action link; None for any other address."""
+    if url.scheme() != ACTION_SCHEME:
+        return None
+    parts = url.path().split("/")
+    try:
+        numbers = [int(p) for p in parts[1:]]
+    except ValueError:
+        return None
+    if not parts[0] or not 1 <= len(numbers) <= 2:
+        return None
+    return parts[0], numbers[0], numbers[1] if len(numbers) > 1 else 0
+
+
+@dataclass(frozen=True)
+class Look:
+    """Colours and fonts of one rendering pass (they follow the palette)."""
+
+    link: QColor
+    muted: QColor
+    small_pt: float
+
+    @classmethod
+    def of(cls, palette: QPalette) -> Look:
+        return cls(
+            link=palette.color(QPalette.ColorRole.Link),
+            muted=NOTE_COLOR,
+            small_pt=QGuiApplication.font().pointSizeF() * 0.86,
+        )
+
+    def text(self, color: QColor | None = None, *, small: bool = False,
+             bold: bool = False, italic: bool = False) -> QTextCharFormat:
+        fmt = QTextCharFormat()
+        if color is not None:
+            fmt.setForeground(color)
+        if small:
+            fmt.setFontPointSize(self.small_pt)
+        if bold:
+            fmt.setFontWeight(QFont.Weight.Bold)
+        fmt.setFontItalic(italic)
+        return fmt
+
+    def link_format(self, href: str, tip: str, *, small: bool = True) -> QTextCharFormat:
+        fmt = self.text(self.link, small=small)
+        fmt.setAnchor(True)
+        fmt.setAnchorHref(href)
+        fmt.setToolTip(tip)
+        return fmt
+
+
+def spaced_block(top: float = 0, bottom: float = 0) -> QTextBlockFormat:
+    fmt = QTextBlockFormat()
+    fmt.setTopMargin(top)
+    fmt.setBottomMargin(bottom)
+    return fmt
+
+
+def author_of(entry: PathEntry) -> str:
+    message = entry.message
+    return "You" if message.role == ROLE_USER else (message.model or "Assistant")
+
+
+def insert_header(cursor: QTextCursor, entry: PathEntry, look: Look, *, first: bool) -> None:
+    """The author's name, and ◀ n/m ▶ when the message has other versions."""
+    message = entry.message
+    color = USER_COLOR if message.role == ROLE_USER else ASSISTANT_COLOR
+    if first:
+        cursor.setBlockFormat(spaced_block(top=0, bottom=4))
+    else:
+        cursor.insertBlock(spaced_block(top=20, bottom=4), QTextCharFormat())
+    cursor.insertText(author_of(entry), look.text(color, bold=True))
+    if entry.sibling_count > 1:
+        cursor.insertText("    ", look.text())
+        n, total = entry.sibling_index, entry.sibling_count
+        _nav(cursor, look, "prev", message.id, "◀", "Previous version", n > 1)
+        cursor.insertText(f" {n}/{total} ", look.text(look.muted))
+        _nav(cursor, look, "next", message.id, "▶", "Next version", n < total)
+
+
+def _nav(cursor: QTextCursor, look: Look, action: str, message_id: int, glyph: str,
+         tip: str, enabled: bool) -> None:
+    if enabled:
+        link = look.link_format(action_href(action, message_id), tip, small=False)
+        link.setFontWeight(QFont.Weight.Bold)
+        cursor.insertText(glyph, link)
+    else:
+        cursor.insertText(glyph, look.text(look.muted))
+
+
+def insert_plain(cursor: QTextCursor, text: str) -> None:
+    """``text`` as it was typed (nothing in it is interpreted), in a new block."""
+    cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+    cursor.insertText(text)
+
+
+def insert_footer(cursor: QTextCursor, entry: PathEntry, look: Look, *,
+                  stats_open: bool, last: bool) -> None:
+    """Notes (interrupted, failed, empty) and the message's action links.
+
+    "Continue" is offered on the last message of the path only (nothing follows it yet).
+    """
+    message = entry.message
+    actions: list[tuple[str, str, str]] = []  # (label, action, tooltip)
+    note, note_color = "", look.muted
+    has_text = bool(message.content.strip())
+    if message.role == ROLE_USER:
+        actions = [("Copy", "copy", "Copy this message"),
+                   ("Edit", "edit", "Edit and send as a new version")]
+    elif message.state == STATE_PARTIAL:
+        note, note_color = f"⚠ {INTERRUPTED_NOTE}", WARNING_COLOR
+        actions = [("Regenerate", "regenerate", "Write a new reply beside this one")]
+        if last:
+            actions.insert(0, ("Continue", "continue", "Generate the rest of this reply"))
+    elif message.state == STATE_FAILED:
+        note, note_color = f"⚠ {message.error or 'The reply failed.'}", ERROR_COLOR
+        actions = [("Retry", "regenerate", "Try this reply again")]
+    elif not has_text:
+        note = EMPTY_REPLY_NOTE
+        actions = [("Regenerate", "regenerate", "Write a new reply")]
+    else:
+        actions = [("Regenerate", "regenerate", "Write a new reply beside this one")]
+        if last and can_continue(message):
+            actions.insert(0, ("Continue", "continue", "Generate more of this reply"))
+    if message.role != ROLE_USER and has_text:
+        actions.insert(0, ("Copy", "copy", "Copy this reply as Markdown"))
+    if message.stats:
+        label = "Hide stats" if stats_open else "Stats"
+        actions.append((label, "stats", "Speed, tokens and what produced this reply"))
+    if note:
+        cursor.insertBlock(spaced_block(top=6), QTextCharFormat())
+        cursor.insertText(note, look.text(note_color, italic=not message.error))
+    cursor.insertBlock(spaced_block(top=4), QTextCharFormat())
+    for n, (label, action, tip) in enumerate(actions):
+        if n:
+            cursor.insertText("  ·  ", look.text(look.muted, small=True))
+        cursor.insertText(label, look.link_format(action_href(action, message.id), tip))
+    if stats_open and message.stats:
+        cursor.insertBlock(spaced_block(top=4), QTextCharFormat())
+        cursor.insertText(stats_line(message.stats), look.text(look.muted, small=True))
+        if message.fingerprint:
+            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+            cursor.insertText(fingerprint_line(message.fingerprint),
+                              look.text(look.muted, small=True))

@@ -1,0 +1,169 @@
+"""The main window's menus and keyboard shortcuts, and the dialogs they open.
+
+Every shortcut listed in :mod:`ui.shortcuts` is bound here, once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
+
+from app.export import InvalidExportError, export_json, export_markdown, import_chats, parse_export
+from app.export_cli import write_atomically
+from app.paths import app_paths
+from app.settings import save_settings
+from ui.chat_settings import ChatSettingsDialog
+from ui.shortcuts import ShortcutsDialog
+from ui.theme import THEME_DARK, THEME_LIGHT, THEME_SYSTEM, set_theme
+
+if TYPE_CHECKING:
+    from ui.main_window import ChatWindow
+
+EXPORT_FILTERS = "Markdown (*.md);;JSON, lossless (*.json)"
+
+
+def build_menus(window: ChatWindow) -> None:
+    """Add the menu bar and the window-wide shortcuts to ``window``."""
+    bar = window.menuBar()
+    chat = bar.addMenu("&Chat")
+    window.new_chat_action = _action(window, chat, "&New chat", window.new_chat,
+                                     QKeySequence.StandardKey.New)
+    _action(window, chat, "&Rename", lambda: window.sidebar.start_rename(), "F2")
+    _action(window, chat, "Chat &settings…", lambda: open_chat_settings(window), "Ctrl+,")
+    chat.addSeparator()
+    _action(window, chat, "&Export this chat…", lambda: export_dialog(window, everything=False))
+    _action(window, chat, "Export &all chats…", lambda: export_dialog(window, everything=True))
+    _action(window, chat, "&Import chats…", lambda: import_dialog(window))
+    chat.addSeparator()
+    _action(window, chat, "&Quit", window.close, QKeySequence.StandardKey.Quit)
+
+    view = bar.addMenu("&View")
+    _action(window, view, "&Search chats", window.sidebar.focus_search,
+            QKeySequence.StandardKey.Find)
+    _action(window, view, "&Previous chat", lambda: window.sidebar.step(-1), "Ctrl+Up")
+    _action(window, view, "&Next chat", lambda: window.sidebar.step(1), "Ctrl+Down")
+    themes = view.addMenu("&Theme")
+    group = QActionGroup(window)
+    window.theme_actions = {}
+    for name, label in ((THEME_SYSTEM, "Follow the &system"), (THEME_LIGHT, "&Light"),
+                        (THEME_DARK, "&Dark")):
+        action = themes.addAction(label)
+        action.setCheckable(True)
+        action.setChecked(window.settings.theme == name)
+        action.triggered.connect(lambda _checked=False, n=name: choose_theme(window, n))
+        group.addAction(action)
+        window.theme_actions[name] = action
+
+    help_menu = bar.addMenu("&Help")
+    _action(window, help_menu, "&Keyboard shortcuts", lambda: show_shortcuts(window), "F1")
+    # "?" opens the list too, when the focus is not in a text field (those take the key).
+    # Keyboards send it with or without Shift, depending on the layout and platform.
+    for keys in ("?", "Shift+?"):
+        question = QShortcut(QKeySequence(keys), window)
+        question.activated.connect(lambda: show_shortcuts(window))
+    undo = QShortcut(QKeySequence.StandardKey.Undo, window)
+    undo.activated.connect(lambda: window.sidebar.undo_delete() if window.sidebar.can_undo()
+                           else None)
+    window.settings_button.clicked.connect(lambda: open_chat_settings(window))
+    window.sidebar.export_requested.connect(lambda chat_id: export_dialog(window, False, chat_id))
+
+
+def _action(window: ChatWindow, menu: object, text: str, slot: object,
+            keys: QKeySequence.StandardKey | str | None = None) -> QAction:
+    action = QAction(text, window)
+    if keys is not None:
+        action.setShortcut(QKeySequence(keys))
+    action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
+    menu.addAction(action)  # type: ignore[attr-defined]
+    return action
+
+
+def open_chat_settings(window: ChatWindow) -> ChatSettingsDialog:
+    """Open the open chat's settings; the result is saved when the user presses OK."""
+    dialog = ChatSettingsDialog(
+        window.settings, window.session.chat_settings(), window.store, window
+    )
+    dialog.finished.connect(
+        lambda result: window.session.update_settings(dialog.chat_settings())
+        if result == QDialog.DialogCode.Accepted else None
+    )
+    dialog.open()
+    window.chat_settings_dialog = dialog
+    return dialog
+
+
+def export_chats(window: ChatWindow, chat_ids: list[int], path: Path) -> bool:
+    """Write chats to ``path`` (Markdown for ``.md``, else JSON); reports in the status line."""
+    markdown = path.suffix.lower() == ".md"
+    text = export_markdown(window.store, chat_ids) if markdown else export_json(
+        window.store, chat_ids)
+    try:
+        write_atomically(path, text)
+    except OSError as exc:
+        window.show_error(f"Could not write {path}: {exc.strerror or exc}")
+        return False
+    count = len(chat_ids)
+    window._set_status(f"Exported {count} chat{'s' if count != 1 else ''} to {path}")
+    return True
+
+
+def export_dialog(window: ChatWindow, everything: bool, chat_id: int | None = None) -> None:
+    ids = window.store.chat_ids() if everything else [chat_id or window.session.chat_id or 0]
+    if not ids or not ids[0]:
+        window.show_error("There is no saved chat to export yet.")
+        return
+    path, chosen = QFileDialog.getSaveFileName(
+        window, "Export chats" if everything else "Export chat", "", EXPORT_FILTERS
+    )
+    if not path:
+        return
+    target = Path(path)
+    if not target.suffix:
+        target = target.with_suffix(".json" if "json" in chosen.lower() else ".md")
+    export_chats(window, ids, target)
+
+
+def import_file(window: ChatWindow, path: Path) -> bool:
+    """Add the chats of a JSON export; reports in the status line."""
+    try:
+        chats = parse_export(path.read_text(encoding="utf-8"), str(path))
+        result = import_chats(window.store, chats)
+    except (OSError, UnicodeDecodeError) as exc:
+        window.show_error(f"Could not read {path}: {exc}")
+        return False
+    except InvalidExportError as exc:
+        window.show_error(f"{exc}; nothing was imported.")
+        return False
+    window.sidebar.refresh()
+    note = f"; {result.skipped} already here" if result.skipped else ""
+    chats = "chat" if result.imported == 1 else "chats"
+    window._set_status(f"Imported {result.imported} {chats} ({result.messages} messages){note}.")
+    return True
+
+
+def import_dialog(window: ChatWindow) -> None:
+    path, _ = QFileDialog.getOpenFileName(window, "Import chats", "", "Slice export (*.json)")
+    if path:
+        import_file(window, Path(path))
+
+
+def show_shortcuts(window: ChatWindow) -> ShortcutsDialog:
+    dialog = ShortcutsDialog(window)
+    dialog.open()
+    window.shortcuts_dialog = dialog
+    return dialog
+
+
+def choose_theme(window: ChatWindow, preference: str) -> None:
+    """Use a theme and remember it in the settings file."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        set_theme(app, preference)
+    window._settings = dataclasses.replace(window.settings, theme=preference)
+    window.session.settings = window._settings
+    save_settings(app_paths().settings_file, window._settings)
+    window.theme_actions[preference].setChecked(True)
