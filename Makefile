@@ -1,7 +1,9 @@
 # Slice: the two commands a developer needs.
 #   make run    set everything up (once) and open the Slice window on the starter model
 #   make test   set everything up (once) and run the whole test suite
-.PHONY: run test setup setup-test lint clean
+#   make package       build the installer bundle (PyInstaller) and the .deb, in build/
+#   make package-test  build, install the .deb, smoke-test the installed app, uninstall (root)
+.PHONY: run test setup setup-test lint clean package package-test setup-package lint-workflows
 
 VENV := .venv
 # Qt runs headless in tests; a real window is tested under Xvfb where it matters.
@@ -17,12 +19,30 @@ setup-test:
 	@scripts/setup.sh --test
 
 lint: setup-test
-	$(VENV)/bin/ruff check inference app ui tests
+	$(VENV)/bin/ruff check inference app ui tests packaging
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
 test: setup-test lint
 	$(TEST_ENV) $(VENV)/bin/pytest -ra $(PYTEST_ARGS)
 
+# llama.cpp's build flags for the bundle: empty means the portable default of
+# scripts/setup.sh (x86-64 AVX2/FMA baseline); see README, "Build installers".
+LLAMA_CMAKE_ARGS ?=
+
+setup-package:
+	@SLICE_LLAMA_CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" scripts/setup.sh --package
+
+package: setup-package
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath build/dist \
+		--workpath build/pyinstaller packaging/slice.spec
+	$(VENV)/bin/python packaging/build_deb.py build/dist/slice-chat build
+
+lint-workflows: setup-package
+	$(VENV)/bin/actionlint .github/workflows/*.yml
+
+package-test: lint-workflows package
+	packaging/package_test.sh "$$(ls -t build/slice-chat_*.deb | head -n 1)"
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache tests/artifacts
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache tests/artifacts build

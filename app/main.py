@@ -51,7 +51,7 @@ def run_gui(args: argparse.Namespace, started_at: float) -> int:
     from PySide6.QtWidgets import QApplication
 
     from app.library import ModelImportError, ModelLibrary
-    from app.paths import app_paths
+    from app.paths import DataFolderError, app_paths
     from app.settings import load_settings
     from app.worker import EngineController
     from ui.main_window import ChatWindow
@@ -70,7 +70,10 @@ def run_gui(args: argparse.Namespace, started_at: float) -> int:
     app.setWindowIcon(QIcon(str(icon_path())))
     apply_theme(app)
 
-    paths = app_paths().ensure()
+    try:
+        paths = app_paths().ensure()
+    except DataFolderError as exc:
+        return _fail_before_window(args, str(exc))
     settings = load_settings(paths.settings_file)
     library = ModelLibrary(paths.library_file, paths.models)
     startup_error = ""
@@ -101,6 +104,22 @@ def run_gui(args: argparse.Namespace, started_at: float) -> int:
         return app.exec()
     finally:
         controller.shutdown()
+
+
+def _fail_before_window(args: argparse.Namespace, message: str) -> int:
+    """Report a problem that stops the app before its window opens; returns the exit code.
+
+    The self-test prints its one JSON line; a person who started Slice from a menu sees a
+    dialog (stderr goes nowhere there); both also get the message on stderr.
+    """
+    print(f"slice-chat: error: {message}", file=sys.stderr)
+    if args.self_test:
+        print(json.dumps({"ok": False, "error": message}), flush=True)
+    else:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "Slice cannot start", message)
+    return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
