@@ -3,7 +3,7 @@
 #   make test   set everything up (once) and run the whole test suite
 #   make package       build the installer bundle (PyInstaller) and the .deb, in build/
 #   make package-test  build, install the .deb, smoke-test the installed app, uninstall (root)
-.PHONY: run test setup setup-test lint clean package package-test setup-package lint-workflows
+.PHONY: run test setup setup-test lint clean package package-test setup-package lint-packaging
 
 VENV := .venv
 # Qt runs headless in tests; a real window is tested under Xvfb where it matters.
@@ -38,10 +38,13 @@ package: setup-package
 		--workpath build/pyinstaller packaging/slice.spec
 	$(VENV)/bin/python packaging/build_deb.py build/dist/slice-chat build
 
-lint-workflows: setup-package
+# The release workflow (actionlint, which also runs shellcheck on its steps) and the
+# packaging scripts; what can be checked here of the builds that run elsewhere.
+lint-packaging: setup-package
 	$(VENV)/bin/actionlint .github/workflows/*.yml
+	shellcheck packaging/*.sh packaging/*/*.sh scripts/*.sh
 
-package-test: lint-workflows package
+package-test: lint-packaging package
 	packaging/package_test.sh "$$(ls -t build/slice-chat_*.deb | head -n 1)"
 
 clean:

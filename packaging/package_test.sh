@@ -52,8 +52,11 @@ say "Installing $(basename "$deb") ($(du -h "$deb" | cut -f1))"
 if ! dpkg -i "$deb" >"$work/dpkg.log" 2>&1; then
   # Depends not met yet on this machine: let apt bring them, as `apt install ./x.deb` does.
   say "dpkg -i left dependencies to install; asking apt-get for them"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -f -y -qq >>"$work/dpkg.log" 2>&1 \
-    || { cat "$work/dpkg.log" >&2; fail "the .deb does not install"; }
+  apt-get update -qq
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -f -y -qq >>"$work/dpkg.log" 2>&1; then
+    cat "$work/dpkg.log" >&2
+    fail "the .deb does not install"
+  fi
 fi
 dpkg-query -W -f='${Status}' "$package" | grep -q "install ok installed" || fail "$package is not installed"
 for path in "$app" /opt/slice/slice-chat /usr/share/applications/slice-chat.desktop \
@@ -114,7 +117,7 @@ say "Every bundled library, with ldd"
 
 say "Uninstalling: the app goes, the user's data stays"
 dpkg --purge "$package" >/dev/null
-[ ! -e /opt/slice ] && [ ! -e "$app" ] || fail "files left behind after uninstall"
+if [ -e /opt/slice ] || [ -e "$app" ]; then fail "files left behind after uninstall"; fi
 [ -f "$home/.local/share/Slice/models/$starter" ] || fail "uninstalling removed the user's models"
 [ -f "$home/.local/share/Slice/library.json" ] || fail "uninstalling removed the user's library"
 

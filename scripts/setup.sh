@@ -32,9 +32,11 @@ if [ "$mode" = "--test" ] || [ "$mode" = "--package" ]; then
   debs+=(xvfb xauth)
 fi
 if [ "$mode" = "--package" ]; then
-  # binutils: PyInstaller and packaging/elf.py read ELF headers. The Wayland libraries are
-  # in the .deb's Depends but not needed by the X11 runs above.
-  debs+=(binutils libwayland-client0 libwayland-cursor0 libwayland-egl1 libxcb-util1 libxcb-glx0)
+  # binutils: PyInstaller and packaging/elf.py read ELF headers. shellcheck: checks the
+  # packaging scripts and the release workflow's steps (through actionlint). The Wayland
+  # libraries are in the .deb's Depends but not needed by the X11 runs above.
+  debs+=(binutils shellcheck libwayland-client0 libwayland-cursor0 libwayland-egl1
+         libxcb-util1 libxcb-glx0)
 fi
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()
@@ -75,10 +77,10 @@ pip=("$venv/bin/python" -m pip)
 flags_id=$(printf '%s' "$llama_cmake_args" | sha1sum | cut -c1-12)
 wheel_dir=${XDG_CACHE_HOME:-$HOME/.cache}/slice/wheels/llama-cpp-python-$llama_version-$flags_id
 platform_tag=$("$venv/bin/python" -c "import sysconfig; print(sysconfig.get_platform().replace('-', '_').replace('.', '_'))")
-wheel_glob="llama_cpp_python-$llama_version-*-$platform_tag.whl"
+cached_wheel() { compgen -G "$wheel_dir/llama_cpp_python-$llama_version-*-$platform_tag.whl" | head -n 1; }
 if ! "$venv/bin/python" -c "import llama_cpp, sys; sys.exit(llama_cpp.__version__ != '$llama_version')" 2>/dev/null \
    || [ ! -f "$venv/.llama-$flags_id" ]; then
-  if ! ls "$wheel_dir"/$wheel_glob >/dev/null 2>&1; then
+  if [ -z "$(cached_wheel)" ]; then
     mkdir -p "$wheel_dir"
     log="$wheel_dir/build.log"
     say "Compiling llama.cpp (llama-cpp-python $llama_version). This happens once and takes"
@@ -98,7 +100,7 @@ if ! "$venv/bin/python" -c "import llama_cpp, sys; sys.exit(llama_cpp.__version_
     fi
     say "Compiled llama.cpp in $(( ($(date +%s) - start) / 60 )) min"
   fi
-  "${pip[@]}" install -q --force-reinstall --no-deps "$wheel_dir"/$wheel_glob
+  "${pip[@]}" install -q --force-reinstall --no-deps "$(cached_wheel)"
   rm -f "$venv"/.llama-*  # the build installed before, if any, is gone
   touch "$venv/.llama-$flags_id"
 fi
