@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import elf  # noqa: E402
+import elfdeps
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "slice-chat"
@@ -103,8 +103,8 @@ def external_libraries(bundle: Path) -> dict[str, list[str]]:
     """Sonames bundled binaries link against that the bundle does not hold -> who needs them."""
     inside = {p.name for p in bundle.rglob("*") if p.is_file() or p.is_symlink()}
     needs: dict[str, list[str]] = {}
-    for path in elf.elf_files(bundle):
-        for name in elf.needed_libraries(path):
+    for path in elfdeps.elf_files(bundle):
+        for name in elfdeps.needed_libraries(path):
             if name not in inside:
                 needs.setdefault(name, []).append(str(path.relative_to(bundle)))
     return needs
@@ -159,7 +159,7 @@ def installed_size_kib(root: Path) -> int:
 
 def stage(bundle: Path, staging: Path, version: str, arch: str) -> Path:
     """Lay out the package tree under ``staging``; returns it."""
-    from icons import SVG, render_pngs
+    from render_icons import SVG, render_pngs
 
     if staging.exists():
         shutil.rmtree(staging)
@@ -193,7 +193,7 @@ def stage(bundle: Path, staging: Path, version: str, arch: str) -> Path:
     )
 
     needs = external_libraries(opt)
-    glibc = max((elf.glibc_version_needed(p) for p in elf.elf_files(opt)), default=(0,))
+    glibc = max((elfdeps.glibc_version_needed(p) for p in elfdeps.elf_files(opt)), default=(0,))
     depends = depends_field(needs, glibc)
     debian = staging / "DEBIAN"
     debian.mkdir()

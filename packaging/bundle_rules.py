@@ -116,10 +116,9 @@ def is_excluded(dest: str) -> bool:
     for prefix in EXCLUDED_DATA_DIRS:
         if parts[: len(prefix)] == prefix:
             return True
-    if "plugins" in parts[:-1]:
-        folder = parts[parts.index("plugins") + 1] if len(parts) > parts.index("plugins") + 2 else ""
-        stems = EXCLUDED_QT_PLUGINS.get(folder, ())
-        if any(name.startswith(stem) for stem in stems):
+    if "plugins" in parts[:-2]:  # .../plugins/<folder>/<file>
+        folder = parts[parts.index("plugins") + 1]
+        if name.startswith(EXCLUDED_QT_PLUGINS.get(folder, ())):
             return True
     if len(parts) == 1 and name.startswith(HOST_LIBRARIES):
         return True
@@ -233,7 +232,7 @@ def strip_debug_info(dist: Path) -> int:
     """
     import subprocess
 
-    from elf import elf_files
+    from elfdeps import elf_files
 
     saved = 0
     for path in elf_files(dist):

@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import elf  # noqa: E402
-from build_deb import external_libraries  # noqa: E402
+import elfdeps
+from build_deb import external_libraries
 
 
 def loader_env(bundle: Path) -> dict[str, str]:
@@ -44,9 +44,9 @@ def ldd_problems(bundle: Path) -> tuple[int, list[str], dict[str, str]]:
     problems: list[str] = []
     resolved: dict[str, str] = {}
     count = 0
-    for path in elf.elf_files(bundle):
+    for path in elfdeps.elf_files(bundle):
         count += 1
-        report = elf.ldd(path, env=env)
+        report = elfdeps.ldd(path, env=env)
         rel = path.relative_to(bundle)
         problems += [f"{rel}: {name} not found" for name in dict.fromkeys(report.not_found)]
         problems += [f"{rel}: {line}" for line in dict.fromkeys(report.version_errors)]

@@ -32,7 +32,7 @@ exec "$here/usr/lib/slice/slice-chat" "$@"
 EOF
 chmod +x "$appdir/AppRun"
 cp assets/slice-chat.desktop "$appdir/slice-chat.desktop"
-"$python" packaging/icons.py "$work/icons" >/dev/null
+"$python" packaging/render_icons.py "$work/icons" >/dev/null
 cp "$work/icons/256.png" "$appdir/slice-chat.png"
 ln -s slice-chat.png "$appdir/.DirIcon"
 ARCH=x86_64 "$tool" --appimage-extract-and-run "$appdir" "$output"

@@ -3,7 +3,7 @@
 Used by the ``.deb`` build (hicolor theme) and the release workflow (AppImage, Windows
 ``.ico`` and macOS ``.icns`` inputs). Renders with Qt's SVG module, headless.
 
-    python packaging/icons.py OUT_DIR   # writes OUT_DIR/<size>.png for every size
+    python packaging/render_icons.py OUT_DIR   # writes OUT_DIR/<size>.png for every size
 """
 
 from __future__ import annotations
