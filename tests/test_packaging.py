@@ -7,6 +7,7 @@ plugins, a library compiled with debug info, and dpkg-deb itself.
 
 from __future__ import annotations
 
+import os
 import re
 import runpy
 import shutil
@@ -142,10 +143,24 @@ def test_the_hook_collects_llama_cpp_libraries_where_llama_cpp_looks() -> None:
     assert not any(name.startswith("llama_cpp.server") for name in hook["hiddenimports"])
 
 
-def test_the_spec_uses_the_hook_and_the_rules() -> None:
+@pytest.mark.parametrize(("original", "expected"), [(None, None), ("/user/lib", "/user/lib")])
+def test_programs_the_app_starts_get_the_users_library_path(
+    original: str | None, expected: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What the bootloader leaves: the bundle first, the user's value saved aside.
+    monkeypatch.setenv("LD_LIBRARY_PATH", "/opt/slice/_internal")
+    if original is not None:
+        monkeypatch.setenv("LD_LIBRARY_PATH_ORIG", original)
+    runpy.run_path(str(PACKAGING / "hooks" / "rthook_system_env.py"))
+    assert os.environ.get("LD_LIBRARY_PATH") == expected
+    assert "LD_LIBRARY_PATH_ORIG" not in os.environ
+
+
+def test_the_spec_uses_the_hooks_and_the_rules() -> None:
     text = (PACKAGING / "slice.spec").read_text()
     compile(text, "slice.spec", "exec")
     assert 'hookspath=[str(ROOT / "packaging" / "hooks")]' in text
+    assert '"hooks" / "rthook_system_env.py"' in text
     for name in ("filter_toc", "prune_unneeded_libraries", "link_duplicate_libraries",
                  "strip_debug_info", "starter_model", "EXCLUDED_MODULES"):
         assert f"bundle_rules.{name}" in text
