@@ -213,6 +213,7 @@ def build(bundle: Path, out_dir: Path, version: str, arch: str) -> Path:
         ["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(staging), str(deb)],
         check=True,
     )
+    shutil.rmtree(staging)  # a second copy of the bundle; the .deb holds it now
     return deb
 
 
