@@ -1,7 +1,10 @@
 # Slice: the two commands a developer needs.
 #   make run    set everything up (once) and open the Slice window on the starter model
 #   make test   set everything up (once) and run the whole test suite
-.PHONY: run test test-slow setup setup-test lint clean
+#   make package       build the installer bundle (PyInstaller) and the .deb, in build/
+#   make package-test  build, install the .deb, smoke-test the installed app, uninstall (root)
+.PHONY: run test test-slow setup setup-test lint clean package package-test setup-package \
+	lint-packaging
 
 VENV := .venv
 # Qt runs headless in tests; a real window is tested under Xvfb where it matters.
@@ -17,7 +20,7 @@ setup-test:
 	@scripts/setup.sh --test
 
 lint: setup-test
-	$(VENV)/bin/ruff check inference app ui tests
+	$(VENV)/bin/ruff check inference app ui tests packaging
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
@@ -28,5 +31,26 @@ test: setup-test lint
 test-slow: setup-test
 	$(TEST_ENV) $(VENV)/bin/pytest -ra -m slow $(PYTEST_ARGS)
 
+# llama.cpp's build flags for the bundle: empty means the portable default of
+# scripts/setup.sh (x86-64 AVX2/FMA baseline); see README, "Build installers".
+LLAMA_CMAKE_ARGS ?=
+
+setup-package:
+	@SLICE_LLAMA_CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" scripts/setup.sh --package
+
+package: setup-package
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath build/dist \
+		--workpath build/pyinstaller packaging/slice.spec
+	$(VENV)/bin/python packaging/build_deb.py build/dist/slice-chat build
+
+# The release workflow (actionlint, which also runs shellcheck on its steps) and the
+# packaging scripts; what can be checked here of the builds that run elsewhere.
+lint-packaging: setup-package
+	$(VENV)/bin/actionlint .github/workflows/*.yml
+	shellcheck packaging/*.sh packaging/*/*.sh scripts/*.sh
+
+package-test: lint-packaging package
+	packaging/package_test.sh "$$(ls -t build/slice-chat_*.deb | head -n 1)"
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache tests/artifacts
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache tests/artifacts build

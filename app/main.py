@@ -119,7 +119,7 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
     from PySide6.QtWidgets import QMessageBox
 
     from app.library import ModelImportError, ModelLibrary
-    from app.paths import app_paths
+    from app.paths import DataFolderError, app_paths
     from app.settings import load_settings, save_settings
     from app.single_instance import SingleInstance
     from app.store import ChatStore, NewerSchemaError, StoreUnavailableError, open_chat_store
@@ -128,7 +128,10 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
     from ui.main_window import ChatWindow
     from ui.theme import apply_theme
 
-    paths = app_paths().ensure()
+    try:
+        paths = app_paths().ensure()
+    except DataFolderError as exc:
+        return _fail_before_window(args, str(exc))
     settings = load_settings(paths.settings_file)
     apply_theme(app, settings.theme)
     instance = None
@@ -208,6 +211,22 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
         # Held for as long as the event loop runs.
         running.self_test = run_self_test(app, window, controller, started_at, screenshot)
     return running
+
+
+def _fail_before_window(args: argparse.Namespace, message: str) -> int:
+    """Report a problem that stops the app before its window opens; returns the exit code.
+
+    The self-test prints its one JSON line; a person who started Slice from a menu sees a
+    dialog (stderr goes nowhere there); both also get the message on stderr.
+    """
+    print(f"slice-chat: error: {message}", file=sys.stderr)
+    if args.self_test:
+        print(json.dumps({"ok": False, "error": message}), flush=True)
+    else:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "Slice cannot start", message)
+    return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,6 +16,21 @@ APP_NAME = "Slice"
 HOME_ENV = "SLICE_HOME"
 
 
+class DataFolderError(Exception):
+    """A folder Slice keeps its files in cannot be created; the message says what to do."""
+
+
+def unwritable_message(folder: Path, exc: OSError) -> str:
+    """What to tell a person whose data folder cannot be created (read-only home, no home)."""
+    reason = exc.strerror or str(exc)
+    return (
+        f"Slice cannot create its folder '{folder}' ({reason}). Slice keeps its models, "
+        "chats and settings there. Make your home folder writable, or start Slice with "
+        f"{HOME_ENV} set to a folder you can write to, for example: "
+        f"{HOME_ENV}=/tmp/slice-data slice-chat"
+    )
+
+
 @dataclass(frozen=True)
 class AppPaths:
     data: Path
@@ -41,9 +56,15 @@ class AppPaths:
         return self.logs / "inference-host.log"
 
     def ensure(self) -> AppPaths:
-        """Create the folders (idempotent) and return self."""
+        """Create the folders (idempotent) and return self.
+
+        Raises :class:`DataFolderError` when one cannot be created (no writable home).
+        """
         for folder in (self.data, self.config, self.cache, self.logs, self.models):
-            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DataFolderError(unwritable_message(folder, exc)) from exc
         return self
 
 

