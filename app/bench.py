@@ -308,17 +308,22 @@ class Bench:
 
         results: dict[str, list[float]] = {"warm": [], "restore": [], "reprocess": []}
         budget = engine._snapshots.budget_bytes
+        turns = 2 if self.quick else 4
         for _ in range(self.repeats):
+            # The same next turn of A (greedy, so A's history is the same each time) after:
+            # nothing else (warm), a visit to B (restore), a visit to B with no snapshots.
             engine.forget_cache()
-            a = conversation("A", 2 if self.quick else 4)
-            b = conversation("B", 1)
-            results["restore"].append(next_turn_ttft(a, "A"))
+            a = conversation("A", turns)
             results["warm"].append(next_turn_ttft(a, "A"))
-            next_turn_ttft(b, "B")
+            engine.forget_cache()
+            a = conversation("A", turns)
+            conversation("B", 1)
+            results["restore"].append(next_turn_ttft(a, "A"))
+            engine.forget_cache()
+            a = conversation("A", turns)
             engine._snapshots.budget_bytes = 0  # nothing can be kept
             try:
-                next_turn_ttft(b, "B")
-                engine._snapshots.clear()
+                conversation("B", 1)
                 results["reprocess"].append(next_turn_ttft(a, "A"))
             finally:
                 engine._snapshots.budget_bytes = budget

@@ -59,11 +59,19 @@ def measure_gui(request: ChatRequest, quick: bool) -> dict[str, Any]:
     window.show()
 
     def wait(predicate: Any, timeout_s: float) -> None:
+        """Run the event loop (blocking, not polling: a busy loop would steal a core from
+        the model) until ``predicate`` holds."""
         deadline = time.monotonic() + timeout_s
+        loop = QEventLoop()
+        check = QTimer()
+        check.setInterval(10)
+        check.timeout.connect(lambda: loop.quit() if predicate() else None)
+        check.start()
         while not predicate():
             if time.monotonic() > deadline:
                 raise TimeoutError("the GUI benchmark timed out")
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            loop.exec()
+        check.stop()
 
     loaded: list[bool] = []
     controller.model_loaded.connect(lambda _info: loaded.append(True))
