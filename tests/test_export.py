@@ -126,8 +126,11 @@ def test_export_and_import_commands(slice_home: Path, tmp_path: Path) -> None:
 
     listed = slice_chat("export", "--list", home=slice_home)
     assert listed.returncode == 0
-    assert f"{chat}\t" in listed.stdout and f"{other}\tSecond" not in listed.stdout
-    assert "Second" in listed.stdout
+    rows = {row[0]: row for row in (line.split("\t") for line in listed.stdout.splitlines())}
+    # One line per chat: id, date, title.
+    assert set(rows) == {str(chat), str(other)}
+    assert all(len(row) == 3 for row in rows.values())
+    assert rows[str(other)][2] == "Second"
 
     md = tmp_path / "one.md"
     result = slice_chat("export", str(chat), "-o", str(md), home=slice_home)

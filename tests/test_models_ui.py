@@ -229,7 +229,7 @@ def test_find_download_and_chat(qtbot: QtBot, hub: HubServer, smollm_path: str,
         qtbot.waitUntil(lambda: "ready" in window.status_label.text(), timeout=60_000)
         window.message_box.setPlainText("Say hello.")
         window.send_button.click()
-        qtbot.waitUntil(lambda: not window._busy, timeout=60_000)
+        qtbot.waitUntil(lambda: not window.session.busy, timeout=60_000)
         assert window.history and window.history[-1].role == "assistant"
         assert window.history[-1].content.strip()
         window.grab().save(str(artifacts / "chat-after-download.png"))

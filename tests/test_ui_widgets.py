@@ -407,3 +407,33 @@ def test_requests_carry_the_chat_and_the_speed_settings(
     request = controller.requests[-1]
     assert request.overflow == "rolling" and request.speculative
     assert request.conversation_id.startswith("chat-")
+
+
+def test_picking_a_model_with_a_problem_asks_first(
+    qtbot, controller: FakeController, smollm_path: str, bad_models: dict[str, str],
+    monkeypatch,
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.library import ModelLibrary
+    from app.paths import app_paths
+    from app.settings import Settings
+
+    paths = app_paths().ensure()
+    library = ModelLibrary(paths.library_file, paths.models)
+    good = library.import_file(smollm_path).path
+    bogus = library.import_file(bad_models["bogus_arch"]).path
+    window = ChatWindow(controller, library, Settings(default_model=good))
+    qtbot.addWidget(window)
+    asked: list[str] = []
+
+    def decline(_parent, _title, text, *_args):
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", decline)
+    window.model_picker.reload(select_path=bogus)
+    window.model_picker.model_selected.emit(bogus)
+    assert asked and "notarealarch" in asked[0]
+    assert window.model_picker.selected_path() == good
+    assert bogus not in controller.preloads

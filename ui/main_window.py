@@ -89,6 +89,7 @@ class ChatWindow(QMainWindow):
         self._sent_at = 0.0
         self._ttft_pending = False
         self._model_info: ModelInfo | None = None
+        self._confirmed_model = settings.default_model if settings else ""
 
         self.setWindowTitle("Slice")
         self.resize(1180, 760)
@@ -419,7 +420,7 @@ class ChatWindow(QMainWindow):
         self.stop_button.clicked.connect(self.stop_reply)
         self.new_chat_button.clicked.connect(self.new_chat)
         self.model_settings_button.clicked.connect(self.open_model_settings)
-        self.model_picker.model_selected.connect(self._on_model_selected)
+        self.model_picker.model_selected.connect(self._on_model_picked)
         self.model_picker.import_failed.connect(self.show_error)
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         escape.activated.connect(self._on_escape)
@@ -593,7 +594,19 @@ class ChatWindow(QMainWindow):
                 f"list; new replies come from {self.model_picker.selected_name() or 'no model'}."
             )
 
+    def _on_model_picked(self, path: str) -> None:
+        """The user chose a model in the picker: check it first (milliseconds, header only)
+        and ask before loading one that will not fit or has a problem."""
+        from ui.models_view import confirm_load
+
+        load_it, _report = confirm_load(self, path, self._settings.load)
+        if not load_it:
+            self.model_picker.reload(select_path=self._confirmed_model or None)
+            return
+        self._on_model_selected(path)
+
     def _on_model_selected(self, path: str) -> None:
+        self._confirmed_model = path
         self.session.set_model(path)
         self._show_idle_status()
         self._update_controls()
