@@ -51,7 +51,7 @@ def make_window(
     settings = Settings(load=LoadSettings(n_ctx=4096), sampling=sampling)
     window = ChatWindow(controller, library, settings)
     qtbot.addWidget(window)
-    window.resize(980, 720)
+    window.resize(1180, 760)
     window.show()
     qtbot.waitExposed(window)
     return window, controller, library

@@ -138,9 +138,7 @@ class StatsBar(QWidget):
                 rate=format_rate(stats.decode_tps) if stats.decode_tps > 0 else "",
             )
         if stats.context_size:
-            share = stats.context_used / stats.context_size
-            self._context.set_value(f"{stats.context_used} / {stats.context_size}",
-                                    f"({share:.0%} full)")
+            self._context.set_value(f"{stats.context_used} / {stats.context_size}")
         if stats.stop_reason:
             self._show_stop_reason(stats.stop_reason)
 
