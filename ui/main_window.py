@@ -599,6 +599,9 @@ class ChatWindow(QMainWindow):
         and ask before loading one that will not fit or has a problem."""
         from ui.models_view import confirm_load
 
+        if not os.path.isfile(path):  # gone since the list was read: the load will say so
+            self._on_model_selected(path)
+            return
         load_it, _report = confirm_load(self, path, self._settings.load)
         if not load_it:
             self.model_picker.reload(select_path=self._confirmed_model or None)
