@@ -380,6 +380,7 @@ class ChatSession(QObject):
             conversation_id=f"chat-{reply.chat_id}",
             overflow=self.settings.overflow,
             speculative=self.settings.speculative,
+            snapshot_budget_mb=self.settings.snapshot_budget_mb,
         )
         key = FileHasher.key(model.path)
         if key is not None and not model.sha256 and self.store.known_sha256(*key) is None:

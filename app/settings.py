@@ -43,6 +43,7 @@ class Settings:
     sampling: Sampling = field(default_factory=Sampling)
     overflow: str = OVERFLOW_STOP  # what happens when a conversation outgrows the context
     speculative: bool = False  # prompt-lookup speculative decoding
+    snapshot_budget_mb: int = 512  # RAM for the KV caches of chats the user left
 
     def validated(self) -> Settings:
         """A copy with every out-of-range value replaced by its default."""
@@ -51,6 +52,9 @@ class Settings:
         return dataclasses.replace(
             self,
             overflow=self.overflow if self.overflow in OVERFLOW_POLICIES else OVERFLOW_STOP,
+            snapshot_budget_mb=self.snapshot_budget_mb
+            if 0 <= self.snapshot_budget_mb <= 1_048_576
+            else 512,
             theme=self.theme if self.theme in THEMES else "system",
             load=dataclasses.replace(
                 load,
@@ -95,7 +99,9 @@ def _from_dict(data: dict[str, Any]) -> Settings:
     top = {
         k: v
         for k, v in data.items()
-        if k in ("default_model", "system_prompt", "theme", "overflow", "speculative")
+        if k
+        in ("default_model", "system_prompt", "theme", "overflow", "speculative",
+            "snapshot_budget_mb")
     }
     return dataclasses.replace(
         pick(Settings, top),

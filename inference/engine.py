@@ -348,6 +348,7 @@ class Engine:
             yield Failed(error=ERROR_BAD_REQUEST, message=f"Unknown context overflow policy "
                          f"'{request.overflow}'.", path=request.model_path)
             return
+        self._snapshots.set_budget(request.snapshot_budget_mb * 1024 * 1024)
         self._switch_to(request.conversation_id)
         prompt: _Prompt | None = None
         try:

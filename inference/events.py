@@ -88,6 +88,8 @@ class ChatRequest:
     conversation_id: str = ""
     overflow: str = OVERFLOW_STOP
     speculative: bool = False  # prompt-lookup drafting (n-grams from the context)
+    # RAM for the KV snapshots of conversations the user left (least recently used go first).
+    snapshot_budget_mb: int = 512
     # The last message is an unfinished assistant reply to extend ("continue"): the prompt
     # ends inside that reply instead of opening a new turn.
     continue_last: bool = False
@@ -106,6 +108,7 @@ class ChatRequest:
             conversation_id=str(data.get("conversation_id", "")),
             overflow=str(data.get("overflow", OVERFLOW_STOP)),
             speculative=bool(data.get("speculative", False)),
+            snapshot_budget_mb=int(data.get("snapshot_budget_mb", 512)),
             continue_last=bool(data.get("continue_last", False)),
         )
 

@@ -87,6 +87,12 @@ class SnapshotCache:
     def used_bytes(self) -> int:
         return sum(item.size for item in self._items.values())
 
+    def set_budget(self, budget_bytes: int) -> None:
+        """Change the budget, evicting the least recently used snapshots past it."""
+        self.budget_bytes = max(0, budget_bytes)
+        while self._items and self.used_bytes > self.budget_bytes:
+            self._items.popitem(last=False)
+
     def __contains__(self, conversation_id: str) -> bool:
         return conversation_id in self._items
 

@@ -128,6 +128,10 @@ def test_returning_to_a_conversation_restores_its_cache(engine: Engine, smollm_p
     back, _, done = run(engine, request(smollm_path, a, 30, "A"))
     assert done.stats.cached_tokens >= done.stats.prompt_tokens - 20
     assert back == reference  # the restored cache is bit for bit the one left behind
+    # With no RAM for snapshots, nothing is kept when the user switches away.
+    run(engine, request(smollm_path, [ChatMessage("user", "Hi.")], 4, "C",
+                        snapshot_budget_mb=0))
+    assert "A" not in engine._snapshots and "C" not in engine._snapshots
 
 
 @pytest.mark.parametrize("policy", [OVERFLOW_STOP, OVERFLOW_TRUNCATE_MIDDLE, OVERFLOW_ROLLING])

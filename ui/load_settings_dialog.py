@@ -77,6 +77,12 @@ class LoadSettingsDialog(QDialog):
             "at once. Fast when a reply repeats earlier text (code edits); turns itself down "
             "when guesses miss."
         )
+        self.snapshot_budget = _spin(0, 1_048_576, settings.snapshot_budget_mb, step=128)
+        self.snapshot_budget.setSuffix(" MB")
+        self.snapshot_budget.setToolTip(
+            "Memory for the model's cache of chats you switched away from: returning to one "
+            "resumes at once instead of re-reading its history. 0 turns it off."
+        )
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #dc2626;")
         self.problem.setWordWrap(True)
@@ -93,11 +99,12 @@ class LoadSettingsDialog(QDialog):
         form.addRow("", self.mlock)
         form.addRow("When the context is full", self.overflow)
         form.addRow("", self.speculative)
+        form.addRow("Cache of recent chats", self.snapshot_budget)
         for widget, name in (
             (self.n_ctx, "Context size"), (self.gpu_layers, "GPU layers"),
             (self.threads, "Generation threads"), (self.threads_batch, "Prompt threads"),
             (self.batch, "Batch size"), (self.kv_type, "KV cache type"),
-            (self.overflow, "Context overflow"),
+            (self.overflow, "Context overflow"), (self.snapshot_budget, "Cache of recent chats"),
         ):
             widget.setAccessibleName(name)
         buttons = QDialogButtonBox(
@@ -134,6 +141,7 @@ class LoadSettingsDialog(QDialog):
             load=load,
             overflow=str(self.overflow.currentData()),
             speculative=self.speculative.isChecked(),
+            snapshot_budget_mb=self.snapshot_budget.value(),
         )
 
     def _check(self) -> None:
