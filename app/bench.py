@@ -197,7 +197,6 @@ class Bench:
     def raw_prefill_tps(self, n_prompt: int) -> float:
         llm = self.raw_llama()
         try:
-            tokens = _filler_tokens(llm, n_prompt, salt=0)
             speeds = []
             for i in range(self.repeats):
                 tokens = _filler_tokens(llm, n_prompt, salt=i)

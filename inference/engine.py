@@ -185,15 +185,16 @@ class Engine:
         if self._model is not None:
             self._model.llm.close()
         self._model = None
-        self._turns.clear()
-        self._snapshots.clear()
-        self._active = None
+        self._forget_conversations()
 
     def forget_cache(self) -> None:
         """Drop every cached prefix, turn and snapshot (benchmarks measure cold prompts)."""
         if self._model is not None:
             self._model.llm._ctx.kv_cache_seq_rm(-1, 0, -1)
             self._model.llm.n_tokens = 0
+        self._forget_conversations()
+
+    def _forget_conversations(self) -> None:
         self._turns.clear()
         self._snapshots.clear()
         self._active = None

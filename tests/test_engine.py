@@ -22,7 +22,6 @@ from inference.events import (
     LoadSettings,
     Progress,
     Sampling,
-    Stats,
     Token,
 )
 
@@ -193,8 +192,9 @@ def test_gemma_without_template_uses_gemma_format(engine: Engine, gemma_path: st
     assert engine.llm is not None
     text = engine.llm.detokenize(prompt, special=True).decode()
     assert "<start_of_turn>user\nHello<end_of_turn>\n<start_of_turn>model\n" in text
-    assert isinstance(events[-1], Done)
-    assert any(isinstance(e, Stats) for e in events) or events[-1].stats.generated_tokens > 0
+    done = events[-1]
+    assert isinstance(done, Done) and done.stats.generated_tokens > 0
+    assert "".join(e.text for e in events if isinstance(e, Token)).strip()
     engine.close()
 
 
