@@ -50,6 +50,9 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 
 PARTIAL_SAVE_MS = 400  # a streaming reply reaches the disk at least this often
+# The host sends a fast model's tokens in groups at most this far apart (the view paints
+# every ~33 ms anyway): one wake-up of the GUI process per group, not per token.
+STREAM_BATCH_MS = 25
 
 
 @dataclass(frozen=True)
@@ -381,6 +384,7 @@ class ChatSession(QObject):
             overflow=self.settings.overflow,
             speculative=self.settings.speculative,
             snapshot_budget_mb=self.settings.snapshot_budget_mb,
+            stream_batch_ms=STREAM_BATCH_MS,
         )
         key = FileHasher.key(model.path)
         if key is not None and not model.sha256 and self.store.known_sha256(*key) is None:

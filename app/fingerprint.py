@@ -7,9 +7,12 @@ remembered by (path, size, modification time).
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import dataclasses
 import os
 import platform
+import sys
 import threading
 from functools import cache
 from pathlib import Path
@@ -78,6 +81,17 @@ def build_fingerprint(
     }
 
 
+def lower_thread_priority() -> None:
+    """Let the calling thread run only when a core would otherwise idle (Linux: SCHED_IDLE;
+    Windows: idle thread priority; elsewhere unchanged)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            os.sched_setscheduler(threading.get_native_id(), os.SCHED_IDLE, os.sched_param(0))
+    elif sys.platform == "win32":
+        kernel32 = getattr(ctypes, "windll").kernel32  # noqa: B009 (exists on Windows only)
+        kernel32.SetThreadPriority(kernel32.GetCurrentThread(), -15)  # THREAD_PRIORITY_IDLE
+
+
 class FileHasher:
     """Hashes model files in background threads; results are polled, never waited for.
 
@@ -111,6 +125,7 @@ class FileHasher:
         threading.Thread(target=self._hash, args=(key,), daemon=True, name="slice-hash").start()
 
     def _hash(self, key: tuple[str, int, int]) -> None:
+        lower_thread_priority()  # a reply being generated must not share its cores with this
         try:
             digest = sha256_of(Path(key[0]))
         except OSError:

@@ -93,6 +93,11 @@ class ChatRequest:
     # The last message is an unfinished assistant reply to extend ("continue"): the prompt
     # ends inside that reply instead of opening a new turn.
     continue_last: bool = False
+    # Through the inference host: tokens that follow within this many milliseconds of the
+    # last ones written travel together (one pipe write, one wake-up of the reader); the first
+    # token of a reply is never held back. 0 sends every token at once. A GUI that paints
+    # every ~30 ms loses nothing and stops competing with the model for the CPU per token.
+    stream_batch_ms: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -110,6 +115,7 @@ class ChatRequest:
             speculative=bool(data.get("speculative", False)),
             snapshot_budget_mb=int(data.get("snapshot_budget_mb", 512)),
             continue_last=bool(data.get("continue_last", False)),
+            stream_batch_ms=int(data.get("stream_batch_ms", 0)),
         )
 
 

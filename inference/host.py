@@ -22,6 +22,7 @@ import os
 import queue
 import sys
 import threading
+import time
 from typing import IO, Any
 
 HOST_FLAG = "--inference-host"
@@ -30,21 +31,76 @@ HOST_FLAG = "--inference-host"
 ABORT_PREFIX = "llama.cpp abort: "
 
 
+class BatchingWriter:
+    """Writes protocol lines; streamed tokens may wait up to ``batch_s`` to travel together.
+
+    A token is written at once when none was written in the last ``batch_s``; otherwise it is
+    held, and a flusher thread writes everything held when that window ends (or the next
+    event that is not a token carries it along). So no token waits longer than ``batch_s``,
+    the first token of a reply never waits, and a fast model's tokens cost the reader one
+    wake-up per window instead of one per token.
+    """
+
+    def __init__(self, out: IO[str]) -> None:
+        self._out = out
+        self._lock = threading.Condition()
+        self._held: list[str] = []
+        self._last_token = -1e9
+        self.batch_s = 0.0
+        self._error: BaseException | None = None
+        threading.Thread(target=self._flusher, daemon=True, name="host-writer").start()
+
+    def write(self, line: str, token: bool) -> None:
+        with self._lock:
+            if self._error is not None:
+                raise self._error
+            now = time.monotonic()
+            if token and (self._held or now - self._last_token < self.batch_s):
+                self._held.append(line)
+                self._lock.notify()
+                return
+            if token:
+                self._last_token = now
+            self._held.append(line)
+            self._flush_locked()
+
+    def _flush_locked(self) -> None:
+        text = "".join(self._held)
+        self._held.clear()
+        self._out.write(text)
+        self._out.flush()
+
+    def _flusher(self) -> None:
+        with self._lock:
+            while True:
+                while not self._held:
+                    self._lock.wait()
+                due = self._last_token + self.batch_s
+                while self._held and (now := time.monotonic()) < due:
+                    self._lock.wait(due - now)
+                if self._held:
+                    self._last_token = time.monotonic()
+                    try:
+                        self._flush_locked()
+                    except (OSError, ValueError) as exc:  # the supervisor is gone
+                        self._error = exc
+                        self._held.clear()
+
+
 class _Host:
     def __init__(self, out: IO[str]) -> None:
         from inference.engine import Engine  # imported here: loading llama.cpp takes time
 
-        self._out = out
+        self._out = BatchingWriter(out)
         self._engine = Engine()
         self._requests: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self._lock = threading.Lock()
         self._current = 0
         self._cancelled: set[int] = set()
 
-    def send(self, request_id: int, payload: dict[str, Any]) -> None:
+    def send(self, request_id: int, payload: dict[str, Any], token: bool = False) -> None:
         payload["id"] = request_id
-        self._out.write(json.dumps(payload, ensure_ascii=False) + "\n")
-        self._out.flush()
+        self._out.write(json.dumps(payload, ensure_ascii=False) + "\n", token)
 
     def read_commands(self, stream: IO[str]) -> None:
         """Reader thread: queue chat requests, act on cancels at once."""
@@ -70,7 +126,7 @@ class _Host:
         self._requests.put(None)
 
     def serve(self) -> None:
-        from inference.events import STOP_USER, ChatRequest, Done, Stats
+        from inference.events import STOP_USER, ChatRequest, Done, Stats, Token
 
         while (command := self._requests.get()) is not None:
             request_id = int(command["id"])
@@ -82,8 +138,9 @@ class _Host:
                 self.send(request_id, Done(stop_reason=STOP_USER, stats=Stats()).to_dict())
                 continue
             request = ChatRequest.from_dict(command["request"])
+            self._out.batch_s = max(0, request.stream_batch_ms) / 1000
             for event in self._engine.stream_chat(request):
-                self.send(request_id, event.to_dict())
+                self.send(request_id, event.to_dict(), isinstance(event, Token))
             with self._lock:
                 self._current = 0
         self._engine.close()

@@ -54,6 +54,24 @@ def test_settings_migrations_and_pragmas(store: ChatStore, tmp_path: Path) -> No
     again.close()
 
 
+def test_partial_saves_skip_the_flush_and_everything_else_keeps_it(store: ChatStore) -> None:
+    chat = store.create_chat()
+    _user, answer = store.start_exchange(chat, None, "Hi", "Model")
+    statements: list[str] = []
+    store.connection.set_trace_callback(statements.append)
+    store.save_partial(answer.id, "Hel")
+    store.finish_message(answer.id, "Hello", STATE_DONE)
+    store.connection.set_trace_callback(None)
+    update = next(i for i, sql in enumerate(statements) if sql.startswith("UPDATE messages"))
+    assert statements[:update].count("PRAGMA synchronous=NORMAL") == 1
+    commit = statements.index("COMMIT", update)
+    assert statements[commit + 1] == "PRAGMA synchronous=FULL"
+    assert "PRAGMA synchronous=NORMAL" not in statements[commit:]  # the finish is durable
+    assert store.connection.execute("PRAGMA synchronous").fetchone()[0] == 2
+    message = store.message(answer.id)
+    assert message is not None and message.content == "Hello"
+
+
 def test_an_older_database_is_upgraded_and_indexed(tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "old.db"
     monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])

@@ -261,6 +261,40 @@ def test_stats_bar_shows_the_figures(qtbot):
         assert expected in text
 
 
+def test_live_figures_do_not_lay_out_or_repaint_the_window(qtbot, window: ChatWindow):
+    from dataclasses import replace
+
+    from PySide6.QtCore import QEvent, QObject
+
+    seen: list[str] = []
+
+    class Watch(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 (Qt override)
+            if obj is window and event.type() == QEvent.Type.LayoutRequest:
+                seen.append("window laid out")
+            if obj is window.status_label and event.type() == QEvent.Type.Paint:
+                seen.append("status repainted")
+            return False
+
+    window.stats_bar.set_stats(sample_stats())
+    qtbot.wait(200)  # the window settles: shown, laid out, painted
+    watch = Watch()
+    QApplication.instance().installEventFilter(watch)
+    try:
+        for n in range(1, 40):  # figures of changing widths, as while a reply streams
+            window.stats_bar.set_stats(
+                replace(sample_stats(), generated_tokens=n * 37, decode_tps=9.5 * n)
+            )
+            QApplication.processEvents()
+    finally:
+        QApplication.instance().removeEventFilter(watch)
+    assert "1443 tok" in window.stats_bar.text()
+    assert seen == []
+    fields = window.stats_bar.findChildren(QObject)
+    rights = [f.geometry().right() for f in fields if hasattr(f, "plain_text")]
+    assert rights == sorted(rights)  # side by side, in order
+
+
 def test_end_to_end_ttft_is_measured_at_first_paint(
     qtbot, window: ChatWindow, controller: FakeController
 ):
@@ -407,6 +441,8 @@ def test_requests_carry_the_chat_and_the_speed_settings(
     request = controller.requests[-1]
     assert request.overflow == "rolling" and request.speculative
     assert request.conversation_id.startswith("chat-")
+    # The window paints every ~33 ms: the host may group a fast model's tokens.
+    assert 0 < request.stream_batch_ms <= 33
 
 
 def test_picking_a_model_with_a_problem_asks_first(

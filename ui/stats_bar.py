@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QLabel, QWidget
 
 from inference.events import STOP_REASON_LABELS, Done, Stats
 from ui.theme import muted_text_color
 
 PLACEHOLDER = "–"
+MARGIN = 4
+SPACING = 22
 
 
 def format_duration(seconds: float) -> str:
@@ -67,6 +70,11 @@ class _Field(QLabel):
         if rate:
             pieces.append(f"· {escape(rate)}")
         self.setText("&nbsp;".join(pieces))
+        # Grow, never shrink, while a reply streams: a figure that changes width four times a
+        # second would otherwise lay out (and repaint) the whole window each time.
+        width = self.sizeHint().width()
+        if width > self.minimumWidth():
+            self.setMinimumWidth(width)
 
 
 class StatsBar(QWidget):
@@ -75,11 +83,18 @@ class StatsBar(QWidget):
     Updated live with :meth:`set_stats` while a reply runs and finalised by :meth:`finish`.
     The time to first token shown is end to end (Send to first text on screen, set by the
     window with :meth:`set_end_to_end_ttft`); the engine's own share is shown beside it.
+
+    The bar places its fields itself instead of using a QLayout: a label whose text changes
+    asks its parent's layout to run again, and a layout always passes that request up to the
+    window, so four updates a second would lay out and repaint the whole window while the
+    model streams. Here a changed figure only moves the fields of this bar.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Reply statistics")
+        # Opaque: a changing figure repaints the bar alone, not the window behind it.
+        self.setAutoFillBackground(True)
         self._ttft = _Field("TTFT", "Time to first token", self)
         self._prompt = _Field("Prompt", "Prompt", self)
         self._output = _Field("Output", "Output", self)
@@ -92,21 +107,51 @@ class StatsBar(QWidget):
         self._prompt.setToolTip("Prompt tokens processed (reused from cache) and processing speed")
         self._output.setToolTip("Generated tokens and generation speed")
         self._context.setToolTip("Context window used / context size, in tokens")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 2, 4, 2)
-        layout.setSpacing(22)
-        for field in self._fields():
-            layout.addWidget(field)
-        layout.addStretch(1)
+        self._height = 0
         self._end_to_end_s: float | None = None
         self._engine_ttft_s = 0.0
         self.reset()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        widths = [field.sizeHint().width() for field in self._fields()]
+        return QSize(2 * MARGIN + sum(widths) + SPACING * (len(widths) - 1), self._bar_height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(0, self._bar_height())
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:  # a field's text or font changed
+            self._place()
+        return super().event(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._place()
+
+    def _bar_height(self) -> int:
+        return max(field.sizeHint().height() for field in self._fields()) + 4
+
+    def _place(self) -> None:
+        height = self._bar_height()
+        if height != self._height:  # only a new font changes it: tell the window once
+            self._height = height
+            self.updateGeometry()
+        fields = self._fields()
+        widths = [max(field.sizeHint().width(), field.minimumWidth()) for field in fields]
+        # Narrow window: close the gaps (down to a third) before the last figure is cut off.
+        room = self.width() - 2 * MARGIN - sum(widths)
+        spacing = max(SPACING // 3, min(SPACING, room // max(len(fields) - 1, 1)))
+        x = MARGIN
+        for field, width in zip(fields, widths, strict=True):
+            field.setGeometry(x, 2, width, height - 4)
+            x += width + spacing
 
     def reset(self) -> None:
         """Clear every figure, for a new reply."""
         self._end_to_end_s = None
         self._engine_ttft_s = 0.0
         for field in self._fields():
+            field.setMinimumWidth(0)
             field.set_value(PLACEHOLDER)
         self._stop.set_value("")
 

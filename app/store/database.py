@@ -5,9 +5,12 @@ Durability choices (see DESIGN.md, "acknowledged = durable"):
 - WAL journal: readers (the CLI's export, the backup thread) never block the writer, and a
   process killed mid-write leaves the last committed state intact.
 - ``synchronous=FULL``: every commit is flushed to disk before it returns, so a message the
-  window has shown as sent survives a power cut too, not only a crash of the app. Slice
-  commits a handful of times a second at most (the user's message, a streaming reply's text
-  every ~0.4 s), so the flush costs nothing anyone notices.
+  window has shown as sent survives a power cut too, not only a crash of the app. The one
+  exception is the text of a reply still streaming, saved every ~0.4 s with
+  ``transaction(durable=False)``: it survives a crash or a kill of the app (the write is in
+  the operating system's hands), and reaches the disk with the next durable commit (the
+  finished reply) or checkpoint; a power cut may lose the last partial saves. A flush there
+  would block the GUI thread on the disk several times a second while the model streams.
 - Foreign keys on: deleting a chat deletes its messages.
 """
 
@@ -138,8 +141,11 @@ class Database:
         self._conn.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write; nested uses join the outer transaction."""
+    def transaction(self, durable: bool = True) -> Iterator[sqlite3.Connection]:
+        """One atomic write; nested uses join the outer transaction.
+
+        ``durable=False`` skips the flush to disk at commit (see the module's notes).
+        """
         if self._depth:
             self._depth += 1
             try:
@@ -147,6 +153,8 @@ class Database:
             finally:
                 self._depth -= 1
             return
+        if not durable:
+            self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("BEGIN IMMEDIATE")
         self._depth = 1
         try:
@@ -158,6 +166,8 @@ class Database:
             raise
         finally:
             self._depth = 0
+            if not durable:
+                self._conn.execute("PRAGMA synchronous=FULL")
 
     def quick_check(self) -> list[str]:
         """SQLite's quick integrity check: ``[]`` when the file is sound, else the problems."""

@@ -117,8 +117,9 @@ class MessageTree(Database):
         )
 
     def save_partial(self, message_id: int, content: str) -> None:
-        """Save the text of a reply that is still streaming."""
-        with self.transaction() as conn:
+        """Save the text of a reply that is still streaming (not flushed to disk: see
+        :mod:`app.store.database`)."""
+        with self.transaction(durable=False) as conn:
             conn.execute(
                 "UPDATE messages SET content = ?, updated_at = ? WHERE id = ? AND state = ?",
                 (content, time.time(), message_id, STATE_PARTIAL),
