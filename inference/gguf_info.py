@@ -8,6 +8,7 @@ sees it. Only the header is read: milliseconds for a multi-gigabyte model.
 
 from __future__ import annotations
 
+import mmap
 import os
 import struct
 from dataclasses import dataclass, field
@@ -155,6 +156,35 @@ class _Reader:
             )
         return self.read(length).decode("utf-8", errors="replace")
 
+    def skip_strings(self, count: int) -> None:
+        """Step over ``count`` strings without decoding them (a vocabulary: 50k-250k items).
+
+        Reads the lengths from a memory map: a read call per item would cost the GUI a
+        noticeable pause each time a model's header is read.
+        """
+        pos = self._handle.tell()
+        with mmap.mmap(self._handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
+            for _ in range(count):
+                if pos + 8 > self._size:
+                    break
+                (length,) = struct.unpack_from("<Q", view, pos)
+                if length > _MAX_STRING:
+                    raise GGUFError(
+                        ERROR_CORRUPT,
+                        f"{_describe(self._path)} is corrupt: a metadata string claims "
+                        f"{length:,} bytes.",
+                    )
+                pos += 8 + length
+            else:
+                if pos <= self._size:
+                    self._handle.seek(pos)
+                    return
+        raise GGUFError(
+            ERROR_TRUNCATED,
+            f"{_describe(self._path)} is truncated: its header ends early at byte "
+            f"{self._size:,}. Download or copy the file again.",
+        )
+
     def value(self, value_type: int) -> Any:
         if value_type in _SCALAR_FORMATS:
             return self.unpack(_SCALAR_FORMATS[value_type])
@@ -175,6 +205,9 @@ class _Reader:
                 if count > _KEEP_ARRAY_MAX:
                     return _LongArray(count)
                 return [struct.unpack_from(fmt, raw, i * width)[0] for i in range(count)]
+            if item_type == _TYPE_STRING and count > _KEEP_ARRAY_MAX:
+                self.skip_strings(count)
+                return _LongArray(count)
             items = [self.value(item_type) for _ in range(count)]
             return items if count <= _KEEP_ARRAY_MAX else _LongArray(count)
         raise GGUFError(

@@ -68,3 +68,34 @@ def test_absurd_counts_are_corrupt(tmp_path: Path) -> None:
     with pytest.raises(GGUFError) as caught:
         read_gguf_info(bad)
     assert caught.value.error == "corrupt"
+
+
+def _vocab_file(path: Path, lengths: list[int], data_size: int) -> Path:
+    """A header with one long string array (like a vocabulary) and no tensors."""
+    import struct
+
+    key = b"tokenizer.ggml.tokens"
+    out = b"GGUF" + struct.pack("<IQQ", 3, 0, 1) + struct.pack("<Q", len(key)) + key
+    out += struct.pack("<IIQ", 9, 8, len(lengths))  # array of strings
+    for length in lengths:
+        out += struct.pack("<Q", length) + b"t" * min(length, data_size)
+    path.write_bytes(out + b"\0" * (-len(out) % 32))  # tensor data starts aligned
+    return path
+
+
+def test_a_long_vocabulary_is_counted_and_checked_not_decoded(
+    tmp_path: Path, smollm_path: str
+) -> None:
+    assert read_gguf_info(smollm_path).metadata["tokenizer.ggml.tokens"] == 49152
+    with pytest.raises(GGUFError) as caught:  # read past the vocabulary to the next check
+        read_gguf_info(_vocab_file(tmp_path / "ok.gguf", [3] * 5000, 3))
+    assert "has no tensors" in str(caught.value)
+    lengths = [3] * 5000
+    lengths[4000] = 2**40
+    with pytest.raises(GGUFError) as caught:
+        read_gguf_info(_vocab_file(tmp_path / "absurd.gguf", lengths, 3))
+    assert caught.value.error == "corrupt"
+    lengths[4000] = 4096  # longer than what follows: the file ends inside the vocabulary
+    with pytest.raises(GGUFError) as caught:
+        read_gguf_info(_vocab_file(tmp_path / "cut.gguf", lengths[:4001], 3))
+    assert caught.value.error == "truncated"
