@@ -407,6 +407,7 @@ def test_requests_carry_the_chat_and_the_speed_settings(
     request = controller.requests[-1]
     assert request.overflow == "rolling" and request.speculative
     assert request.conversation_id.startswith("chat-")
+    assert request.load.n_gpu_layers >= 0  # GPU layers Auto is resolved before a request leaves
 
 
 def test_picking_a_model_with_a_problem_asks_first(
