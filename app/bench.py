@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.cli import add_load_arguments, load_settings_from
+from app.gpu_fit import resolve_load
 from inference import __version__
 from inference.events import (
     ChatMessage,
@@ -421,7 +422,8 @@ def run_bench(args: argparse.Namespace, gui_probe: GuiProbe, write_chart: ChartW
     quick = args.quick
     tokens = 32 if quick else 160
     repeats = 1 if quick else 3
-    bench = Bench(model, load_settings_from(args, args.ctx), tokens, repeats, quick)
+    bench = Bench(model, resolve_load(model, load_settings_from(args, args.ctx)), tokens, repeats,
+                  quick)
 
     def step(name: str) -> None:
         print(f"  … {name}", file=sys.stderr, flush=True)
@@ -478,6 +480,7 @@ def run_bench(args: argparse.Namespace, gui_probe: GuiProbe, write_chart: ChartW
         "model_name": os.path.basename(model),
         "threads": bench.threads,
         "threads_batch": bench.threads_batch,
+        "gpu_layers": bench.load.n_gpu_layers,  # Auto resolved: what was offloaded
         "quick": quick,
         "tokens_per_run": tokens,
         "repeats": repeats,

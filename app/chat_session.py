@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.conversation import can_continue, conversation_messages
 from app.fingerprint import FileHasher, build_fingerprint
+from app.gpu_fit import resolve_load
 from app.presets import effective_sampling, system_prompt
 from app.settings import Settings
 from app.store.chat_store import ChatStore, StoreError
@@ -376,7 +377,7 @@ class ChatSession(QObject):
         request = ChatRequest(
             model_path=model.path,
             messages=tuple(turns),
-            load=self.settings.load,
+            load=resolve_load(model.path, self.settings.load),  # GPU layers Auto: a count
             sampling=effective_sampling(self.settings, settings, self.store.user_presets()),
             continue_last=continue_last,
             # Each chat keeps its own token history and KV snapshot in the engine.

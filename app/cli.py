@@ -16,6 +16,7 @@ import threading
 from types import FrameType
 from typing import TextIO
 
+from app.gpu_fit import GPU_AUTO, resolve_load
 from app.paths import app_paths
 from inference.events import (
     KV_CACHE_TYPES,
@@ -77,8 +78,11 @@ def add_chat_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
 def add_load_arguments(parser: argparse.ArgumentParser) -> None:
     """Model load settings, shared by every command that loads a model."""
     group = parser.add_argument_group("model loading")
-    group.add_argument("--gpu-layers", type=int, default=-1, metavar="N",
-                       help="layers to offload to the GPU (-1: all that fit; 0: CPU only)")
+    group.add_argument("--gpu-layers", type=gpu_layers_arg, default=GPU_AUTO, metavar="auto|N",
+                       help="layers to offload to the GPU: auto (default; also -1) as many "
+                       "as fit in the free VRAM by the memory estimate, 0 CPU only, N exactly "
+                       "N (more than the model has: all of it, output included); a build "
+                       "without a GPU backend runs on the CPU whatever this says")
     group.add_argument("--threads", type=int, default=0, metavar="N",
                        help="threads for generation (default: physical cores)")
     group.add_argument("--threads-batch", type=int, default=0, metavar="N",
@@ -90,6 +94,23 @@ def add_load_arguments(parser: argparse.ArgumentParser) -> None:
                        help="KV cache type (quantized types need flash attention)")
     group.add_argument("--no-mmap", action="store_true", help="read the file instead of mapping it")
     group.add_argument("--mlock", action="store_true", help="lock the model in RAM")
+
+
+def gpu_layers_arg(text: str) -> int:
+    """``--gpu-layers``: ``auto`` or -1 (:data:`~app.gpu_fit.GPU_AUTO`), 0, or a count."""
+    if text.strip().lower() == "auto":
+        return GPU_AUTO
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a layer count: give auto, 0 (CPU only) or a number of layers"
+        ) from None
+    if value < GPU_AUTO:
+        raise argparse.ArgumentTypeError(
+            f"{value} layers: give auto (or -1), 0 (CPU only) or a positive number of layers"
+        )
+    return value
 
 
 def load_settings_from(args: argparse.Namespace, n_ctx: int) -> LoadSettings:
@@ -168,7 +189,7 @@ def run_chat(args: argparse.Namespace, stdin: TextIO = sys.stdin) -> int:
     request = ChatRequest(
         model_path=args.model,
         messages=tuple(messages),
-        load=load_settings_from(args, n_ctx),
+        load=resolve_load(args.model, load_settings_from(args, n_ctx)),
         sampling=Sampling(
             temperature=args.temperature, seed=args.seed, max_tokens=args.max_tokens
         ),

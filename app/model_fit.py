@@ -82,6 +82,40 @@ def _per_layer(value: Any, n_layer: int) -> list[int]:
     return [int(value or 0)] * n_layer
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """The attention shape of a model, from its metadata."""
+
+    n_layer: int
+    n_embd: int
+    head_max: int
+    n_head_kv: list[int]
+    k_dim: int
+    v_dim: int
+
+
+def _shape(info: GGUFInfo) -> _Shape:
+    n_layer = info.block_count
+    n_embd = int(info.arch_value("embedding_length", 0) or 0)
+    n_head = _per_layer(info.arch_value("attention.head_count", 0), max(n_layer, 1))
+    n_head_kv = _per_layer(info.arch_value("attention.head_count_kv", None) or n_head, n_layer)
+    head_max = max(n_head, default=0)
+    head_dim = n_embd // head_max if head_max else 0
+    k_dim = int(info.arch_value("attention.key_length", head_dim) or head_dim)
+    v_dim = int(info.arch_value("attention.value_length", head_dim) or head_dim)
+    return _Shape(n_layer, n_embd, head_max, n_head_kv, k_dim, v_dim)
+
+
+def kv_cache_per_layer(info: GGUFInfo, n_ctx: int, cache_type: str = "f16") -> list[int]:
+    """Bytes of KV cache each layer takes (index = layer number), ``n_ctx`` tokens of it.
+
+    Sliding-window layers count the whole context: Slice loads with ``swa_full``.
+    """
+    shape = _shape(info)
+    per_element = cache_bytes_per_element(cache_type)
+    return [int(n_ctx * h * (shape.k_dim + shape.v_dim) * per_element) for h in shape.n_head_kv]
+
+
 def estimate_memory(
     info: GGUFInfo,
     n_ctx: int,
@@ -94,25 +128,15 @@ def estimate_memory(
 
     ``weights`` overrides the tensor bytes of ``info`` (a split model: all parts together).
     """
-    n_layer = info.block_count
-    n_embd = int(info.arch_value("embedding_length", 0) or 0)
-    n_head = _per_layer(info.arch_value("attention.head_count", 0), max(n_layer, 1))
-    n_head_kv = _per_layer(info.arch_value("attention.head_count_kv", None) or n_head, n_layer)
-    head_max = max(n_head, default=0)
-    head_dim = n_embd // head_max if head_max else 0
-    k_dim = int(info.arch_value("attention.key_length", head_dim) or head_dim)
-    v_dim = int(info.arch_value("attention.value_length", head_dim) or head_dim)
-    per_element = cache_bytes_per_element(cache_type)
-    kv = sum(int(n_ctx * h * (k_dim + v_dim) * per_element) for h in n_head_kv)
-
+    shape = _shape(info)
     n_vocab = int(info.metadata.get("tokenizer.ggml.tokens", 0) or 0)
     logits = n_vocab * n_ubatch * 4
-    scores = 0 if flash_attn else n_ctx * head_max * n_ubatch * 4
-    activations = n_embd * n_ubatch * 4 * 8
+    scores = 0 if flash_attn else n_ctx * shape.head_max * n_ubatch * 4
+    activations = shape.n_embd * n_ubatch * 4 * 8
     tensor_bytes = sum(t.n_bytes for t in info.tensors)
     return MemoryEstimate(
         weights=tensor_bytes if weights is None else weights,
-        kv_cache=kv,
+        kv_cache=sum(kv_cache_per_layer(info, n_ctx, cache_type)),
         compute=max(logits, scores) + activations,
     )
 

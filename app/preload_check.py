@@ -14,6 +14,7 @@ The architecture list comes from the installed llama.cpp itself: its library exp
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import functools
 import os
 import re
@@ -23,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.gpu_fit import ASK_VRAM, GPU_AUTO, GpuFit, fit_layers, model_gpu_plan
 from app.library import ModelImportError, read_model_files
 from app.model_fit import (
     FIT_NO,
@@ -125,6 +127,8 @@ class CheckReport:
     architecture_supported: bool | None = None
     memory: MemoryEstimate | None = None
     fit: Fit | None = None
+    gpu: GpuFit | None = None  # the automatic fit; None when GPU layers is 0 or no GPU build
+    gpu_layers: int = 0  # the n_gpu_layers the load uses (Auto resolved)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     trial: TrialResult | None = None
@@ -154,6 +158,8 @@ class CheckReport:
             data["memory"]["total"] = self.memory.total
         if self.fit is not None:
             data["fit"]["text"] = self.fit.describe()
+        if self.gpu is not None:
+            data["gpu"]["text"] = self.gpu.describe()
         return data
 
 
@@ -208,8 +214,13 @@ def check_header(
     cache_type: str = "f16",
     load: LoadSettings | None = None,
     ram: int | None = None,
+    vram_free: int | None = ASK_VRAM,
 ) -> CheckReport:
-    """The fast part of the check: header, architecture, metadata sanity, memory fit."""
+    """The fast part of the check: header, architecture, metadata sanity, memory fit.
+
+    With GPU layers on Auto (-1), ``report.gpu_layers`` is the count that fits in the free
+    VRAM (asked for unless ``vram_free`` gives it; 0 on a build without a GPU backend).
+    """
     started = time.perf_counter()
     load = load or LoadSettings()
     report = CheckReport(path=os.path.abspath(path), n_ctx=n_ctx, cache_type=cache_type)
@@ -252,8 +263,16 @@ def check_header(
             n_ubatch=min(load.n_ubatch, load.n_batch),
             weights=sum(f.stat().st_size for f in model.files),
         )
-        vram = free_vram() if load.n_gpu_layers != 0 else None
+        vram = None
+        if load.n_gpu_layers != 0:
+            vram = free_vram() if vram_free == ASK_VRAM else vram_free
         report.fit = judge_fit(report.memory.total, available_ram() if ram is None else ram, vram)
+        report.gpu_layers = max(load.n_gpu_layers, 0)
+        if load.n_gpu_layers != 0 and vram is not None:
+            load_at = dataclasses.replace(load, n_ctx=report.n_ctx, kv_cache_type=cache_type)
+            report.gpu = fit_layers(model_gpu_plan(model, load_at), vram)
+            if load.n_gpu_layers == GPU_AUTO:
+                report.gpu_layers = report.gpu.layers
     report.header_s = time.perf_counter() - started
     return report
 
@@ -334,8 +353,20 @@ def check_model(
     """The whole check: header first; the trial load only for a file that passed it."""
     report = check_header(path, n_ctx, cache_type, load)
     if trial and not report.errors and (report.fit is None or report.fit.verdict != FIT_NO):
-        report.trial = trial_load(path, report.n_ctx, load, log_path=log_path)
+        resolved = dataclasses.replace(load or LoadSettings(), n_gpu_layers=report.gpu_layers)
+        report.trial = trial_load(path, report.n_ctx, resolved, log_path=log_path)
     return report
+
+
+def gpu_line(report: CheckReport) -> str:
+    """What the load offloads to the GPU: the automatic fit, or the count set by hand."""
+    gpu = report.gpu
+    assert gpu is not None
+    if report.gpu_layers == gpu.layers:
+        return gpu.describe()
+    count = min(report.gpu_layers, gpu.n_layer + 1)
+    shown = "all" if count > gpu.n_layer else f"{count} of {gpu.n_layer}"
+    return f"{shown} layers (set by hand; {gpu.describe()})"
 
 
 def report_lines(report: CheckReport) -> list[str]:
@@ -362,6 +393,8 @@ def report_lines(report: CheckReport) -> list[str]:
             f"{format_bytes(mem.total)}"
         )
         lines.append(f"Fit: {report.fit.describe()}")
+        if report.gpu is not None:
+            lines.append(f"GPU: {gpu_line(report)}")
     lines.extend(f"Error: {e}" for e in report.errors)
     lines.extend(f"Note: {w}" for w in report.warnings)
     if report.trial is not None:

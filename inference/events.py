@@ -39,7 +39,8 @@ class LoadSettings:
     n_threads_batch: int = 0  # 0: all logical cores
     n_batch: int = 512
     n_ubatch: int = 512
-    n_gpu_layers: int = -1  # -1: all layers that fit (ignored by a CPU build)
+    n_gpu_layers: int = -1  # -1: Auto, resolved to a count by app.gpu_fit.resolve_load before
+    # a request is sent (llama.cpp itself would take -1 as "all layers", fit or not); 0: CPU
     flash_attn: bool = True
     use_mmap: bool = True
     use_mlock: bool = False

@@ -23,6 +23,7 @@ def test_quick_bench_writes_every_field(tmp_path: Path, smollm_path: str) -> Non
     data = json.loads(out.read_text())
     for key in ("model", "threads", "versions"):
         assert data[key]
+    assert data["gpu_layers"] >= 0  # GPU layers Auto resolved to what was offloaded
     groups = {
         "decode_tps": ("raw_stream", "raw_generate", "engine", "host", "gui"),
         "prefill_tps": ("raw_generate", "host"),

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.model_fit import gpu_backends
 from app.settings import Settings
 from inference.events import (
     KV_CACHE_TYPES,
@@ -53,7 +54,14 @@ class LoadSettingsDialog(QDialog):
         self._settings = settings
         load = settings.load
         self.n_ctx = _spin(256, 1_048_576, load.n_ctx, step=1024)
-        self.gpu_layers = _spin(-1, 1000, load.n_gpu_layers, special="All that fit")
+        self.gpu_layers = _spin(-1, 1000, load.n_gpu_layers, special="Auto (as many as fit)")
+        self.gpu_layers.setToolTip(
+            "Layers of the model to put on the GPU. Auto: as many as the memory estimate says "
+            "fit in the free VRAM at load time (Models > Check shows the count); 0: CPU only; "
+            "a number: exactly that many (more than the model has: all of it)."
+            + ("" if gpu_backends() else " This build of llama.cpp has no GPU backend: "
+               "the model runs on the CPU whatever this says.")
+        )
         self.threads = _spin(0, 512, load.n_threads, special="Automatic")
         self.threads_batch = _spin(0, 512, load.n_threads_batch, special="Automatic")
         self.batch = _spin(16, 65_536, load.n_batch, step=128)

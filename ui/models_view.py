@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from app.library import ModelEntry, ModelImportError, ModelLibrary, sha256_of
 from app.model_fit import FIT_NO, format_bytes
 from app.paths import app_paths
-from app.preload_check import CheckReport, check_header, check_model, report_lines
+from app.preload_check import CheckReport, check_header, check_model, gpu_line, report_lines
 from app.settings import load_settings, save_settings
 from inference.events import LoadSettings
 from ui.background import Background
@@ -69,6 +69,8 @@ def confirm_load(parent: QWidget, path: str, load: LoadSettings) -> tuple[bool, 
         if report.fit and report.fit.verdict == FIT_NO else "")
     if not problem:
         return True, report
+    if report.gpu is not None:
+        problem += f"\nGPU: {gpu_line(report)}."
     answer = QMessageBox.question(
         parent, "Load this model?",
         f"{problem}\n\nLoading it may fail or make the system slow. Load it anyway?",
