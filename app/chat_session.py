@@ -377,7 +377,7 @@ class ChatSession(QObject):
         request = ChatRequest(
             model_path=model.path,
             messages=tuple(turns),
-            load=resolve_load(model.path, self.settings.load),  # GPU layers Auto: a count
+            load=self.settings.load,  # GPU layers Auto is resolved on the engine thread
             sampling=effective_sampling(self.settings, settings, self.store.user_presets()),
             continue_last=continue_last,
             # Each chat keeps its own token history and KV snapshot in the engine.
@@ -470,6 +470,8 @@ class ChatSession(QObject):
             info = None
         return build_fingerprint(
             model_path=model.path, model_name=model.name, sha256=sha,
-            quantization=model.quantization, info=info, load=reply.request.load,
+            quantization=model.quantization, info=info,
+            # What was loaded: GPU layers Auto as the count it resolved to (remembered).
+            load=resolve_load(model.path, reply.request.load),
             sampling=reply.request.sampling,
         )

@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from app.model_fit import (
     gpu_backends,
     kv_cache_per_layer,
 )
-from inference.events import LoadSettings
+from inference.events import ChatRequest, LoadSettings
 from inference.gguf_info import GGUFError, GGUFInfo, TensorInfo, read_gguf_info
 
 GPU_AUTO = -1  # LoadSettings.n_gpu_layers: as many layers as fit
@@ -173,6 +174,7 @@ def model_gpu_plan(model: ModelFiles, load: LoadSettings) -> GpuPlan:
 
 
 _memo: OrderedDict[tuple[object, ...], int] = OrderedDict()
+_memo_lock = threading.Lock()  # the engine thread resolves, the GUI thread reads back
 
 
 def resolve_load(path: str, load: LoadSettings, vram_free: int | None = ASK_VRAM) -> LoadSettings:
@@ -196,9 +198,10 @@ def resolve_load(path: str, load: LoadSettings, vram_free: int | None = ASK_VRAM
         except OSError:
             return dataclasses.replace(load, n_gpu_layers=0)
         key = (os.path.realpath(path), stat.st_mtime_ns, stat.st_size, load)
-        if key in _memo:
-            _memo.move_to_end(key)
-            return dataclasses.replace(load, n_gpu_layers=_memo[key])
+        with _memo_lock:
+            if key in _memo:
+                _memo.move_to_end(key)
+                return dataclasses.replace(load, n_gpu_layers=_memo[key])
         vram_free = free_vram()
     layers = 0
     if vram_free:
@@ -207,7 +210,16 @@ def resolve_load(path: str, load: LoadSettings, vram_free: int | None = ASK_VRAM
         except ModelImportError:
             layers = 0
     if key is not None:
-        _memo[key] = layers
-        while len(_memo) > _MEMO_SIZE:
-            _memo.popitem(last=False)
+        with _memo_lock:
+            _memo[key] = layers
+            while len(_memo) > _MEMO_SIZE:
+                _memo.popitem(last=False)
     return dataclasses.replace(load, n_gpu_layers=layers)
+
+
+def resolve_request(request: ChatRequest) -> ChatRequest:
+    """``request`` with its GPU layers resolved (:func:`resolve_load`). The GUI calls this on
+    its engine thread: the first answer on a GPU build starts a GPU runtime in a child
+    process, seconds the window must not wait for."""
+    load = resolve_load(request.model_path, request.load)
+    return request if load is request.load else dataclasses.replace(request, load=load)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from app.gpu_fit import resolve_request
 from inference.events import (
     STOP_USER,
     ChatRequest,
@@ -47,7 +48,7 @@ class _Worker(QObject):
             self.produced.emit(request_id, Done(stop_reason=STOP_USER, stats=Stats()))
             return
         cancel_sent = False
-        for event in self._client.chat(request):
+        for event in self._client.chat(resolve_request(request)):
             # A Stop that arrived before the host had the request is delivered now.
             if not cancel_sent and self._stops.is_set(request_id):
                 self._client.cancel()

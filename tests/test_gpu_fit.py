@@ -24,11 +24,12 @@ from app.gpu_fit import (
     fit_layers,
     model_gpu_plan,
     resolve_load,
+    resolve_request,
 )
 from app.library import read_model_files
 from app.model_fit import FIT_SHARE, GIB, MIB, estimate_memory, gpu_backends, kv_cache_per_layer
 from app.preload_check import check_header, report_lines
-from inference.events import LoadSettings
+from inference.events import ChatRequest, LoadSettings
 from inference.gguf_info import GGUFInfo, read_gguf_info
 from tests.gguf_factory import write_tiny_model
 
@@ -195,6 +196,10 @@ def test_auto_on_a_cpu_build_is_zero_without_a_probe(
     report = check_header(smollm_path, load=LoadSettings())
     assert report.gpu_layers == 0 and report.gpu is None
     assert not any(line.startswith("GPU:") for line in report_lines(report))
+    request = ChatRequest(model_path=smollm_path, messages=(), load=LoadSettings())
+    assert resolve_request(request).load.n_gpu_layers == 0  # what the engine thread sends
+    manual = ChatRequest(model_path=smollm_path, messages=(), load=LoadSettings(n_gpu_layers=3))
+    assert resolve_request(manual) is manual
     assert spawned == []
 
 

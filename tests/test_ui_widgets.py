@@ -443,7 +443,7 @@ def test_requests_carry_the_chat_and_the_speed_settings(
     assert request.conversation_id.startswith("chat-")
     # The window paints every ~33 ms: the host may group a fast model's tokens.
     assert 0 < request.stream_batch_ms <= 33
-    assert request.load.n_gpu_layers >= 0  # GPU layers Auto is resolved before a request leaves
+    assert request.load == window.settings.load  # GPU layers Auto: the engine thread resolves
 
 
 def test_picking_a_model_with_a_problem_asks_first(

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.chat_session import ChatSession, ModelChoice
-from app.gpu_fit import resolve_load
 from app.library import ModelLibrary
 from app.paths import app_paths
 from app.settings import Settings
@@ -620,7 +619,7 @@ class ChatWindow(QMainWindow):
         """Load the chosen model now, so the first reply does not wait for it."""
         path = self.model_picker.selected_path()
         if path is not None and self._loaded_model(path) is None:
-            self.controller.preload(path, resolve_load(path, self._settings.load))
+            self.controller.preload(path, self._settings.load)
 
     def _loaded_model(self, path: str | None) -> ModelInfo | None:
         info = self._model_info
