@@ -409,8 +409,10 @@ class ChatView(QTextBrowser):
         text = "".join(self._pending)
         self._pending.clear()
         follow = self._at_bottom()
-        self._cursor.movePosition(QTextCursor.MoveOperation.End)
+        # Inside the edit block the move to the end does not lay out the growing paragraph
+        # to find the cursor's x (outside it, it does: once more per paint).
         self._cursor.beginEditBlock()
+        self._cursor.movePosition(QTextCursor.MoveOperation.End)
         self._cursor.insertText(text, QTextCharFormat())
         self._cursor.endEditBlock()
         if not self._reply:
