@@ -488,6 +488,7 @@ class Engine:
                 draft = lookup.draft(room)
             batch = [pending, *draft]
             before = llm.n_tokens
+            step_started = time.perf_counter()
             llm._batch.set_batch(batch=batch, n_past=before, logits_all=bool(draft))
             llm._ctx.decode(llm._batch)
             llm.input_ids[before : before + len(batch)] = batch
@@ -500,11 +501,13 @@ class Engine:
                     continue
                 pending = token
                 break
+            if lookup is not None and not draft:
+                lookup.record_plain(time.perf_counter() - step_started)
             if draft:
                 assert lookup is not None
                 reply.drafted += len(draft)
                 reply.accepted += len(accepted)
-                lookup.record(len(draft), len(accepted))
+                lookup.record(len(draft), len(accepted), time.perf_counter() - step_started)
                 if len(accepted) < len(draft):
                     llm._ctx.kv_cache_seq_rm(-1, before + 1 + len(accepted), -1)
                     llm.n_tokens = before + 1 + len(accepted)

@@ -19,6 +19,16 @@ MIN_DRAFT = 2
 # pauses for a number of tokens that doubles with each failure in a row (up to
 # MAX_COOLDOWN) and resets on success: prose pays little, a copied passage pays off.
 MAX_COOLDOWN = 64
+# Whether drafting pays is measured, not assumed: a batch of 1 + k tokens costs a small model
+# on a CPU nearly k + 1 times one token (compute bound), a big model on a GPU barely more
+# than one (memory bound). The time per produced token of draft steps is compared with that
+# of plain steps (moving averages); while drafting costs more, it pauses for a number of
+# tokens that doubles each time (up to MAX_LOSS_PAUSE), then tries again, since the reply
+# may reach a passage that repeats the context.
+PAYOFF = 0.97  # drafting must make a token at least 3 % cheaper to go on
+LOSS_PAUSE = 16
+MAX_LOSS_PAUSE = 256
+_SMOOTHING = 0.3
 
 
 class PromptLookup:
@@ -38,6 +48,10 @@ class PromptLookup:
         self._length = max_draft
         self._cooldown = 0  # tokens to go before the next draft
         self._penalty = 0  # the pause after the next outright rejection
+        self._plain_s = 0.0  # moving average: seconds per token of a plain step
+        self._draft_s = 0.0  # moving average: seconds per produced token of a draft step
+        self._loss_pause = LOSS_PAUSE
+        self.paused_for_cost = 0  # how many times drafting paused because it did not pay
         self.extend(tokens)
 
     def extend(self, tokens: Iterable[int]) -> None:
@@ -61,11 +75,26 @@ class PromptLookup:
                 return self._tokens[start : start + min(limit, self._length)]
         return []
 
-    def record(self, drafted: int, accepted: int) -> None:
+    def record_plain(self, seconds: float) -> None:
+        """Time of a step that evaluated one token (no draft)."""
+        self._plain_s = _average(self._plain_s, seconds)
+
+    def record(self, drafted: int, accepted: int, seconds: float | None = None) -> None:
         """Count a verified draft and adapt: longer drafts while they are accepted, a
-        growing pause after outright rejections."""
+        growing pause after outright rejections, and a pause while drafting costs more per
+        token than plain steps (``seconds``: the draft step's time)."""
         self.drafted += drafted
         self.accepted += accepted
+        if seconds is not None:
+            self._draft_s = _average(self._draft_s, seconds / (accepted + 1))
+            if self._plain_s and self._draft_s > self._plain_s * PAYOFF:
+                self._cooldown = max(self._cooldown, self._loss_pause)
+                self._loss_pause = min(MAX_LOSS_PAUSE, self._loss_pause * 2)
+                self._draft_s = 0.0  # the next try is judged on its own
+                self.paused_for_cost += 1
+                return
+            if self._plain_s:
+                self._loss_pause = LOSS_PAUSE
         if accepted == drafted:
             self._length = min(self.max_draft, self._length * 2)
             self._penalty = 0
@@ -76,3 +105,7 @@ class PromptLookup:
         else:
             self._length = max(MIN_DRAFT, accepted + 1)
             self._penalty = 0
+
+
+def _average(current: float, sample: float) -> float:
+    return sample if current == 0.0 else current + _SMOOTHING * (sample - current)
