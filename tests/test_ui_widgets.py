@@ -407,6 +407,11 @@ def test_requests_carry_the_chat_and_the_speed_settings(
     request = controller.requests[-1]
     assert request.overflow == "rolling" and request.speculative
     assert request.conversation_id.startswith("chat-")
+    # Chats that RAM cannot hold spill to the app's cache folder (SLICE_HOME in tests).
+    from app.paths import app_paths
+
+    assert request.snapshot_dir == str(app_paths().snapshots)
+    assert request.snapshot_disk_mb == window.settings.snapshot_disk_mb > 0
 
 
 def test_picking_a_model_with_a_problem_asks_first(
