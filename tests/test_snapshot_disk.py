@@ -24,13 +24,16 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from inference.engine import Engine
-from inference.events import ChatMessage, ChatRequest, Done, Token
+from inference.events import ChatMessage, ChatRequest, Done, LoadSettings, Token
 from inference.host_client import HostClient
 from inference.prompt_cache import Turn
 from inference.snapshot_disk import HEADER, SnapshotDisk, sweep_stale
 from tests.test_engine_speed_features import request, run
 
 MB = 1024 * 1024
+# One thread: the replies are short, and a busy 2-core machine stalls llama.cpp's thread
+# barrier far more than it slows one thread.
+LOAD = LoadSettings(n_ctx=1024, n_threads=1, n_threads_batch=1)
 QUESTION = [ChatMessage("user", "Tell me about owls.")]
 OTHER = [ChatMessage("user", "Something else entirely.")]
 
@@ -174,20 +177,24 @@ class Reference:
 @pytest.fixture(scope="module")
 def reference(engine: Engine, smollm_path: str) -> Reference:
     engine.forget_cache()
-    reply, _, _ = run(engine, request(smollm_path, QUESTION, 12, "A"))
+    reply, _, _ = run(engine, request(smollm_path, QUESTION, 12, "A", load=LOAD))
     first_turn = engine._turns["A"]
     history = [*QUESTION, ChatMessage("assistant", reply), ChatMessage("user", "Where?")]
-    run(engine, request(smollm_path, history, 12, "A"))
+    run(engine, request(smollm_path, history, 12, "A", load=LOAD))
     kept = list(engine._turns["A"].reply_tokens)
-    leave_a(engine, smollm_path, {"snapshot_budget_mb": 0})  # kept nowhere
-    _, _, done = run(engine, request(smollm_path, history, 12, "A", snapshot_budget_mb=0))
+    nowhere = {"snapshot_budget_mb": 0, "load": LOAD}
+    leave_a(engine, smollm_path, nowhere)
+    _, _, done = run(engine, request(smollm_path, history, 12, "A", **nowhere))
     reprocessed = list(engine._turns["A"].reply_tokens)
     engine.forget_cache()
     return Reference(history, first_turn, kept, reprocessed, done.stats.cached_tokens)
 
 
 def spill(folder: Path, ram_mb: int = 0) -> dict[str, object]:
-    return {"snapshot_budget_mb": ram_mb, "snapshot_disk_mb": 64, "snapshot_dir": str(folder)}
+    return {
+        "snapshot_budget_mb": ram_mb, "snapshot_disk_mb": 64, "snapshot_dir": str(folder),
+        "load": LOAD,
+    }
 
 
 def leave_a(engine: Engine, path: str, extra: dict[str, object]) -> None:
@@ -267,7 +274,7 @@ def test_a_spill_that_fails_falls_back_to_reprocessing(
         assert done.stats.cached_tokens == 0
         engine.forget_cache()
         engine._turns["A"] = reference.first_turn
-        run(engine, request(smollm_path, reference.history, 12, "A"))
+        run(engine, request(smollm_path, reference.history, 12, "A", load=LOAD))
         assert reply == list(engine._turns["A"].reply_tokens)
     else:
         # Exactly what re-processing gives when nothing was kept.
