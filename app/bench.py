@@ -23,6 +23,7 @@ import os
 import platform
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -290,43 +291,51 @@ class Bench:
         return "".join(text), done
 
     def switch(self, engine: Any) -> dict[str, float]:
-        """TTFT of the next turn of conversation A: warm, after visiting B with snapshots
-        (restore), and after visiting B without them (re-process)."""
+        """TTFT of the next turn of conversation A: warm, after visiting B with snapshots in
+        RAM (restore) or on disk only (restore_disk), and without snapshots (re-process)."""
 
-        def conversation(name: str, turns: int) -> list[ChatMessage]:
+        def conversation(name: str, turns: int, **extra: Any) -> list[ChatMessage]:
             history = [ChatMessage("system", "You are a concise assistant.")]
             for turn in range(turns):
                 history.append(ChatMessage("user", f"{name}: tell me about {TOPICS[turn]}."))
-                reply, _ = self.stream_text(engine.stream_chat(self.request(history, 48, name)))
+                request = self.request(history, 48, name, **extra)
+                reply, _ = self.stream_text(engine.stream_chat(request))
                 history.append(ChatMessage("assistant", reply))
             return history
 
-        def next_turn_ttft(history: list[ChatMessage], name: str) -> float:
+        def next_turn_ttft(history: list[ChatMessage], name: str, **extra: Any) -> float:
             question = [*history, ChatMessage("user", "And one more thing?")]
-            _, done = self.stream_text(engine.stream_chat(self.request(question, 4, name)))
+            request = self.request(question, 4, name, **extra)
+            _, done = self.stream_text(engine.stream_chat(request))
             return float(done.stats.ttft_s)
 
-        results: dict[str, list[float]] = {"warm": [], "restore": [], "reprocess": []}
-        budget = engine._snapshots.budget_bytes
+        results: dict[str, list[float]] = {
+            "warm": [], "restore": [], "reprocess": [], "restore_disk": [],
+        }
         turns = 2 if self.quick else 4
-        for _ in range(self.repeats):
-            # The same next turn of A (greedy, so A's history is the same each time) after:
-            # nothing else (warm), a visit to B (restore), a visit to B with no snapshots.
-            engine.forget_cache()
-            a = conversation("A", turns)
-            results["warm"].append(next_turn_ttft(a, "A"))
-            engine.forget_cache()
-            a = conversation("A", turns)
-            conversation("B", 1)
-            results["restore"].append(next_turn_ttft(a, "A"))
-            engine.forget_cache()
-            a = conversation("A", turns)
-            engine._snapshots.budget_bytes = 0  # nothing can be kept
+        with tempfile.TemporaryDirectory(prefix="slice-bench-") as folder:
+            # Snapshots go nowhere (re-process), or to disk only (restore_disk).
+            phases: dict[str, dict[str, Any]] = {
+                "restore": {},
+                "reprocess": {"snapshot_budget_mb": 0},
+                "restore_disk": {
+                    "snapshot_budget_mb": 0, "snapshot_disk_mb": 4096, "snapshot_dir": folder,
+                },
+            }
             try:
-                conversation("B", 1)
-                results["reprocess"].append(next_turn_ttft(a, "A"))
+                for _ in range(self.repeats):
+                    # The same next turn of A (greedy, so A's history is the same each time)
+                    # after nothing else (warm), or after a visit to B.
+                    engine.forget_cache()
+                    a = conversation("A", turns)
+                    results["warm"].append(next_turn_ttft(a, "A"))
+                    for phase, extra in phases.items():
+                        engine.forget_cache()
+                        a = conversation("A", turns, **extra)
+                        conversation("B", 1, **extra)
+                        results[phase].append(next_turn_ttft(a, "A", **extra))
             finally:
-                engine._snapshots.budget_bytes = budget
+                engine.forget_cache()  # deletes the spilled files
         return {name: median(values) for name, values in results.items()}
 
     def speculative(self, engine: Any) -> dict[str, float]:
@@ -559,7 +568,7 @@ def format_table(result: dict[str, Any]) -> str:
         f"(×{reuse_ratio:.2f}) [≤1.2 {check(reuse_ratio <= 1.2)}]; without reuse: "
         f"{ms(turns['no_reuse'][0])} → {ms(turns['no_reuse'][-1])}",
         f"returning to a conversation: warm {ms(sw['warm'])}, restore {ms(sw['restore'])}, "
-        f"re-process {ms(sw['reprocess'])} [restore ≤1.5× warm "
+        f"from disk {ms(sw['restore_disk'])}, re-process {ms(sw['reprocess'])} [restore ≤1.5× warm "
         f"{check(sw['restore'] <= 1.5 * sw['warm'])}]",
         f"GUI: longest stall {gui['max_stall_ms']:.0f} ms [≤50 {check(gui['max_stall_ms'] <= 50)}]"
         f", p99 gap {gui['p99_gap_ms']:.1f} ms, window shown {gui['window_shown_s']:.2f} s "

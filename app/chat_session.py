@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.conversation import can_continue, conversation_messages
 from app.fingerprint import FileHasher, build_fingerprint
 from app.gpu_fit import resolve_load
+from app.paths import app_paths
 from app.presets import effective_sampling, system_prompt
 from app.settings import Settings
 from app.store.chat_store import ChatStore, StoreError
@@ -386,6 +387,8 @@ class ChatSession(QObject):
             speculative=self.settings.speculative,
             snapshot_budget_mb=self.settings.snapshot_budget_mb,
             stream_batch_ms=STREAM_BATCH_MS,
+            snapshot_disk_mb=self.settings.snapshot_disk_mb,
+            snapshot_dir=str(app_paths().snapshots),
         )
         key = FileHasher.key(model.path)
         if key is not None and not model.sha256 and self.store.known_sha256(*key) is None:

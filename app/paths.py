@@ -52,6 +52,11 @@ class AppPaths:
         return self.data / "library.json"
 
     @property
+    def snapshots(self) -> Path:
+        """Conversation KV caches spilled to disk (one subfolder per inference host)."""
+        return self.cache / "snapshots"
+
+    @property
     def host_log(self) -> Path:
         return self.logs / "inference-host.log"
 

@@ -44,6 +44,7 @@ class Settings:
     overflow: str = OVERFLOW_STOP  # what happens when a conversation outgrows the context
     speculative: bool = False  # prompt-lookup speculative decoding
     snapshot_budget_mb: int = 512  # RAM for the KV caches of chats the user left
+    snapshot_disk_mb: int = 2048  # disk for those RAM cannot hold (0: none spilled)
 
     def validated(self) -> Settings:
         """A copy with every out-of-range value replaced by its default."""
@@ -55,6 +56,9 @@ class Settings:
             snapshot_budget_mb=self.snapshot_budget_mb
             if 0 <= self.snapshot_budget_mb <= 1_048_576
             else 512,
+            snapshot_disk_mb=self.snapshot_disk_mb
+            if 0 <= self.snapshot_disk_mb <= 1_048_576
+            else 2048,
             theme=self.theme if self.theme in THEMES else "system",
             load=dataclasses.replace(
                 load,
@@ -101,7 +105,7 @@ def _from_dict(data: dict[str, Any]) -> Settings:
         for k, v in data.items()
         if k
         in ("default_model", "system_prompt", "theme", "overflow", "speculative",
-            "snapshot_budget_mb")
+            "snapshot_budget_mb", "snapshot_disk_mb")
     }
     return dataclasses.replace(
         pick(Settings, top),

@@ -11,7 +11,8 @@ Speed decisions (see DESIGN.md):
   re-detokenize the whole reply per token);
 - a conversation's turns extend its token history instead of re-tokenizing it, and only
   the tokens after the longest prefix already in the KV cache are evaluated; the KV state of
-  a conversation the user leaves is snapshotted and restored on return;
+  a conversation the user leaves is snapshotted and restored on return (from RAM, or from
+  a disk folder when the request names one and RAM is short);
 - prompt processing runs in batches with an abort callback, so Stop interrupts it;
 - optional prompt-lookup drafting verifies several guessed tokens per decode.
 """
@@ -64,6 +65,7 @@ from inference.templates import TemplateError
 
 STATS_INTERVAL_S = 0.25
 DEFAULT_SNAPSHOT_BUDGET_MB = 512
+_MB = 1024 * 1024
 _MAX_TURNS = 256  # conversations whose last turn is remembered
 
 
@@ -159,7 +161,7 @@ class Engine:
         self._abort_cb = llama_cpp.ggml_abort_callback(self._should_abort)
         self._no_abort = llama_cpp.ggml_abort_callback()
         self._turns: OrderedDict[str, Turn] = OrderedDict()
-        self._snapshots = SnapshotCache(snapshot_budget_mb * 1024 * 1024)
+        self._snapshots = SnapshotCache(snapshot_budget_mb * _MB)
         self._active: str | None = None  # the conversation whose tokens are in the KV cache
 
     # -- control -------------------------------------------------------------------------
@@ -349,7 +351,10 @@ class Engine:
             yield Failed(error=ERROR_BAD_REQUEST, message=f"Unknown context overflow policy "
                          f"'{request.overflow}'.", path=request.model_path)
             return
-        self._snapshots.set_budget(request.snapshot_budget_mb * 1024 * 1024)
+        self._snapshots.configure(
+            request.snapshot_budget_mb * _MB, request.snapshot_dir,
+            request.snapshot_disk_mb * _MB, key=repr(self._model.key),
+        )
         self._switch_to(request.conversation_id)
         prompt: _Prompt | None = None
         try:

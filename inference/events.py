@@ -91,6 +91,9 @@ class ChatRequest:
     speculative: bool = False  # prompt-lookup drafting (n-grams from the context)
     # RAM for the KV snapshots of conversations the user left (least recently used go first).
     snapshot_budget_mb: int = 512
+    # Disk for the snapshots RAM cannot hold, in a folder of the app's cache ("" or 0: off).
+    snapshot_disk_mb: int = 0
+    snapshot_dir: str = ""
     # The last message is an unfinished assistant reply to extend ("continue"): the prompt
     # ends inside that reply instead of opening a new turn.
     continue_last: bool = False
@@ -115,6 +118,8 @@ class ChatRequest:
             overflow=str(data.get("overflow", OVERFLOW_STOP)),
             speculative=bool(data.get("speculative", False)),
             snapshot_budget_mb=int(data.get("snapshot_budget_mb", 512)),
+            snapshot_disk_mb=int(data.get("snapshot_disk_mb", 0)),
+            snapshot_dir=str(data.get("snapshot_dir", "")),
             continue_last=bool(data.get("continue_last", False)),
             stream_batch_ms=int(data.get("stream_batch_ms", 0)),
         )

@@ -7,7 +7,9 @@ Two pieces, both about never processing the same history twice:
   only the new text's tokens, so earlier turns are never re-tokenized (re-tokenizing the
   reply's text can give different ids than the ones sampled, which breaks the cache match).
 - :class:`SnapshotCache` keeps the KV state of recently left conversations within a RAM
-  budget (least recently used evicted) and restores it when the user returns.
+  budget (least recently used evicted) and restores it when the user returns. What it
+  evicts, and a snapshot bigger than the RAM budget, is spilled to disk when a disk budget is
+  configured (:mod:`inference.snapshot_disk`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import llama_cpp
 import numpy as np
 
 from inference.events import ChatMessage
+from inference.snapshot_disk import SnapshotDisk
 
 _SEQ = 0  # Slice runs one sequence per context
 
@@ -77,60 +80,82 @@ class _Snapshot:
 
 
 class SnapshotCache:
-    """KV snapshots of conversations, least recently used evicted past ``budget_bytes``."""
+    """KV snapshots of conversations, least recently used evicted past ``budget_bytes``
+    (to :attr:`disk` when it is on, else dropped)."""
 
     def __init__(self, budget_bytes: int) -> None:
         self.budget_bytes = budget_bytes
         self._items: OrderedDict[str, _Snapshot] = OrderedDict()
+        self.disk = SnapshotDisk()
 
     @property
     def used_bytes(self) -> int:
         return sum(item.size for item in self._items.values())
 
+    def configure(self, budget_bytes: int, disk_dir: str, disk_bytes: int, key: str) -> None:
+        """Set the RAM budget, and the disk folder and budget for the model + load settings
+        named by ``key`` (an empty folder or a zero budget: no spilling)."""
+        self.disk.configure(disk_dir, disk_bytes, key)
+        self.set_budget(budget_bytes)
+
     def set_budget(self, budget_bytes: int) -> None:
         """Change the budget, evicting the least recently used snapshots past it."""
         self.budget_bytes = max(0, budget_bytes)
-        while self._items and self.used_bytes > self.budget_bytes:
-            self._items.popitem(last=False)
+        self._evict()
 
     def __contains__(self, conversation_id: str) -> bool:
         return conversation_id in self._items
 
     def clear(self) -> None:
+        """Drop every snapshot, in RAM and on disk."""
         self._items.clear()
+        self.disk.clear()
 
     def save(self, conversation_id: str, llm: Any) -> bool:
-        """Snapshot the context's sequence for ``conversation_id``; False if over budget."""
+        """Snapshot the context's sequence for ``conversation_id`` in RAM, or on disk when
+        it is bigger than the RAM budget; False if it was kept nowhere."""
+        self._items.pop(conversation_id, None)
+        self.disk.discard(conversation_id)  # superseded
         n_tokens = int(llm.n_tokens)
         if n_tokens == 0:
             return False
         ctx = llm._ctx.ctx
         size = int(llama_cpp.llama_state_seq_get_size(ctx, _SEQ))
-        if size <= 0 or size > self.budget_bytes:
+        if size <= 0 or (size > self.budget_bytes and not self.disk.enabled):
             return False
         data = (ctypes.c_uint8 * size)()
         written = int(llama_cpp.llama_state_seq_get_data(ctx, data, size, _SEQ))
         if written <= 0:
             return False
-        self._items.pop(conversation_id, None)
-        self._items[conversation_id] = _Snapshot(
-            data, written, np.array(llm.input_ids[:n_tokens], copy=True)
-        )
-        while self.used_bytes > self.budget_bytes:
-            self._items.popitem(last=False)
+        snapshot = _Snapshot(data, written, np.array(llm.input_ids[:n_tokens], copy=True))
+        if written > self.budget_bytes:
+            return self.disk.put(conversation_id, snapshot.data, snapshot.size, snapshot.tokens)
+        self._items[conversation_id] = snapshot
+        self._evict()
         return True
 
     def restore(self, conversation_id: str, llm: Any) -> int:
-        """Put ``conversation_id``'s snapshot back in the context; returns its token count."""
+        """Put ``conversation_id``'s snapshot (from RAM, else from disk) back in the context;
+        returns its token count, 0 when there was none or it could not be restored."""
         snapshot = self._items.pop(conversation_id, None)
         if snapshot is None:
+            spilled = self.disk.take(conversation_id)
+            if spilled is None:
+                return 0
+            snapshot = _Snapshot(*spilled)
+        n_tokens = len(snapshot.tokens)
+        if n_tokens == 0 or n_tokens > min(llm.n_ctx(), len(llm.input_ids)):
             return 0
         read = llama_cpp.llama_state_seq_set_data(llm._ctx.ctx, snapshot.data, snapshot.size, _SEQ)
         if int(read) != snapshot.size:
             llm._ctx.kv_cache_seq_rm(-1, 0, -1)
             llm.n_tokens = 0
             return 0
-        n_tokens = len(snapshot.tokens)
         llm.input_ids[:n_tokens] = snapshot.tokens
         llm.n_tokens = n_tokens
         return n_tokens
+
+    def _evict(self) -> None:
+        while self._items and self.used_bytes > self.budget_bytes:
+            conversation_id, snapshot = self._items.popitem(last=False)
+            self.disk.put(conversation_id, snapshot.data, snapshot.size, snapshot.tokens)

@@ -28,7 +28,7 @@ def test_quick_bench_writes_every_field(tmp_path: Path, smollm_path: str) -> Non
         "decode_tps": ("raw_stream", "raw_generate", "engine", "host", "gui"),
         "prefill_tps": ("raw_generate", "host"),
         "ttft_s": ("raw_generate", "host", "gui"),
-        "switch_ttft_s": ("warm", "restore", "reprocess"),
+        "switch_ttft_s": ("warm", "restore", "reprocess", "restore_disk"),
         "gui": ("max_stall_ms", "p99_gap_ms", "window_shown_s", "rss_mb"),
         "speculative": ("rewrite_speedup", "prose_speedup", "acceptance"),
     }

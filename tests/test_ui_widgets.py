@@ -444,6 +444,11 @@ def test_requests_carry_the_chat_and_the_speed_settings(
     # The window paints every ~33 ms: the host may group a fast model's tokens.
     assert 0 < request.stream_batch_ms <= 33
     assert request.load == window.settings.load  # GPU layers Auto: the engine thread resolves
+    # Chats that RAM cannot hold spill to the app's cache folder (SLICE_HOME in tests).
+    from app.paths import app_paths
+
+    assert request.snapshot_dir == str(app_paths().snapshots)
+    assert request.snapshot_disk_mb == window.settings.snapshot_disk_mb > 0
 
 
 def test_picking_a_model_with_a_problem_asks_first(

@@ -91,6 +91,12 @@ class LoadSettingsDialog(QDialog):
             "Memory for the model's cache of chats you switched away from: returning to one "
             "resumes at once instead of re-reading its history. 0 turns it off."
         )
+        self.snapshot_disk = _spin(0, 1_048_576, settings.snapshot_disk_mb, step=512)
+        self.snapshot_disk.setSuffix(" MB")
+        self.snapshot_disk.setToolTip(
+            "Disk space for the chats that do not fit in that memory, in Slice's cache folder "
+            "(readable only by you, deleted when the model is unloaded). 0 turns it off."
+        )
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #dc2626;")
         self.problem.setWordWrap(True)
@@ -108,11 +114,13 @@ class LoadSettingsDialog(QDialog):
         form.addRow("When the context is full", self.overflow)
         form.addRow("", self.speculative)
         form.addRow("Cache of recent chats", self.snapshot_budget)
+        form.addRow("Cache of recent chats on disk", self.snapshot_disk)
         for widget, name in (
             (self.n_ctx, "Context size"), (self.gpu_layers, "GPU layers"),
             (self.threads, "Generation threads"), (self.threads_batch, "Prompt threads"),
             (self.batch, "Batch size"), (self.kv_type, "KV cache type"),
             (self.overflow, "Context overflow"), (self.snapshot_budget, "Cache of recent chats"),
+            (self.snapshot_disk, "Cache of recent chats on disk"),
         ):
             widget.setAccessibleName(name)
         buttons = QDialogButtonBox(
@@ -150,6 +158,7 @@ class LoadSettingsDialog(QDialog):
             overflow=str(self.overflow.currentData()),
             speculative=self.speculative.isChecked(),
             snapshot_budget_mb=self.snapshot_budget.value(),
+            snapshot_disk_mb=self.snapshot_disk.value(),
         )
 
     def _check(self) -> None:
