@@ -50,6 +50,12 @@ class BatchingWriter:
         self._error: BaseException | None = None
         threading.Thread(target=self._flusher, daemon=True, name="host-writer").start()
 
+    def new_reply(self, batch_s: float) -> None:
+        """Start a reply: its first token goes out at once, later ones may wait ``batch_s``."""
+        with self._lock:
+            self.batch_s = batch_s
+            self._last_token = -1e9
+
     def write(self, line: str, token: bool) -> None:
         with self._lock:
             if self._error is not None:
@@ -138,7 +144,7 @@ class _Host:
                 self.send(request_id, Done(stop_reason=STOP_USER, stats=Stats()).to_dict())
                 continue
             request = ChatRequest.from_dict(command["request"])
-            self._out.batch_s = max(0, request.stream_batch_ms) / 1000
+            self._out.new_reply(max(0, request.stream_batch_ms) / 1000)
             for event in self._engine.stream_chat(request):
                 self.send(request_id, event.to_dict(), isinstance(event, Token))
             with self._lock:
