@@ -43,6 +43,9 @@ from inference.events import (
     Token,
 )
 
+# Rounds of decode runs, one run of each path (a) to (e) per round (ui.bench_gui drives
+# them): ratios of medians, with one noisy run on a shared machine deciding nothing.
+DECODE_REPEATS = 5
 DECODE_PROMPT = "Write a long, detailed story about a lighthouse keeper and a storm."
 PROSE_PROMPT = "Explain in detail how bread is made, step by step."
 REWRITE_CODE = """def parse(line):
@@ -162,39 +165,32 @@ class Bench:
 
     # -- (a) (b) raw llama-cpp-python -----------------------------------------------------
 
-    def raw(self, prompt_tokens: list[int]) -> dict[str, Summary]:
-        """(a) and (b) on one Llama object, the KV cache cleared before each run."""
+    def raw_once(self, llm: Any, prompt_tokens: list[int]) -> tuple[Timed, Timed]:
+        """One run of (a) and one of (b) on ``llm``, the KV cache cleared before each."""
         import llama_cpp
 
-        llm = self.raw_llama()
-        results: dict[str, list[Timed]] = {"raw_stream": [], "raw_generate": []}
-        try:
-            for _ in range(self.repeats):
-                llm.reset()
-                llm._ctx.kv_cache_seq_rm(-1, 0, -1)
-                started = time.perf_counter()
-                times = []
-                for _chunk in llm.create_completion(
-                    prompt_tokens, max_tokens=self.tokens, temperature=0.0, top_k=1,
-                    stream=True, seed=1,
-                ):
-                    times.append(time.perf_counter())
-                results["raw_stream"].append(Timed(started, times))
+        llm.reset()
+        llm._ctx.kv_cache_seq_rm(-1, 0, -1)
+        started = time.perf_counter()
+        times = []
+        for _chunk in llm.create_completion(
+            prompt_tokens, max_tokens=self.tokens, temperature=0.0, top_k=1,
+            stream=True, seed=1,
+        ):
+            times.append(time.perf_counter())
+        stream = Timed(started, times)
 
-                llm.reset()
-                llm._ctx.kv_cache_seq_rm(-1, 0, -1)
-                started = time.perf_counter()
-                times = []
-                for token in llm.generate(prompt_tokens, temp=0.0, top_k=1, reset=True):
-                    if llama_cpp.llama_vocab_is_eog(llm._model.vocab, token):
-                        break
-                    times.append(time.perf_counter())
-                    if len(times) >= self.tokens:
-                        break
-                results["raw_generate"].append(Timed(started, times))
-        finally:
-            llm.close()
-        return {name: _best(runs) for name, runs in results.items()}
+        llm.reset()
+        llm._ctx.kv_cache_seq_rm(-1, 0, -1)
+        started = time.perf_counter()
+        times = []
+        for token in llm.generate(prompt_tokens, temp=0.0, top_k=1, reset=True):
+            if llama_cpp.llama_vocab_is_eog(llm._model.vocab, token):
+                break
+            times.append(time.perf_counter())
+            if len(times) >= self.tokens:
+                break
+        return stream, Timed(started, times)
 
     def raw_prefill_tps(self, n_prompt: int) -> float:
         llm = self.raw_llama()
@@ -227,25 +223,21 @@ class Bench:
             raise BenchError("the reply ended without a Done event")
         return Timed(started, times), done
 
-    def engine_decode(self, engine: Any, prompt: str) -> Summary:
-        runs = []
-        for _ in range(self.repeats):
-            engine.forget_cache()
-            timed, _done = self.stream(
-                engine.stream_chat(self.request([ChatMessage("user", prompt)], self.tokens))
-            )
-            runs.append(timed)
-        return _best(runs)
+    def engine_once(self, engine: Any, prompt: str) -> Timed:
+        """One run of (c)."""
+        engine.forget_cache()
+        timed, _done = self.stream(
+            engine.stream_chat(self.request([ChatMessage("user", prompt)], self.tokens))
+        )
+        return timed
 
-    def host_decode(self, client: Any, prompt: str) -> Summary:
-        runs = []
-        for _ in range(self.repeats):
-            # The first run is cold (a fresh host); later ones find the prompt cached, which
-            # changes TTFT, not decode speed.
-            timed, _ = self.stream(client.chat(self.request([ChatMessage("user", prompt)],
-                                                            self.tokens)))
-            runs.append(timed)
-        return _best(runs)
+    def host_once(self, client: Any, prompt: str) -> Timed:
+        """One run of (d). The first run is cold (a fresh host); later ones find the prompt
+        cached, which changes TTFT, not decode speed."""
+        timed, _ = self.stream(
+            client.chat(self.request([ChatMessage("user", prompt)], self.tokens))
+        )
+        return timed
 
     def host_prefill_tps(self, client: Any, engine: Any, n_prompt: int) -> float:
         speeds = []
@@ -394,7 +386,8 @@ def _filler_tokens(llm: Any, n_tokens: int, salt: int) -> list[int]:
 
 # -- the command --------------------------------------------------------------------------
 
-GuiProbe = Callable[[ChatRequest, bool], dict[str, Any]]
+# (request, quick, between): the GUI's figures; ``between`` runs before each GUI decode run.
+GuiProbe = Callable[[ChatRequest, bool, Callable[[], None]], dict[str, Any]]
 ChartWriter = Callable[[dict[str, Any], str], None]
 
 
@@ -444,15 +437,27 @@ def run_bench(args: argparse.Namespace, gui_probe: GuiProbe, write_chart: ChartW
         list(_events_ok(engine.load(model, bench.load)))
         prompt_tokens = bench.prompt_tokens(engine, DECODE_PROMPT)
         request = bench.request([ChatMessage("user", DECODE_PROMPT)], tokens)
-        step("raw llama-cpp-python: create_completion(stream=True) and generate()")
-        raw = bench.raw(prompt_tokens)
-        step("Slice engine in-process")
-        engine_run = bench.engine_decode(engine, DECODE_PROMPT)
-        step("through the inference host")
-        list(_events_ok(client.chat(bench.request([], 0))))  # load it there first
-        host_run = bench.host_decode(client, DECODE_PROMPT)
-        step("through the GUI pipeline (offscreen window)")
-        gui = gui_probe(request, quick)
+        step("decode: (a) to (e), one run of each per round, rounds interleaved")
+        list(_events_ok(client.chat(bench.request([], 0))))  # load it in the host first
+        raw_llm = bench.raw_llama()
+        runs: dict[str, list[Timed]] = {"raw_stream": [], "raw_generate": [], "engine": [],
+                                        "host": []}
+
+        def one_round() -> None:
+            # Between two GUI runs, one run of every other path: a machine whose speed
+            # drifts moves all five paths alike, not the one measured at that moment.
+            stream, generate = bench.raw_once(raw_llm, prompt_tokens)
+            runs["raw_stream"].append(stream)
+            runs["raw_generate"].append(generate)
+            runs["engine"].append(bench.engine_once(engine, DECODE_PROMPT))
+            runs["host"].append(bench.host_once(client, DECODE_PROMPT))
+
+        try:
+            gui = gui_probe(request, quick, one_round)
+        finally:
+            raw_llm.close()
+        raw = {name: _best(runs[name]) for name in ("raw_stream", "raw_generate")}
+        engine_run, host_run = _best(runs["engine"]), _best(runs["host"])
         step("prompt processing, 512 tokens")
         prefill = {
             "raw_generate": bench.raw_prefill_tps(512),

@@ -15,9 +15,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from app.bench import DECODE_REPEATS
 from inference.events import ChatRequest
 
 TICK_MS = 5
@@ -38,8 +40,13 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def measure_gui(request: ChatRequest, quick: bool) -> dict[str, Any]:
-    """Decode speed and TTFT through the window, GUI stalls, start-up time and memory."""
+def measure_gui(
+    request: ChatRequest, quick: bool, between: Callable[[], None] = lambda: None
+) -> dict[str, Any]:
+    """Decode speed and TTFT through the window, GUI stalls, start-up time and memory.
+
+    ``between`` runs before each decode run (the benchmark's other paths, interleaved).
+    """
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 
     from app.library import ModelLibrary
@@ -125,11 +132,14 @@ def measure_gui(request: ChatRequest, quick: bool) -> dict[str, Any]:
     # CPU time, so they are not counted in the speed).
     speeds: list[float] = []
     ttfts: list[float] = []
-    cpu_start, tokens = time.thread_time(), 0  # the GUI thread's own CPU time
-    for _ in range(1 if quick else 3):
+    cpu_s, tokens = 0.0, 0  # the GUI thread's own CPU time while it streams
+    for _ in range(1 if quick else DECODE_REPEATS):
+        between()
+        cpu_start = time.thread_time()
         one_reply(tick=False)
+        cpu_s += time.thread_time() - cpu_start
         tokens += len(arrivals)
-    cpu_per_token_ms = (time.thread_time() - cpu_start) * 1000 / max(tokens, 1)
+    cpu_per_token_ms = cpu_s * 1000 / max(tokens, 1)
     one_reply(tick=True)
     stalls = list(gaps)
     open_ms = _open_long_chat(window, app)
