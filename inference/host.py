@@ -32,19 +32,20 @@ ABORT_PREFIX = "llama.cpp abort: "
 
 
 class BatchingWriter:
-    """Writes protocol lines; streamed tokens may wait up to ``batch_s`` to travel together.
+    """Writes protocol events; streamed tokens may wait up to ``batch_s`` to travel together.
 
     A token is written at once when none was written in the last ``batch_s``; otherwise it is
     held, and a flusher thread writes everything held when that window ends (or the next
-    event that is not a token carries it along). So no token waits longer than ``batch_s``,
-    the first token of a reply never waits, and a fast model's tokens cost the reader one
-    wake-up per window instead of one per token.
+    event that is not a token carries it along). Held tokens go out as one token event (their
+    texts joined, their counts added). So no token waits longer than ``batch_s``, the first
+    token of a reply never waits, and a fast model's tokens cost the GUI process one read,
+    one parse and one signal per window instead of per token.
     """
 
     def __init__(self, out: IO[str]) -> None:
         self._out = out
         self._lock = threading.Condition()
-        self._held: list[str] = []
+        self._held: list[dict[str, Any]] = []
         self._last_token = -1e9
         self.batch_s = 0.0
         self._error: BaseException | None = None
@@ -56,24 +57,36 @@ class BatchingWriter:
             self.batch_s = batch_s
             self._last_token = -1e9
 
-    def write(self, line: str, token: bool) -> None:
+    def write(self, payload: dict[str, Any]) -> None:
+        """Write one event (a dict with ``type``), or hold it if it is a token."""
+        token = payload.get("type") == "token"
         with self._lock:
             if self._error is not None:
                 raise self._error
             now = time.monotonic()
             if token and (self._held or now - self._last_token < self.batch_s):
-                self._held.append(line)
+                self._held.append(payload)
                 self._lock.notify()
                 return
             if token:
                 self._last_token = now
-            self._held.append(line)
+            self._held.append(payload)
             self._flush_locked()
 
     def _flush_locked(self) -> None:
-        text = "".join(self._held)
+        merged: list[dict[str, Any]] = []
+        for payload in self._held:
+            last = merged[-1] if merged else None
+            if (
+                last is not None and last.get("type") == payload.get("type") == "token"
+                and last.get("id") == payload.get("id")
+            ):
+                last["text"] += payload["text"]
+                last["n"] = last.get("n", 1) + payload.get("n", 1)
+            else:
+                merged.append(dict(payload))
         self._held.clear()
-        self._out.write(text)
+        self._out.write("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in merged))
         self._out.flush()
 
     def _flusher(self) -> None:
@@ -104,9 +117,9 @@ class _Host:
         self._current = 0
         self._cancelled: set[int] = set()
 
-    def send(self, request_id: int, payload: dict[str, Any], token: bool = False) -> None:
+    def send(self, request_id: int, payload: dict[str, Any]) -> None:
         payload["id"] = request_id
-        self._out.write(json.dumps(payload, ensure_ascii=False) + "\n", token)
+        self._out.write(payload)
 
     def read_commands(self, stream: IO[str]) -> None:
         """Reader thread: queue chat requests, act on cancels at once."""
@@ -132,7 +145,7 @@ class _Host:
         self._requests.put(None)
 
     def serve(self) -> None:
-        from inference.events import STOP_USER, ChatRequest, Done, Stats, Token
+        from inference.events import STOP_USER, ChatRequest, Done, Stats
 
         while (command := self._requests.get()) is not None:
             request_id = int(command["id"])
@@ -146,7 +159,7 @@ class _Host:
             request = ChatRequest.from_dict(command["request"])
             self._out.new_reply(max(0, request.stream_batch_ms) / 1000)
             for event in self._engine.stream_chat(request):
-                self.send(request_id, event.to_dict(), isinstance(event, Token))
+                self.send(request_id, event.to_dict())
             with self._lock:
                 self._current = 0
         self._engine.close()
