@@ -26,7 +26,7 @@ MAX_COOLDOWN = 64
 # tokens that doubles each time (up to MAX_LOSS_PAUSE), then tries again, since the reply
 # may reach a passage that repeats the context.
 PAYOFF = 0.97  # drafting must make a token at least 3 % cheaper to go on
-LOSS_PAUSE = 16
+LOSS_PAUSE = 32
 MAX_LOSS_PAUSE = 256
 _SMOOTHING = 0.3
 
