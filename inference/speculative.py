@@ -45,7 +45,7 @@ class PromptLookup:
         self._previous: dict[int, int] = {}
         self.drafted = 0
         self.accepted = 0
-        self._length = max_draft
+        self._length = MIN_DRAFT  # grows while drafts are accepted: a first miss is cheap
         self._cooldown = 0  # tokens to go before the next draft
         self._penalty = 0  # the pause after the next outright rejection
         self._plain_s = 0.0  # moving average: seconds per token of a plain step

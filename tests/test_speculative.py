@@ -20,10 +20,16 @@ def advance(lookup: PromptLookup, n: int) -> None:
     lookup.extend(next(_fresh) for _ in range(n))  # tokens never seen before
 
 
-def test_drafts_the_tokens_after_an_earlier_occurrence() -> None:
+def test_drafts_the_tokens_after_an_earlier_occurrence_longer_while_accepted() -> None:
     lookup = lookup_at_repeat()
+    assert lookup.draft(8) == REPEATED[3:5]  # a short first draft: a miss costs little
+    assert lookup.draft(1) == REPEATED[3:4]
+    lookup.record(2, 2)
+    assert lookup.draft(8) == REPEATED[3:7]
+    lookup.record(4, 4)
     assert lookup.draft(8) == [*REPEATED[3:], 1, 2, 3]
-    assert lookup.draft(2) == REPEATED[3:5]
+    lookup.record(8, 0)  # an outright miss: shorter again, and a pause
+    assert lookup.draft(8) == []
 
 
 def test_cheap_drafts_go_on() -> None:
