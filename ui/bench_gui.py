@@ -301,6 +301,8 @@ def write_chart(result: dict[str, Any], path: str) -> None:
                                      ("without reuse", turns["no_reuse"], other)])
     bars(cell[4], "Returning to a chat (TTFT ms)", [
         ("warm", switch["warm"] * 1000, slice_), ("restore", switch["restore"] * 1000, slice_),
+        *([("from disk", switch["restore_disk"] * 1000, slice_)] if "restore_disk" in switch
+          else []),
         ("re-process", switch["reprocess"] * 1000, other),
     ], "{:.0f}")
     spec = result["speculative"]
