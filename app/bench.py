@@ -386,8 +386,9 @@ def _filler_tokens(llm: Any, n_tokens: int, salt: int) -> list[int]:
 
 # -- the command --------------------------------------------------------------------------
 
-# (request, quick, between): the GUI's figures; ``between`` runs before each GUI decode run.
-GuiProbe = Callable[[ChatRequest, bool, Callable[[], None]], dict[str, Any]]
+# (request, rounds, between): the GUI's figures from ``rounds`` decode runs; ``between``
+# runs before each of them.
+GuiProbe = Callable[[ChatRequest, int, Callable[[], None]], dict[str, Any]]
 ChartWriter = Callable[[dict[str, Any], str], None]
 
 
@@ -453,7 +454,7 @@ def run_bench(args: argparse.Namespace, gui_probe: GuiProbe, write_chart: ChartW
             runs["host"].append(bench.host_once(client, DECODE_PROMPT))
 
         try:
-            gui = gui_probe(request, quick, one_round)
+            gui = gui_probe(request, bench.decode_repeats, one_round)
         finally:
             raw_llm.close()
         raw = {name: _best(runs[name]) for name in ("raw_stream", "raw_generate")}

@@ -98,7 +98,7 @@ class ChatRequest:
     # ends inside that reply instead of opening a new turn.
     continue_last: bool = False
     # Through the inference host: tokens that follow within this many milliseconds of the
-    # last ones written travel together (one pipe write, one wake-up of the reader); the first
+    # last ones written travel as one Token event (texts joined, ``n`` added); the first
     # token of a reply is never held back. 0 sends every token at once. A GUI that paints
     # every ~30 ms loses nothing and stops competing with the model for the CPU per token.
     stream_batch_ms: int = 0

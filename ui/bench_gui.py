@@ -19,7 +19,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.bench import DECODE_REPEATS
 from inference.events import ChatRequest
 
 TICK_MS = 5
@@ -41,9 +40,10 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 def measure_gui(
-    request: ChatRequest, quick: bool, between: Callable[[], None] = lambda: None
+    request: ChatRequest, rounds: int, between: Callable[[], None] = lambda: None
 ) -> dict[str, Any]:
-    """Decode speed and TTFT through the window, GUI stalls, start-up time and memory.
+    """Decode speed and TTFT through the window (median of ``rounds`` replies), GUI stalls,
+    start-up time and memory.
 
     ``between`` runs before each decode run (the benchmark's other paths, interleaved).
     """
@@ -139,7 +139,7 @@ def measure_gui(
     speeds: list[float] = []
     ttfts: list[float] = []
     cpu_s, tokens = 0.0, 0  # the GUI thread's own CPU time while it streams
-    for _ in range(1 if quick else DECODE_REPEATS):
+    for _ in range(rounds):
         between()
         cpu_start = time.thread_time()
         one_reply(tick=False)
