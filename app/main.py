@@ -1,10 +1,10 @@
 """The ``slice-chat`` entry point: the window by default, subcommands for scripts.
 
 - ``slice-chat``: open the Slice window.
-- ``slice-chat chat --model PATH ...``: one reply on the command line (:mod:`app.cli`).
-- ``slice-chat export ...`` / ``slice-chat import PATH``: chats out and in (:mod:`app.export_cli`).
-- ``slice-chat models ...``: the model library and downloads (:mod:`app.models_cli`).
-- ``slice-chat bench``: latency beside llama.cpp's own (:mod:`app.bench`).
+- ``slice-chat chat --model PATH ...``: one reply on the command line (:mod:`app.cli.chat`).
+- ``slice-chat export ...`` / ``slice-chat import PATH``: chats out and in (:mod:`app.cli.export`).
+- ``slice-chat models ...``: the model library and downloads (:mod:`app.cli.models`).
+- ``slice-chat bench``: latency beside llama.cpp's own (:mod:`app.bench.runner`).
 - ``slice-chat --inference-host``: the inference host process (used by a frozen build).
 
 This module is the one place in ``app/`` that may import the widget layer: it starts it.
@@ -16,6 +16,7 @@ import argparse
 import contextlib
 import dataclasses
 import json
+import logging
 import shutil
 import sqlite3
 import sys
@@ -24,15 +25,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from app.cli.errors import Exit, print_error
 from inference import __version__
-from inference.host import HOST_FLAG
+from inference.protocol import HOST_FLAG
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from app.bench import add_bench_parser
-    from app.cli import add_chat_parser
-    from app.export_cli import add_export_parsers
-    from app.models_cli import add_models_parser
+    from app.cli.bench import add_bench_parser
+    from app.cli.chat import add_chat_parser
+    from app.cli.export import add_export_parsers
+    from app.cli.models import add_models_parser
 
     parser = argparse.ArgumentParser(
         prog="slice-chat",
@@ -41,6 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"slice-chat {__version__}")
     parser.add_argument("--model", metavar="PATH", help="open the window on this GGUF model")
+    parser.add_argument(
+        "--verbose", action="store_true",
+        help="debug messages on stderr and in the log file (slice.log in the log folder)",
+    )
     parser.add_argument(
         "--self-test",
         action="store_true",
@@ -118,13 +124,13 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMessageBox
 
-    from app.library import ModelImportError, ModelLibrary
+    from app.chat.bridge import EngineController
+    from app.models.library import ModelImportError, ModelLibrary
     from app.paths import DataFolderError, app_paths
     from app.settings import load_settings, save_settings
     from app.single_instance import SingleInstance
     from app.store import ChatStore, NewerSchemaError, StoreUnavailableError, open_chat_store
     from app.store.recovery import start_backup_if_due
-    from app.worker import EngineController
     from ui.main_window import ChatWindow
     from ui.theme import apply_theme
 
@@ -155,7 +161,7 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
         try:
             opened = open_chat_store(paths.data)
         except (NewerSchemaError, StoreUnavailableError) as exc:
-            print(f"slice-chat: error: {exc}", file=sys.stderr)
+            print_error(str(exc))
             QMessageBox.critical(None, "Slice cannot open your chats", str(exc))
             instance.release()
             return 1
@@ -219,7 +225,7 @@ def _fail_before_window(args: argparse.Namespace, message: str) -> int:
     The self-test prints its one JSON line; a person who started Slice from a menu sees a
     dialog (stderr goes nowhere there); both also get the message on stderr.
     """
-    print(f"slice-chat: error: {message}", file=sys.stderr)
+    print_error(message)
     if args.self_test:
         print(json.dumps({"ok": False, "error": message}), flush=True)
     else:
@@ -239,21 +245,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return host_main()
     parser = build_parser()
     args = parser.parse_args(args_list)
+    from app.logs import setup_logging
+    from app.paths import app_paths
+
+    setup_logging(app_paths().logs, verbose=args.verbose)
     try:
         if args.command == "chat":
-            from app.cli import run_chat
+            from app.cli.chat import run_chat
 
             return run_chat(args)
         if args.command in ("export", "import"):
-            from app.export_cli import run_export, run_import
+            from app.cli.export import run_export, run_import
 
             return run_export(args) if args.command == "export" else run_import(args)
         if args.command == "models":
-            from app.models_cli import run_models
+            from app.cli.models import run_models
 
             return run_models(args)
         if args.command == "bench":
-            from app.bench import run_bench
+            from app.cli.bench import run_bench
             from ui.bench_gui import measure_gui, write_chart
 
             return run_bench(args, measure_gui, write_chart)
@@ -262,9 +272,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_gui(args, started_at)
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # never a traceback for the user; the message names the cause
-        print(f"slice-chat: error: {exc}", file=sys.stderr)
-        return 1
+    except Exception as exc:  # never a traceback for the user; the log file keeps it
+        logging.getLogger(__name__).exception("slice-chat %s failed", args.command or "window")
+        print_error(str(exc))
+        return Exit.FAILED
 
 
 if __name__ == "__main__":

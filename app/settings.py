@@ -9,12 +9,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from app.files import write_atomically
 from inference.events import (
     KV_CACHE_TYPES,
     OVERFLOW_POLICIES,
@@ -27,6 +27,8 @@ _T = TypeVar("_T")
 
 SETTINGS_VERSION = 1
 THEMES = ("system", "light", "dark")
+
+SAMPLING_FIELDS = tuple(f.name for f in dataclasses.fields(Sampling))
 
 # Migrations: version N -> N+1, applied in order to the raw JSON dict.
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
@@ -136,10 +138,24 @@ def load_settings(path: Path) -> Settings:
 def save_settings(path: Path, settings: Settings) -> None:
     """Write settings atomically (a crash mid-write leaves the old file)."""
     data = {"version": SETTINGS_VERSION, **dataclasses.asdict(settings)}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=2)
-        handle.flush()
-        os.fsync(handle.fileno())
-    tmp.replace(path)
+    write_atomically(path, json.dumps(data, indent=2))
+
+
+def clean_sampling_values(values: Any) -> dict[str, Any]:
+    """The valid sampling fields of ``values`` (a dict from JSON), with their types checked.
+
+    Unknown names and values of the wrong type are dropped; ints are accepted for floats.
+    """
+    if not isinstance(values, dict):
+        return {}
+    defaults = Sampling()
+    clean: dict[str, Any] = {}
+    for name, value in values.items():
+        if name not in SAMPLING_FIELDS or isinstance(value, bool):
+            continue
+        default = getattr(defaults, name)
+        if isinstance(default, float) and isinstance(value, (int, float)):
+            clean[name] = float(value)
+        elif isinstance(default, int) and isinstance(value, int):
+            clean[name] = value
+    return clean

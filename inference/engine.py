@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import ctypes
+import logging
 import os
 import threading
 import time
@@ -62,6 +63,8 @@ from inference.prompt_cache import SnapshotCache, Turn, continue_tokens
 from inference.speculative import PromptLookup
 from inference.stops import StopMatcher
 from inference.templates import TemplateError
+
+_log = logging.getLogger(__name__)
 
 STATS_INTERVAL_S = 0.25
 DEFAULT_SNAPSHOT_BUDGET_MB = 512
@@ -245,6 +248,7 @@ class Engine:
                 return
             yield from self._reply(request, received)
         except Exception as exc:  # last line of defence: errors travel as values
+            _log.exception("engine error on %s", request.model_path)
             yield Failed(
                 error=ERROR_INTERNAL, message=f"Internal engine error: {exc!r}",
                 path=request.model_path,

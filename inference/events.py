@@ -229,6 +229,21 @@ class Stats(Event):
         """Share of drafted tokens the model accepted (0 without drafting)."""
         return self.accepted_tokens / self.draft_tokens if self.draft_tokens else 0.0
 
+    def summary(self) -> str:
+        """The figures on one line (the CLI's stderr, the Markdown export)."""
+        reason = STOP_REASON_LABELS.get(self.stop_reason, self.stop_reason)
+        drafts = (
+            f" · drafts accepted {self.accepted_tokens}/{self.draft_tokens}"
+            if self.draft_tokens
+            else ""
+        )
+        return (
+            f"ttft {self.ttft_s * 1000:.0f} ms · prompt {self.prompt_tokens} tok "
+            f"({self.cached_tokens} cached) at {self.prompt_tps:.1f} tok/s · "
+            f"generated {self.generated_tokens} tok at {self.decode_tps:.1f} tok/s · "
+            f"context {self.context_used}/{self.context_size} · {reason}{drafts}"
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Done(Event):

@@ -2,11 +2,8 @@
 
 llama.cpp calls ``abort()`` on some malformed files, unsupported tensors and device
 out-of-memory; in the GUI process that would take the whole app down. The host runs the
-:class:`~inference.engine.Engine` in its own process and speaks JSON lines:
-
-- in, on stdin: ``{"op": "chat", "id": N, "request": {...}}``, ``{"op": "cancel", "id": N}``,
-  ``{"op": "exit"}``;
-- out, on the original stdout: one event per line, ``{"id": N, "type": ..., ...}``.
+:class:`~inference.engine.Engine` in its own process and speaks the JSON-lines protocol of
+:mod:`inference.protocol`: commands on stdin, events on the original stdout.
 
 Anything else written to stdout (by a library) is redirected to stderr, which the
 supervisor (:mod:`inference.host_client`) keeps to explain a crash.
@@ -17,7 +14,7 @@ Run with ``python -m inference.host``, or ``slice-chat --inference-host`` in a f
 from __future__ import annotations
 
 import faulthandler
-import json
+import logging
 import os
 import queue
 import sys
@@ -25,10 +22,17 @@ import threading
 import time
 from typing import IO, Any
 
-HOST_FLAG = "--inference-host"
-# Starts the stderr line that carries llama.cpp's last words before an abort
-# (written by inference.llama_log, read by inference.host_client).
-ABORT_PREFIX = "llama.cpp abort: "
+from inference.events import ERROR_BAD_REQUEST, STOP_USER, Done, Failed, Stats
+from inference.protocol import (
+    Command,
+    Op,
+    ProtocolError,
+    decode_command,
+    encode_payloads,
+    event_payload,
+    is_token,
+    merge_tokens,
+)
 
 
 class BatchingWriter:
@@ -59,7 +63,7 @@ class BatchingWriter:
 
     def write(self, payload: dict[str, Any]) -> None:
         """Write one event (a dict with ``type``), or hold it if it is a token."""
-        token = payload.get("type") == "token"
+        token = is_token(payload)
         with self._lock:
             if self._error is not None:
                 raise self._error
@@ -74,19 +78,9 @@ class BatchingWriter:
             self._flush_locked()
 
     def _flush_locked(self) -> None:
-        merged: list[dict[str, Any]] = []
-        for payload in self._held:
-            last = merged[-1] if merged else None
-            if (
-                last is not None and last.get("type") == payload.get("type") == "token"
-                and last.get("id") == payload.get("id")
-            ):
-                last["text"] += payload["text"]
-                last["n"] = last.get("n", 1) + payload.get("n", 1)
-            else:
-                merged.append(dict(payload))
+        merged = merge_tokens(self._held)
         self._held.clear()
-        self._out.write("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in merged))
+        self._out.write(encode_payloads(merged))
         self._out.flush()
 
     def _flusher(self) -> None:
@@ -112,54 +106,52 @@ class _Host:
 
         self._out = BatchingWriter(out)
         self._engine = Engine()
-        self._requests: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self._requests: queue.Queue[Command | None] = queue.Queue()
         self._lock = threading.Lock()
         self._current = 0
         self._cancelled: set[int] = set()
-
-    def send(self, request_id: int, payload: dict[str, Any]) -> None:
-        payload["id"] = request_id
-        self._out.write(payload)
 
     def read_commands(self, stream: IO[str]) -> None:
         """Reader thread: queue chat requests, act on cancels at once."""
         for line in stream:
             try:
-                command = json.loads(line)
-            except json.JSONDecodeError:
-                print(f"inference host: ignoring a malformed command: {line!r}", file=sys.stderr)
+                command = decode_command(line)
+            except ProtocolError as exc:
+                print(f"inference host: {exc}", file=sys.stderr)
+                if exc.request_id:  # the supervisor waits for an answer to this id
+                    self._out.write(event_payload(exc.request_id, Failed(
+                        error=ERROR_BAD_REQUEST, message=f"The model process could not read "
+                        f"the request: {exc}")))
                 continue
-            op = command.get("op")
-            if op == "cancel":
+            if command.op is Op.CANCEL:
                 with self._lock:
-                    if command.get("id") == self._current:
+                    if command.request_id == self._current:
                         self._engine.cancel()
                     else:
-                        self._cancelled.add(int(command.get("id", 0)))
-            elif op == "chat":
+                        self._cancelled.add(command.request_id)
+            elif command.op is Op.CHAT:
                 self._requests.put(command)
-            elif op == "exit":
+            elif command.op is Op.EXIT:
                 break
         # The supervisor closed the pipe or asked us to leave: stop whatever runs.
         self._engine.cancel()
         self._requests.put(None)
 
     def serve(self) -> None:
-        from inference.events import STOP_USER, ChatRequest, Done, Stats
-
         while (command := self._requests.get()) is not None:
-            request_id = int(command["id"])
+            request_id, request = command.request_id, command.request
+            assert request is not None  # a chat command always carries its request
             with self._lock:
                 self._current = request_id
                 skip = request_id in self._cancelled
                 self._cancelled.discard(request_id)
             if skip:
-                self.send(request_id, Done(stop_reason=STOP_USER, stats=Stats()).to_dict())
+                self._out.write(event_payload(request_id, Done(stop_reason=STOP_USER,
+                                                                stats=Stats())))
                 continue
-            request = ChatRequest.from_dict(command["request"])
             self._out.new_reply(max(0, request.stream_batch_ms) / 1000)
             for event in self._engine.stream_chat(request):
-                self.send(request_id, event.to_dict())
+                self._out.write(event_payload(request_id, event))
             with self._lock:
                 self._current = 0
         self._engine.close()
@@ -171,6 +163,9 @@ def main() -> int:
     out = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8", buffering=1)
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     faulthandler.enable()
+    # The supervisor keeps stderr in the host's log file (and its tail to explain a crash).
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from inference.llama_log import LOG
 
     LOG.echo_to_stderr = True

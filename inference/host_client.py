@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import json
 import os
 import signal
 import subprocess
@@ -32,9 +31,16 @@ from inference.events import (
     Loaded,
     Loading,
     Stats,
-    event_from_dict,
 )
-from inference.host import ABORT_PREFIX, HOST_FLAG
+from inference.protocol import (
+    ABORT_PREFIX,
+    HOST_FLAG,
+    Command,
+    Op,
+    ProtocolError,
+    decode_event,
+    encode_command,
+)
 
 # A host that has not answered a Stop within this time is killed.
 CANCEL_GRACE_S = 5.0
@@ -173,13 +179,13 @@ class HostClient:
             if log is not None:
                 log.close()
 
-    def _send(self, command: dict[str, object]) -> bool:
+    def _send(self, command: Command) -> bool:
         with self._write_lock:
             proc = self._proc
             if proc is None or proc.stdin is None:
                 return False
             try:
-                proc.stdin.write(json.dumps(command, ensure_ascii=False) + "\n")
+                proc.stdin.write(encode_command(command))
                 proc.stdin.flush()
                 return True
             except (BrokenPipeError, OSError, ValueError):
@@ -203,14 +209,13 @@ class HostClient:
         proc = self._proc
         assert proc.stdout is not None
         self._loading = self._stopped_by_kill = False
-        if self._send({"op": "chat", "id": request_id, "request": request.to_dict()}):
+        if self._send(Command(Op.CHAT, request_id, request)):
             for line in proc.stdout:
                 try:
-                    data = json.loads(line)
-                    event = event_from_dict({k: v for k, v in data.items() if k != "id"})
-                except (json.JSONDecodeError, KeyError, TypeError):
+                    event_id, event = decode_event(line)
+                except ProtocolError:
                     continue  # not a protocol line
-                if data.get("id") != request_id:
+                if event_id != request_id:
                     continue  # a late event of an earlier request
                 if isinstance(event, (Loading, Loaded)):
                     self._loading = isinstance(event, Loading)
@@ -253,7 +258,7 @@ class HostClient:
                 self._stopped_by_kill = True
                 proc.kill()
 
-        if not self._send({"op": "cancel", "id": request_id}):
+        if not self._send(Command(Op.CANCEL, request_id)):
             return
         if self._watchdog is None:
             self._watchdog = threading.Timer(CANCEL_GRACE_S, kill_if_stuck)
@@ -270,7 +275,7 @@ class HostClient:
         proc = self._proc
         if proc is None:
             return
-        self._send({"op": "exit"})
+        self._send(Command(Op.EXIT))
         try:
             proc.wait(timeout=3.0)
         except subprocess.TimeoutExpired:

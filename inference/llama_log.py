@@ -22,7 +22,7 @@ from typing import TextIO
 
 import llama_cpp
 
-from inference.host import ABORT_PREFIX
+from inference.protocol import ABORT_PREFIX
 
 _LEVEL_WARN = 2
 _LEVEL_ERROR = 3

@@ -170,7 +170,7 @@ def prune_unneeded_libraries(
 
 def starter_model() -> Path:
     """The starter model file to bundle, verified by SHA-256; stops the build if absent."""
-    from app.library import STARTER_SHA256, bundled_starter, sha256_of
+    from app.models.library import STARTER_SHA256, bundled_starter, sha256_of
 
     path = bundled_starter()
     if path is None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.library import (
+from app.models.library import (
     ORIGIN_IMPORTED,
     ORIGIN_STARTER,
     STARTER_SHA256,
@@ -85,7 +85,7 @@ def test_damaged_starter_copy_is_replaced(smollm_path: str) -> None:
     (paths.library_file).unlink()
     fresh = ModelLibrary(paths.library_file, paths.models).ensure_starter()
     assert fresh is not None
-    from app.library import sha256_of
+    from app.models.library import sha256_of
     assert sha256_of(Path(fresh.path)) == STARTER_SHA256
 
 

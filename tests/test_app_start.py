@@ -3,6 +3,7 @@ and a database from a newer Slice refused with a clear message."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -97,3 +98,23 @@ def test_a_database_from_a_newer_slice_is_refused_clearly(
     result = subprocess.run([sys.executable, "-m", "app.main", "export", "--list"], cwd=ROOT,
                             env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and "newer version of Slice" in result.stderr
+
+
+def test_the_theme_menu_is_remembered(qapp, qtbot, gui: list[RunningGui]) -> None:
+    from ui.theme import apply_theme, is_dark
+
+    running = start_gui(build_parser().parse_args([]), qapp, time.perf_counter())
+    assert isinstance(running, RunningGui)
+    gui.append(running)
+    window = running.window
+    try:
+        window.theme_actions["dark"].trigger()
+        assert is_dark(qapp.palette())
+        qtbot.waitUntil(lambda: is_dark(window.chat_view.palette()))
+        assert json.loads(app_paths().settings_file.read_text())["theme"] == "dark"
+        window.theme_actions["light"].trigger()
+        assert not is_dark(qapp.palette())
+        window.theme_actions["system"].trigger()
+        assert json.loads(app_paths().settings_file.read_text())["theme"] == "system"
+    finally:
+        apply_theme(qapp)

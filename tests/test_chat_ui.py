@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from app.chat_session import PARTIAL_SAVE_MS
+from app.chat.session import PARTIAL_SAVE_MS
 from app.store import STATE_DONE, STATE_FAILED, STATE_PARTIAL, ChatSettings, ChatStore
 from inference.events import ChatMessage, Done, Failed, Stats
 from tests.fakes import FakeController, FakeLibrary

@@ -9,11 +9,11 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.library import ModelLibrary
+from app.chat.bridge import EngineController
+from app.models.library import ModelLibrary
 from app.paths import app_paths
 from app.settings import Settings
 from app.store import STATE_DONE
-from app.worker import EngineController
 from inference.engine import Engine
 from inference.events import ChatMessage, ChatRequest, Done, LoadSettings, Sampling, Token
 from inference.templates import TemplateError, choose_template, compile_template

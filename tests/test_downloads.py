@@ -12,15 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.downloads import (
-    STATE_CANCELLED,
-    STATE_DONE,
-    STATE_FAILED,
-    STATE_PAUSED,
-    DownloadManager,
-    DownloadStatus,
-)
-from app.hub import (
+from app.hub.api import (
     HubError,
     RepoPage,
     UnsafeNameError,
@@ -31,10 +23,18 @@ from app.hub import (
     repo_page,
     search,
 )
-from app.hub_token import TokenStore
-from app.library import ModelLibrary, sha256_of
+from app.hub.downloads import (
+    STATE_CANCELLED,
+    STATE_DONE,
+    STATE_FAILED,
+    STATE_PAUSED,
+    DownloadManager,
+    DownloadStatus,
+)
+from app.hub.token import TokenStore
+from app.hub.transfer import FileSpec, TransferPolicy, read_sidecar, sidecar_path
+from app.models.library import ModelLibrary, sha256_of
 from app.paths import app_paths
-from app.transfer import FileSpec, TransferPolicy, read_sidecar, sidecar_path
 from tests.gguf_factory import write_tiny_model
 from tests.hub_server import HubServer
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from app.hub import local_path, repo_page
-from app.library import STARTER_SHA256, ModelLibrary, sha256_of
+from app.hub.api import local_path, repo_page
+from app.hub.transfer import read_sidecar, sidecar_path
+from app.models.library import STARTER_SHA256, ModelLibrary, sha256_of
 from app.paths import app_paths
-from app.transfer import read_sidecar, sidecar_path
 from tests.gguf_factory import write_tiny_model
 from tests.hub_server import HubServer
 from tests.test_cli import slice_chat

@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import pytest
 
-from app.bench import REWRITE_PROMPT
+from app.bench.runner import REWRITE_PROMPT
 from inference.engine import Engine
 from inference.events import (
     OVERFLOW_ROLLING,

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from app.export import (
+from app.paths import app_paths
+from app.store import STATE_DONE, STATE_FAILED, ChatSettings, ChatStore, open_chat_store
+from app.store.export import (
     InvalidExportError,
     export_json,
     export_markdown,
     import_chats,
     parse_export,
 )
-from app.paths import app_paths
-from app.store import STATE_DONE, STATE_FAILED, ChatSettings, ChatStore, open_chat_store
 from app.store.recovery import store_file
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from app.cli import add_load_arguments, load_settings_from
-from app.gpu_fit import (
+from app.cli.chat import add_load_arguments, load_settings_from
+from app.models.gpu_fit import (
     GPU_AUTO,
     GPU_RUNTIME_OVERHEAD,
     fit_layers,
@@ -26,9 +26,16 @@ from app.gpu_fit import (
     resolve_load,
     resolve_request,
 )
-from app.library import read_model_files
-from app.model_fit import FIT_SHARE, GIB, MIB, estimate_memory, gpu_backends, kv_cache_per_layer
-from app.preload_check import check_header, report_lines
+from app.models.library import read_model_files
+from app.models.memory_fit import (
+    FIT_SHARE,
+    GIB,
+    MIB,
+    estimate_memory,
+    gpu_backends,
+    kv_cache_per_layer,
+)
+from app.models.preload_check import check_header, report_lines
 from inference.events import ChatRequest, LoadSettings
 from inference.gguf_info import GGUFInfo, read_gguf_info
 from tests.gguf_factory import write_tiny_model

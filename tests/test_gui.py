@@ -12,10 +12,10 @@ import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from pytestqt.qtbot import QtBot
 
-from app.library import ModelLibrary
+from app.chat.bridge import EngineController
+from app.models.library import ModelLibrary
 from app.paths import app_paths
 from app.settings import Settings
-from app.worker import EngineController
 from inference.events import LoadSettings, Sampling
 from ui.main_window import ChatWindow
 

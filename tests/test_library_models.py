@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.library import (
+from app.models.library import (
     ORIGIN_DOWNLOADED,
     ORIGIN_IMPORTED,
     STARTER_SHA256,
@@ -17,9 +17,9 @@ from app.library import (
     ModelLibrary,
     sha256_of,
 )
-from app.model_fit import FIT_NO, FIT_OK, FIT_TIGHT, MIB, estimate_memory, judge_fit
+from app.models.memory_fit import FIT_NO, FIT_OK, FIT_TIGHT, MIB, estimate_memory, judge_fit
+from app.models.preload_check import check_header, check_model, supported_architectures, trial_load
 from app.paths import app_paths
-from app.preload_check import check_header, check_model, supported_architectures, trial_load
 from inference.gguf_info import read_gguf_info
 from tests.gguf_factory import write_lying_header, write_tiny_model
 from tests.test_cli import slice_chat

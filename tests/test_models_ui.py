@@ -11,11 +11,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
-from app.downloads import STATE_DONE, STATE_PAUSED, STATE_RUNNING
-from app.library import ModelLibrary, sha256_of
+from app.chat.bridge import EngineController
+from app.hub.downloads import STATE_DONE, STATE_PAUSED, STATE_RUNNING
+from app.models.library import ModelLibrary, sha256_of
 from app.paths import app_paths
 from app.settings import Settings, load_settings
-from app.worker import EngineController
 from inference.events import LoadSettings, Sampling
 from tests.gguf_factory import write_tiny_model
 from tests.hub_server import HubServer

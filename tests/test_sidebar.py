@@ -3,7 +3,6 @@ themes; and the screenshots of the sidebar, a branched conversation and the dark
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +12,6 @@ from PySide6.QtTest import QSignalSpy, QTest
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from app.paths import app_paths
 from app.store import STATE_DONE, ChatStore
 from tests.fakes import FakeController, FakeLibrary
 from tests.ui_helpers import click_link
@@ -270,23 +268,6 @@ def test_screenshots_of_the_sidebar_and_the_dark_theme(
         assert window.grab().save(str(artifacts / "search.png"))
     finally:
         set_theme(app, THEME_SYSTEM)
-
-
-def test_the_theme_menu_is_remembered(qtbot: QtBot, window: ChatWindow) -> None:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    try:
-        window.theme_actions["dark"].trigger()
-        assert is_dark(app.palette())
-        qtbot.waitUntil(lambda: is_dark(window.chat_view.palette()))
-        saved = json.loads(app_paths().settings_file.read_text())
-        assert saved["theme"] == "dark"
-        window.theme_actions["light"].trigger()
-        assert not is_dark(app.palette())
-        window.theme_actions["system"].trigger()
-        assert json.loads(app_paths().settings_file.read_text())["theme"] == "system"
-    finally:
-        apply_theme(app)
 
 
 def test_the_theme_follows_the_system_unless_one_is_chosen(qapp) -> None:

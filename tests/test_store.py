@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app import presets
-from app.conversation import can_continue, conversation_messages
+from app.chat import presets
+from app.chat.conversation import can_continue, conversation_messages
 from app.settings import Settings
 from app.store import (
     STATE_DONE,

@@ -457,7 +457,7 @@ def test_picking_a_model_with_a_problem_asks_first(
 ):
     from PySide6.QtWidgets import QMessageBox
 
-    from app.library import ModelLibrary
+    from app.models.library import ModelLibrary
     from app.paths import app_paths
     from app.settings import Settings
 

@@ -7,10 +7,13 @@ of the same kind passes the same ``tag``: results of superseded calls are droppe
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+
+_log = logging.getLogger(__name__)
 
 
 class Background(QObject):
@@ -42,6 +45,7 @@ class Background(QObject):
             try:
                 result = work()
             except Exception as exc:  # delivered to the caller, who says what went wrong
+                _log.debug("background call %d failed", call_id, exc_info=True)
                 self._finished.emit(call_id, None, exc)
             else:
                 self._finished.emit(call_id, result, None)

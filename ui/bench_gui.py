@@ -49,10 +49,10 @@ def measure_gui(
     """
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 
-    from app.library import ModelLibrary
+    from app.chat.bridge import EngineController
+    from app.models.library import ModelLibrary
     from app.settings import Settings
     from app.store import ChatStore
-    from app.worker import EngineController
     from ui.main_window import ChatWindow
 
     app = _app()

@@ -21,16 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.presets import (
-    BUILTIN_PRESETS,
-    DEFAULT_PRESET,
-    DEFAULT_PRESET_LABEL,
-    overrides_for,
-    preset_base,
-)
+from app.chat.presets import BUILTIN_PRESETS, overrides_for, preset_base
 from app.settings import Settings
 from app.store.chat_store import ChatStore, StoreError
-from app.store.records import ChatSettings
+from app.store.records import DEFAULT_PRESET, DEFAULT_PRESET_LABEL, ChatSettings
 from inference.events import Sampling
 
 _LABELS = {

@@ -38,13 +38,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.downloads import STATE_DONE, DownloadManager
-from app.hub import HubError, RepoPage, RepoSummary, load_catalog, repo_page, search
-from app.hub_token import TokenStore
-from app.library import ModelLibrary
-from app.model_fit import FIT_NO, FIT_OK, FIT_TIGHT, format_bytes, judge_fit, rough_need
+from app.hub.api import HubError, RepoPage, RepoSummary, load_catalog, repo_page, search
+from app.hub.downloads import STATE_DONE, DownloadManager
+from app.hub.token import TokenStore
+from app.hub.transfer import FileSpec
+from app.models.library import ModelLibrary
+from app.models.memory_fit import FIT_NO, FIT_OK, FIT_TIGHT, format_bytes, judge_fit, rough_need
 from app.paths import app_paths
-from app.transfer import FileSpec
 from inference.events import LoadSettings
 from ui.background import Background
 from ui.chat_view import ERROR_COLOR

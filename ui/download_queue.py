@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.downloads import (
+from app.hub.downloads import (
     STATE_CANCELLED,
     STATE_DONE,
     STATE_FAILED,
@@ -32,7 +32,7 @@ from app.downloads import (
     STATE_RUNNING,
     DownloadStatus,
 )
-from app.model_fit import format_bytes
+from app.models.memory_fit import format_bytes
 from ui.chat_view import ERROR_COLOR
 from ui.theme import muted_text_color
 

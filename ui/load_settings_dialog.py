@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.model_fit import gpu_backends
+from app.models.memory_fit import gpu_backends
 from app.settings import Settings
 from inference.events import (
     KV_CACHE_TYPES,

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.chat_session import ChatSession, ModelChoice
-from app.library import ModelLibrary
+from app.chat.session import ChatSession, ModelChoice
+from app.models.library import ModelLibrary
 from app.paths import app_paths
 from app.settings import Settings
 from app.store.chat_store import ChatStore, StoreError
@@ -48,7 +48,7 @@ from ui.stats_bar import StatsBar
 from ui.window_menus import build_menus
 
 if TYPE_CHECKING:
-    from app.worker import EngineController
+    from app.chat.bridge import EngineController
 
 WARNING_COLOR = "#d97706"
 PRELOAD_ID = 0  # the request id of EngineController.preload
@@ -147,7 +147,7 @@ class ChatWindow(QMainWindow):
         """Ask the engine to stop the reply in progress (its partial text is kept)."""
         if self.session.busy:
             self.session.stop()
-            self._set_status("Stopping…")
+            self.set_status("Stopping…")
 
     def new_chat(self) -> None:
         """Start an empty conversation (saved when its first message is sent)."""
@@ -215,7 +215,7 @@ class ChatWindow(QMainWindow):
 
     def show_error(self, message: str) -> None:
         """Show a recoverable problem in red in the status line."""
-        self._set_status(message, color=ERROR_COLOR.name())
+        self.set_status(message, color=ERROR_COLOR.name())
 
     def show_notice(self, message: str) -> None:
         """Show something the user must know (for example a recovery) above the chat."""
@@ -357,20 +357,14 @@ class ChatWindow(QMainWindow):
         dialog = LoadSettingsDialog(self._settings, self)
         if dialog.exec() != LoadSettingsDialog.DialogCode.Accepted:
             return
-        changed = dialog.settings()
-        if changed == self._settings:
-            return
-        reload = changed.load != self._settings.load
-        self._settings = changed
-        self.session.settings = changed
-        self.settings_changed.emit(changed)
-        if reload:
+        reload = dialog.settings().load != self._settings.load
+        if self.change_settings(dialog.settings()) and reload:
             self._model_info = None
             self._preload_selected()
 
     def _on_load_progress(self, fraction: float) -> None:
         path = self.model_picker.selected_path() or ""
-        self._set_status(f"Loading {self.model_picker.name_for_path(path)}… {fraction:.0%}")
+        self.set_status(f"Loading {self.model_picker.name_for_path(path)}… {fraction:.0%}")
 
     def _on_context_trimmed(self, request_id: int, trimmed: ContextTrimmed) -> None:
         if request_id != self.session.request_id:
@@ -408,7 +402,7 @@ class ChatWindow(QMainWindow):
         session.save_failed.connect(self.show_error)
         self.chat_view.first_paint.connect(self._on_first_paint)
         self.chat_view.action_requested.connect(self._on_action)
-        self.chat_view.copied.connect(self._set_status)
+        self.chat_view.copied.connect(self.set_status)
         self.sidebar.chat_selected.connect(self.open_chat)
         self.sidebar.hit_chosen.connect(self._on_hit)
         self.sidebar.chat_deleted.connect(self._on_chat_deleted)
@@ -435,7 +429,7 @@ class ChatWindow(QMainWindow):
         if message_id in self.chat_view.message_ids():
             if not self._generating:
                 self._generating = True
-                self._set_status("Generating…  Esc stops")
+                self.set_status("Generating…  Esc stops")
             self.chat_view.append_token(text)
 
     def _on_finished(self, message_id: int, done: Done) -> None:
@@ -502,7 +496,7 @@ class ChatWindow(QMainWindow):
     # Controller signals
 
     def _on_model_loading(self, path: str) -> None:
-        self._set_status(f"Loading {self.model_picker.name_for_path(path)}…")
+        self.set_status(f"Loading {self.model_picker.name_for_path(path)}…")
 
     def _on_model_loaded(self, info: ModelInfo) -> None:
         self._model_info = info
@@ -512,7 +506,7 @@ class ChatWindow(QMainWindow):
             self.template_note.setAccessibleName(f"Chat template note: {note}")
         self.template_note.setVisible(info.template_source == "fallback")
         if self.session.busy:
-            self._set_status(
+            self.set_status(
                 f"Loaded {self.model_picker.name_for_path(info.path)} in {info.load_s:.1f} s"
             )
         else:
@@ -520,7 +514,7 @@ class ChatWindow(QMainWindow):
 
     def _on_prefill_progress(self, request_id: int, done: int, total: int) -> None:
         if self.session.is_current_request(request_id) and not self._generating:
-            self._set_status(f"Processing prompt {done}/{total}")
+            self.set_status(f"Processing prompt {done}/{total}")
 
     def _on_stats(self, request_id: int, stats: Stats) -> None:
         if self.session.is_current_request(request_id):
@@ -559,7 +553,7 @@ class ChatWindow(QMainWindow):
         self.chat_view.clear_highlight()
         self._generating = False
         self._ttft_pending = True
-        self._set_status("Waiting for the model…")
+        self.set_status("Waiting for the model…")
         self._update_controls(busy=True)
 
     def _end_request(self) -> None:
@@ -631,15 +625,25 @@ class ChatWindow(QMainWindow):
         path = self.model_picker.selected_path()
         info = self._loaded_model(path)
         if path is None:
-            self._set_status("Choose “Open GGUF file…” in the model list to add a model.")
+            self.set_status("Choose “Open GGUF file…” in the model list to add a model.")
         elif info is not None:
             name = self.model_picker.selected_name()
-            self._set_status(f"{name} is ready · context {info.n_ctx} tokens")
+            self.set_status(f"{name} is ready · context {info.n_ctx} tokens")
         else:
-            self._set_status(f"{self.model_picker.selected_name()} loads when you send a message.")
+            self.set_status(f"{self.model_picker.selected_name()} loads when you send a message.")
         self.template_note.setVisible(info is not None and info.template_source == "fallback")
 
-    def _set_status(self, text: str, color: str = "") -> None:
+    def change_settings(self, changed: Settings) -> bool:
+        """Use ``changed`` from now on and announce it (it is saved); False if nothing changed."""
+        if changed == self._settings:
+            return False
+        self._settings = changed
+        self.session.settings = changed
+        self.settings_changed.emit(changed)
+        return True
+
+    def set_status(self, text: str, color: str = "") -> None:
+        """Show ``text`` in the status line (``color``: a CSS colour for errors)."""
         self.status_label.setText(text)
         self.status_label.setAccessibleName(f"Status: {text}")
         self.status_label.setStyleSheet(f"color: {color};" if color else "")

@@ -19,8 +19,8 @@ from PySide6.QtGui import (
     QTextCursor,
 )
 
-from app.conversation import can_continue
-from app.export import fingerprint_line, stats_line
+from app.chat.conversation import can_continue
+from app.store.export import fingerprint_line, stats_line
 from app.store.records import (
     ROLE_USER,
     STATE_FAILED,

@@ -9,7 +9,7 @@ from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTabWidget, QVBoxLayout, QWidget
 
-from app.library import ModelLibrary
+from app.models.library import ModelLibrary
 from inference.events import LoadSettings
 from ui.download_dialog import DownloadPanel
 from ui.models_view import ModelsView

@@ -37,10 +37,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.library import ModelEntry, ModelImportError, ModelLibrary, sha256_of
-from app.model_fit import FIT_NO, format_bytes
+from app.models.library import ModelEntry, ModelImportError, ModelLibrary, sha256_of
+from app.models.memory_fit import FIT_NO, format_bytes
+from app.models.preload_check import CheckReport, check_header, check_model, gpu_line, report_lines
 from app.paths import app_paths
-from app.preload_check import CheckReport, check_header, check_model, gpu_line, report_lines
 from app.settings import load_settings, save_settings
 from inference.events import LoadSettings
 from ui.background import Background

@@ -7,7 +7,7 @@ end of the path (a new message, a new version) re-render only from the changed m
 
 from __future__ import annotations
 
-from app.chat_session import ChatSession
+from app.chat.session import ChatSession
 from ui.chat_view import PAGE, ChatView
 
 

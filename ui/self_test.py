@@ -21,7 +21,7 @@ import PySide6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.worker import EngineController
+from app.chat.bridge import EngineController
 from inference import __version__
 from inference.events import Done, Failed, ModelInfo
 from ui.main_window import ChatWindow

@@ -7,21 +7,51 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QFileDialog, QMenuBar
 
-from app.export import InvalidExportError, export_json, export_markdown, import_chats, parse_export
-from app.export_cli import write_atomically
-from app.paths import app_paths
-from app.settings import save_settings
+from app.chat.session import ChatSession
+from app.files import write_atomically
+from app.settings import Settings
+from app.store.chat_store import ChatStore
+from app.store.export import (
+    InvalidExportError,
+    export_json,
+    export_markdown,
+    import_chats,
+    parse_export,
+)
 from ui.chat_settings import ChatSettingsDialog
 from ui.shortcuts import ShortcutsDialog
+from ui.sidebar import Sidebar
 from ui.theme import THEME_DARK, THEME_LIGHT, THEME_SYSTEM, set_theme
 
-if TYPE_CHECKING:
-    from ui.main_window import ChatWindow
+
+class ChatWindow(Protocol):
+    """What the menus use of the window they are built into (:class:`ui.main_window.ChatWindow`).
+
+    The window composes the menus; they reach it only through this public surface.
+    """
+
+    store: ChatStore
+    session: ChatSession
+    sidebar: Sidebar
+    settings_button: QAbstractButton
+    new_chat_action: QAction
+    theme_actions: dict[str, QAction]
+    chat_settings_dialog: ChatSettingsDialog | None
+    shortcuts_dialog: ShortcutsDialog | None
+
+    @property
+    def settings(self) -> Settings: ...
+    def menuBar(self) -> QMenuBar: ...  # noqa: N802 (Qt's name)
+    def new_chat(self) -> None: ...
+    def close(self) -> bool: ...
+    def show_error(self, message: str) -> None: ...
+    def set_status(self, text: str, color: str = "") -> None: ...
+    def change_settings(self, changed: Settings) -> bool: ...
 
 EXPORT_FILTERS = "Markdown (*.md);;JSON, lossless (*.json)"
 
@@ -107,7 +137,7 @@ def export_chats(window: ChatWindow, chat_ids: list[int], path: Path) -> bool:
         window.show_error(f"Could not write {path}: {exc.strerror or exc}")
         return False
     count = len(chat_ids)
-    window._set_status(f"Exported {count} chat{'s' if count != 1 else ''} to {path}")
+    window.set_status(f"Exported {count} chat{'s' if count != 1 else ''} to {path}")
     return True
 
 
@@ -141,7 +171,7 @@ def import_file(window: ChatWindow, path: Path) -> bool:
     window.sidebar.refresh()
     note = f"; {result.skipped} already here" if result.skipped else ""
     chats = "chat" if result.imported == 1 else "chats"
-    window._set_status(f"Imported {result.imported} {chats} ({result.messages} messages){note}.")
+    window.set_status(f"Imported {result.imported} {chats} ({result.messages} messages){note}.")
     return True
 
 
@@ -163,7 +193,5 @@ def choose_theme(window: ChatWindow, preference: str) -> None:
     app = QApplication.instance()
     if isinstance(app, QApplication):
         set_theme(app, preference)
-    window._settings = dataclasses.replace(window.settings, theme=preference)
-    window.session.settings = window._settings
-    save_settings(app_paths().settings_file, window._settings)
+    window.change_settings(dataclasses.replace(window.settings, theme=preference))
     window.theme_actions[preference].setChecked(True)

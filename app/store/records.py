@@ -32,6 +32,10 @@ class ChatSummary:
     updated_at: float
 
 
+DEFAULT_PRESET = ""  # a chat on the app's own sampling settings
+DEFAULT_PRESET_LABEL = "Default"
+
+
 @dataclass(frozen=True, slots=True)
 class ChatSettings:
     """A conversation's own settings.

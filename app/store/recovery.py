@@ -10,7 +10,6 @@ moved into place atomically; the newest :data:`KEEP_BACKUPS` are kept.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import sqlite3
 import threading
@@ -18,6 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.files import fsync_file, replace_durably
 from app.store.chat_store import ChatStore
 from app.store.database import connect
 
@@ -131,20 +131,6 @@ def list_backups(folder: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.name, reverse=True)
 
 
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _fsync_file(path: Path) -> None:
-    with path.open("rb+") as handle:
-        os.fsync(handle.fileno())
-
-
 def move_aside(path: Path, now: float | None = None) -> Path:
     """Rename a damaged database (and its WAL/shm files) to ``<name>.damaged-<time>``."""
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
@@ -157,8 +143,7 @@ def move_aside(path: Path, now: float | None = None) -> Path:
         side = Path(str(path) + suffix)
         if side.exists():
             side.replace(Path(str(target) + suffix))
-    path.replace(target)
-    _fsync_dir(path.parent)
+    replace_durably(path, target)
     return target
 
 
@@ -175,9 +160,8 @@ def _copy_database(source: sqlite3.Connection, target: Path) -> None:
     if problems:
         partial.unlink(missing_ok=True)
         raise sqlite3.DatabaseError("the copy failed its check: " + "; ".join(problems))
-    _fsync_file(partial)
-    partial.replace(target)
-    _fsync_dir(target.parent)
+    fsync_file(partial)
+    replace_durably(partial, target)
 
 
 def make_backup(db_path: Path, folder: Path, now: float | None = None) -> Path:

@@ -18,10 +18,6 @@ from __future__ import annotations
 
 import argparse
 
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
-
 
 def add_models_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``slice-chat models ...`` to the top-level parser."""
@@ -70,6 +66,6 @@ def add_models_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
 
 def run_models(args: argparse.Namespace) -> int:
     """Run ``slice-chat models ...``; returns the exit code."""
-    from app.models_commands import run
+    from app.cli.models_run import run
 
     return run(args)

@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.conversation import can_continue, conversation_messages
-from app.fingerprint import FileHasher, build_fingerprint
-from app.gpu_fit import resolve_load
+from app.chat.conversation import can_continue, conversation_messages
+from app.chat.fingerprint import FileHasher, build_fingerprint
+from app.chat.presets import effective_sampling, system_prompt
+from app.models.gpu_fit import resolve_load
 from app.paths import app_paths
-from app.presets import effective_sampling, system_prompt
 from app.settings import Settings
 from app.store.chat_store import ChatStore, StoreError
 from app.store.records import (
@@ -47,7 +47,7 @@ from inference.events import (
 )
 
 if TYPE_CHECKING:
-    from app.worker import EngineController
+    from app.chat.bridge import EngineController
 
 _T = TypeVar("_T")
 

@@ -10,16 +10,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from app.settings import Settings
+from app.settings import SAMPLING_FIELDS, Settings, clean_sampling_values
 from app.store.records import ChatSettings
 from inference.events import Sampling
 
-DEFAULT_PRESET = ""  # the app's sampling settings
-DEFAULT_PRESET_LABEL = "Default"
-
 # The sampler fields a preset sets; seed and reply length stay the app's unless overridden.
 PRESET_FIELDS = ("temperature", "top_p", "top_k", "min_p", "repeat_penalty")
-SAMPLING_FIELDS = tuple(f.name for f in dataclasses.fields(Sampling))
 
 BUILTIN_PRESETS: dict[str, dict[str, Any]] = {
     "Precise": {"temperature": 0.2, "top_p": 0.9, "top_k": 40, "min_p": 0.05,
@@ -29,26 +25,6 @@ BUILTIN_PRESETS: dict[str, dict[str, Any]] = {
     "Creative": {"temperature": 1.0, "top_p": 0.98, "top_k": 100, "min_p": 0.02,
                  "repeat_penalty": 1.0},
 }
-
-
-def clean_sampling_values(values: Any) -> dict[str, Any]:
-    """The valid sampling fields of ``values`` (a dict from JSON), with their types checked.
-
-    Unknown names and values of the wrong type are dropped; ints are accepted for floats.
-    """
-    if not isinstance(values, dict):
-        return {}
-    defaults = Sampling()
-    clean: dict[str, Any] = {}
-    for name, value in values.items():
-        if name not in SAMPLING_FIELDS or isinstance(value, bool):
-            continue
-        default = getattr(defaults, name)
-        if isinstance(default, float) and isinstance(value, (int, float)):
-            clean[name] = float(value)
-        elif isinstance(default, int) and isinstance(value, int):
-            clean[name] = value
-    return clean
 
 
 def preset_values(name: str, user_presets: dict[str, dict[str, Any]]) -> dict[str, Any]:

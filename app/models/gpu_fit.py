@@ -26,8 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 
-from app.library import ModelFiles, ModelImportError, read_model_files
-from app.model_fit import (
+from app.models.library import ModelFiles, ModelImportError, read_model_files
+from app.models.memory_fit import (
     FIT_SHARE,
     MIB,
     estimate_memory,

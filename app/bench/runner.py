@@ -1,4 +1,4 @@
-"""``slice-chat bench``: Slice's latency beside llama.cpp's own, on one model and thread count.
+"""The benchmark's measurements: Slice's latency beside llama.cpp's own, on one model.
 
 Every path decodes the same prompt greedily with the same load settings:
 
@@ -17,20 +17,16 @@ a PNG chart (drawn by the GUI probe).
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import platform
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from app.cli import add_load_arguments, load_settings_from
-from app.gpu_fit import resolve_load
+from app.models.gpu_fit import resolve_load
 from inference import __version__
 from inference.events import (
     ChatMessage,
@@ -389,48 +385,23 @@ def _filler_tokens(llm: Any, n_tokens: int, salt: int) -> list[int]:
 # (request, rounds, between): the GUI's figures from ``rounds`` decode runs; ``between``
 # runs before each of them.
 GuiProbe = Callable[[ChatRequest, int, Callable[[], None]], dict[str, Any]]
-ChartWriter = Callable[[dict[str, Any], str], None]
 
 
-def add_bench_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    bench = subparsers.add_parser(
-        "bench",
-        help="measure Slice's latency beside llama.cpp's own",
-        description="Decode and prompt speed, TTFT per turn, conversation switching, "
-        "speculative decoding and GUI figures, side by side on one model.",
-    )
-    bench.add_argument("--model", metavar="PATH", help="GGUF model (default: the starter model)")
-    bench.add_argument("--quick", action="store_true", help="a smoke run: fewer, shorter runs")
-    bench.add_argument("--json", metavar="PATH", help="write every figure to this JSON file")
-    bench.add_argument("--chart", metavar="PATH", help="write a PNG chart")
-    bench.add_argument("--ctx", type=int, default=4096, metavar="N", help="context size")
-    add_load_arguments(bench)
+def measure(
+    model: str, load: LoadSettings, quick: bool, gui_probe: GuiProbe,
+    step: Callable[[str], None],
+) -> dict[str, Any]:
+    """Run every phase on ``model`` and return all figures (the JSON of ``--json``).
 
-
-def run_bench(args: argparse.Namespace, gui_probe: GuiProbe, write_chart: ChartWriter) -> int:
-    """Run ``slice-chat bench``; returns the exit code."""
+    ``step`` is told each phase's name as it starts. Raises :class:`BenchError` when a
+    phase fails.
+    """
     from inference.engine import Engine
     from inference.host_client import HostClient
 
-    model = args.model
-    if not model:
-        from app.library import bundled_starter
-
-        starter = bundled_starter()
-        if starter is None:
-            print("slice-chat: error: no starter model installed; pass --model PATH",
-                  file=sys.stderr)
-            return 1
-        model = str(starter)
-    quick = args.quick
     tokens = 32 if quick else 160
     repeats = 1 if quick else 3
-    bench = Bench(model, resolve_load(model, load_settings_from(args, args.ctx)), tokens, repeats,
-                  quick)
-
-    def step(name: str) -> None:
-        print(f"  … {name}", file=sys.stderr, flush=True)
-
+    bench = Bench(model, resolve_load(model, load), tokens, repeats, quick)
     engine = Engine()
     client = HostClient()
     try:
@@ -473,9 +444,6 @@ def run_bench(args: argparse.Namespace, gui_probe: GuiProbe, write_chart: ChartW
         switch = bench.switch(engine)
         step("speculative decoding")
         speculative = bench.speculative(engine)
-    except BenchError as exc:
-        print(f"slice-chat: error: benchmark failed: {exc}", file=sys.stderr)
-        return 1
     finally:
         client.close()
         engine.close()
@@ -528,61 +496,4 @@ def run_bench(args: argparse.Namespace, gui_probe: GuiProbe, write_chart: ChartW
         "gui": {k: v for k, v in gui.items() if k not in ("decode_tps", "ttft_s")},
         "speculative": speculative,
     }
-    print(format_table(result))
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as handle:
-            json.dump(result, handle, indent=2)
-    if args.chart:
-        write_chart(result, args.chart)
-    return 0
-
-
-def format_table(result: dict[str, Any]) -> str:
-    """The benchmark's figures as a text table with the targets."""
-    d, r, t = result["decode_tps"], result["ratios"], result["ttft_s"]
-    turns = result["turn_ttft_s"]
-    sw, gui, spec = result["switch_ttft_s"], result["gui"], result["speculative"]
-
-    def ms(value: float | None) -> str:
-        return "n/a" if value is None or value != value else f"{value * 1000:.0f} ms"
-
-    def check(ok: bool) -> str:
-        return "met" if ok else "MISSED"
-
-    rows = [
-        f"Slice benchmark · {result['model_name']} · {result['threads']} threads"
-        f"{' · quick' if result['quick'] else ''}",
-        "",
-        f"{'path':<26}{'decode tok/s':>14}{'TTFT':>12}",
-    ]
-    for key, label in (
-        ("raw_stream", "(a) create_completion"), ("raw_generate", "(b) Llama.generate"),
-        ("engine", "(c) Slice engine"), ("host", "(d) inference host"), ("gui", "(e) full GUI"),
-    ):
-        rows.append(f"{label:<26}{d[key]:>14.1f}{ms(t[key]):>12}")
-    reuse_ratio = turns["reuse"][-1] / turns["reuse"][0] if turns["reuse"][0] else float("nan")
-    rows += [
-        "",
-        f"(c)/(b) {r['engine_vs_raw_generate']:.3f}   (d)/(b) {r['host_vs_raw_generate']:.3f}   "
-        f"(e)/(b) {r['gui_vs_raw_generate']:.3f} [≥0.97 {check(r['gui_vs_raw_generate'] >= 0.97)}]"
-        f"   (e)/(a) {r['gui_vs_raw_stream']:.3f} [≥1.0 {check(r['gui_vs_raw_stream'] >= 1.0)}]",
-        f"prompt processing 512 tok: (b) {result['prefill_tps']['raw_generate']:.0f} tok/s, "
-        f"(d) {result['prefill_tps']['host']:.0f} tok/s, ratio "
-        f"{r['prefill_host_vs_raw_generate']:.3f} "
-        f"[≥0.95 {check(r['prefill_host_vs_raw_generate'] >= 0.95)}]",
-        f"TTFT turn 1 → 20 with reuse: {ms(turns['reuse'][0])} → {ms(turns['reuse'][-1])} "
-        f"(×{reuse_ratio:.2f}) [≤1.2 {check(reuse_ratio <= 1.2)}]; without reuse: "
-        f"{ms(turns['no_reuse'][0])} → {ms(turns['no_reuse'][-1])}",
-        f"returning to a conversation: warm {ms(sw['warm'])}, restore {ms(sw['restore'])}, "
-        f"from disk {ms(sw['restore_disk'])}, re-process {ms(sw['reprocess'])} [restore ≤1.5× warm "
-        f"{check(sw['restore'] <= 1.5 * sw['warm'])}]",
-        f"GUI: longest stall {gui['max_stall_ms']:.0f} ms [≤50 {check(gui['max_stall_ms'] <= 50)}]"
-        f", p99 gap {gui['p99_gap_ms']:.1f} ms, window shown {gui['window_shown_s']:.2f} s "
-        f"[≤1.0 {check(gui['window_shown_s'] <= 1.0)}], RSS {gui['rss_mb']:.0f} MB "
-        f"[≤200 {check(gui['rss_mb'] <= 200)}], open 10k-message chat "
-        + (f"{gui['open_10k_ms']:.0f} ms" if gui.get("open_10k_ms") is not None else "n/a"),
-        f"speculative: rewrite ×{spec['rewrite_speedup']:.2f} [≥1.5 "
-        f"{check(spec['rewrite_speedup'] >= 1.5)}], prose ×{spec['prose_speedup']:.2f} [≥0.95 "
-        f"{check(spec['prose_speedup'] >= 0.95)}], acceptance {spec['acceptance']:.0%}",
-    ]
-    return "\n".join(rows)
+    return result

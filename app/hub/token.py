@@ -8,9 +8,13 @@ read (0600). Never in the settings file, never in a log.
 from __future__ import annotations
 
 import contextlib
-import os
+import logging
 from pathlib import Path
 from typing import Any
+
+from app.files import OWNER_ONLY, write_atomically
+
+_log = logging.getLogger(__name__)
 
 SERVICE = "Slice"
 ACCOUNT = "huggingface-token"
@@ -27,6 +31,7 @@ def _keyring() -> Any:
     try:
         backend = keyring.get_keyring()
     except Exception:  # a broken keyring configuration must not break the app
+        _log.warning("the OS keyring cannot be used; the token goes to a file", exc_info=True)
         return None
     if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 0) <= 0:
         return None
@@ -75,18 +80,12 @@ class TokenStore:
             try:
                 keyring.set_password(SERVICE, ACCOUNT, token)
             except Exception:  # locked or refused: fall back to the file
-                pass
+                _log.warning("the OS keyring refused the token; it goes to a file",
+                             exc_info=True)
             else:
                 self._file.unlink(missing_ok=True)
                 return self.location()
-        self._file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self._file.with_name(self._file.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            if hasattr(os, "fchmod"):
-                os.fchmod(handle.fileno(), 0o600)  # also when the file existed before
-            handle.write(token)
-        tmp.replace(self._file)
+        write_atomically(self._file, token, mode=OWNER_ONLY)
         return f"the file {self._file} (readable only by you)"
 
     def clear(self) -> None:

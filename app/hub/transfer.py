@@ -20,7 +20,6 @@ import email.utils
 import errno
 import hashlib
 import json
-import os
 import random
 import re
 import shutil
@@ -35,8 +34,9 @@ import httpx2
 from huggingface_hub.errors import OfflineModeIsEnabled
 from huggingface_hub.utils import get_session
 
-from app.hub import auth_headers, endpoint, file_url
-from app.model_fit import MIB, format_bytes
+from app.files import fsync_file, replace_durably, write_atomically
+from app.hub.api import auth_headers, endpoint, file_url
+from app.models.memory_fit import MIB, format_bytes
 
 SIDECAR_VERSION = 1
 _DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
@@ -122,10 +122,7 @@ def write_sidecar(dest: Path, spec: FileSpec, state: str, message: str = "") -> 
     """Record ``spec`` and the transfer's state (``active``, ``paused``) beside the partial."""
     record = {"version": SIDECAR_VERSION, **asdict(spec), "state": state, "message": message,
               "updated": time.time()}
-    path = sidecar_path(dest)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(record, indent=2), encoding="utf-8")
-    tmp.replace(path)
+    write_atomically(sidecar_path(dest), json.dumps(record, indent=2))
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -223,7 +220,7 @@ class Transfer:
         return self.dest
 
     def _existing(self) -> Path:
-        from app.library import sha256_of
+        from app.models.library import sha256_of
 
         if self.dest.stat().st_size == self.spec.size and sha256_of(self.dest) == self.spec.sha256:
             sidecar_path(self.dest).unlink(missing_ok=True)
@@ -420,13 +417,6 @@ class Transfer:
                 f"lists {self.spec.sha256}. It was discarded and is not in the library; "
                 "download it again.",
             )
-        with self._partial.open("rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(self._partial, self.dest)
-        with contextlib.suppress(OSError):  # make the rename durable (POSIX)
-            dir_fd = os.open(self.dest.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+        fsync_file(self._partial)
+        replace_durably(self._partial, self.dest)
         sidecar_path(self.dest).unlink(missing_ok=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from app.gpu_fit import resolve_request
+from app.models.gpu_fit import resolve_request
 from inference.events import (
     STOP_USER,
     ChatRequest,

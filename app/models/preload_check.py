@@ -24,9 +24,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.gpu_fit import ASK_VRAM, GPU_AUTO, GpuFit, fit_layers, model_gpu_plan
-from app.library import ModelImportError, read_model_files
-from app.model_fit import (
+from app.models.gpu_fit import ASK_VRAM, GPU_AUTO, GpuFit, fit_layers, model_gpu_plan
+from app.models.library import ModelImportError, read_model_files
+from app.models.memory_fit import (
     FIT_NO,
     Fit,
     MemoryEstimate,

@@ -16,28 +16,23 @@ import threading
 from types import FrameType
 from typing import TextIO
 
-from app.gpu_fit import GPU_AUTO, resolve_load
+from app.cli.errors import Exit, fail
+from app.models.gpu_fit import GPU_AUTO, resolve_load
 from app.paths import app_paths
 from inference.events import (
     KV_CACHE_TYPES,
     OVERFLOW_POLICIES,
     OVERFLOW_STOP,
-    STOP_REASON_LABELS,
     ChatMessage,
     ChatRequest,
     Done,
     Failed,
     LoadSettings,
     Sampling,
-    Stats,
     Token,
 )
 from inference.gguf_info import GGUFError, read_gguf_info
 from inference.host_client import HostClient
-
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
 
 STATS_KEYS = (
     "ttft_s", "prompt_tokens", "cached_tokens", "prompt_tps", "generated_tokens",
@@ -129,26 +124,6 @@ def load_settings_from(args: argparse.Namespace, n_ctx: int) -> LoadSettings:
     )
 
 
-def format_stats(stats: Stats) -> str:
-    """The one-line summary shown on stderr."""
-    reason = STOP_REASON_LABELS.get(stats.stop_reason, stats.stop_reason)
-    drafts = (
-        f" · drafts accepted {stats.accepted_tokens}/{stats.draft_tokens}"
-        if stats.draft_tokens
-        else ""
-    )
-    return (
-        f"ttft {stats.ttft_s * 1000:.0f} ms · prompt {stats.prompt_tokens} tok "
-        f"({stats.cached_tokens} cached) at {stats.prompt_tps:.1f} tok/s · "
-        f"generated {stats.generated_tokens} tok at {stats.decode_tps:.1f} tok/s · "
-        f"context {stats.context_used}/{stats.context_size} · {reason}{drafts}"
-    )
-
-
-def _fail(message: str, code: int = EXIT_FAILED) -> int:
-    print(f"slice-chat: error: {message}", file=sys.stderr)
-    return code
-
 
 def _validate(args: argparse.Namespace) -> str | None:
     if args.max_tokens < 0:
@@ -170,18 +145,18 @@ def run_chat(args: argparse.Namespace, stdin: TextIO = sys.stdin) -> int:
     """Run ``slice-chat chat``; returns the exit code."""
     problem = _validate(args)
     if problem:
-        return _fail(problem, EXIT_USAGE)
+        return fail(problem, Exit.USAGE)
     prompt = args.prompt
     if prompt is None:
         if stdin.isatty():
-            return _fail("give the prompt with --prompt TEXT or on standard input", EXIT_USAGE)
+            return fail("give the prompt with --prompt TEXT or on standard input", Exit.USAGE)
         prompt = stdin.read()
     if not prompt.strip():
-        return _fail("the prompt is empty", EXIT_USAGE)
+        return fail("the prompt is empty", Exit.USAGE)
     try:
         info = read_gguf_info(args.model)
     except GGUFError as exc:
-        return _fail(exc.message)
+        return fail(exc.message)
     n_ctx = args.ctx or min(4096, info.context_length or 4096)
     messages = [ChatMessage("user", prompt)]
     if args.system:
@@ -217,7 +192,7 @@ def _stream(request: ChatRequest, as_json: bool) -> int:
                     sys.stdout.write(event.text)
                     sys.stdout.flush()
             elif isinstance(event, Failed):
-                return _fail(event.message)
+                return fail(event.message)
             elif isinstance(event, Done):
                 text = "".join(reply)
                 if as_json:
@@ -228,9 +203,9 @@ def _stream(request: ChatRequest, as_json: bool) -> int:
                     if text and not text.endswith("\n"):
                         sys.stdout.write("\n")
                     sys.stdout.flush()
-                    print(format_stats(event.stats), file=sys.stderr)
-                return EXIT_INTERRUPTED if interrupted.is_set() else 0
-        return _fail("the model process ended without an answer")
+                    print(event.stats.summary(), file=sys.stderr)
+                return Exit.INTERRUPTED if interrupted.is_set() else 0
+        return fail("the model process ended without an answer")
     finally:
         signal.signal(signal.SIGINT, previous)
         client.close()

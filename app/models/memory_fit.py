@@ -215,8 +215,9 @@ def free_vram(max_age_s: float = 10.0) -> int | None:
         return value
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "app.model_fit"], capture_output=True, text=True, timeout=30,
-            cwd=str(Path(__file__).resolve().parent.parent),
+            [sys.executable, "-m", "app.models.memory_fit"], capture_output=True, text=True,
+            timeout=30,
+            cwd=str(Path(__file__).resolve().parents[2]),
         )
         devices = json.loads(result.stdout or "[]")
         value = sum(int(d["free"]) for d in devices if d.get("type") == "gpu") or None

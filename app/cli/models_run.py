@@ -1,4 +1,4 @@
-"""What ``slice-chat models ...`` does; the commands are declared in :mod:`app.models_cli`."""
+"""What ``slice-chat models ...`` does; the commands are declared in :mod:`app.cli.models`."""
 
 from __future__ import annotations
 
@@ -13,20 +13,15 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from app.downloads import FINISHED, STATE_DONE, STATE_PAUSED, DownloadManager, DownloadStatus
-from app.hub import HubError, load_catalog, local_path, repo_page, search
-from app.hub_token import TokenStore
-from app.library import ModelImportError, ModelLibrary, sha256_of
-from app.model_fit import cache_bytes_per_element, format_bytes, judge_fit, rough_need
-from app.models_cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE
+from app.cli.errors import Exit, fail, print_error
+from app.hub.api import HubError, load_catalog, local_path, repo_page, search
+from app.hub.downloads import FINISHED, STATE_DONE, STATE_PAUSED, DownloadManager, DownloadStatus
+from app.hub.token import TokenStore
+from app.hub.transfer import FileSpec, read_sidecar, sidecar_path, spec_from_sidecar
+from app.models.library import ModelImportError, ModelLibrary, sha256_of
+from app.models.memory_fit import cache_bytes_per_element, format_bytes, judge_fit, rough_need
+from app.models.preload_check import check_model, report_lines
 from app.paths import app_paths
-from app.preload_check import check_model, report_lines
-from app.transfer import FileSpec, read_sidecar, sidecar_path, spec_from_sidecar
-
-
-def _fail(message: str, code: int = EXIT_FAILED) -> int:
-    print(f"slice-chat: error: {message}", file=sys.stderr)
-    return code
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
             return _files(args, token)
         return _download(library, args, token)
     except HubError as exc:
-        return _fail(exc.message)
+        return fail(exc.message)
 
 
 def _list(library: ModelLibrary, as_json: bool) -> int:
@@ -71,14 +66,14 @@ def _list(library: ModelLibrary, as_json: bool) -> int:
 
 def _import(library: ModelLibrary, paths: Sequence[str], folders: Sequence[str]) -> int:
     if not paths and not folders:
-        return _fail("give at least one PATH or --watch FOLDER", EXIT_USAGE)
+        return fail("give at least one PATH or --watch FOLDER", Exit.USAGE)
     failed = 0
     for path in paths:
         try:
             entry = library.import_file(path)
         except ModelImportError as exc:
             failed += 1
-            print(f"slice-chat: error: {exc}", file=sys.stderr)
+            print_error(str(exc))
             continue
         if not entry.sha256:
             library.set_sha256(entry.path, sha256_of(Path(entry.path)))
@@ -88,21 +83,21 @@ def _import(library: ModelLibrary, paths: Sequence[str], folders: Sequence[str])
             added, problems = library.add_folder(folder)
         except ModelImportError as exc:
             failed += 1
-            print(f"slice-chat: error: {exc}", file=sys.stderr)
+            print_error(str(exc))
             continue
         print(f"watching {folder}: {len(added)} model(s) added")
         for problem in problems:
             print(f"  skipped: {problem}", file=sys.stderr)
-    return EXIT_FAILED if failed else 0
+    return Exit.FAILED if failed else 0
 
 
 def _check(args: argparse.Namespace) -> int:
     if args.ctx and not 256 <= args.ctx <= 1_048_576:
-        return _fail("--ctx must be between 256 and 1048576", EXIT_USAGE)
+        return fail("--ctx must be between 256 and 1048576", Exit.USAGE)
     try:
         cache_bytes_per_element(args.cache_type)
     except ValueError as exc:
-        return _fail(f"--cache-type: {exc}", EXIT_USAGE)
+        return fail(f"--cache-type: {exc}", Exit.USAGE)
     report = check_model(args.path, n_ctx=args.ctx, cache_type=args.cache_type,
                          trial=not args.no_trial, log_path=app_paths().host_log)
     if args.json:
@@ -111,7 +106,7 @@ def _check(args: argparse.Namespace) -> int:
         print("\n".join(report_lines(report)))
     if not report.ok:
         print(f"slice-chat: {report.path}: do not load: {report.reason}", file=sys.stderr)
-        return EXIT_FAILED
+        return Exit.FAILED
     return 0
 
 
@@ -191,9 +186,9 @@ def _download(library: ModelLibrary, args: argparse.Namespace, token: str | None
     if choice is None:
         unsafe = [s for s in page.skipped if repr(args.filename) in s or args.filename in s]
         if unsafe:
-            return _fail(unsafe[0])
+            return fail(unsafe[0])
         available = ", ".join(c.path for c in page.choices) or "none"
-        return _fail(f"'{args.filename}' is not a GGUF model in {page.repo_id} at "
+        return fail(f"'{args.filename}' is not a GGUF model in {page.repo_id} at "
                      f"{page.commit[:10]}. Available: {available}")
     specs = [_pinned(library, FileSpec(page.repo_id, f.path, page.commit, f.size, f.sha256))
              for f in choice.files]
@@ -232,15 +227,15 @@ def _download(library: ModelLibrary, args: argparse.Namespace, token: str | None
     statuses = [s for k in keys if (s := manager.status(k)) is not None]
     if interrupted:
         print("Paused; run the same command again to continue.", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return Exit.INTERRUPTED
     problems = [f"{s.name}: {s.message}" for s in statuses if s.state != STATE_DONE]
     if problems:
         hint = "" if any(s.state != STATE_PAUSED for s in statuses) else (
             " Run the same command again to continue.")
-        return _fail("; ".join(problems) + hint)
+        return fail("; ".join(problems) + hint)
     model_path = next((s.model_path for s in statuses if s.model_path), "")
     if not model_path:
-        return _fail("the download finished but the model is not in the library")
+        return fail("the download finished but the model is not in the library")
     print(model_path)
     print(f"Verified (SHA-256) and added to the library: {model_path}", file=sys.stderr)
     return 0

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from app.cli import format_stats
-from app.presets import DEFAULT_PRESET_LABEL, clean_sampling_values
+from app.settings import clean_sampling_values
 from app.store.chat_store import ChatStore
 from app.store.records import (
+    DEFAULT_PRESET_LABEL,
     ROLE_USER,
     STATE_FAILED,
     STATE_PARTIAL,
@@ -230,7 +230,7 @@ def _when(stamp: float) -> str:
 def stats_line(stats: dict[str, Any]) -> str:
     """A reply's saved stats as one line (the same words as ``slice-chat chat``)."""
     values = {k: stats[k] for k in _STATS_FIELDS if k in stats and k != "kind"}
-    line = format_stats(Stats(**values))
+    line = Stats(**values).summary()
     e2e = stats.get("ttft_e2e_s")
     if isinstance(e2e, (int, float)):
         line = f"first text on screen after {e2e * 1000:.0f} ms · engine " + line

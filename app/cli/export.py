@@ -8,19 +8,23 @@ does); they say so and exit non-zero.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
-from app.export import InvalidExportError, export_json, export_markdown, import_chats, parse_export
+from app.cli.errors import fail
+from app.files import write_atomically
 from app.paths import app_paths
 from app.store.chat_store import ChatStore
+from app.store.export import (
+    InvalidExportError,
+    export_json,
+    export_markdown,
+    import_chats,
+    parse_export,
+)
 from app.store.recovery import DamagedStoreError, StoreUnavailableError, open_chat_store
 from app.store.schema import NewerSchemaError
-
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 
 
 def add_export_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,27 +53,9 @@ def add_export_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentP
     imported.add_argument("path", metavar="PATH", help="the JSON file ('-': standard input)")
 
 
-def _fail(message: str, code: int = EXIT_FAILED) -> int:
-    print(f"slice-chat: error: {message}", file=sys.stderr)
-    return code
-
 
 def _open_store() -> ChatStore:
     return open_chat_store(app_paths().ensure().data, recover=False).store
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file, so a failure leaves no half file."""
-    partial = path.with_name(f".{path.name}.part")
-    try:
-        with partial.open("w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        partial.replace(path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -77,7 +63,7 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         store = _open_store()
     except (DamagedStoreError, NewerSchemaError, StoreUnavailableError) as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     try:
         if args.list:
             for summary in store.chat_summaries():
@@ -91,7 +77,7 @@ def run_export(args: argparse.Namespace) -> int:
             known = {c.id for c in store.chat_summaries()}
             missing = [i for i in ids if i not in known]
             if missing:
-                return _fail(
+                return fail(
                     f"there is no chat with id {missing[0]} "
                     "(`slice-chat export --list` shows the chats)"
                 )
@@ -104,7 +90,7 @@ def run_export(args: argparse.Namespace) -> int:
         try:
             write_atomically(output, text)
         except OSError as exc:
-            return _fail(f"cannot write '{output}': {exc.strerror or exc}")
+            return fail(f"cannot write '{output}': {exc.strerror or exc}")
         print(f"Exported {len(ids)} chat{'s' if len(ids) != 1 else ''} to {output}",
               file=sys.stderr)
         return 0
@@ -119,15 +105,15 @@ def run_import(args: argparse.Namespace) -> int:
         text = sys.stdin.read() if args.path == "-" else Path(args.path).read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return _fail(f"cannot read '{source}': {reason}")
+        return fail(f"cannot read '{source}': {reason}")
     try:
         chats = parse_export(text, source)
     except InvalidExportError as exc:
-        return _fail(f"{exc}; nothing was imported")
+        return fail(f"{exc}; nothing was imported")
     try:
         store = _open_store()
     except (DamagedStoreError, NewerSchemaError, StoreUnavailableError) as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     try:
         result = import_chats(store, chats)
     finally:

@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.files import write_atomically
 from inference.gguf_info import GGUFError, GGUFInfo, read_gguf_info
 
 STARTER_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -256,10 +257,9 @@ class ModelLibrary:
             return _State()
 
     def _write(self) -> None:
-        self._file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self._file.with_name(f"{self._file.name}.{os.getpid()}.tmp")
         state = self._state
-        tmp.write_text(
+        write_atomically(
+            self._file,
             json.dumps(
                 {
                     "version": LIBRARY_VERSION,
@@ -270,9 +270,7 @@ class ModelLibrary:
                 },
                 indent=2,
             ),
-            encoding="utf-8",
         )
-        tmp.replace(self._file)
 
     @contextlib.contextmanager
     def _mutating(self) -> Iterator[_State]:

@@ -12,6 +12,7 @@ No Qt here: the CLI and the GUI share it.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import deque
@@ -19,9 +20,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.hub import HubError, local_path
-from app.library import ModelEntry, ModelImportError, ModelLibrary, sha256_of, split_parts
-from app.transfer import (
+from app.hub.api import HubError, local_path
+from app.hub.transfer import (
     FileSpec,
     Transfer,
     TransferError,
@@ -31,6 +31,9 @@ from app.transfer import (
     spec_from_sidecar,
     write_sidecar,
 )
+from app.models.library import ModelEntry, ModelImportError, ModelLibrary, sha256_of, split_parts
+
+_log = logging.getLogger(__name__)
 
 STATE_QUEUED = "queued"
 STATE_RUNNING = "downloading"
@@ -307,6 +310,7 @@ class DownloadManager:
             state = STATE_PAUSED if exc.kind in ("paused", "disk_full", "offline") else STATE_FAILED
             message = exc.message
         except Exception as exc:  # a bug must not leave the item "downloading" for ever
+            _log.exception("download of %s failed unexpectedly", item.dest)
             state, message = STATE_FAILED, f"Download failed: {exc!r}"
         with self._lock:
             item.thread = None

@@ -1,0 +1,56 @@
+"""The benchmark's figures as a text table, each with its target."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def format_table(result: dict[str, Any]) -> str:
+    """The benchmark's figures as a text table with the targets."""
+    d, r, t = result["decode_tps"], result["ratios"], result["ttft_s"]
+    turns = result["turn_ttft_s"]
+    sw, gui, spec = result["switch_ttft_s"], result["gui"], result["speculative"]
+
+    def ms(value: float | None) -> str:
+        return "n/a" if value is None or value != value else f"{value * 1000:.0f} ms"
+
+    def check(ok: bool) -> str:
+        return "met" if ok else "MISSED"
+
+    rows = [
+        f"Slice benchmark · {result['model_name']} · {result['threads']} threads"
+        f"{' · quick' if result['quick'] else ''}",
+        "",
+        f"{'path':<26}{'decode tok/s':>14}{'TTFT':>12}",
+    ]
+    for key, label in (
+        ("raw_stream", "(a) create_completion"), ("raw_generate", "(b) Llama.generate"),
+        ("engine", "(c) Slice engine"), ("host", "(d) inference host"), ("gui", "(e) full GUI"),
+    ):
+        rows.append(f"{label:<26}{d[key]:>14.1f}{ms(t[key]):>12}")
+    reuse_ratio = turns["reuse"][-1] / turns["reuse"][0] if turns["reuse"][0] else float("nan")
+    rows += [
+        "",
+        f"(c)/(b) {r['engine_vs_raw_generate']:.3f}   (d)/(b) {r['host_vs_raw_generate']:.3f}   "
+        f"(e)/(b) {r['gui_vs_raw_generate']:.3f} [≥0.97 {check(r['gui_vs_raw_generate'] >= 0.97)}]"
+        f"   (e)/(a) {r['gui_vs_raw_stream']:.3f} [≥1.0 {check(r['gui_vs_raw_stream'] >= 1.0)}]",
+        f"prompt processing 512 tok: (b) {result['prefill_tps']['raw_generate']:.0f} tok/s, "
+        f"(d) {result['prefill_tps']['host']:.0f} tok/s, ratio "
+        f"{r['prefill_host_vs_raw_generate']:.3f} "
+        f"[≥0.95 {check(r['prefill_host_vs_raw_generate'] >= 0.95)}]",
+        f"TTFT turn 1 → 20 with reuse: {ms(turns['reuse'][0])} → {ms(turns['reuse'][-1])} "
+        f"(×{reuse_ratio:.2f}) [≤1.2 {check(reuse_ratio <= 1.2)}]; without reuse: "
+        f"{ms(turns['no_reuse'][0])} → {ms(turns['no_reuse'][-1])}",
+        f"returning to a conversation: warm {ms(sw['warm'])}, restore {ms(sw['restore'])}, "
+        f"from disk {ms(sw['restore_disk'])}, re-process {ms(sw['reprocess'])} [restore ≤1.5× warm "
+        f"{check(sw['restore'] <= 1.5 * sw['warm'])}]",
+        f"GUI: longest stall {gui['max_stall_ms']:.0f} ms [≤50 {check(gui['max_stall_ms'] <= 50)}]"
+        f", p99 gap {gui['p99_gap_ms']:.1f} ms, window shown {gui['window_shown_s']:.2f} s "
+        f"[≤1.0 {check(gui['window_shown_s'] <= 1.0)}], RSS {gui['rss_mb']:.0f} MB "
+        f"[≤200 {check(gui['rss_mb'] <= 200)}], open 10k-message chat "
+        + (f"{gui['open_10k_ms']:.0f} ms" if gui.get("open_10k_ms") is not None else "n/a"),
+        f"speculative: rewrite ×{spec['rewrite_speedup']:.2f} [≥1.5 "
+        f"{check(spec['rewrite_speedup'] >= 1.5)}], prose ×{spec['prose_speedup']:.2f} [≥0.95 "
+        f"{check(spec['prose_speedup'] >= 0.95)}], acceptance {spec['acceptance']:.0%}",
+    ]
+    return "\n".join(rows)

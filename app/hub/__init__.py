@@ -1,0 +1,1 @@
+"""The Hugging Face hub: search, the access token, resumable transfers, the download queue."""

@@ -1,0 +1,125 @@
+"""The wire protocol between the inference host and its supervisor: JSON lines over pipes.
+
+Both sides import this module and nothing of each other:
+
+- commands, supervisor to host, on the host's stdin: ``{"op": "chat", "id": N,
+  "request": {...}}``, ``{"op": "cancel", "id": N}``, ``{"op": "exit"}``;
+- events, host to supervisor, on a private copy of the host's stdout: one event a line,
+  ``{"id": N, "type": ..., ...}`` (:meth:`inference.events.Event.to_dict` plus the id);
+- on stderr, free text kept to explain a crash; a line starting with :data:`ABORT_PREFIX`
+  carries llama.cpp's last words before an ``abort()``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from inference.events import ChatRequest, Event, event_from_dict
+
+#: The frozen app's flag that makes its executable run the inference host.
+HOST_FLAG = "--inference-host"
+#: Starts the stderr line that carries llama.cpp's reason for an abort.
+ABORT_PREFIX = "llama.cpp abort: "
+
+_ID = "id"
+_TYPE = "type"
+_TOKEN = "token"
+
+
+class ProtocolError(ValueError):
+    """A line that is not a well-formed message of this protocol.
+
+    ``request_id`` is the id the line named, when it named one (0 otherwise), so that a
+    chat command with a malformed request can still be answered with a failure.
+    """
+
+    def __init__(self, message: str, request_id: int = 0) -> None:
+        super().__init__(message)
+        self.request_id = request_id
+
+
+class Op(StrEnum):
+    """What a command asks of the host."""
+
+    CHAT = "chat"
+    CANCEL = "cancel"
+    EXIT = "exit"
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One command to the host. ``request`` is set for :attr:`Op.CHAT` only."""
+
+    op: Op
+    request_id: int = 0
+    request: ChatRequest | None = None
+
+
+def encode_command(command: Command) -> str:
+    """The command as one line of JSON (with its newline)."""
+    data: dict[str, Any] = {"op": command.op.value}
+    if command.op is not Op.EXIT:
+        data[_ID] = command.request_id
+    if command.request is not None:
+        data["request"] = command.request.to_dict()
+    return json.dumps(data, ensure_ascii=False) + "\n"
+
+
+def decode_command(line: str) -> Command:
+    """Parse a command line; raises :class:`ProtocolError` for anything malformed."""
+    request_id = 0
+    try:
+        data = json.loads(line)
+        op = Op(data["op"])
+        request_id = int(data.get(_ID, 0))
+        request = ChatRequest.from_dict(data["request"]) if op is Op.CHAT else None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ProtocolError(f"malformed command {line[:200]!r}: {exc!r}", request_id) from exc
+    return Command(op=op, request_id=request_id, request=request)
+
+
+def event_payload(request_id: int, event: Event) -> dict[str, Any]:
+    """The event as the dict that travels (its fields, ``type`` and ``id``)."""
+    payload = event.to_dict()
+    payload[_ID] = request_id
+    return payload
+
+
+def is_token(payload: dict[str, Any]) -> bool:
+    """Whether a payload carries streamed text (these may be held and merged)."""
+    return payload.get(_TYPE) == _TOKEN
+
+
+def merge_tokens(payloads: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Consecutive token payloads of one request joined into one (texts joined, counts added)."""
+    merged: list[dict[str, Any]] = []
+    for payload in payloads:
+        last = merged[-1] if merged else None
+        if (
+            last is not None and is_token(last) and is_token(payload)
+            and last.get(_ID) == payload.get(_ID)
+        ):
+            last["text"] += payload["text"]
+            last["n"] = last.get("n", 1) + payload.get("n", 1)
+        else:
+            merged.append(dict(payload))
+    return merged
+
+
+def encode_payloads(payloads: Iterable[dict[str, Any]]) -> str:
+    """Event payloads as JSON lines (each with its newline)."""
+    return "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in payloads)
+
+
+def decode_event(line: str) -> tuple[int, Event]:
+    """(request id, event) of an event line; raises :class:`ProtocolError` if it is not one."""
+    try:
+        data = json.loads(line)
+        request_id = int(data.pop(_ID))
+        return request_id, event_from_dict(data)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ProtocolError(f"not an event line: {line[:200]!r}") from exc
