@@ -40,15 +40,19 @@ def replace_durably(source: Path, target: Path) -> None:
     fsync_folder(target.parent)
 
 
-def write_atomically(path: Path, data: str | bytes, mode: int = 0o666) -> None:
+def write_atomically(
+    path: Path, data: str | bytes, mode: int = 0o666, create_folder: bool = True
+) -> None:
     """Replace ``path`` with ``data`` (text is written as UTF-8), all or nothing.
 
     ``mode`` is the new file's permissions before the umask (:data:`OWNER_ONLY` for a
-    secret; it is set exactly, whatever the umask). The folder is created if need be.
+    secret; it is set exactly, whatever the umask). The folder is created if need be,
+    unless ``create_folder`` is False (a path the user typed: a missing folder is a typo).
     Raises ``OSError`` (a full disk, a read-only folder); the old file is then untouched
     and no temporary file is left behind.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if create_folder:
+        path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),

@@ -248,7 +248,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app.logs import setup_logging
     from app.paths import app_paths
 
-    setup_logging(app_paths().logs, verbose=args.verbose)
+    paths = app_paths()
+    setup_logging(paths.logs, verbose=args.verbose)
+    log = logging.getLogger(__name__)
+    log.info("slice-chat %s on Python %s, %s: %s", __version__, sys.version.split()[0],
+             sys.platform, args.command or "window")
+    log.debug("folders: %s", paths)
     try:
         if args.command == "chat":
             from app.cli.chat import run_chat
@@ -273,7 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # never a traceback for the user; the log file keeps it
-        logging.getLogger(__name__).exception("slice-chat %s failed", args.command or "window")
+        log.exception("slice-chat %s failed", args.command or "window")
         print_error(str(exc))
         return Exit.FAILED
 

@@ -132,7 +132,7 @@ def export_chats(window: ChatWindow, chat_ids: list[int], path: Path) -> bool:
     text = export_markdown(window.store, chat_ids) if markdown else export_json(
         window.store, chat_ids)
     try:
-        write_atomically(path, text)
+        write_atomically(path, text, create_folder=False)
     except OSError as exc:
         window.show_error(f"Could not write {path}: {exc.strerror or exc}")
         return False

@@ -88,7 +88,7 @@ def run_export(args: argparse.Namespace) -> int:
             sys.stdout.write(text)
             return 0
         try:
-            write_atomically(output, text)
+            write_atomically(output, text, create_folder=False)
         except OSError as exc:
             return fail(f"cannot write '{output}': {exc.strerror or exc}")
         print(f"Exported {len(ids)} chat{'s' if len(ids) != 1 else ''} to {output}",
