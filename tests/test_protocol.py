@@ -1,0 +1,68 @@
+"""The host's wire protocol: what both sides write and read, and a malformed command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from inference.events import ChatMessage, ChatRequest, Done, Failed, Stats, Token
+from inference.protocol import (
+    Command,
+    Op,
+    ProtocolError,
+    decode_command,
+    decode_event,
+    encode_command,
+    encode_payloads,
+    event_payload,
+    merge_tokens,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_commands_round_trip() -> None:
+    request = ChatRequest(model_path="m.gguf", messages=(ChatMessage("user", "héllo"),))
+    for command in (Command(Op.CHAT, 7, request), Command(Op.CANCEL, 7), Command(Op.EXIT)):
+        line = encode_command(command)
+        assert line.endswith("\n") and line.count("\n") == 1
+        assert decode_command(line) == command
+
+
+def test_events_round_trip_and_tokens_merge() -> None:
+    payloads = [event_payload(3, Token("Hel")), event_payload(3, Token("lo", n=2)),
+                event_payload(4, Token("!")),
+                event_payload(3, Done(stop_reason="length", stats=Stats(generated_tokens=3)))]
+    merged = merge_tokens(payloads)
+    assert len(merged) == 3
+    events = [decode_event(line) for line in encode_payloads(merged).splitlines()]
+    assert events[0] == (3, Token("Hello", n=3))
+    assert events[1] == (4, Token("!"))
+    assert events[2][1] == Done(stop_reason="length", stats=Stats(generated_tokens=3))
+
+
+@pytest.mark.parametrize("line", ["not json", '{"op": "dance"}', '{"id": 1}', "[1, 2]"])
+def test_malformed_lines_are_refused(line: str) -> None:
+    with pytest.raises(ProtocolError):
+        decode_command(line)
+    with pytest.raises(ProtocolError):
+        decode_event(line)
+
+
+def test_the_host_answers_a_malformed_request_instead_of_hanging() -> None:
+    # A chat command whose request cannot be read still gets its answer (a Failed event for
+    # its id), so the supervisor never waits for ever; then the host obeys "exit".
+    commands = (json.dumps({"op": "chat", "id": 5, "request": {"messages": "oops"}}) + "\n"
+                + encode_command(Command(Op.EXIT)))
+    result = subprocess.run([sys.executable, "-m", "inference.host"], input=commands,
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    answers = [decode_event(line) for line in result.stdout.splitlines()]
+    assert len(answers) == 1
+    request_id, event = answers[0]
+    assert request_id == 5 and isinstance(event, Failed) and event.error == "bad_request"
+    assert "could not read the request" in event.message
