@@ -173,16 +173,16 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
     try:
         library.ensure_starter()
         if args.model:
-            settings = dataclasses.replace(
-                settings, default_model=library.import_file(args.model).path
+            settings = settings.model_copy(
+                update={"default_model": library.import_file(args.model).path}
             )
     except (ModelImportError, OSError) as exc:
         startup_error = str(exc)
     if args.self_test:  # a short, reproducible reply, whatever the user's settings say
-        settings = dataclasses.replace(
-            settings,
-            sampling=dataclasses.replace(settings.sampling, temperature=0.0, max_tokens=64),
-        )
+        settings = settings.model_copy(update={
+            "sampling": settings.sampling.model_copy(update={"temperature": 0.0,
+                                                             "max_tokens": 64}),
+        })
     controller = EngineController(log_path=paths.host_log)
     window = ChatWindow(controller, library, settings, store)
     if not args.self_test:

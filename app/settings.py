@@ -1,119 +1,161 @@
 """User settings: declared once, typed, with defaults, validation and versioned migration.
 
 Stored as JSON in the config folder, written atomically. A file that cannot be read is kept
-aside (``settings.json.bad``) and the defaults are used, so nothing is lost silently.
+aside (``settings.json.bad``) and the defaults are used, so nothing is lost silently. A file
+that reads but holds a bad value (out of range, wrong type) loses that one value: it falls
+back to its default with a warning in the log, and every other value is kept.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args
+
+from pydantic import BaseModel, Field, ValidationError
 
 from app.files import write_atomically
-from inference.events import (
-    KV_CACHE_TYPES,
-    OVERFLOW_POLICIES,
+from inference.options import (
+    OPTIONS_CONFIG,
     OVERFLOW_STOP,
     LoadSettings,
+    Overflow,
     Sampling,
 )
 
-_T = TypeVar("_T")
+log = logging.getLogger(__name__)
 
-SETTINGS_VERSION = 1
-THEMES = ("system", "light", "dark")
+_M = TypeVar("_M", bound=BaseModel)
 
-SAMPLING_FIELDS = tuple(f.name for f in dataclasses.fields(Sampling))
+SETTINGS_VERSION = 2
+Theme = Literal["system", "light", "dark"]
+THEMES: tuple[str, ...] = get_args(Theme)
 
-# Migrations: version N -> N+1, applied in order to the raw JSON dict.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Everything the user can set. Each field has a default and a valid range."""
-
-    default_model: str = ""
-    system_prompt: str = ""
-    theme: str = "system"  # "system" (follow the OS), "light" or "dark"
-    load: LoadSettings = field(default_factory=LoadSettings)
-    sampling: Sampling = field(default_factory=Sampling)
-    overflow: str = OVERFLOW_STOP  # what happens when a conversation outgrows the context
-    speculative: bool = False  # prompt-lookup speculative decoding
-    snapshot_budget_mb: int = 512  # RAM for the KV caches of chats the user left
-    snapshot_disk_mb: int = 2048  # disk for those RAM cannot hold (0: none spilled)
-
-    def validated(self) -> Settings:
-        """A copy with every out-of-range value replaced by its default."""
-        load, sampling = self.load, self.sampling
-        d_load, d_sampling = LoadSettings(), Sampling()
-        return dataclasses.replace(
-            self,
-            overflow=self.overflow if self.overflow in OVERFLOW_POLICIES else OVERFLOW_STOP,
-            snapshot_budget_mb=self.snapshot_budget_mb
-            if 0 <= self.snapshot_budget_mb <= 1_048_576
-            else 512,
-            snapshot_disk_mb=self.snapshot_disk_mb
-            if 0 <= self.snapshot_disk_mb <= 1_048_576
-            else 2048,
-            theme=self.theme if self.theme in THEMES else "system",
-            load=dataclasses.replace(
-                load,
-                n_ctx=load.n_ctx if 256 <= load.n_ctx <= 1_048_576 else d_load.n_ctx,
-                n_threads=load.n_threads if 0 <= load.n_threads <= 1024 else 0,
-                n_threads_batch=load.n_threads_batch if 0 <= load.n_threads_batch <= 1024 else 0,
-                n_batch=load.n_batch if 1 <= load.n_batch <= 65_536 else d_load.n_batch,
-                n_ubatch=load.n_ubatch if 1 <= load.n_ubatch <= 65_536 else d_load.n_ubatch,
-                kv_cache_type=load.kv_cache_type
-                if load.kv_cache_type in KV_CACHE_TYPES and (load.flash_attn or
-                                                             load.kv_cache_type == "f16")
-                else "f16",
-            ),
-            sampling=dataclasses.replace(
-                sampling,
-                temperature=sampling.temperature
-                if 0.0 <= sampling.temperature <= 5.0
-                else d_sampling.temperature,
-                top_p=sampling.top_p if 0.0 < sampling.top_p <= 1.0 else d_sampling.top_p,
-                top_k=sampling.top_k if sampling.top_k >= 0 else d_sampling.top_k,
-                min_p=sampling.min_p if 0.0 <= sampling.min_p <= 1.0 else d_sampling.min_p,
-                max_tokens=sampling.max_tokens
-                if sampling.max_tokens >= 0
-                else d_sampling.max_tokens,
-            ),
-        )
+SAMPLING_FIELDS: tuple[str, ...] = tuple(Sampling.model_fields)
 
 
-def _from_dict(data: dict[str, Any]) -> Settings:
-    def pick(cls: type[_T], raw: Any) -> _T:
-        if not isinstance(raw, dict):
-            return cls()
-        # Keep the values of known fields whose type matches the default's; drop the rest.
-        defaults = cls()
-        values = {
-            name: value
-            for name, value in raw.items()
-            if hasattr(defaults, name) and type(value) is type(getattr(defaults, name))
-        }
-        return cls(**values)
+# Version 2 declared ranges that version 1 did not check (or clamped only when a reply was
+# sampled). A value that version 1 used moves to the nearest valid one instead of falling
+# back to the default; one that version 1 already rejected is left for validation to reset.
+# Fixed numbers: a migration describes the step from 1 to 2, whatever is declared later.
+_INF = float("inf")
+_V2_CLAMPS: tuple[tuple[str, str, tuple[float, float], tuple[float, float]], ...] = (
+    # (section, field, range version 1 used, range of version 2)
+    ("load", "n_batch", (1, 65_536), (16, 65_536)),
+    ("load", "n_ubatch", (1, 65_536), (16, 65_536)),
+    ("sampling", "top_k", (0, _INF), (0, 1000)),
+    ("sampling", "repeat_penalty", (-_INF, _INF), (0.5, 2.0)),
+    ("sampling", "seed", (-_INF, _INF), (-1, 2**31 - 1)),
+    ("sampling", "max_tokens", (0, _INF), (0, 1_000_000)),
+)
 
-    top = {
-        k: v
-        for k, v in data.items()
-        if k
-        in ("default_model", "system_prompt", "theme", "overflow", "speculative",
-            "snapshot_budget_mb", "snapshot_disk_mb")
-    }
-    return dataclasses.replace(
-        pick(Settings, top),
-        load=pick(LoadSettings, data.get("load")),
-        sampling=pick(Sampling, data.get("sampling")),
-    ).validated()
+
+def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
+    data = dict(data)
+    for section, name, (old_low, old_high), (low, high) in _V2_CLAMPS:
+        values = data.get(section)
+        if not isinstance(values, dict):
+            continue
+        value = values.get(name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and (
+            old_low <= value <= old_high
+        ):
+            data[section] = {**values, name: type(value)(min(max(value, low), high))}
+    return data
+
+
+# Migrations: version N -> N+1, applied in order to the raw JSON dict before validation.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_version_1}
+
+
+class Settings(BaseModel):
+    """Everything the user can set: the load and sampling options and the app's own."""
+
+    model_config = OPTIONS_CONFIG
+
+    default_model: str = Field(default="", title="Default model",
+                               description="The model Slice opens with.")
+    system_prompt: str = Field(default="", title="System prompt",
+                               description="Instructions the model gets before each chat.")
+    theme: Theme = Field(default="system", title="Theme",
+                         description="Follow the system's colours, or always light or dark.")
+    load: LoadSettings = Field(default_factory=LoadSettings)
+    sampling: Sampling = Field(default_factory=Sampling)
+    overflow: Overflow = Field(
+        default=OVERFLOW_STOP, title="When the context is full",
+        description="Stop at the limit, drop the oldest turns but keep the system prompt, "
+        "or a rolling window.",
+    )
+    speculative: bool = Field(
+        default=False, title="Speculative decoding (prompt lookup)",
+        description="Guesses upcoming tokens from text already in the conversation and "
+        "checks several at once. Fast when a reply repeats earlier text (code edits); "
+        "turns itself down when guesses miss.",
+    )
+    snapshot_budget_mb: int = Field(
+        default=512, ge=0, le=1_048_576, title="Cache of recent chats",
+        description="Memory for the model's cache of chats you switched away from: "
+        "returning to one resumes at once instead of re-reading its history. 0 turns it off.",
+        json_schema_extra={"step": 128},
+    )
+    snapshot_disk_mb: int = Field(
+        default=2048, ge=0, le=1_048_576, title="Cache of recent chats on disk",
+        description="Disk space for the chats that do not fit in that memory, in Slice's "
+        "cache folder (readable only by you, deleted when the model is unloaded). "
+        "0 turns it off.", json_schema_extra={"step": 512},
+    )
+
+
+def validate_leniently(model: type[_M], data: dict[str, Any], source: str = "") -> _M:
+    """``data`` as a ``model``; each bad value falls back to its default, with a warning.
+
+    The bad value is dropped where the error points (a nested dict keeps its other keys)
+    and validation runs again, so one typo never costs the user their other settings.
+    """
+    data = _plain_copy(data)
+    for _ in range(1000):  # each round drops at least one value; a file has far fewer
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            for error in exc.errors():
+                where = ".".join(str(part) for part in error["loc"]) or "(whole file)"
+                log.warning("%s: setting %s = %r is not valid (%s); using its default",
+                            source or model.__name__, where, error.get("input"), error["msg"])
+                if not _drop(data, error["loc"]):
+                    return model()
+    return model()
+
+
+def _plain_copy(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: _plain_copy(v) if isinstance(v, dict) else v for k, v in data.items()}
+
+
+def _drop(data: dict[str, Any], loc: tuple[int | str, ...]) -> bool:
+    """Remove the value at ``loc``; False when there is nothing there to remove."""
+    node: Any = data
+    for part in loc[:-1]:
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    if not loc or not isinstance(node, dict) or loc[-1] not in node:
+        return False
+    del node[loc[-1]]
+    return True
+
+
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` (a settings file's JSON) brought up to :data:`SETTINGS_VERSION`."""
+    version = data.get("version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        log.warning("settings: version %r is not a number; reading it as version 1", version)
+        version = 1
+    while version < SETTINGS_VERSION:
+        data = MIGRATIONS[version](data)
+        version += 1
+    return data
 
 
 def load_settings(path: Path) -> Settings:
@@ -124,38 +166,35 @@ def load_settings(path: Path) -> Settings:
             raise ValueError("not a JSON object")
     except FileNotFoundError:
         return Settings()
-    except (OSError, ValueError):
+    except (OSError, ValueError) as exc:
+        log.warning("settings: %s cannot be read (%s); kept aside as .bad, using defaults",
+                    path, exc)
         with contextlib.suppress(OSError):
             path.replace(path.with_name(path.name + ".bad"))
         return Settings()
-    version = int(data.get("version", 1))
-    while version < SETTINGS_VERSION:
-        data = MIGRATIONS[version](data)
-        version += 1
-    return _from_dict(data)
+    return validate_leniently(Settings, migrate(data), source=str(path))
 
 
 def save_settings(path: Path, settings: Settings) -> None:
     """Write settings atomically (a crash mid-write leaves the old file)."""
-    data = {"version": SETTINGS_VERSION, **dataclasses.asdict(settings)}
+    data = {"version": SETTINGS_VERSION, **settings.model_dump()}
     write_atomically(path, json.dumps(data, indent=2))
 
 
 def clean_sampling_values(values: Any) -> dict[str, Any]:
-    """The valid sampling fields of ``values`` (a dict from JSON), with their types checked.
+    """The valid sampling fields of ``values`` (a dict from JSON), each checked on its own.
 
-    Unknown names and values of the wrong type are dropped; ints are accepted for floats.
+    Unknown names and values of the wrong type or out of range are dropped; ints are
+    accepted for floats (and come back as floats).
     """
     if not isinstance(values, dict):
         return {}
-    defaults = Sampling()
     clean: dict[str, Any] = {}
     for name, value in values.items():
-        if name not in SAMPLING_FIELDS or isinstance(value, bool):
+        if name not in SAMPLING_FIELDS:
             continue
-        default = getattr(defaults, name)
-        if isinstance(default, float) and isinstance(value, (int, float)):
-            clean[name] = float(value)
-        elif isinstance(default, int) and isinstance(value, int):
-            clean[name] = value
+        try:
+            clean[name] = getattr(Sampling.model_validate({name: value}), name)
+        except ValidationError:
+            log.warning("sampling: %s = %r is not valid; ignored", name, value)
     return clean

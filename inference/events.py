@@ -12,6 +12,23 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+# The options are declared in their own module; they are re-exported here because every
+# request carries them.
+from inference.options import (
+    KV_CACHE_TYPES,
+    OVERFLOW_POLICIES,
+    OVERFLOW_ROLLING,
+    OVERFLOW_STOP,
+    OVERFLOW_TRUNCATE_MIDDLE,
+    LoadSettings,
+    Sampling,
+)
+
+__all__ = [
+    "KV_CACHE_TYPES", "OVERFLOW_POLICIES", "OVERFLOW_ROLLING", "OVERFLOW_STOP",
+    "OVERFLOW_TRUNCATE_MIDDLE", "LoadSettings", "Sampling",
+]
+
 # Why a reply ended.
 STOP_END_OF_TURN = "end_of_turn"
 STOP_LENGTH = "length"
@@ -28,46 +45,6 @@ STOP_REASON_LABELS = {
     STOP_CONTEXT_FULL: "context full",
     STOP_ERROR: "error",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class LoadSettings:
-    """How a model is loaded. Every llama.cpp parameter Slice relies on is explicit."""
-
-    n_ctx: int = 4096
-    n_threads: int = 0  # 0: physical cores
-    n_threads_batch: int = 0  # 0: all logical cores
-    n_batch: int = 512
-    n_ubatch: int = 512
-    n_gpu_layers: int = -1  # -1: Auto, resolved to a count by app.gpu_fit.resolve_load before
-    # a request is sent (llama.cpp itself would take -1 as "all layers", fit or not); 0: CPU
-    flash_attn: bool = True
-    use_mmap: bool = True
-    use_mlock: bool = False
-    kv_cache_type: str = "f16"  # one of KV_CACHE_TYPES; quantized V needs flash attention
-    warmup: bool = True  # one decode right after the load, so the first reply pays no page faults
-
-
-KV_CACHE_TYPES = ("f16", "q8_0", "q4_0")
-
-# What to do when a conversation outgrows the context (ChatRequest.overflow).
-OVERFLOW_STOP = "stop"  # refuse a prompt that does not fit; stop a reply at the limit
-OVERFLOW_TRUNCATE_MIDDLE = "truncate_middle"  # drop the oldest turns, keep the system prompt
-OVERFLOW_ROLLING = "rolling"  # drop the oldest turns, the system prompt too if need be
-OVERFLOW_POLICIES = (OVERFLOW_STOP, OVERFLOW_TRUNCATE_MIDDLE, OVERFLOW_ROLLING)
-
-
-@dataclass(frozen=True, slots=True)
-class Sampling:
-    """Sampling settings for one reply. ``temperature`` 0 means greedy."""
-
-    temperature: float = 0.7
-    top_p: float = 0.95
-    top_k: int = 40
-    min_p: float = 0.05
-    repeat_penalty: float = 1.0
-    seed: int = -1  # -1: random
-    max_tokens: int = 1024  # 0: until the context is full
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,15 +81,21 @@ class ChatRequest:
     stream_batch_ms: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        # Not dataclasses.asdict: it would copy the pydantic options instead of dumping them.
+        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        data["messages"] = [dataclasses.asdict(m) for m in self.messages]
+        data["load"] = self.load.model_dump()
+        data["sampling"] = self.sampling.model_dump()
+        data["stop"] = list(self.stop)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ChatRequest:
         return cls(
             model_path=str(data["model_path"]),
             messages=tuple(ChatMessage(**m) for m in data["messages"]),
-            load=LoadSettings(**data.get("load", {})),
-            sampling=Sampling(**data.get("sampling", {})),
+            load=LoadSettings.model_validate(data.get("load", {})),
+            sampling=Sampling.model_validate(data.get("sampling", {})),
             stop=tuple(data.get("stop", ())),
             conversation_id=str(data.get("conversation_id", "")),
             overflow=str(data.get("overflow", OVERFLOW_STOP)),

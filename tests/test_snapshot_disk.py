@@ -142,7 +142,9 @@ def test_the_disk_budget_is_a_setting(qtbot: QtBot, tmp_path: Path) -> None:
     from ui.load_settings_dialog import LoadSettingsDialog
 
     assert Settings().snapshot_disk_mb == 2048
-    assert Settings(snapshot_disk_mb=-1).validated().snapshot_disk_mb == 2048
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"version": 2, "snapshot_disk_mb": -1}')
+    assert load_settings(bad).snapshot_disk_mb == 2048  # out of range: the default
     dialog = LoadSettingsDialog(Settings())
     qtbot.addWidget(dialog)
     assert dialog.snapshot_disk.value() == 2048

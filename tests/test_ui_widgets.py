@@ -432,10 +432,9 @@ def test_model_settings_dialog_edits_and_validates(qtbot):
 def test_requests_carry_the_chat_and_the_speed_settings(
     qtbot, window: ChatWindow, controller: FakeController
 ):
-    import dataclasses
 
-    window.session.settings = dataclasses.replace(
-        window.settings, overflow="rolling", speculative=True
+    window.session.settings = window.settings.model_copy(
+        update={"overflow": "rolling", "speculative": True}
     )
     window.send_message("hello")
     request = controller.requests[-1]

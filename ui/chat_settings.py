@@ -2,43 +2,31 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from app.chat.presets import BUILTIN_PRESETS, overrides_for, preset_base
-from app.settings import Settings
+from app.settings import SAMPLING_FIELDS, Settings, clean_sampling_values
 from app.store.chat_store import ChatStore, StoreError
 from app.store.records import DEFAULT_PRESET, DEFAULT_PRESET_LABEL, ChatSettings
 from inference.events import Sampling
+from ui.setting_fields import double_spin, int_spin, label
 
-_LABELS = {
-    "temperature": "Temperature", "top_p": "Top-p", "top_k": "Top-k", "min_p": "Min-p",
-    "repeat_penalty": "Repeat penalty", "seed": "Seed", "max_tokens": "Max tokens",
-}
-
-
-def _double(low: float, high: float, step: float, decimals: int = 2) -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
-    box.setRange(low, high)
-    box.setSingleStep(step)
-    box.setDecimals(decimals)
-    return box
+# Every sampling field is edited here; ranges, steps, labels and tooltips come from their
+# declarations in inference/options.py.
+_LABELS = {name: label(Sampling, name) for name in SAMPLING_FIELDS}
 
 
 class ChatSettingsDialog(QDialog):
@@ -70,22 +58,12 @@ class ChatSettingsDialog(QDialog):
         self.changed_note = QLabel()
         self.changed_note.setWordWrap(True)
         self.fields = {
-            "temperature": _double(0.0, 5.0, 0.05),
-            "top_p": _double(0.01, 1.0, 0.01),
-            "top_k": QSpinBox(),
-            "min_p": _double(0.0, 1.0, 0.01),
-            "repeat_penalty": _double(0.5, 2.0, 0.05),
-            "seed": QSpinBox(),
-            "max_tokens": QSpinBox(),
+            name: double_spin(Sampling, name)
+            if Sampling.model_fields[name].annotation is float
+            else int_spin(Sampling, name)
+            for name in SAMPLING_FIELDS
         }
-        self.fields["top_k"].setRange(0, 1000)
-        self.fields["top_k"].setSpecialValueText("off")
-        self.fields["seed"].setRange(-1, 2**31 - 1)
-        self.fields["seed"].setSpecialValueText("random")
-        self.fields["max_tokens"].setRange(0, 1_000_000)
-        self.fields["max_tokens"].setSpecialValueText("until the context is full")
-        for name, box in self.fields.items():
-            box.setAccessibleName(_LABELS[name])
+        for box in self.fields.values():
             box.valueChanged.connect(self._update_note)
 
         presets_row = QHBoxLayout()
@@ -115,7 +93,7 @@ class ChatSettingsDialog(QDialog):
         self.own_prompt.toggled.connect(self._on_own_prompt)
         self._fill_presets(current.preset)
         base = preset_base(app_settings, current.preset, store.user_presets())
-        self._set_fields(dataclasses.replace(base, **current.overrides))
+        self._set_fields(base.model_copy(update=clean_sampling_values(current.overrides)))
         self.preset.currentIndexChanged.connect(self._on_preset)
         self.save_preset.clicked.connect(self._save_preset)
         self.delete_preset.clicked.connect(self._delete_preset)
@@ -154,7 +132,7 @@ class ChatSettingsDialog(QDialog):
             self.changed_note.setText("Choose a name that is not a built-in preset's.")
             return False
         try:
-            self._store.save_preset(name, dataclasses.asdict(self.sampling()))
+            self._store.save_preset(name, self.sampling().model_dump())
         except StoreError as exc:
             self.changed_note.setText(str(exc))
             return False

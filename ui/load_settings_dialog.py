@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +19,10 @@ from inference.events import (
     OVERFLOW_ROLLING,
     OVERFLOW_STOP,
     OVERFLOW_TRUNCATE_MIDDLE,
+    LoadSettings,
 )
+from inference.options import QUANTIZED_KV_NEEDS_FLASH_ATTN
+from ui.setting_fields import check_box, int_spin, label
 
 OVERFLOW_LABELS = {
     OVERFLOW_STOP: "Stop at the limit",
@@ -31,15 +30,11 @@ OVERFLOW_LABELS = {
     OVERFLOW_ROLLING: "Rolling window (the oldest messages drop out first)",
 }
 
-
-def _spin(low: int, high: int, value: int, special: str = "", step: int = 1) -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(low, high)
-    box.setSingleStep(step)
-    box.setValue(value)
-    if special:
-        box.setSpecialValueText(special)
-    return box
+# The numeric fields this dialog edits, with the widget attribute that edits each: ranges,
+# steps, labels and tooltips all come from the fields' declarations.
+LOAD_SPINS = {"n_ctx": "n_ctx", "n_gpu_layers": "gpu_layers", "n_threads": "threads",
+              "n_threads_batch": "threads_batch", "n_batch": "batch"}
+APP_SPINS = {"snapshot_budget_mb": "snapshot_budget", "snapshot_disk_mb": "snapshot_disk"}
 
 
 class LoadSettingsDialog(QDialog):
@@ -53,76 +48,60 @@ class LoadSettingsDialog(QDialog):
         self.setWindowTitle("Model settings")
         self._settings = settings
         load = settings.load
-        self.n_ctx = _spin(256, 1_048_576, load.n_ctx, step=1024)
-        self.gpu_layers = _spin(-1, 1000, load.n_gpu_layers, special="Auto (as many as fit)")
+        self.n_ctx = int_spin(LoadSettings, "n_ctx")
+        self.gpu_layers = int_spin(LoadSettings, "n_gpu_layers")
         self.gpu_layers.setToolTip(
-            "Layers of the model to put on the GPU. Auto: as many as the memory estimate says "
-            "fit in the free VRAM at load time (Models > Check shows the count); 0: CPU only; "
-            "a number: exactly that many (more than the model has: all of it)."
+            self.gpu_layers.toolTip() + " Models > Check shows the count Auto picks."
             + ("" if gpu_backends() else " This build of llama.cpp has no GPU backend: "
                "the model runs on the CPU whatever this says.")
         )
-        self.threads = _spin(0, 512, load.n_threads, special="Automatic")
-        self.threads_batch = _spin(0, 512, load.n_threads_batch, special="Automatic")
-        self.batch = _spin(16, 65_536, load.n_batch, step=128)
-        self.flash_attn = QCheckBox("Flash attention")
+        self.threads = int_spin(LoadSettings, "n_threads")
+        self.threads_batch = int_spin(LoadSettings, "n_threads_batch")
+        self.batch = int_spin(LoadSettings, "n_batch")
+        for field, attribute in LOAD_SPINS.items():
+            getattr(self, attribute).setValue(getattr(load, field))
+        self.flash_attn = check_box(LoadSettings, "flash_attn")
         self.flash_attn.setChecked(load.flash_attn)
         self.kv_type = QComboBox()
         self.kv_type.addItems(KV_CACHE_TYPES)
         self.kv_type.setCurrentText(load.kv_cache_type)
-        self.mmap = QCheckBox("Map the file into memory (mmap)")
+        self.kv_type.setAccessibleName(label(LoadSettings, "kv_cache_type"))
+        self.mmap = check_box(LoadSettings, "use_mmap")
         self.mmap.setChecked(load.use_mmap)
-        self.mlock = QCheckBox("Lock the model in RAM (mlock)")
+        self.mlock = check_box(LoadSettings, "use_mlock")
         self.mlock.setChecked(load.use_mlock)
         self.overflow = QComboBox()
-        for key, label in OVERFLOW_LABELS.items():
-            self.overflow.addItem(label, key)
+        for key, text in OVERFLOW_LABELS.items():
+            self.overflow.addItem(text, key)
         self.overflow.setCurrentIndex(list(OVERFLOW_LABELS).index(settings.overflow))
-        self.speculative = QCheckBox("Speculative decoding (prompt lookup)")
+        self.overflow.setAccessibleName(label(Settings, "overflow"))
+        self.speculative = check_box(Settings, "speculative")
         self.speculative.setChecked(settings.speculative)
-        self.speculative.setToolTip(
-            "Guesses upcoming tokens from text already in the conversation and checks several "
-            "at once. Fast when a reply repeats earlier text (code edits); turns itself down "
-            "when guesses miss."
-        )
-        self.snapshot_budget = _spin(0, 1_048_576, settings.snapshot_budget_mb, step=128)
-        self.snapshot_budget.setSuffix(" MB")
-        self.snapshot_budget.setToolTip(
-            "Memory for the model's cache of chats you switched away from: returning to one "
-            "resumes at once instead of re-reading its history. 0 turns it off."
-        )
-        self.snapshot_disk = _spin(0, 1_048_576, settings.snapshot_disk_mb, step=512)
-        self.snapshot_disk.setSuffix(" MB")
-        self.snapshot_disk.setToolTip(
-            "Disk space for the chats that do not fit in that memory, in Slice's cache folder "
-            "(readable only by you, deleted when the model is unloaded). 0 turns it off."
-        )
+        self.snapshot_budget = int_spin(Settings, "snapshot_budget_mb")
+        self.snapshot_disk = int_spin(Settings, "snapshot_disk_mb")
+        for field, attribute in APP_SPINS.items():
+            box = getattr(self, attribute)
+            box.setSuffix(" MB")
+            box.setValue(getattr(settings, field))
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #dc2626;")
         self.problem.setWordWrap(True)
 
         form = QFormLayout()
-        form.addRow("Context size (tokens)", self.n_ctx)
-        form.addRow("GPU layers", self.gpu_layers)
-        form.addRow("Threads (generation)", self.threads)
-        form.addRow("Threads (prompt)", self.threads_batch)
-        form.addRow("Batch size", self.batch)
-        form.addRow("KV cache type", self.kv_type)
-        form.addRow("", self.flash_attn)
-        form.addRow("", self.mmap)
-        form.addRow("", self.mlock)
-        form.addRow("When the context is full", self.overflow)
-        form.addRow("", self.speculative)
-        form.addRow("Cache of recent chats", self.snapshot_budget)
-        form.addRow("Cache of recent chats on disk", self.snapshot_disk)
-        for widget, name in (
-            (self.n_ctx, "Context size"), (self.gpu_layers, "GPU layers"),
-            (self.threads, "Generation threads"), (self.threads_batch, "Prompt threads"),
-            (self.batch, "Batch size"), (self.kv_type, "KV cache type"),
-            (self.overflow, "Context overflow"), (self.snapshot_budget, "Cache of recent chats"),
-            (self.snapshot_disk, "Cache of recent chats on disk"),
+        for widget, text in (
+            (self.n_ctx, label(LoadSettings, "n_ctx")),
+            (self.gpu_layers, label(LoadSettings, "n_gpu_layers")),
+            (self.threads, label(LoadSettings, "n_threads")),
+            (self.threads_batch, label(LoadSettings, "n_threads_batch")),
+            (self.batch, label(LoadSettings, "n_batch")),
+            (self.kv_type, label(LoadSettings, "kv_cache_type")),
+            (self.flash_attn, ""), (self.mmap, ""), (self.mlock, ""),
+            (self.overflow, label(Settings, "overflow")),
+            (self.speculative, ""),
+            (self.snapshot_budget, label(Settings, "snapshot_budget_mb")),
+            (self.snapshot_disk, label(Settings, "snapshot_disk_mb")),
         ):
-            widget.setAccessibleName(name)
+            form.addRow(text, widget)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -139,32 +118,31 @@ class LoadSettingsDialog(QDialog):
 
     def settings(self) -> Settings:
         """The settings as edited."""
-        load = dataclasses.replace(
-            self._settings.load,
-            n_ctx=self.n_ctx.value(),
-            n_gpu_layers=self.gpu_layers.value(),
-            n_threads=self.threads.value(),
-            n_threads_batch=self.threads_batch.value(),
-            n_batch=self.batch.value(),
-            n_ubatch=min(512, self.batch.value()),
-            flash_attn=self.flash_attn.isChecked(),
-            kv_cache_type=self.kv_type.currentText(),
-            use_mmap=self.mmap.isChecked(),
-            use_mlock=self.mlock.isChecked(),
-        )
-        return dataclasses.replace(
-            self._settings,
-            load=load,
-            overflow=str(self.overflow.currentData()),
-            speculative=self.speculative.isChecked(),
-            snapshot_budget_mb=self.snapshot_budget.value(),
-            snapshot_disk_mb=self.snapshot_disk.value(),
-        )
+        load = self._settings.load.model_copy(update={
+            "n_ctx": self.n_ctx.value(),
+            "n_gpu_layers": self.gpu_layers.value(),
+            "n_threads": self.threads.value(),
+            "n_threads_batch": self.threads_batch.value(),
+            "n_batch": self.batch.value(),
+            "n_ubatch": min(512, self.batch.value()),
+            "flash_attn": self.flash_attn.isChecked(),
+            "kv_cache_type": self.kv_type.currentText(),
+            "use_mmap": self.mmap.isChecked(),
+            "use_mlock": self.mlock.isChecked(),
+        })
+        return self._settings.model_copy(update={
+            "load": load,
+            "overflow": str(self.overflow.currentData()),
+            "speculative": self.speculative.isChecked(),
+            "snapshot_budget_mb": self.snapshot_budget.value(),
+            "snapshot_disk_mb": self.snapshot_disk.value(),
+        })
 
     def _check(self) -> None:
         problem = ""
         if self.kv_type.currentText() != "f16" and not self.flash_attn.isChecked():
-            problem = "A quantized KV cache needs flash attention: turn it on or choose f16."
+            problem = (QUANTIZED_KV_NEEDS_FLASH_ATTN.capitalize()
+                       + ": turn it on or choose f16.")
         self.problem.setText(problem)
         self.problem.setVisible(bool(problem))
         self._ok.setEnabled(not problem)

@@ -9,7 +9,6 @@ problem), set as default, import files, watch a folder, show in the file manager
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -259,8 +258,8 @@ class ModelsView(QWidget):
         if entry is None:
             return
         settings_file = app_paths().settings_file
-        save_settings(settings_file, dataclasses.replace(load_settings(settings_file),
-                                                         default_model=entry.path))
+        save_settings(settings_file, load_settings(settings_file).model_copy(
+            update={"default_model": entry.path}))
         self.model.default_path = entry.path
         self.model.update_entry(entry)
         self._say(f"{entry.name} is now the model Slice opens with.")

@@ -5,7 +5,6 @@ Every shortcut listed in :mod:`ui.shortcuts` is bound here, once.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Protocol
 
@@ -193,5 +192,5 @@ def choose_theme(window: ChatWindow, preference: str) -> None:
     app = QApplication.instance()
     if isinstance(app, QApplication):
         set_theme(app, preference)
-    window.change_settings(dataclasses.replace(window.settings, theme=preference))
+    window.change_settings(window.settings.model_copy(update={"theme": preference}))
     window.theme_actions[preference].setChecked(True)

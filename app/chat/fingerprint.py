@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import dataclasses
 import os
 import platform
 import sys
@@ -62,8 +61,8 @@ def build_fingerprint(
             "parameters": info.n_params if info else 0,
             "chat_template": info.template_source if info else "",
         },
-        "load": dataclasses.asdict(load),
-        "sampling": dataclasses.asdict(sampling),
+        "load": load.model_dump(),
+        "sampling": sampling.model_dump(),
         "engine": {
             "slice": __version__,
             "backend": info.backend if info else "",

@@ -2,12 +2,11 @@
 
 A chat names a preset ("" for the app's own sampling settings) and keeps the fields the user
 changed on top of it as overrides; what a reply uses is the app's settings, then the
-preset's values, then the overrides, validated.
+preset's values, then the overrides, each value checked against its declared range.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from app.settings import SAMPLING_FIELDS, Settings, clean_sampling_values
@@ -42,13 +41,9 @@ def effective_sampling(
         **preset_values(chat.preset, user_presets),
         **clean_sampling_values(chat.overrides),
     }
-    sampling = dataclasses.replace(app.sampling, **values)
-    validated = dataclasses.replace(app, sampling=sampling).validated().sampling
-    return dataclasses.replace(
-        validated,
-        repeat_penalty=min(max(validated.repeat_penalty, 0.5), 2.0),
-        seed=max(validated.seed, -1),
-    )
+    # Every value was checked on its own by clean_sampling_values (the built-in presets are
+    # valid by construction), so validating the merged whole cannot fail.
+    return Sampling.model_validate({**app.sampling.model_dump(), **values})
 
 
 def overrides_for(

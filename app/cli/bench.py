@@ -11,7 +11,9 @@ from typing import Any
 from app.bench.report import format_table
 from app.bench.runner import BenchError, GuiProbe, measure
 from app.cli.chat import add_load_arguments, load_settings_from
-from app.cli.errors import fail
+from app.cli.errors import Exit, fail
+from app.cli.flags import add_value_flag
+from inference.options import LoadSettings
 
 ChartWriter = Callable[[dict[str, Any], str], None]
 
@@ -27,12 +29,16 @@ def add_bench_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPar
     bench.add_argument("--quick", action="store_true", help="a smoke run: fewer, shorter runs")
     bench.add_argument("--json", metavar="PATH", help="write every figure to this JSON file")
     bench.add_argument("--chart", metavar="PATH", help="write a PNG chart")
-    bench.add_argument("--ctx", type=int, default=4096, metavar="N", help="context size")
+    add_value_flag(bench, "--ctx", LoadSettings, "n_ctx")
     add_load_arguments(bench)
 
 
 def run_bench(args: argparse.Namespace, gui_probe: GuiProbe, write_chart: ChartWriter) -> int:
     """Run ``slice-chat bench``; returns the exit code."""
+    try:
+        load = load_settings_from(args, args.ctx)
+    except ValueError as exc:
+        return fail(str(exc), Exit.USAGE)
     model = args.model
     if not model:
         from app.models.library import bundled_starter
@@ -46,7 +52,7 @@ def run_bench(args: argparse.Namespace, gui_probe: GuiProbe, write_chart: ChartW
         print(f"  … {name}", file=sys.stderr, flush=True)
 
     try:
-        result = measure(model, load_settings_from(args, args.ctx), args.quick, gui_probe, step)
+        result = measure(model, load, args.quick, gui_probe, step)
     except BenchError as exc:
         return fail(f"benchmark failed: {exc}")
     print(format_table(result))

@@ -16,13 +16,14 @@ import threading
 from types import FrameType
 from typing import TextIO
 
+from pydantic import ValidationError
+
 from app.cli.errors import Exit, fail
+from app.cli.flags import add_switch, add_value_flag, validation_problem, value_parser
 from app.models.gpu_fit import GPU_AUTO, resolve_load
 from app.paths import app_paths
+from app.settings import Settings
 from inference.events import (
-    KV_CACHE_TYPES,
-    OVERFLOW_POLICIES,
-    OVERFLOW_STOP,
     ChatMessage,
     ChatRequest,
     Done,
@@ -33,6 +34,7 @@ from inference.events import (
 )
 from inference.gguf_info import GGUFError, read_gguf_info
 from inference.host_client import HostClient
+from inference.options import field_spec
 
 STATS_KEYS = (
     "ttft_s", "prompt_tokens", "cached_tokens", "prompt_tps", "generated_tokens",
@@ -52,22 +54,25 @@ def add_chat_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     chat.add_argument("--model", required=True, metavar="PATH", help="GGUF model file")
     chat.add_argument("--prompt", metavar="TEXT", help="the user message (default: stdin)")
     chat.add_argument("--system", metavar="TEXT", help="a system prompt")
-    chat.add_argument("--max-tokens", type=int, default=512, metavar="N",
-                      help="most tokens to generate (default 512; 0: until the context is full)")
-    chat.add_argument("--temperature", type=float, default=0.7, metavar="T",
-                      help="sampling temperature; 0 is greedy (default 0.7)")
-    chat.add_argument("--seed", type=int, default=-1, metavar="S",
-                      help="random seed for reproducible replies (default: random)")
-    chat.add_argument("--ctx", type=int, default=0, metavar="N",
-                      help="context size in tokens (default: 4096, or the model's own if smaller)")
+    add_value_flag(chat, "--max-tokens", Sampling, "max_tokens", default=512)
+    add_value_flag(chat, "--temperature", Sampling, "temperature", metavar="T")
+    add_value_flag(chat, "--seed", Sampling, "seed", metavar="S")
+    add_value_flag(chat, "--ctx", LoadSettings, "n_ctx", default=0, also=(0,),
+                   help="context size in tokens (0: 4096, or the model's own if smaller)")
     chat.add_argument("--json", action="store_true",
                       help="print one JSON object with the reply and its stats at the end")
-    chat.add_argument("--overflow", choices=OVERFLOW_POLICIES, default=OVERFLOW_STOP,
-                      help="when the prompt outgrows the context: stop (default), drop the "
-                      "oldest turns but keep the system prompt, or a rolling window")
-    chat.add_argument("--speculative", action="store_true",
-                      help="prompt-lookup speculative decoding (drafts tokens from the context)")
+    add_value_flag(chat, "--overflow", Settings, "overflow")
+    add_switch(chat, "--speculative", Settings, "speculative")
     add_load_arguments(chat)
+
+
+# The flag that sets each load field (for error messages that name the flag).
+LOAD_FLAGS = {
+    "n_ctx": "--ctx", "n_gpu_layers": "--gpu-layers", "n_threads": "--threads",
+    "n_threads_batch": "--threads-batch", "n_batch": "--batch", "n_ubatch": "--batch",
+    "flash_attn": "--no-flash-attn", "kv_cache_type": "--kv-type", "use_mmap": "--no-mmap",
+    "use_mlock": "--mlock",
+}
 
 
 def add_load_arguments(parser: argparse.ArgumentParser) -> None:
@@ -78,17 +83,18 @@ def add_load_arguments(parser: argparse.ArgumentParser) -> None:
                        "as fit in the free VRAM by the memory estimate, 0 CPU only, N exactly "
                        "N (more than the model has: all of it, output included); a build "
                        "without a GPU backend runs on the CPU whatever this says")
-    group.add_argument("--threads", type=int, default=0, metavar="N",
-                       help="threads for generation (default: physical cores)")
-    group.add_argument("--threads-batch", type=int, default=0, metavar="N",
-                       help="threads for prompt processing (default: all cores)")
-    group.add_argument("--batch", type=int, default=512, metavar="N",
-                       help="prompt processing batch size (default 512)")
-    group.add_argument("--no-flash-attn", action="store_true", help="turn flash attention off")
-    group.add_argument("--kv-type", choices=KV_CACHE_TYPES, default="f16",
-                       help="KV cache type (quantized types need flash attention)")
-    group.add_argument("--no-mmap", action="store_true", help="read the file instead of mapping it")
-    group.add_argument("--mlock", action="store_true", help="lock the model in RAM")
+    add_value_flag(group, "--threads", LoadSettings, "n_threads")
+    add_value_flag(group, "--threads-batch", LoadSettings, "n_threads_batch")
+    add_value_flag(group, "--batch", LoadSettings, "n_batch")
+    add_switch(group, "--no-flash-attn", LoadSettings, "flash_attn",
+               help="turn flash attention off")
+    add_value_flag(group, "--kv-type", LoadSettings, "kv_cache_type")
+    add_switch(group, "--no-mmap", LoadSettings, "use_mmap",
+               help="read the file instead of mapping it")
+    add_switch(group, "--mlock", LoadSettings, "use_mlock")
+
+
+_layers = value_parser(LoadSettings, "n_gpu_layers")
 
 
 def gpu_layers_arg(text: str) -> int:
@@ -96,56 +102,43 @@ def gpu_layers_arg(text: str) -> int:
     if text.strip().lower() == "auto":
         return GPU_AUTO
     try:
-        value = int(text)
-    except ValueError:
+        value: int = _layers(text)
+    except argparse.ArgumentTypeError as exc:
         raise argparse.ArgumentTypeError(
-            f"'{text}' is not a layer count: give auto, 0 (CPU only) or a number of layers"
+            f"{exc}; give auto (or -1), 0 (CPU only) or a number of layers"
         ) from None
-    if value < GPU_AUTO:
-        raise argparse.ArgumentTypeError(
-            f"{value} layers: give auto (or -1), 0 (CPU only) or a positive number of layers"
-        )
     return value
 
 
 def load_settings_from(args: argparse.Namespace, n_ctx: int) -> LoadSettings:
-    """The LoadSettings that the command-line flags of :func:`add_load_arguments` ask for."""
-    return LoadSettings(
-        n_ctx=n_ctx,
-        n_threads=args.threads,
-        n_threads_batch=args.threads_batch,
-        n_batch=args.batch,
-        n_ubatch=min(512, args.batch),
-        n_gpu_layers=args.gpu_layers,
-        flash_attn=not args.no_flash_attn,
-        use_mmap=not args.no_mmap,
-        use_mlock=args.mlock,
-        kv_cache_type=args.kv_type,
-    )
+    """The LoadSettings that the command-line flags of :func:`add_load_arguments` ask for.
 
-
-
-def _validate(args: argparse.Namespace) -> str | None:
-    if args.max_tokens < 0:
-        return "--max-tokens must be 0 or more"
-    if not 0.0 <= args.temperature <= 5.0:
-        return "--temperature must be between 0 and 5"
-    if args.ctx and not 256 <= args.ctx <= 1_048_576:
-        return "--ctx must be between 256 and 1048576"
-    if args.threads < 0 or args.threads_batch < 0:
-        return "--threads and --threads-batch must be 0 (automatic) or more"
-    if args.batch < 1:
-        return "--batch must be 1 or more"
-    if args.kv_type != "f16" and args.no_flash_attn:
-        return "a quantized KV cache (--kv-type) needs flash attention"
-    return None
+    Raises :class:`ValueError` naming the flag when the flags contradict each other (a
+    quantized KV cache without flash attention).
+    """
+    try:
+        return LoadSettings(
+            n_ctx=n_ctx,
+            n_threads=args.threads,
+            n_threads_batch=args.threads_batch,
+            n_batch=args.batch,
+            n_ubatch=min(512, args.batch),
+            n_gpu_layers=args.gpu_layers,
+            flash_attn=not args.no_flash_attn,
+            use_mmap=not args.no_mmap,
+            use_mlock=args.mlock,
+            kv_cache_type=args.kv_type,
+        )
+    except ValidationError as exc:
+        raise ValueError(validation_problem(exc, LOAD_FLAGS)) from None
 
 
 def run_chat(args: argparse.Namespace, stdin: TextIO = sys.stdin) -> int:
     """Run ``slice-chat chat``; returns the exit code."""
-    problem = _validate(args)
-    if problem:
-        return fail(problem, Exit.USAGE)
+    try:  # the flags' own ranges were checked by argparse; this checks them together
+        load = load_settings_from(args, LoadSettings().n_ctx)
+    except ValueError as exc:
+        return fail(str(exc), Exit.USAGE)
     prompt = args.prompt
     if prompt is None:
         if stdin.isatty():
@@ -157,14 +150,17 @@ def run_chat(args: argparse.Namespace, stdin: TextIO = sys.stdin) -> int:
         info = read_gguf_info(args.model)
     except GGUFError as exc:
         return fail(exc.message)
-    n_ctx = args.ctx or min(4096, info.context_length or 4096)
+    # A model trained on fewer tokens than the smallest context gets the smallest context.
+    n_ctx = args.ctx or max(min(4096, info.context_length or 4096),
+                            int(field_spec(LoadSettings, "n_ctx").low or 0))
+    load = load.model_copy(update={"n_ctx": n_ctx})
     messages = [ChatMessage("user", prompt)]
     if args.system:
         messages.insert(0, ChatMessage("system", args.system))
     request = ChatRequest(
         model_path=args.model,
         messages=tuple(messages),
-        load=resolve_load(args.model, load_settings_from(args, n_ctx)),
+        load=resolve_load(args.model, load),
         sampling=Sampling(
             temperature=args.temperature, seed=args.seed, max_tokens=args.max_tokens
         ),

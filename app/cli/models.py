@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import argparse
 
+from app.cli.flags import add_value_flag
+from inference.options import LoadSettings
+
 
 def add_models_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``slice-chat models ...`` to the top-level parser."""
@@ -36,10 +39,9 @@ def add_models_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
 
     check = sub.add_parser("check", help="check a model before loading it")
     check.add_argument("path", metavar="PATH")
-    check.add_argument("--ctx", type=int, default=0, metavar="N",
-                       help="context size (default: 4096, or the model's own if smaller)")
-    check.add_argument("--cache-type", default="f16", metavar="TYPE",
-                       help="KV cache type: f16 (default), q8_0, q4_0, ...")
+    add_value_flag(check, "--ctx", LoadSettings, "n_ctx", default=0, also=(0,),
+                   help="context size (0: 4096, or the model's own if smaller)")
+    add_value_flag(check, "--cache-type", LoadSettings, "kv_cache_type")
     check.add_argument("--no-trial", action="store_true",
                        help="only the header check, no trial load")
     check.add_argument("--json", action="store_true", help="one JSON object on stdout")

@@ -19,7 +19,7 @@ from app.hub.downloads import FINISHED, STATE_DONE, STATE_PAUSED, DownloadManage
 from app.hub.token import TokenStore
 from app.hub.transfer import FileSpec, read_sidecar, sidecar_path, spec_from_sidecar
 from app.models.library import ModelImportError, ModelLibrary, sha256_of
-from app.models.memory_fit import cache_bytes_per_element, format_bytes, judge_fit, rough_need
+from app.models.memory_fit import format_bytes, judge_fit, rough_need
 from app.models.preload_check import check_model, report_lines
 from app.paths import app_paths
 
@@ -92,12 +92,7 @@ def _import(library: ModelLibrary, paths: Sequence[str], folders: Sequence[str])
 
 
 def _check(args: argparse.Namespace) -> int:
-    if args.ctx and not 256 <= args.ctx <= 1_048_576:
-        return fail("--ctx must be between 256 and 1048576", Exit.USAGE)
-    try:
-        cache_bytes_per_element(args.cache_type)
-    except ValueError as exc:
-        return fail(f"--cache-type: {exc}", Exit.USAGE)
+    # --ctx and --cache-type were checked by argparse against the LoadSettings fields.
     report = check_model(args.path, n_ctx=args.ctx, cache_type=args.cache_type,
                          trial=not args.no_trial, log_path=app_paths().host_log)
     if args.json:

@@ -192,16 +192,16 @@ def resolve_load(path: str, load: LoadSettings, vram_free: int | None = ASK_VRAM
     key: tuple[object, ...] | None = None
     if vram_free == ASK_VRAM:
         if not gpu_backends():
-            return dataclasses.replace(load, n_gpu_layers=0)
+            return load.model_copy(update={"n_gpu_layers": 0})
         try:
             stat = os.stat(path)
         except OSError:
-            return dataclasses.replace(load, n_gpu_layers=0)
+            return load.model_copy(update={"n_gpu_layers": 0})
         key = (os.path.realpath(path), stat.st_mtime_ns, stat.st_size, load)
         with _memo_lock:
             if key in _memo:
                 _memo.move_to_end(key)
-                return dataclasses.replace(load, n_gpu_layers=_memo[key])
+                return load.model_copy(update={"n_gpu_layers": _memo[key]})
         vram_free = free_vram()
     layers = 0
     if vram_free:
@@ -214,7 +214,7 @@ def resolve_load(path: str, load: LoadSettings, vram_free: int | None = ASK_VRAM
             _memo[key] = layers
             while len(_memo) > _MEMO_SIZE:
                 _memo.popitem(last=False)
-    return dataclasses.replace(load, n_gpu_layers=layers)
+    return load.model_copy(update={"n_gpu_layers": layers})
 
 
 def resolve_request(request: ChatRequest) -> ChatRequest:

@@ -14,7 +14,6 @@ The architecture list comes from the installed llama.cpp itself: its library exp
 from __future__ import annotations
 
 import ctypes
-import dataclasses
 import functools
 import os
 import re
@@ -269,7 +268,7 @@ def check_header(
         report.fit = judge_fit(report.memory.total, available_ram() if ram is None else ram, vram)
         report.gpu_layers = max(load.n_gpu_layers, 0)
         if load.n_gpu_layers != 0 and vram is not None:
-            load_at = dataclasses.replace(load, n_ctx=report.n_ctx, kv_cache_type=cache_type)
+            load_at = load.model_copy(update={"n_ctx": report.n_ctx, "kv_cache_type": cache_type})
             report.gpu = fit_layers(model_gpu_plan(model, load_at), vram)
             if load.n_gpu_layers == GPU_AUTO:
                 report.gpu_layers = report.gpu.layers
@@ -293,7 +292,7 @@ def trial_load(
     log_path: Path | None = None,
 ) -> TrialResult:
     """Load ``path`` and decode one token in a throwaway inference host."""
-    settings = LoadSettings(**{**asdict(load or LoadSettings()), "n_ctx": n_ctx})
+    settings = (load or LoadSettings()).model_copy(update={"n_ctx": n_ctx})
     request = ChatRequest(
         model_path=path,
         messages=(ChatMessage("user", TRIAL_PROMPT),),
@@ -353,7 +352,7 @@ def check_model(
     """The whole check: header first; the trial load only for a file that passed it."""
     report = check_header(path, n_ctx, cache_type, load)
     if trial and not report.errors and (report.fit is None or report.fit.verdict != FIT_NO):
-        resolved = dataclasses.replace(load or LoadSettings(), n_gpu_layers=report.gpu_layers)
+        resolved = (load or LoadSettings()).model_copy(update={"n_gpu_layers": report.gpu_layers})
         report.trial = trial_load(path, report.n_ctx, resolved, log_path=log_path)
     return report
 
