@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from app.cli.chat import add_load_arguments, load_settings_from
+from app.models.files import read_model_files
 from app.models.gpu_fit import (
     GPU_AUTO,
     GPU_RUNTIME_OVERHEAD,
@@ -26,7 +27,6 @@ from app.models.gpu_fit import (
     resolve_load,
     resolve_request,
 )
-from app.models.library import read_model_files
 from app.models.memory_fit import (
     FIT_SHARE,
     GIB,

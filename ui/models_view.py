@@ -37,7 +37,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models.library import ModelEntry, ModelImportError, ModelLibrary, sha256_of
+from app.models.files import ModelImportError, sha256_of
+from app.models.library import ModelEntry, ModelLibrary
 from app.models.memory_fit import FIT_NO, format_bytes
 from app.models.preload_check import CheckReport, check_header, check_model, gpu_line, report_lines
 from app.paths import app_paths

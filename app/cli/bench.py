@@ -35,7 +35,7 @@ def run_bench(args: argparse.Namespace, gui_probe: GuiProbe, write_chart: ChartW
     """Run ``slice-chat bench``; returns the exit code."""
     model = args.model
     if not model:
-        from app.models.library import bundled_starter
+        from app.models.starter import bundled_starter
 
         starter = bundled_starter()
         if starter is None:

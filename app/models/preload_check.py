@@ -24,8 +24,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.models.files import ModelImportError, read_model_files
 from app.models.gpu_fit import ASK_VRAM, GPU_AUTO, GpuFit, fit_layers, model_gpu_plan
-from app.models.library import ModelImportError, read_model_files
 from app.models.memory_fit import (
     FIT_NO,
     Fit,
