@@ -18,10 +18,11 @@ from app.hub.api import HubError, load_catalog, local_path, repo_page, search
 from app.hub.downloads import FINISHED, DownloadManager, DownloadState, DownloadStatus
 from app.hub.sidecar import FileSpec, read_sidecar, sidecar_path, spec_from_sidecar
 from app.hub.token import TokenStore
+from app.models.check_report import report_lines
 from app.models.files import ModelImportError, sha256_of
 from app.models.library import ModelLibrary
 from app.models.memory_fit import cache_bytes_per_element, format_bytes, judge_fit, rough_need
-from app.models.preload_check import check_model, report_lines
+from app.models.preload_check import check_model
 from app.paths import app_paths
 
 

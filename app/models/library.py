@@ -365,11 +365,6 @@ class ModelLibrary:
                 state.folders.append(path)
         return self.scan_folders()
 
-    def remove_folder(self, folder: str) -> None:
-        """Stop watching ``folder`` (its models stay in the library)."""
-        with self._mutating() as state:
-            state.folders = [f for f in state.folders if f != os.path.abspath(folder)]
-
     def scan_folders(
         self, progress: Callable[[str], None] | None = None
     ) -> tuple[list[ModelEntry], list[str]]:
