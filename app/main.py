@@ -125,7 +125,8 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
     from PySide6.QtWidgets import QMessageBox
 
     from app.chat.bridge import EngineController
-    from app.models.library import ModelImportError, ModelLibrary
+    from app.models.files import ModelImportError
+    from app.models.library import ModelLibrary
     from app.paths import DataFolderError, app_paths
     from app.settings import load_settings, save_settings
     from app.single_instance import SingleInstance

@@ -170,7 +170,8 @@ def prune_unneeded_libraries(
 
 def starter_model() -> Path:
     """The starter model file to bundle, verified by SHA-256; stops the build if absent."""
-    from app.models.library import STARTER_SHA256, bundled_starter, sha256_of
+    from app.models.files import sha256_of
+    from app.models.starter import STARTER_SHA256, bundled_starter
 
     path = bundled_starter()
     if path is None:

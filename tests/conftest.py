@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app.models.library import STARTER_SHA256, bundled_starter, sha256_of
+from app.models.files import sha256_of
+from app.models.starter import STARTER_SHA256, bundled_starter
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 GEMMA_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from app.models.library import ModelEntry, ModelImportError
+from app.models.files import ModelImportError
+from app.models.library import ModelEntry
 from inference.events import ChatRequest, LoadSettings
 
 MODEL_PATH = "/models/SmolLM2-135M-Instruct.Q4_1.gguf"

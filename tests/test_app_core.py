@@ -7,13 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from app.models.library import (
-    ORIGIN_IMPORTED,
-    ORIGIN_STARTER,
-    STARTER_SHA256,
-    ModelImportError,
-    ModelLibrary,
-)
+from app.models.files import ModelImportError
+from app.models.library import ModelLibrary, Origin
+from app.models.starter import STARTER_SHA256
 from app.paths import app_paths
 from app.settings import Settings, load_settings, save_settings
 from inference.events import LoadSettings, Sampling
@@ -65,7 +61,7 @@ def test_starter_model_is_installed_and_verified(smollm_path: str) -> None:
     paths = app_paths().ensure()
     library = ModelLibrary(paths.library_file, paths.models)
     entry = library.ensure_starter()
-    assert entry is not None and entry.origin == ORIGIN_STARTER
+    assert entry is not None and entry.origin == Origin.STARTER
     assert entry.sha256 == STARTER_SHA256
     assert Path(entry.path).parent == paths.models
     # Persisted, and a second run does not copy again.
@@ -85,7 +81,7 @@ def test_damaged_starter_copy_is_replaced(smollm_path: str) -> None:
     (paths.library_file).unlink()
     fresh = ModelLibrary(paths.library_file, paths.models).ensure_starter()
     assert fresh is not None
-    from app.models.library import sha256_of
+    from app.models.files import sha256_of
     assert sha256_of(Path(fresh.path)) == STARTER_SHA256
 
 
@@ -93,7 +89,7 @@ def test_import_and_reject(bad_models: dict[str, str], gemma_path: str) -> None:
     paths = app_paths().ensure()
     library = ModelLibrary(paths.library_file, paths.models)
     entry = library.import_file(gemma_path)
-    assert entry.origin == ORIGIN_IMPORTED and entry.architecture == "gemma3"
+    assert entry.origin == Origin.IMPORTED and entry.architecture == "gemma3"
     assert library.import_file(gemma_path) == entry  # no duplicates
     # A well-formed header with an unknown architecture is caught at load time instead.
     for kind, path in bad_models.items():

@@ -14,7 +14,7 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from app.chat.session import PARTIAL_SAVE_MS
-from app.store import STATE_DONE, STATE_FAILED, STATE_PARTIAL, ChatSettings, ChatStore
+from app.store import ChatSettings, ChatStore, MessageState
 from inference.events import ChatMessage, Done, Failed, Stats
 from tests.fakes import FakeController, FakeLibrary
 from tests.ui_helpers import click_link, link_positions
@@ -73,8 +73,8 @@ def test_the_message_is_committed_before_the_request_and_the_reply_saved_as_it_g
 
     controller.send = send_and_look  # type: ignore[method-assign]
     window.send_message("Write a haiku about rain")
-    assert seen_at_send == [[("user", "Write a haiku about rain", STATE_DONE),
-                             ("assistant", "", STATE_PARTIAL)]]
+    assert seen_at_send == [[("user", "Write a haiku about rain", MessageState.DONE),
+                             ("assistant", "", MessageState.PARTIAL)]]
     reply_id = window.session.generating_id
     assert reply_id is not None
 
@@ -82,10 +82,10 @@ def test_the_message_is_committed_before_the_request_and_the_reply_saved_as_it_g
     controller.token_received.emit(1, "on the roof")
     qtbot.waitUntil(lambda: store.message(reply_id).content == "Soft rain on the roof",
                     timeout=PARTIAL_SAVE_MS * 3)
-    assert store.message(reply_id).state == STATE_PARTIAL
+    assert store.message(reply_id).state == MessageState.PARTIAL
     controller.reply_finished.emit(1, Done("end_of_turn", STATS))
     saved = store.message(reply_id)
-    assert saved is not None and saved.state == STATE_DONE
+    assert saved is not None and saved.state == MessageState.DONE
     assert saved.content == "Soft rain on the roof"
     assert saved.stats["generated_tokens"] == 3
     assert 0 < saved.stats["ttft_e2e_s"] < 30  # Send to first text painted, measured
@@ -168,7 +168,7 @@ def test_an_interrupted_reply_can_be_continued_or_regenerated(
     qtbot.waitUntil(lambda: window.chat_view.plain_text_of_last_reply() == "1, 2, 3, 4, 5")
     controller.reply_finished.emit(1, Done("end_of_turn", STATS))
     assert store.message(partial.id).content == "1, 2, 3, 4, 5"
-    assert store.message(partial.id).state == STATE_DONE
+    assert store.message(partial.id).state == MessageState.DONE
     assert "Interrupted" not in window.chat_view.toPlainText()
 
     # Regenerate makes a sibling and leaves the continued reply alone.
@@ -185,7 +185,7 @@ def test_a_failed_reply_is_saved_with_its_error(
     controller.token_received.emit(1, "Hel")
     controller.reply_failed.emit(1, Failed("host_crashed", "The model process crashed."))
     failed = store.message(window.session.path_ids[-1])
-    assert failed is not None and failed.state == STATE_FAILED
+    assert failed is not None and failed.state == MessageState.FAILED
     assert failed.content == "Hel" and failed.error == "The model process crashed."
     window.send_message("Are you there?")  # the failed exchange stays out of the request
     assert controller.requests[-1].messages == (ChatMessage("user", "Are you there?"),)
@@ -238,7 +238,7 @@ def test_a_long_chat_shows_a_window_and_earlier_messages_on_request(
     parent = None
     for n in range(60):
         _user, answer = store.start_exchange(chat, parent, f"question {n}", "M")
-        store.finish_message(answer.id, f"answer {n}", STATE_DONE)
+        store.finish_message(answer.id, f"answer {n}", MessageState.DONE)
         parent = answer.id
     window = open_window(qtbot, controller, store)
     window.open_chat(chat)
@@ -327,7 +327,7 @@ def test_switching_chats_while_a_reply_streams_keeps_saving_it(
     controller.token_received.emit(1, " upon a time.")
     controller.reply_finished.emit(1, Done("end_of_turn", STATS))
     assert store.message(streaming).content == "Once upon a time."
-    assert store.message(streaming).state == STATE_DONE
+    assert store.message(streaming).state == MessageState.DONE
     assert window.send_message("Another chat?") is not None
 
 
@@ -340,7 +340,7 @@ def test_closing_the_window_mid_reply_keeps_the_text_as_interrupted(
     controller.token_received.emit(1, "Everything starts")
     window.close()
     saved = store.message(reply_id)
-    assert saved.content == "Everything starts" and saved.state == STATE_PARTIAL
+    assert saved.content == "Everything starts" and saved.state == MessageState.PARTIAL
     # What the engine sends after the window closed changes nothing (and raises nothing).
     controller.token_received.emit(1, " later")
     controller.reply_failed.emit(1, Failed("host_crashed", "gone"))

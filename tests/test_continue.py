@@ -13,7 +13,7 @@ from app.chat.bridge import EngineController
 from app.models.library import ModelLibrary
 from app.paths import app_paths
 from app.settings import Settings
-from app.store import STATE_DONE
+from app.store import MessageState
 from inference.engine import Engine
 from inference.events import ChatMessage, ChatRequest, Done, LoadSettings, Sampling, Token
 from inference.templates import TemplateError, choose_template, compile_template
@@ -101,7 +101,7 @@ def test_stop_continue_regenerate_and_edit_on_the_real_model(
     click_link(qtbot, window.chat_view, "Continue")
     qtbot.waitUntil(lambda: not window.session.busy, timeout=60_000)
     continued = store.message(reply_id)
-    assert continued.state == STATE_DONE and continued.content.startswith(stopped.content)
+    assert continued.state == MessageState.DONE and continued.content.startswith(stopped.content)
     assert len(continued.content) > len(stopped.content)
     assert window.session.path_ids[-1] == reply_id  # extended in place, not a new version
 

@@ -24,16 +24,15 @@ from app.hub.api import (
     search,
 )
 from app.hub.downloads import (
-    STATE_CANCELLED,
-    STATE_DONE,
-    STATE_FAILED,
-    STATE_PAUSED,
     DownloadManager,
+    DownloadState,
     DownloadStatus,
 )
+from app.hub.sidecar import FileSpec, read_sidecar, sidecar_path
 from app.hub.token import TokenStore
-from app.hub.transfer import FileSpec, TransferPolicy, read_sidecar, sidecar_path
-from app.models.library import ModelLibrary, sha256_of
+from app.hub.transfer import TransferPolicy
+from app.models.files import sha256_of
+from app.models.library import ModelLibrary
 from app.paths import app_paths
 from tests.gguf_factory import write_tiny_model
 from tests.hub_server import HubServer
@@ -78,7 +77,7 @@ def fetch(page: RepoPage, path: str = FILE, policy: TransferPolicy = FAST,
 
 
 def assert_verified(status: DownloadStatus, tiny: bytes) -> None:
-    assert status.state == STATE_DONE, status.message
+    assert status.state == DownloadState.DONE, status.message
     entry = new_library().find(status.model_path)
     assert entry is not None and entry.sha256 == sha256_of(Path(entry.path))
     assert Path(entry.path).read_bytes() == tiny
@@ -148,7 +147,7 @@ def test_html_error_page_with_status_200(hub: HubServer, tiny: bytes) -> None:
     new_library().delete(status.model_path)
     hub.add_fault("html", times=-1)
     status, _ = fetch(page)
-    assert status.state == STATE_FAILED
+    assert status.state == DownloadState.FAILED
     assert "web page instead of the file" in status.message and "Gave up" in status.message
     dest = local_path(app_paths().models, REPO, FILE)
     assert not dest.exists() and not sidecar_path(dest).exists()
@@ -158,7 +157,7 @@ def test_wrong_bytes_never_enter_the_library(hub: HubServer, tiny: bytes) -> Non
     page = serve(hub, tiny)
     hub.add_fault("wrong_bytes", at=300_000)
     status, _ = fetch(page)
-    assert status.state == STATE_FAILED
+    assert status.state == DownloadState.FAILED
     assert "SHA-256" in status.message and "discarded" in status.message
     assert new_library().models() == []
     folder = local_path(app_paths().models, REPO, FILE).parent
@@ -174,7 +173,7 @@ def test_refusals_say_what_to_do(hub: HubServer, tiny: bytes, fault: str, expect
     page = serve(hub, tiny)
     hub.add_fault(fault)
     status, _ = fetch(page)
-    assert status.state == STATE_FAILED and expected in status.message
+    assert status.state == DownloadState.FAILED and expected in status.message
     assert len(hub.file_requests(FILE)) == 1  # no pointless retries
     assert new_library().models() == []
 
@@ -196,7 +195,7 @@ def test_offline(hub: HubServer, tiny: bytes, monkeypatch: pytest.MonkeyPatch) -
     with pytest.raises(HubError, match=r"Cannot reach the hub.*still work"):
         repo_page(REPO)
     status, _ = fetch(page)
-    assert status.state == STATE_PAUSED and "Cannot reach" in status.message
+    assert status.state == DownloadState.PAUSED and "Cannot reach" in status.message
     # The library still works offline.
     assert new_library().models() == []
 
@@ -205,9 +204,9 @@ def test_gated_repository_needs_a_token(hub: HubServer, tiny: bytes) -> None:
     page = serve(hub, tiny, gated="manual")
     assert page.gated == "manual"
     status, _ = fetch(page)
-    assert status.state == STATE_FAILED and "access token" in status.message
+    assert status.state == DownloadState.FAILED and "access token" in status.message
     status, _ = fetch(page, token="hf_wrong")
-    assert status.state == STATE_FAILED and "may not download" in status.message
+    assert status.state == DownloadState.FAILED and "may not download" in status.message
     hub.tokens.add("hf_good")
     store = TokenStore(app_paths().config)
     store.set("hf_good")
@@ -244,7 +243,7 @@ def test_not_enough_disk_space_before_starting(hub: HubServer, tiny: bytes) -> N
              "lfs": {"sha256": "0" * 64, "size": 1 << 50, "pointerSize": 134}}
     page = serve(hub, tiny, extra_siblings=[giant])
     status, _ = fetch(page, "giant-Q4_0.gguf", policy=TransferPolicy())
-    assert status.state == STATE_PAUSED and "Not enough free disk space" in status.message
+    assert status.state == DownloadState.PAUSED and "Not enough free disk space" in status.message
     assert hub.file_requests("giant-Q4_0.gguf") == []  # nothing was fetched
 
 
@@ -268,7 +267,7 @@ def test_pause_resume_and_no_double_download(hub: HubServer, tiny: bytes) -> Non
     manager.pause(key)
     assert manager.wait([key], timeout=30)
     status = manager.status(key)
-    assert status is not None and status.state == STATE_PAUSED
+    assert status is not None and status.state == DownloadState.PAUSED
     dest = local_path(app_paths().models, REPO, FILE)
     partial = dest.with_name(dest.name + ".part")
     assert partial.stat().st_size == status.done and 0 < status.done < len(tiny)
@@ -291,7 +290,7 @@ def test_cancel_deletes_the_partial_file(hub: HubServer, tiny: bytes) -> None:
     manager.cancel(key)
     assert manager.wait([key], timeout=30)
     status = manager.status(key)
-    assert status is not None and status.state == STATE_CANCELLED
+    assert status is not None and status.state == DownloadState.CANCELLED
     assert list(local_path(app_paths().models, REPO, FILE).parent.iterdir()) == []
 
 
@@ -327,7 +326,7 @@ def test_queued_downloads_survive_a_quit(hub: HubServer, tiny: bytes) -> None:
     second = DownloadManager(new_library(), policy=FAST)
     assert set(second.restore()) == {running, queued}
     assert second.wait([running, queued], timeout=30)
-    assert all(s.state == STATE_DONE for s in second.statuses())
+    assert all(s.state == DownloadState.DONE for s in second.statuses())
     assert len(new_library().models()) == 2
 
 
@@ -342,7 +341,7 @@ def test_a_paused_download_stays_paused_after_restart(hub: HubServer, tiny: byte
     second = DownloadManager(new_library(), policy=FAST)
     assert second.restore() == [key]
     status = second.status(key)
-    assert status is not None and status.state == STATE_PAUSED and status.done > 20_000
+    assert status is not None and status.state == DownloadState.PAUSED and status.done > 20_000
 
 
 def test_another_process_downloading_the_same_file(hub: HubServer, tiny: bytes) -> None:
@@ -352,7 +351,7 @@ def test_another_process_downloading_the_same_file(hub: HubServer, tiny: bytes) 
     with dest.with_name(dest.name + ".lock").open("a") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         status, _ = fetch(page)
-    assert status.state == STATE_FAILED and "already being downloaded" in status.message
+    assert status.state == DownloadState.FAILED and "already being downloaded" in status.message
     assert hub.file_requests(FILE) == []
 
 
@@ -365,7 +364,7 @@ def test_split_model_enters_the_library_once(hub: HubServer, tmp_path: Path) -> 
     assert len(choice.files) == 3 and choice.quantization == "Q8_0"
     _, manager = fetch(page, "Q8_0/split-00002-of-00003.gguf")
     assert manager.wait([s.key for s in manager.statuses()], timeout=60)
-    assert all(s.state == STATE_DONE for s in manager.statuses())
+    assert all(s.state == DownloadState.DONE for s in manager.statuses())
     [entry] = new_library().models()
     assert entry.parts == 3 and entry.path.endswith("Q8_0/split-00001-of-00003.gguf")
     assert entry.sha256 == sha256_of(first)

@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 
 from app.hub.api import local_path, repo_page
-from app.hub.transfer import read_sidecar, sidecar_path
-from app.models.library import STARTER_SHA256, ModelLibrary, sha256_of
+from app.hub.sidecar import read_sidecar, sidecar_path
+from app.models.files import sha256_of
+from app.models.library import ModelLibrary
+from app.models.starter import STARTER_SHA256
 from app.paths import app_paths
 from tests.gguf_factory import write_tiny_model
 from tests.hub_server import HubServer

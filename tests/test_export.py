@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.paths import app_paths
-from app.store import STATE_DONE, STATE_FAILED, ChatSettings, ChatStore, open_chat_store
+from app.store import ChatSettings, ChatStore, MessageState, open_chat_store
 from app.store.export import (
     InvalidExportError,
     export_json,
@@ -36,12 +36,12 @@ def branched_chat(store: ChatStore) -> int:
                                           preset="Precise", overrides={"seed": 5}))
     user, reply = store.start_exchange(chat, None, "How do I reverse a list in Python?", "Smol")
     store.finish_message(reply.id, "Use `reversed()`:\n\n```python\nlist(reversed(x))\n```",
-                         STATE_DONE, stats=STATS, fingerprint=FINGERPRINT)
+                         MessageState.DONE, stats=STATS, fingerprint=FINGERPRINT)
     again = store.start_reply(chat, user.id, "Smol")
-    store.finish_message(again.id, "Slice it: `x[::-1]`.", STATE_DONE, stats=STATS,
+    store.finish_message(again.id, "Slice it: `x[::-1]`.", MessageState.DONE, stats=STATS,
                          fingerprint=FINGERPRINT)
     _, failed = store.start_exchange(chat, again.id, "And a tuple?", "Smol")
-    store.finish_message(failed.id, "Tup", STATE_FAILED, error="The model process crashed.")
+    store.finish_message(failed.id, "Tup", MessageState.FAILED, error="The model process crashed.")
     store.start_exchange(chat, again.id, "And a string? 🎉", "Smol")  # stays partial
     store.select_sibling(again.id, -1)
     return chat

@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 
 from app.cli.chat import add_load_arguments, load_settings_from
+from app.models.check_report import report_lines
+from app.models.files import read_model_files
 from app.models.gpu_fit import (
     GPU_AUTO,
     GPU_RUNTIME_OVERHEAD,
@@ -26,7 +28,6 @@ from app.models.gpu_fit import (
     resolve_load,
     resolve_request,
 )
-from app.models.library import read_model_files
 from app.models.memory_fit import (
     FIT_SHARE,
     GIB,
@@ -35,7 +36,7 @@ from app.models.memory_fit import (
     gpu_backends,
     kv_cache_per_layer,
 )
-from app.models.preload_check import check_header, report_lines
+from app.models.preload_check import check_header
 from inference.events import ChatRequest, LoadSettings
 from inference.gguf_info import GGUFInfo, read_gguf_info
 from tests.gguf_factory import write_tiny_model

@@ -9,16 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from app.models.library import (
-    ORIGIN_DOWNLOADED,
-    ORIGIN_IMPORTED,
-    STARTER_SHA256,
-    ModelImportError,
-    ModelLibrary,
-    sha256_of,
-)
+from app.models.files import ModelImportError, sha256_of
+from app.models.library import ModelLibrary, Origin
 from app.models.memory_fit import FIT_NO, FIT_OK, FIT_TIGHT, MIB, estimate_memory, judge_fit
 from app.models.preload_check import check_header, check_model, supported_architectures, trial_load
+from app.models.starter import STARTER_SHA256
 from app.paths import app_paths
 from inference.gguf_info import read_gguf_info
 from tests.gguf_factory import write_lying_header, write_tiny_model
@@ -43,7 +38,7 @@ def test_entries_describe_the_model(smollm_path: str, gemma_path: str) -> None:
     assert starter.license == "apache-2.0" and starter.sha256 == STARTER_SHA256
     gemma = library.import_file(gemma_path)
     assert (gemma.origin, gemma.architecture, gemma.has_template) == (
-        ORIGIN_IMPORTED, "gemma3", False)
+        Origin.IMPORTED, "gemma3", False)
     assert gemma.context_length == 32768 and gemma.size == os.path.getsize(gemma_path)
     assert gemma.origin_label == "imported"
     # What another process reads back is the same.
@@ -90,7 +85,7 @@ def test_delete_removes_only_files_the_app_made(tmp_path: Path, smollm_path: str
     write_tiny_model(downloaded_file)
     downloaded = library.add_downloaded(
         downloaded_file, "owner/repo", "c" * 40, "tiny.gguf", sha256_of(downloaded_file))
-    assert downloaded.origin == ORIGIN_DOWNLOADED
+    assert downloaded.origin == Origin.DOWNLOADED
     assert downloaded.origin_label == f"downloaded from owner/repo@{'c' * 10}"
     starter = library.ensure_starter()
     assert starter is not None

@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QMessageBox, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from app.chat.bridge import EngineController
-from app.hub.downloads import STATE_DONE, STATE_PAUSED, STATE_RUNNING
-from app.models.library import ModelLibrary, sha256_of
+from app.hub.downloads import DownloadState
+from app.models.files import sha256_of
+from app.models.library import ModelLibrary
 from app.paths import app_paths
 from app.settings import Settings, load_settings
 from inference.events import LoadSettings, Sampling
@@ -151,19 +152,20 @@ def test_download_dialog(qtbot: QtBot, qtmodeltester: object, dialog: ModelsDial
     panel.download_selected()
     qtmodeltester.check(panel.queue_model)  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: (s := panel.queue_model.status(0)) is not None
-                    and s.state == STATE_RUNNING and 0.3 < s.fraction < 0.8 and s.speed > 0,
+                    and s.state == DownloadState.RUNNING and 0.3 < s.fraction < 0.8 and s.speed > 0,
                     timeout=30_000)
     panel.queue.setCurrentIndex(panel.queue_model.index(0))
     dialog.grab().save(str(artifacts / "download-dialog.png"))
     assert "left" in describe(panel.queue_model.status(0))  # speed and ETA are shown
 
     panel.pause_button.click()
-    qtbot.waitUntil(lambda: panel.queue_model.status(0).state == STATE_PAUSED, timeout=30_000)
+    qtbot.waitUntil(lambda: panel.queue_model.status(0).state == DownloadState.PAUSED,
+                    timeout=30_000)
     paused_at = panel.queue_model.status(0).done
     hub.throttle_bps = None
     with qtbot.waitSignal(dialog.library_changed, timeout=60_000):
         panel.resume_button.click()
-    assert panel.queue_model.status(0).state == STATE_DONE
+    assert panel.queue_model.status(0).state == DownloadState.DONE
     assert [r.range_start for r in hub.file_requests(SMOL_FILE)] == [None, paused_at]
     entry = new_library().models()[0]
     assert entry.repo_id == SMOL_REPO and entry.sha256 == sha256_of(Path(smollm_path))
@@ -186,7 +188,7 @@ def test_downloads_continue_after_a_restart(qtbot: QtBot, hub: HubServer, smollm
     second = ModelsDialog(new_library())  # the next start
     qtbot.addWidget(second)
     qtbot.waitUntil(lambda: (s := second.downloads.queue_model.status(0)) is not None
-                    and s.state == STATE_DONE, timeout=60_000)
+                    and s.state == DownloadState.DONE, timeout=60_000)
     starts = [r.range_start for r in hub.file_requests(SMOL_FILE)]
     assert starts[0] is None and starts[1] is not None and starts[1] > 0
     assert new_library().models()[0].repo_id == SMOL_REPO
@@ -257,7 +259,7 @@ def test_offline_and_gated_messages(qtbot: QtBot, dialog: ModelsDialog, hub: Hub
     assert "Token saved" in panel.message.text() and panel.token_edit.text() == ""
     panel.queue.setCurrentIndex(panel.queue_model.index(0))
     panel.resume_button.click()
-    qtbot.waitUntil(lambda: panel.queue_model.status(0).state == STATE_DONE, timeout=30_000)
+    qtbot.waitUntil(lambda: panel.queue_model.status(0).state == DownloadState.DONE, timeout=30_000)
 
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
     panel.open_repo("test/gated-GGUF")

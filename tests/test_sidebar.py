@@ -12,7 +12,7 @@ from PySide6.QtTest import QSignalSpy, QTest
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from app.store import STATE_DONE, ChatStore
+from app.store import ChatStore, MessageState
 from tests.fakes import FakeController, FakeLibrary
 from tests.ui_helpers import click_link
 from ui.chat_list import ChatListModel, date_group
@@ -157,10 +157,10 @@ def test_search_jumps_to_and_marks_the_message(
     chat = add_chat(store, "Long chat about plants", 2, turns=30)
     path = store.path_ids(chat)
     early = store.message(path[4])
-    store.finish_message(early.id, "Water the fern twice a week.", STATE_DONE)
+    store.finish_message(early.id, "Water the fern twice a week.", MessageState.DONE)
     # A match in a version that is not shown: the jump switches to it.
     hidden = store.start_reply(chat, path[2], "Smol")
-    store.finish_message(hidden.id, "Ferns like humid bathrooms.", STATE_DONE)
+    store.finish_message(hidden.id, "Ferns like humid bathrooms.", MessageState.DONE)
     store.select_message(path[-1])
     window.sidebar.refresh()
 

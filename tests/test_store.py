@@ -12,12 +12,10 @@ from app.chat import presets
 from app.chat.conversation import can_continue, conversation_messages
 from app.settings import Settings
 from app.store import (
-    STATE_DONE,
-    STATE_FAILED,
-    STATE_PARTIAL,
     ChatSettings,
     ChatStore,
     Message,
+    MessageState,
     NewerSchemaError,
     StoreError,
     schema,
@@ -36,7 +34,7 @@ def store(tmp_path: Path) -> ChatStore:
 
 
 def exchange(store: ChatStore, chat: int, parent: int | None, text: str, reply: str,
-             state: str = STATE_DONE) -> tuple[int, int]:
+             state: str = MessageState.DONE) -> tuple[int, int]:
     user, answer = store.start_exchange(chat, parent, text, "Model")
     store.finish_message(answer.id, reply, state, stats={"stop_reason": "end_of_turn"})
     return user.id, answer.id
@@ -60,7 +58,7 @@ def test_partial_saves_skip_the_flush_and_everything_else_keeps_it(store: ChatSt
     statements: list[str] = []
     store.connection.set_trace_callback(statements.append)
     store.save_partial(answer.id, "Hel")
-    store.finish_message(answer.id, "Hello", STATE_DONE)
+    store.finish_message(answer.id, "Hello", MessageState.DONE)
     store.connection.set_trace_callback(None)
     update = next(i for i, sql in enumerate(statements) if sql.startswith("UPDATE messages"))
     assert statements[:update].count("PRAGMA synchronous=NORMAL") == 1
@@ -174,19 +172,19 @@ def test_a_message_belongs_to_one_chat(store: ChatStore) -> None:
 def test_partial_saves_and_finishing(store: ChatStore) -> None:
     chat = store.create_chat()
     _, reply = store.start_exchange(chat, None, "Tell me a story", "Model")
-    assert reply.state == STATE_PARTIAL and reply.content == ""
+    assert reply.state == MessageState.PARTIAL and reply.content == ""
     store.save_partial(reply.id, "Once upon")
     assert store.message(reply.id).content == "Once upon"  # type: ignore[union-attr]
-    store.finish_message(reply.id, "Once upon a time.", STATE_DONE,
+    store.finish_message(reply.id, "Once upon a time.", MessageState.DONE,
                          stats={"generated_tokens": 5}, fingerprint={"model": {"file": "m"}})
     finished = store.message(reply.id)
-    assert finished is not None and finished.state == STATE_DONE
+    assert finished is not None and finished.state == MessageState.DONE
     assert finished.stats == {"generated_tokens": 5}
     assert finished.fingerprint == {"model": {"file": "m"}}
     store.save_partial(reply.id, "overwritten?")  # a finished reply is never overwritten
     assert store.message(reply.id).content == "Once upon a time."  # type: ignore[union-attr]
     store.reopen_reply(reply.id)
-    assert store.message(reply.id).state == STATE_PARTIAL  # type: ignore[union-attr]
+    assert store.message(reply.id).state == MessageState.PARTIAL  # type: ignore[union-attr]
 
 
 def test_delete_restore_and_purge(store: ChatStore) -> None:
@@ -223,15 +221,15 @@ def test_search_titles_and_messages_safely(store: ChatStore) -> None:
 
 
 def test_request_turns_leave_out_unanswered_exchanges() -> None:
-    def m(i: int, role: str, text: str, state: str = STATE_DONE) -> Message:
+    def m(i: int, role: str, text: str, state: str = MessageState.DONE) -> Message:
         return Message(id=i, chat_id=1, parent_id=i - 1 or None, role=role, content=text,
                        state=state)
 
     path = [
         m(1, "user", "a"), m(2, "assistant", "A"),
-        m(3, "user", "failed one"), m(4, "assistant", "half", STATE_FAILED),
+        m(3, "user", "failed one"), m(4, "assistant", "half", MessageState.FAILED),
         m(5, "user", "stopped early"), m(6, "assistant", ""),
-        m(7, "user", "b"), m(8, "assistant", "B (interrupted)", STATE_PARTIAL),
+        m(7, "user", "b"), m(8, "assistant", "B (interrupted)", MessageState.PARTIAL),
         m(9, "user", "c"),
     ]
     assert conversation_messages(path) == [

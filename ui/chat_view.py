@@ -31,7 +31,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
-from app.store.records import ROLE_USER, PathEntry
+from app.store.records import PathEntry, Role
 from ui.markdown_render import code_blocks, markdown_fragment
 from ui.message_render import (
     ASSISTANT_COLOR,
@@ -237,7 +237,7 @@ class ChatView(QTextBrowser):
         for entry, (start, end) in zip(
             reversed(self._entries), reversed(self._bodies), strict=True
         ):
-            if entry.message.role != ROLE_USER:
+            if entry.message.role != Role.USER:
                 return self._text_between(start, end)
         return ""
 
@@ -357,7 +357,7 @@ class ChatView(QTextBrowser):
                 self._bodies.append((body_start, -1))
                 self._entries.append(entry)
                 continue
-            if message.role == ROLE_USER:
+            if message.role == Role.USER:
                 insert_plain(cursor, message.content)
             elif message.content.strip():
                 cursor.insertFragment(self._fragment(entry, dark))

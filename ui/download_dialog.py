@@ -39,9 +39,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.hub.api import HubError, RepoPage, RepoSummary, load_catalog, repo_page, search
-from app.hub.downloads import STATE_DONE, DownloadManager
+from app.hub.downloads import DownloadManager, DownloadState
+from app.hub.sidecar import FileSpec
 from app.hub.token import TokenStore
-from app.hub.transfer import FileSpec
 from app.models.library import ModelLibrary
 from app.models.memory_fit import FIT_NO, FIT_OK, FIT_TIGHT, format_bytes, judge_fit, rough_need
 from app.paths import app_paths
@@ -387,7 +387,7 @@ class DownloadPanel(QWidget):
     def _refresh_queue(self) -> None:
         statuses = self.manager.statuses()
         self.queue_model.update(statuses)
-        finished = {s.key for s in statuses if s.state == STATE_DONE and s.model_path}
+        finished = {s.key for s in statuses if s.state == DownloadState.DONE and s.model_path}
         if finished - self._done:
             self._done |= finished
             self.library_changed.emit()

@@ -24,12 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.hub.downloads import (
-    STATE_CANCELLED,
-    STATE_DONE,
-    STATE_FAILED,
-    STATE_PAUSED,
-    STATE_QUEUED,
-    STATE_RUNNING,
+    DownloadState,
     DownloadStatus,
 )
 from app.models.memory_fit import format_bytes
@@ -55,16 +50,16 @@ def format_eta(seconds: float | None) -> str:
 def describe(status: DownloadStatus) -> str:
     """The line under the progress bar."""
     amount = f"{format_bytes(status.done)} of {format_bytes(status.size)}"
-    if status.state == STATE_RUNNING:
+    if status.state == DownloadState.RUNNING:
         speed = f" · {format_bytes(status.speed)}/s" if status.speed else ""
         eta = f" · {format_eta(status.eta_s)}" if status.eta_s is not None else ""
         note = f" · {status.message}" if status.message else ""
         return f"{amount}{speed}{eta}{note}"
-    if status.state == STATE_DONE:
+    if status.state == DownloadState.DONE:
         return f"{format_bytes(status.size)} · verified (SHA-256), in the library"
-    if status.state == STATE_QUEUED:
+    if status.state == DownloadState.QUEUED:
         return f"{amount} · waiting"
-    if status.state == STATE_PAUSED:
+    if status.state == DownloadState.PAUSED:
         return f"{amount} · {status.message or 'paused'}"
     return status.message or status.state
 
@@ -153,11 +148,11 @@ class DownloadDelegate(QStyledItemDelegate):
         bar.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Horizontal
         style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
         painter.save()
-        failed = status.state in (STATE_FAILED, STATE_CANCELLED)
+        failed = status.state in (DownloadState.FAILED, DownloadState.CANCELLED)
         if selected:
             painter.setPen(highlighted)
         else:
-            painter.setPen(ERROR_COLOR if status.state == STATE_FAILED
+            painter.setPen(ERROR_COLOR if status.state == DownloadState.FAILED
                            else muted_text_color(option.palette))
         text_rect = QRect(rect.left(), rect.top() + 2 * line + 8, rect.width(), line)
         text = option.fontMetrics.elidedText(describe(status), Qt.TextElideMode.ElideRight,

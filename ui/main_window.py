@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.chat.session import ChatSession, ModelChoice
+from app.chat.reply import ModelChoice
+from app.chat.session import ChatSession
 from app.models.library import ModelLibrary
 from app.paths import app_paths
 from app.settings import Settings

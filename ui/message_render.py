@@ -22,10 +22,9 @@ from PySide6.QtGui import (
 from app.chat.conversation import can_continue
 from app.store.export import fingerprint_line, stats_line
 from app.store.records import (
-    ROLE_USER,
-    STATE_FAILED,
-    STATE_PARTIAL,
+    MessageState,
     PathEntry,
+    Role,
 )
 
 ACTION_SCHEME = "slice"
@@ -104,13 +103,13 @@ def spaced_block(top: float = 0, bottom: float = 0) -> QTextBlockFormat:
 
 def author_of(entry: PathEntry) -> str:
     message = entry.message
-    return "You" if message.role == ROLE_USER else (message.model or "Assistant")
+    return "You" if message.role == Role.USER else (message.model or "Assistant")
 
 
 def insert_header(cursor: QTextCursor, entry: PathEntry, look: Look, *, first: bool) -> None:
     """The author's name, and ◀ n/m ▶ when the message has other versions."""
     message = entry.message
-    color = USER_COLOR if message.role == ROLE_USER else ASSISTANT_COLOR
+    color = USER_COLOR if message.role == Role.USER else ASSISTANT_COLOR
     if first:
         cursor.setBlockFormat(spaced_block(top=0, bottom=4))
     else:
@@ -150,15 +149,15 @@ def insert_footer(cursor: QTextCursor, entry: PathEntry, look: Look, *,
     actions: list[tuple[str, str, str]] = []  # (label, action, tooltip)
     note, note_color = "", look.muted
     has_text = bool(message.content.strip())
-    if message.role == ROLE_USER:
+    if message.role == Role.USER:
         actions = [("Copy", "copy", "Copy this message"),
                    ("Edit", "edit", "Edit and send as a new version")]
-    elif message.state == STATE_PARTIAL:
+    elif message.state == MessageState.PARTIAL:
         note, note_color = f"⚠ {INTERRUPTED_NOTE}", WARNING_COLOR
         actions = [("Regenerate", "regenerate", "Write a new reply beside this one")]
         if last:
             actions.insert(0, ("Continue", "continue", "Generate the rest of this reply"))
-    elif message.state == STATE_FAILED:
+    elif message.state == MessageState.FAILED:
         note, note_color = f"⚠ {message.error or 'The reply failed.'}", ERROR_COLOR
         actions = [("Retry", "regenerate", "Try this reply again")]
     elif not has_text:
@@ -168,7 +167,7 @@ def insert_footer(cursor: QTextCursor, entry: PathEntry, look: Look, *,
         actions = [("Regenerate", "regenerate", "Write a new reply beside this one")]
         if last and can_continue(message):
             actions.insert(0, ("Continue", "continue", "Generate more of this reply"))
-    if message.role != ROLE_USER and has_text:
+    if message.role != Role.USER and has_text:
         actions.insert(0, ("Copy", "copy", "Copy this reply as Markdown"))
     if message.stats:
         label = "Hide stats" if stats_open else "Stats"

@@ -7,7 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QSizePolicy, QWidget
 
-from app.models.library import ModelImportError, ModelLibrary
+from app.models.files import ModelImportError
+from app.models.library import ModelLibrary
 
 OPEN_FILE_TEXT = "Open GGUF file…"
 

@@ -36,9 +36,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models.library import ModelEntry, ModelImportError, ModelLibrary, sha256_of
+from app.models.check_report import CheckReport, gpu_line, report_lines
+from app.models.files import ModelImportError, sha256_of
+from app.models.library import ModelEntry, ModelLibrary
 from app.models.memory_fit import FIT_NO, format_bytes
-from app.models.preload_check import CheckReport, check_header, check_model, gpu_line, report_lines
+from app.models.preload_check import check_header, check_model
 from app.paths import app_paths
 from app.settings import load_settings, save_settings
 from inference.events import LoadSettings

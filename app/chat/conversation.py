@@ -8,12 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.store.records import (
-    ROLE_ASSISTANT,
-    ROLE_USER,
-    STATE_DONE,
-    STATE_FAILED,
-    STATE_PARTIAL,
     Message,
+    MessageState,
+    Role,
 )
 from inference.events import STOP_LENGTH, STOP_USER, ChatMessage
 
@@ -29,23 +26,23 @@ def conversation_messages(path: Sequence[Message]) -> list[ChatMessage]:
     turns: list[ChatMessage] = []
     pending: Message | None = None
     for message in path:
-        if message.role == ROLE_USER:
+        if message.role == Role.USER:
             pending = message
             continue
-        if pending is not None and message.state != STATE_FAILED and message.content.strip():
-            turns += [ChatMessage(ROLE_USER, pending.content),
-                      ChatMessage(ROLE_ASSISTANT, message.content)]
+        if pending is not None and message.state != MessageState.FAILED and message.content.strip():
+            turns += [ChatMessage(Role.USER, pending.content),
+                      ChatMessage(Role.ASSISTANT, message.content)]
         pending = None
     if pending is not None:
-        turns.append(ChatMessage(ROLE_USER, pending.content))
+        turns.append(ChatMessage(Role.USER, pending.content))
     return turns
 
 
 def can_continue(message: Message) -> bool:
     """Whether a reply can be extended: interrupted, or stopped by the user or the length."""
-    if message.role != ROLE_ASSISTANT:
+    if message.role != Role.ASSISTANT:
         return False
-    if message.state == STATE_PARTIAL:
+    if message.state == MessageState.PARTIAL:
         return True
     reason = (message.stats or {}).get("stop_reason", "")
-    return message.state == STATE_DONE and reason in CONTINUABLE_STOPS
+    return message.state == MessageState.DONE and reason in CONTINUABLE_STOPS

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from app.models.library import sha256_of
+from app.models.files import sha256_of
 from inference import __version__
 from inference.events import LoadSettings, ModelInfo, Sampling
 

@@ -13,9 +13,7 @@ from app.settings import SAMPLING_FIELDS, Settings, clean_sampling_values
 from app.store.records import ChatSettings
 from inference.events import Sampling
 
-# The sampler fields a preset sets; seed and reply length stay the app's unless overridden.
-PRESET_FIELDS = ("temperature", "top_p", "top_k", "min_p", "repeat_penalty")
-
+# A preset sets these sampler fields; seed and reply length stay the app's unless overridden.
 BUILTIN_PRESETS: dict[str, dict[str, Any]] = {
     "Precise": {"temperature": 0.2, "top_p": 0.9, "top_k": 40, "min_p": 0.05,
                 "repeat_penalty": 1.05},

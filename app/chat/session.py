@@ -16,31 +16,24 @@ import contextlib
 import dataclasses
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.chat.conversation import can_continue, conversation_messages
-from app.chat.fingerprint import FileHasher, build_fingerprint
-from app.chat.presets import effective_sampling, system_prompt
-from app.models.gpu_fit import resolve_load
-from app.paths import app_paths
+from app.chat.fingerprint import FileHasher
+from app.chat.reply import ModelChoice, StreamingReply, chat_request, reply_fingerprint
 from app.settings import Settings
 from app.store.chat_store import ChatStore, StoreError
 from app.store.records import (
-    ROLE_ASSISTANT,
-    ROLE_USER,
-    STATE_DONE,
-    STATE_FAILED,
-    STATE_PARTIAL,
     ChatSettings,
     Message,
+    MessageState,
     PathEntry,
+    Role,
 )
 from inference.events import (
     ChatMessage,
-    ChatRequest,
     Done,
     Failed,
     ModelInfo,
@@ -52,35 +45,7 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 
 PARTIAL_SAVE_MS = 400  # a streaming reply reaches the disk at least this often
-# The host sends a fast model's tokens in groups at most this far apart (the view paints
-# every ~33 ms anyway): one wake-up of the GUI process per group, not per token.
-STREAM_BATCH_MS = 25
 
-
-@dataclass(frozen=True)
-class ModelChoice:
-    """The model a reply comes from, as the window knows it."""
-
-    path: str
-    name: str
-    sha256: str = ""
-    quantization: str = ""
-
-
-@dataclass
-class _Reply:
-    message_id: int
-    chat_id: int
-    request_id: int
-    request: ChatRequest
-    model: ModelChoice
-    prefix: str = ""  # text already there when continuing
-    parts: list[str] = field(default_factory=list)
-    dirty: bool = False
-    ttft_e2e_s: float | None = None
-
-    def text(self) -> str:
-        return self.prefix + "".join(self.parts)
 
 
 class ChatSession(QObject):
@@ -117,7 +82,7 @@ class ChatSession(QObject):
         self._chat_id: int | None = None
         self._path: list[int] = []
         self._cache: dict[int, Message] = {}
-        self._reply: _Reply | None = None
+        self._reply: StreamingReply | None = None
         self._new_chat_settings = ChatSettings()
         self._model_info: ModelInfo | None = None
         self._hasher = FileHasher()
@@ -266,7 +231,7 @@ class ChatSession(QObject):
         original = self._cache.get(message_id) or self.store.message(message_id)
         if self._reply is not None or index is None or original is None or not text.strip():
             return None
-        if original.role != ROLE_USER:
+        if original.role != Role.USER:
             return None
         return self._start_exchange(original.parent_id, index, text, model)
 
@@ -276,7 +241,7 @@ class ChatSession(QObject):
         original = self._cache.get(message_id) or self.store.message(message_id)
         if self._reply is not None or index is None or original is None:
             return None
-        if original.role != ROLE_ASSISTANT or original.parent_id is None:
+        if original.role != Role.ASSISTANT or original.parent_id is None:
             return None
         chat_id = original.chat_id
         reply = self._write(lambda: self.store.start_reply(chat_id, original.parent_id or 0,
@@ -298,7 +263,7 @@ class ChatSession(QObject):
         ):
             return None
         self._write(lambda: self.store.reopen_reply(message_id))
-        reply = dataclasses.replace(original, state=STATE_PARTIAL, error="")
+        reply = dataclasses.replace(original, state=MessageState.PARTIAL, error="")
         self._cache[message_id] = reply
         self._launch(reply, model, continue_last=bool(original.content.strip()),
                      changed_from=len(self._path) - 1)
@@ -369,31 +334,14 @@ class ChatSession(QObject):
         """Show the committed reply as in progress, then send its request."""
         index = self.index_of(reply.id)
         assert index is not None
-        path = self.path_messages(index + 1 if continue_last else index)
-        settings = self.chat_settings()
-        turns = conversation_messages(path)
-        prompt = system_prompt(self.settings, settings)
-        if prompt:
-            turns.insert(0, ChatMessage("system", prompt))
-        request = ChatRequest(
-            model_path=model.path,
-            messages=tuple(turns),
-            load=self.settings.load,  # GPU layers Auto is resolved on the engine thread
-            sampling=effective_sampling(self.settings, settings, self.store.user_presets()),
-            continue_last=continue_last,
-            # Each chat keeps its own token history and KV snapshot in the engine.
-            conversation_id=f"chat-{reply.chat_id}",
-            overflow=self.settings.overflow,
-            speculative=self.settings.speculative,
-            snapshot_budget_mb=self.settings.snapshot_budget_mb,
-            stream_batch_ms=STREAM_BATCH_MS,
-            snapshot_disk_mb=self.settings.snapshot_disk_mb,
-            snapshot_dir=str(app_paths().snapshots),
+        request = chat_request(
+            self.path_messages(index + 1 if continue_last else index), model, self.settings,
+            self.chat_settings(), self.store.user_presets(), reply.chat_id, continue_last,
         )
         key = FileHasher.key(model.path)
         if key is not None and not model.sha256 and self.store.known_sha256(*key) is None:
             self._hasher.start(key)
-        self._reply = _Reply(
+        self._reply = StreamingReply(
             message_id=reply.id, chat_id=reply.chat_id, request_id=0, request=request,
             model=model, prefix=reply.content if continue_last else "",
         )
@@ -423,13 +371,18 @@ class ChatSession(QObject):
         except sqlite3.Error as exc:
             self.save_failed.emit(f"Could not save the reply as it streams: {exc}.")
 
-    def _finish(self, state: str, stats: dict[str, Any] | None, error: str) -> _Reply | None:
+    def _finish(
+        self, state: MessageState, stats: dict[str, Any] | None, error: str
+    ) -> StreamingReply | None:
         reply = self._reply
         if reply is None:
             return None
         self._save_timer.stop()
         self._reply = None
-        fingerprint = self._fingerprint(reply) if stats is not None else None
+        fingerprint = (
+            reply_fingerprint(reply, self.store, self._hasher, self._model_info)
+            if stats is not None else None
+        )
         try:
             self.store.finish_message(
                 reply.message_id, reply.text(), state, error=error, stats=stats,
@@ -448,33 +401,13 @@ class ChatSession(QObject):
         stats = dataclasses.asdict(done.stats)
         stats["stop_reason"] = done.stop_reason
         stats["ttft_e2e_s"] = self._reply.ttft_e2e_s
-        reply = self._finish(STATE_DONE, stats, "")
+        reply = self._finish(MessageState.DONE, stats, "")
         if reply is not None:
             self.reply_finished.emit(reply.message_id, done)
 
     def _on_failed(self, request_id: int, failed: Failed) -> None:
         if not self.is_current_request(request_id):
             return
-        reply = self._finish(STATE_FAILED, None, failed.message)
+        reply = self._finish(MessageState.FAILED, None, failed.message)
         if reply is not None:
             self.reply_failed.emit(reply.message_id, failed)
-
-    def _fingerprint(self, reply: _Reply) -> dict[str, Any]:
-        model = reply.model
-        sha = model.sha256
-        key = FileHasher.key(model.path)
-        if not sha and key is not None:
-            sha = self.store.known_sha256(*key) or self._hasher.result(key) or ""
-            if sha and self.store.known_sha256(*key) is None:
-                with contextlib.suppress(sqlite3.Error):
-                    self.store.remember_sha256(*key, sha)
-        info = self._model_info
-        if info is not None and FileHasher.key(info.path) != key:
-            info = None
-        return build_fingerprint(
-            model_path=model.path, model_name=model.name, sha256=sha,
-            quantization=model.quantization, info=info,
-            # What was loaded: GPU layers Auto as the count it resolved to (remembered).
-            load=resolve_load(model.path, reply.request.load),
-            sampling=reply.request.sampling,
-        )

@@ -41,7 +41,7 @@ def run_bench(args: argparse.Namespace, gui_probe: GuiProbe, write_chart: ChartW
         return fail(str(exc), Exit.USAGE)
     model = args.model
     if not model:
-        from app.models.library import bundled_starter
+        from app.models.starter import bundled_starter
 
         starter = bundled_starter()
         if starter is None:

@@ -15,12 +15,14 @@ from typing import Any
 
 from app.cli.errors import Exit, fail, print_error
 from app.hub.api import HubError, load_catalog, local_path, repo_page, search
-from app.hub.downloads import FINISHED, STATE_DONE, STATE_PAUSED, DownloadManager, DownloadStatus
+from app.hub.downloads import FINISHED, DownloadManager, DownloadState, DownloadStatus
+from app.hub.sidecar import FileSpec, read_sidecar, sidecar_path, spec_from_sidecar
 from app.hub.token import TokenStore
-from app.hub.transfer import FileSpec, read_sidecar, sidecar_path, spec_from_sidecar
-from app.models.library import ModelImportError, ModelLibrary, sha256_of
+from app.models.check_report import report_lines
+from app.models.files import ModelImportError, sha256_of
+from app.models.library import ModelLibrary
 from app.models.memory_fit import format_bytes, judge_fit, rough_need
-from app.models.preload_check import check_model, report_lines
+from app.models.preload_check import check_model
 from app.paths import app_paths
 
 
@@ -223,9 +225,9 @@ def _download(library: ModelLibrary, args: argparse.Namespace, token: str | None
     if interrupted:
         print("Paused; run the same command again to continue.", file=sys.stderr)
         return Exit.INTERRUPTED
-    problems = [f"{s.name}: {s.message}" for s in statuses if s.state != STATE_DONE]
+    problems = [f"{s.name}: {s.message}" for s in statuses if s.state != DownloadState.DONE]
     if problems:
-        hint = "" if any(s.state != STATE_PAUSED for s in statuses) else (
+        hint = "" if any(s.state != DownloadState.PAUSED for s in statuses) else (
             " Run the same command again to continue.")
         return fail("; ".join(problems) + hint)
     model_path = next((s.model_path for s in statuses if s.model_path), "")

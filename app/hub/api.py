@@ -30,7 +30,7 @@ from huggingface_hub.errors import (
 )
 from huggingface_hub.utils import build_hf_headers, get_session
 
-from app.models.library import SPLIT_RE
+from app.models.files import SPLIT_RE
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 SORTS = {"downloads": "downloads", "likes": "likes", "recent": "last_modified"}
@@ -216,8 +216,8 @@ class HubFile:
 
 
 @dataclass(frozen=True)
-class ModelChoice:
-    """A downloadable model: one GGUF file, or every part of a split one."""
+class QuantOption:
+    """One quantization a hub repository offers: a GGUF file, or every part of a split one."""
 
     quantization: str
     files: tuple[HubFile, ...]
@@ -243,23 +243,23 @@ class RepoPage:
     downloads: int = 0
     likes: int = 0
     summary: str = ""
-    choices: tuple[ModelChoice, ...] = ()
+    choices: tuple[QuantOption, ...] = ()
     skipped: tuple[str, ...] = field(default=())  # unsafe or incomplete entries, explained
 
-    def groups(self) -> dict[str, list[ModelChoice]]:
+    def groups(self) -> dict[str, list[QuantOption]]:
         """Choices by quantization, each group small to large."""
-        grouped: dict[str, list[ModelChoice]] = {}
+        grouped: dict[str, list[QuantOption]] = {}
         for choice in sorted(self.choices, key=lambda c: c.size):
             grouped.setdefault(choice.quantization, []).append(choice)
         return grouped
 
-    def choice_for(self, repo_path: str) -> ModelChoice | None:
+    def choice_for(self, repo_path: str) -> QuantOption | None:
         """The choice that ``repo_path`` (a file or any part of a split model) belongs to."""
         return next((c for c in self.choices if any(f.path == repo_path for f in c.files)), None)
 
 
-def _choices(files: list[HubFile]) -> tuple[list[ModelChoice], list[str]]:
-    choices: list[ModelChoice] = []
+def _choices(files: list[HubFile]) -> tuple[list[QuantOption], list[str]]:
+    choices: list[QuantOption] = []
     skipped: list[str] = []
     splits: dict[tuple[str, str, str], list[HubFile]] = {}
     for file in files:
@@ -280,14 +280,14 @@ def _choices(files: list[HubFile]) -> tuple[list[ModelChoice], list[str]]:
             parent = str(PurePosixPath(file.path).parent)
             splits.setdefault((parent, match["stem"], match["count"]), []).append(file)
         else:
-            choices.append(ModelChoice(quantization_of(file.path), (file,)))
+            choices.append(QuantOption(quantization_of(file.path), (file,)))
     for (_parent, stem, count), parts in splits.items():
         parts.sort(key=lambda f: f.path)
         if len(parts) != int(count):
             skipped.append(f"'{stem}' is split into {int(count)} files but the repository "
                            f"has {len(parts)} of them.")
             continue
-        choices.append(ModelChoice(quantization_of(parts[0].path), tuple(parts)))
+        choices.append(QuantOption(quantization_of(parts[0].path), tuple(parts)))
     return choices, skipped
 
 

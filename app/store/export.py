@@ -20,13 +20,11 @@ from app.settings import clean_sampling_values
 from app.store.chat_store import ChatStore
 from app.store.records import (
     DEFAULT_PRESET_LABEL,
-    ROLE_USER,
-    STATE_FAILED,
-    STATE_PARTIAL,
-    STATES,
     Chat,
     ChatSettings,
     Message,
+    MessageState,
+    Role,
 )
 from inference import __version__
 from inference.events import Stats
@@ -135,10 +133,12 @@ def _check_chat(raw: Any, n: int) -> dict[str, Any]:
         parent = message.get("parent")
         if parent is not None and parent not in seen:
             raise InvalidExportError(f"{at}: its parent {parent} must come before it in the file")
-        if message.get("role") not in ("user", "assistant"):
+        if message.get("role") not in set(Role):
             raise InvalidExportError(f"{at}: 'role' must be 'user' or 'assistant'")
-        if message.get("state", "done") not in STATES:
-            raise InvalidExportError(f"{at}: 'state' must be one of {', '.join(STATES)}")
+        if message.get("state", MessageState.DONE) not in set(MessageState):
+            raise InvalidExportError(
+                f"{at}: 'state' must be one of {', '.join(MessageState)}"
+            )
         for name in ("content", "error", "model"):
             _need(message.get(name, ""), str, at, name)
         for name in ("created_at", "updated_at"):
@@ -202,7 +202,8 @@ def _import_chat(store: ChatStore, chat: dict[str, Any]) -> int:
     for m in chat["messages"]:
         added = store.add_message(
             chat_id, ids.get(m["parent"]) if m.get("parent") is not None else None,
-            m["role"], m.get("content", ""), state=m.get("state", "done"),
+            Role(m["role"]), m.get("content", ""),
+            state=MessageState(m.get("state", MessageState.DONE)),
             model=m.get("model", ""), error=m.get("error", ""), stats=m.get("stats"),
             fingerprint=m.get("fingerprint"), created_at=m["created_at"],
             updated_at=m["updated_at"], select=False,
@@ -255,12 +256,12 @@ def fingerprint_line(fingerprint: dict[str, Any]) -> str:
 
 
 def _message_markdown(message: Message, sibling: tuple[int, int]) -> list[str]:
-    author = "You" if message.role == ROLE_USER else (message.model or "Assistant")
+    author = "You" if message.role == Role.USER else (message.model or "Assistant")
     version = f" (version {sibling[0]} of {sibling[1]})" if sibling[1] > 1 else ""
     lines = [f"### {author}{version}", "", message.content.rstrip() or "*(no text)*", ""]
-    if message.state == STATE_PARTIAL:
+    if message.state == MessageState.PARTIAL:
         lines += ["> ⚠ This reply was interrupted before it finished.", ""]
-    elif message.state == STATE_FAILED:
+    elif message.state == MessageState.FAILED:
         lines += [f"> ⚠ {message.error or 'This reply failed.'}", ""]
     if message.stats:
         lines += [f"<sub>{stats_line(message.stats)}</sub>", ""]

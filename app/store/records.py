@@ -6,17 +6,28 @@ They are immutable snapshots; the store hands out new ones after every change.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
-ROLE_USER = "user"
-ROLE_ASSISTANT = "assistant"
 
-# A message's state. A reply is "partial" while it streams; one that is still partial when
-# the app starts again was interrupted (the app closed or was killed mid-reply).
-STATE_PARTIAL = "partial"
-STATE_DONE = "done"
-STATE_FAILED = "failed"
-STATES = (STATE_PARTIAL, STATE_DONE, STATE_FAILED)
+class Role(StrEnum):
+    """Who wrote a message. The values are what the database and export files hold."""
+
+    USER = "user"
+    ASSISTANT = "assistant"
+
+
+class MessageState(StrEnum):
+    """A message's state, as the database and export files hold it.
+
+    A reply is ``PARTIAL`` while it streams; one that is still partial when the app starts
+    again was interrupted (the app closed or was killed mid-reply).
+    """
+
+    PARTIAL = "partial"
+    DONE = "done"
+    FAILED = "failed"
+
 
 # Marks around matched words in a search snippet (control characters never typed in text).
 MATCH_START = "\x02"
@@ -75,9 +86,9 @@ class Message:
     id: int
     chat_id: int
     parent_id: int | None
-    role: str
+    role: Role
     content: str
-    state: str = STATE_DONE
+    state: MessageState = MessageState.DONE
     error: str = ""
     model: str = ""
     created_at: float = 0.0

@@ -21,12 +21,10 @@ from app.store.database import (
     to_json,
 )
 from app.store.records import (
-    ROLE_ASSISTANT,
-    ROLE_USER,
-    STATE_DONE,
-    STATE_PARTIAL,
     Message,
+    MessageState,
     PathEntry,
+    Role,
 )
 
 
@@ -38,10 +36,10 @@ class MessageTree(Database):
         self,
         chat_id: int,
         parent_id: int | None,
-        role: str,
+        role: Role,
         content: str,
         *,
-        state: str = STATE_DONE,
+        state: MessageState = MessageState.DONE,
         model: str = "",
         error: str = "",
         stats: dict[str, Any] | None = None,
@@ -88,14 +86,14 @@ class MessageTree(Database):
             conn.execute(
                 "UPDATE chats SET updated_at = max(updated_at, ?) WHERE id = ?", (updated, chat_id)
             )
-            if role == ROLE_USER:
+            if role == Role.USER:
                 conn.execute(
                     "UPDATE chats SET title = ? WHERE id = ? AND title = ''",
                     (title_from(content), chat_id),
                 )
         return Message(
-            id=message_id, chat_id=chat_id, parent_id=parent_id, role=role, content=content,
-            state=state, error=error, model=model, created_at=now, updated_at=updated,
+            id=message_id, chat_id=chat_id, parent_id=parent_id, role=Role(role), content=content,
+            state=MessageState(state), error=error, model=model, created_at=now, updated_at=updated,
             stats=stats, fingerprint=fingerprint,
         )
 
@@ -104,16 +102,16 @@ class MessageTree(Database):
     ) -> tuple[Message, Message]:
         """Commit the user's message and an empty, partial reply under it, atomically."""
         with self.transaction():
-            user = self.add_message(chat_id, parent_id, ROLE_USER, text)
+            user = self.add_message(chat_id, parent_id, Role.USER, text)
             reply = self.add_message(
-                chat_id, user.id, ROLE_ASSISTANT, "", state=STATE_PARTIAL, model=model
+                chat_id, user.id, Role.ASSISTANT, "", state=MessageState.PARTIAL, model=model
             )
         return user, reply
 
     def start_reply(self, chat_id: int, parent_id: int, model: str) -> Message:
         """Commit an empty, partial reply to the user message ``parent_id`` (a regeneration)."""
         return self.add_message(
-            chat_id, parent_id, ROLE_ASSISTANT, "", state=STATE_PARTIAL, model=model
+            chat_id, parent_id, Role.ASSISTANT, "", state=MessageState.PARTIAL, model=model
         )
 
     def save_partial(self, message_id: int, content: str) -> None:
@@ -122,14 +120,14 @@ class MessageTree(Database):
         with self.transaction(durable=False) as conn:
             conn.execute(
                 "UPDATE messages SET content = ?, updated_at = ? WHERE id = ? AND state = ?",
-                (content, time.time(), message_id, STATE_PARTIAL),
+                (content, time.time(), message_id, MessageState.PARTIAL),
             )
 
     def finish_message(
         self,
         message_id: int,
         content: str,
-        state: str,
+        state: MessageState,
         *,
         error: str = "",
         stats: dict[str, Any] | None = None,
@@ -154,7 +152,7 @@ class MessageTree(Database):
         with self.transaction() as conn:
             conn.execute(
                 "UPDATE messages SET state = ?, error = '', updated_at = ? WHERE id = ?",
-                (STATE_PARTIAL, time.time(), message_id),
+                (MessageState.PARTIAL, time.time(), message_id),
             )
 
     def set_tree_state(
