@@ -39,6 +39,7 @@ from ui.message_render import (
     NOTE_COLOR,
     USER_COLOR,
     Look,
+    MessageAction,
     action_href,
     insert_footer,
     insert_header,
@@ -71,7 +72,8 @@ class ChatView(QTextBrowser):
     first_paint = Signal(float)
     """Once per reply: ``time.perf_counter()`` when the reply's first new text was painted."""
     action_requested = Signal(str, int)
-    """A message action was chosen: ("edit" | "regenerate" | "continue" | "prev" | "next", id)."""
+    """A message action was chosen: (a :class:`MessageAction`: edit, regenerate, continue,
+    previous or next version; the message id)."""
     earlier_requested = Signal()
     """The user asked to see the messages before the first one shown."""
     later_requested = Signal()
@@ -317,15 +319,15 @@ class ChatView(QTextBrowser):
         entry = self.entry(message_id)
         if entry is None:
             return
-        if name == "copy":
+        if name == MessageAction.COPY:
             QGuiApplication.clipboard().setText(entry.message.content)
             self.copied.emit("Message copied")
-        elif name == "code":
+        elif name == MessageAction.CODE:
             blocks = code_blocks(entry.message.content)
             if 0 <= extra < len(blocks):
                 QGuiApplication.clipboard().setText(blocks[extra])
                 self.copied.emit("Code copied")
-        elif name == "stats":
+        elif name == MessageAction.STATS:
             self._stats_open ^= {message_id}
             keep = self.verticalScrollBar().value()
             self.show_path(
@@ -376,7 +378,7 @@ class ChatView(QTextBrowser):
         if fragment is None:
             fragment = markdown_fragment(
                 message.content, dark=dark,
-                code_link=lambda n: action_href("code", message.id, n),
+                code_link=lambda n: action_href(MessageAction.CODE, message.id, n),
             )
             self._fragments[key] = fragment
             if len(self._fragments) > FRAGMENT_CACHE:
