@@ -4,7 +4,6 @@ and status line on the right."""
 from __future__ import annotations
 
 import contextlib
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,25 +17,18 @@ from app.paths import app_paths
 from app.settings import Settings
 from app.store.chat_store import ChatStore, StoreError
 from app.store.search import query_words
-from inference.events import (
-    STOP_CONTEXT_FULL,
-    ChatMessage,
-    ContextTrimmed,
-    Done,
-    Failed,
-    ModelInfo,
-    Stats,
-)
+from inference.events import STOP_CONTEXT_FULL, ChatMessage, Done, Failed, ModelInfo
 from ui.chat_view import ChatView
 from ui.composer import Composer
 from ui.message_render import MessageAction
 from ui.model_selection import ModelSelection
 from ui.notice_bar import NoticeBar
 from ui.path_pager import PathPager
+from ui.reply_progress import ReplyProgress
 from ui.sidebar import WIDTH as SIDEBAR_WIDTH
 from ui.sidebar import Sidebar
 from ui.stats_bar import StatsBar
-from ui.status_line import GENERATING_STATUS, WAITING_STATUS, StatusLine
+from ui.status_line import StatusLine
 from ui.window_menus import build_menus
 
 if TYPE_CHECKING:
@@ -73,9 +65,6 @@ class ChatWindow(QMainWindow):
         self._owns_store = store is None
         self.store = store or ChatStore(app_paths().ensure().data / "chats.db")
         self.session = ChatSession(self.store, controller, self._settings, self)
-        self._generating = False
-        self._sent_at = 0.0
-        self._ttft_pending = False
 
         self.setWindowTitle("Slice")
         self.resize(1180, 760)
@@ -220,6 +209,9 @@ class ChatWindow(QMainWindow):
         self.composer = Composer()
         self.status_line = StatusLine()
         self.status_line.insert_note(self.model_selection.template_note)
+        self.progress = ReplyProgress(
+            self.session, self.chat_view, self.stats_bar, self.status_line, self
+        )
 
         top = QHBoxLayout()
         top.addWidget(self.model_selection, 1)
@@ -266,22 +258,22 @@ class ChatWindow(QMainWindow):
         self._controller_links = [
             (controller.model_loading, self._on_model_loading),
             (controller.model_loaded, self._on_model_loaded),
-            (controller.prefill_progress, self._on_prefill_progress),
-            (controller.stats_updated, self._on_stats),
+            (controller.prefill_progress, self.progress.prefill_progress),
+            (controller.stats_updated, self.progress.stats),
             (controller.reply_failed, self._on_preload_failed),
             (controller.load_progress, self._on_load_progress),
-            (controller.context_trimmed, self._on_context_trimmed),
+            (controller.context_trimmed, self.progress.context_trimmed),
         ]
         for signal, slot in self._controller_links:
             signal.connect(slot)
         session = self.session
         session.path_changed.connect(self._on_path_changed)
-        session.reply_text.connect(self._on_reply_text)
+        session.reply_text.connect(self.progress.reply_text)
         session.reply_finished.connect(self._on_finished)
         session.reply_failed.connect(self._on_failed)
         session.chats_changed.connect(self._on_chats_changed)
         session.save_failed.connect(self.show_error)
-        self.chat_view.first_paint.connect(self._on_first_paint)
+        self.chat_view.first_paint.connect(self.progress.first_paint)
         self.chat_view.action_requested.connect(self._on_action)
         self.chat_view.copied.connect(self.set_status)
         self.sidebar.chat_selected.connect(self.open_chat)
@@ -307,16 +299,9 @@ class ChatWindow(QMainWindow):
         self.pager.path_changed(index)
         self._update_title()
 
-    def _on_reply_text(self, message_id: int, text: str) -> None:
-        if message_id in self.chat_view.message_ids():
-            if not self._generating:
-                self._generating = True
-                self.set_status(GENERATING_STATUS)
-            self.chat_view.append_token(text)
-
     def _on_finished(self, message_id: int, done: Done) -> None:
         self.pager.rerender(message_id)
-        self.stats_bar.finish(done)
+        self.progress.finished(done)
         self._end_request()
         if done.stop_reason == STOP_CONTEXT_FULL:
             self.show_error("The conversation filled the model's context. Start a new chat.")
@@ -391,28 +376,10 @@ class ChatWindow(QMainWindow):
         else:
             self._show_idle_status()
 
-    def _on_prefill_progress(self, request_id: int, done: int, total: int) -> None:
-        if self.session.is_current_request(request_id) and not self._generating:
-            self.status_line.show_prefill(done, total)
-
-    def _on_stats(self, request_id: int, stats: Stats) -> None:
-        if self.session.is_current_request(request_id):
-            self.stats_bar.set_stats(stats)
-
     def _on_preload_failed(self, request_id: int, failed: Failed) -> None:
         if request_id == PRELOAD_ID:
             self.model_selection.forget_loaded()
             self.show_error(failed.message)
-
-    def _on_context_trimmed(self, request_id: int, trimmed: ContextTrimmed) -> None:
-        if request_id == self.session.request_id:
-            self.status_line.show_context_trimmed(trimmed)
-
-    def _on_first_paint(self, painted_at: float) -> None:
-        if self._ttft_pending:
-            self._ttft_pending = False
-            self.stats_bar.set_end_to_end_ttft(painted_at - self._sent_at)
-            self.session.note_first_paint(painted_at - self._sent_at)
 
     # Helpers
 
@@ -430,18 +397,11 @@ class ChatWindow(QMainWindow):
             self.composer.focus()
 
     def _begin_request(self) -> None:
-        self._sent_at = time.perf_counter()  # end-to-end TTFT counts from here
-        self.stats_bar.reset()
-        self.status_line.hide_context_note()
-        self.chat_view.clear_highlight()
-        self._generating = False
-        self._ttft_pending = True
-        self.set_status(WAITING_STATUS)
+        self.progress.begin()
         self._update_controls(busy=True)
 
     def _end_request(self) -> None:
-        self._generating = False
-        self._ttft_pending = False
+        self.progress.end()
         self._show_idle_status()
         self._update_controls()
 
