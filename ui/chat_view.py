@@ -211,10 +211,6 @@ class ChatView(QTextBrowser):
         if follow or generating_id is not None:
             self._scroll_to_bottom()
 
-    def clear_conversation(self) -> None:
-        """Empty the transcript, dropping any reply in progress."""
-        self.show_path([], 0)
-
     # Streaming
 
     def append_token(self, text: str) -> None:
@@ -242,15 +238,6 @@ class ChatView(QTextBrowser):
             if entry.message.role != ROLE_USER:
                 return self._text_between(start, end)
         return ""
-
-    def body_text(self, message_id: int) -> str:
-        """The shown text of one message, as plain text."""
-        for entry, (start, end) in zip(self._entries, self._bodies, strict=True):
-            if entry.message.id == message_id:
-                return self._text_between(start, end)
-        return ""
-
-    # Search results
 
     def highlight_message(self, message_id: int, words: tuple[str, ...]) -> bool:
         """Mark a message and the ``words`` in it, and scroll to it; False if not shown."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from app.chat.session import ChatSession
@@ -25,6 +25,7 @@ from ui.model_selection import ModelSelection
 from ui.notice_bar import NoticeBar
 from ui.path_pager import PathPager
 from ui.reply_progress import ReplyProgress
+from ui.shortcuts import ShortcutsDialog
 from ui.sidebar import WIDTH as SIDEBAR_WIDTH
 from ui.sidebar import Sidebar
 from ui.stats_bar import StatsBar
@@ -66,6 +67,8 @@ class ChatWindow(QMainWindow):
         self.store = store or ChatStore(app_paths().ensure().data / "chats.db")
         self.session = ChatSession(self.store, controller, self._settings, self)
 
+        self.theme_actions: dict[str, QAction] = {}  # the View > Theme choices, by theme name
+        self.shortcuts_dialog: ShortcutsDialog | None = None  # the last one the menus opened
         self.setWindowTitle("Slice")
         self.resize(1180, 760)
         self.setMinimumSize(720, 440)
