@@ -45,7 +45,7 @@ def main() -> int:
         if pid and pid != counter["host"]:
             counter["host"] = pid
             print(f"HOST {pid}", flush=True)
-        if window.session.busy or window.message_box.toPlainText():
+        if window.session.busy or window.composer.message_box.toPlainText():
             return
         counter["n"] += 1
         n = counter["n"]
@@ -57,9 +57,9 @@ def main() -> int:
             window.chat_view.action_requested.emit("regenerate", last)
             return
         text = f"msg {seed}-{n} {rng.choice(WORDS)} {rng.choice(WORDS)}: say one word."
-        QTest.keyClicks(window.message_box, text)
-        QTest.keyClick(window.message_box, Qt.Key.Key_Return)
-        if text in window.chat_view.toPlainText() and not window.message_box.toPlainText():
+        QTest.keyClicks(window.composer.message_box, text)
+        QTest.keyClick(window.composer.message_box, Qt.Key.Key_Return)
+        if text in window.chat_view.toPlainText() and not window.composer.message_box.toPlainText():
             print(f"ACK {text}", flush=True)
 
     timer = QTimer()

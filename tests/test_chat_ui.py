@@ -126,12 +126,12 @@ def test_editing_a_message_branches_and_keeps_the_old_version(
     window.send_message("And times 3?")
     reply(controller, "That makes twelve.")
     click_link(qtbot, window.chat_view, "Edit", occurrence=0)
-    assert window.edit_bar.isVisible()
-    assert window.message_box.toPlainText() == "What is 2+2?"
-    window.message_box.setPlainText("What is 3+3?")
-    qtbot.keyClick(window.message_box, Qt.Key.Key_Return)
+    assert window.composer.edit_bar.isVisible()
+    assert window.composer.message_box.toPlainText() == "What is 2+2?"
+    window.composer.message_box.setPlainText("What is 3+3?")
+    qtbot.keyClick(window.composer.message_box, Qt.Key.Key_Return)
     assert controller.requests[-1].messages == (ChatMessage("user", "What is 3+3?"),)
-    assert not window.edit_bar.isVisible()
+    assert not window.composer.edit_bar.isVisible()
     reply(controller, "6. And here is how:\n\n```python\nprint(3 + 3)\n```")
     text = window.chat_view.toPlainText()
     assert "What is 3+3?" in text and "2/2" in text and "And times 3?" not in text
@@ -144,8 +144,8 @@ def test_editing_a_message_branches_and_keeps_the_old_version(
     # Escape leaves an edit without sending anything.
     click_link(qtbot, window.chat_view, "Edit", occurrence=0)
     sent = len(controller.requests)
-    qtbot.keyClick(window.message_box, Qt.Key.Key_Escape)
-    assert not window.edit_bar.isVisible() and len(controller.requests) == sent
+    qtbot.keyClick(window.composer.message_box, Qt.Key.Key_Escape)
+    assert not window.composer.edit_bar.isVisible() and len(controller.requests) == sent
 
 
 def test_an_interrupted_reply_can_be_continued_or_regenerated(
@@ -199,7 +199,7 @@ def test_copy_stats_and_code_links(
     clipboard = QGuiApplication.clipboard()
     click_link(qtbot, window.chat_view, "Copy", occurrence=-2)  # the second code block's
     assert clipboard.text() == "ls -l"
-    assert "copied" in window.status_label.text().lower()
+    assert "copied" in window.status_line.status_label.text().lower()
     click_link(qtbot, window.chat_view, "Copy", occurrence=0)  # the user message
     assert clipboard.text() == "Show code"
 
@@ -292,25 +292,25 @@ def test_each_chat_remembers_its_model(
     qtbot: QtBot, window: ChatWindow, controller: FakeController, store: ChatStore,
     tmp_path: Path
 ) -> None:
-    starter = window.model_picker.selected_path()
+    starter = window.model_selection.model_picker.selected_path()
     window.send_message("First chat")
     reply(controller, "ok")
     first = window.session.chat_id
     window.new_chat()
     good = str(tmp_path / "good.gguf")
-    window.model_picker._import(good)  # as if picked in the file dialog
+    window.model_selection.model_picker._import(good)  # as if picked in the file dialog
     window.send_message("Second chat")
     reply(controller, "ok")
     second = window.session.chat_id
     assert controller.requests[-1].model_path == good
     assert store.chat(second).settings.model_path == good
     window.open_chat(first)
-    assert window.model_picker.selected_path() == starter
+    assert window.model_selection.model_picker.selected_path() == starter
     window.send_message("Back in the first")
     assert controller.requests[-1].model_path == starter
     reply(controller, "ok")
     window.open_chat(second)
-    assert window.model_picker.selected_path() == good
+    assert window.model_selection.model_picker.selected_path() == good
     store.update_settings(first, ChatSettings(model_path="/gone.gguf"))
     window.open_chat(first)
     assert "gone.gguf" in window.notice.text() and "not in the model list" in window.notice.text()
@@ -359,17 +359,17 @@ def test_export_and_import_from_the_window(
     assert export_chats(window, [chat], tmp_path / "chat.md")
     assert "# Export me" in (tmp_path / "chat.md").read_text()
     assert export_chats(window, [chat], tmp_path / "chat.json")
-    assert "Exported 1 chat to" in window.status_label.text()
+    assert "Exported 1 chat to" in window.status_line.status_label.text()
     store.delete_chat(chat)
     store.purge_deleted()
     window.new_chat()
     window.sidebar.refresh()
     assert import_file(window, tmp_path / "chat.json")
-    assert "Imported 1 chat (2 messages)" in window.status_label.text()
+    assert "Imported 1 chat (2 messages)" in window.status_line.status_label.text()
     assert len(window.sidebar.model.chat_rows()) == 1
     (tmp_path / "bad.json").write_text("{")
     assert not import_file(window, tmp_path / "bad.json")
-    assert "nothing was imported" in window.status_label.text()
+    assert "nothing was imported" in window.status_line.status_label.text()
 
 
 def test_continue_is_offered_only_at_the_end_of_the_path(

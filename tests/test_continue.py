@@ -88,11 +88,11 @@ def test_stop_continue_regenerate_and_edit_on_the_real_model(
 ) -> None:
     window = real_window
     store = window.store
-    qtbot.waitUntil(lambda: "ready" in window.status_label.text(), timeout=60_000)
+    qtbot.waitUntil(lambda: "ready" in window.status_line.status_label.text(), timeout=60_000)
     window.send_message("Write three sentences about the sea.")
     qtbot.waitUntil(lambda: len(window.chat_view.plain_text_of_last_reply()) > 12,
                     timeout=60_000)
-    qtbot.keyClick(window.message_box, Qt.Key.Key_Escape)
+    qtbot.keyClick(window.composer.message_box, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not window.session.busy, timeout=20_000)
     reply_id = window.session.path_ids[-1]
     stopped = store.message(reply_id)
@@ -111,8 +111,8 @@ def test_stop_continue_regenerate_and_edit_on_the_real_model(
     assert "2/2" in window.chat_view.toPlainText()
 
     click_link(qtbot, window.chat_view, "Edit")
-    window.message_box.setPlainText("Write one sentence about mountains.")
-    qtbot.keyClick(window.message_box, Qt.Key.Key_Return)
+    window.composer.message_box.setPlainText("Write one sentence about mountains.")
+    qtbot.keyClick(window.composer.message_box, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not window.session.busy, timeout=60_000)
     assert window.history[0] == ChatMessage("user", "Write one sentence about mountains.")
     assert window.history[1].content.strip()

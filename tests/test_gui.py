@@ -73,14 +73,16 @@ def test_type_enter_stream_stats_and_screenshot(
     window, _ = chat
     assert "Slice" in window.windowTitle()
     # The selected model is loaded at start, before the first message.
-    qtbot.waitUntil(lambda: "ready" in window.status_label.text(), timeout=30_000)
+    qtbot.waitUntil(lambda: "ready" in window.status_line.status_label.text(), timeout=30_000)
     gaps = TickGaps()
     gaps.start()
-    window.message_box.setFocus()
-    qtbot.keyClicks(window.message_box, "Explain what a GGUF file is, with a short code example.")
-    qtbot.keyClick(window.message_box, Qt.Key.Key_Return)
-    assert window.message_box.toPlainText() == ""
-    assert window.stop_button.isEnabled()
+    window.composer.message_box.setFocus()
+    qtbot.keyClicks(
+        window.composer.message_box, "Explain what a GGUF file is, with a short code example."
+    )
+    qtbot.keyClick(window.composer.message_box, Qt.Key.Key_Return)
+    assert window.composer.message_box.toPlainText() == ""
+    assert window.composer.stop_button.isEnabled()
 
     # Tokens appear progressively: the reply grows over several observations.
     lengths: list[int] = []
@@ -90,7 +92,7 @@ def test_type_enter_stream_stats_and_screenshot(
         return len(set(lengths)) >= 4
 
     qtbot.waitUntil(grown, timeout=60_000)
-    qtbot.waitUntil(lambda: not window.stop_button.isEnabled(), timeout=120_000)
+    qtbot.waitUntil(lambda: not window.composer.stop_button.isEnabled(), timeout=120_000)
     gaps.stop()
 
     reply = window.chat_view.plain_text_of_last_reply()
@@ -106,7 +108,7 @@ def test_type_enter_stream_stats_and_screenshot(
 
     # A follow-up turn in the same conversation works too.
     window.send_message("Thanks! Now say it in one sentence.")
-    qtbot.waitUntil(lambda: not window.stop_button.isEnabled(), timeout=120_000)
+    qtbot.waitUntil(lambda: not window.composer.stop_button.isEnabled(), timeout=120_000)
     assert len(window.history) == 4
     qtbot.wait(100)
     window.grab().save(str(artifacts / "window_two_turns.png"))
@@ -120,8 +122,8 @@ def test_stop_during_prompt_processing_and_mid_reply(
     window.send_message("Write a very long story about a lighthouse keeper.")
     qtbot.waitUntil(lambda: len(window.chat_view.plain_text_of_last_reply()) > 20, timeout=60_000)
     started = time.monotonic()
-    qtbot.keyClick(window.message_box, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not window.stop_button.isEnabled(), timeout=10_000)
+    qtbot.keyClick(window.composer.message_box, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not window.composer.stop_button.isEnabled(), timeout=10_000)
     assert time.monotonic() - started < 3
     assert "stopped" in window.stats_bar.text().lower()
     partial = window.history[-1]
@@ -129,10 +131,12 @@ def test_stop_during_prompt_processing_and_mid_reply(
 
     # During prompt processing of a long prompt.
     window.send_message("Summarise: " + " ".join(f"item{i}" for i in range(1000)))
-    qtbot.waitUntil(lambda: "prompt" in window.status_label.text().lower(), timeout=30_000)
+    qtbot.waitUntil(
+        lambda: "prompt" in window.status_line.status_label.text().lower(), timeout=30_000
+    )
     started = time.monotonic()
-    window.stop_button.click()
-    qtbot.waitUntil(lambda: not window.stop_button.isEnabled(), timeout=10_000)
+    window.composer.stop_button.click()
+    qtbot.waitUntil(lambda: not window.composer.stop_button.isEnabled(), timeout=10_000)
     assert time.monotonic() - started < 3
 
     # A reply stopped before its first token leaves no exchange in the conversation.
@@ -140,7 +144,7 @@ def test_stop_during_prompt_processing_and_mid_reply(
 
     # Ready for the next message.
     window.send_message("Say hello.")
-    qtbot.waitUntil(lambda: not window.stop_button.isEnabled(), timeout=60_000)
+    qtbot.waitUntil(lambda: not window.composer.stop_button.isEnabled(), timeout=60_000)
     assert window.chat_view.plain_text_of_last_reply().strip()
     assert controller.host_pid is not None
 
@@ -154,13 +158,13 @@ def test_host_crash_keeps_the_window_and_the_next_send_works(
     pid = controller.host_pid
     assert pid is not None and pid != os.getpid()
     os.kill(pid, signal.SIGKILL)
-    qtbot.waitUntil(lambda: not window.stop_button.isEnabled(), timeout=10_000)
+    qtbot.waitUntil(lambda: not window.composer.stop_button.isEnabled(), timeout=10_000)
     transcript = window.chat_view.toPlainText()
     assert "killed" in transcript and "Send again" in transcript
     assert window.isVisible()
 
     window.send_message("Say hello.")
-    qtbot.waitUntil(lambda: not window.stop_button.isEnabled(), timeout=60_000)
+    qtbot.waitUntil(lambda: not window.composer.stop_button.isEnabled(), timeout=60_000)
     assert window.chat_view.plain_text_of_last_reply().strip()
     assert controller.host_pid not in (None, pid)
 
@@ -170,10 +174,12 @@ def test_gemma_base_model_shows_the_fallback_note(
 ) -> None:
     window, _ = chat
     library = window.property("test_library")
-    window.model_picker.reload(select_path=library.import_file(gemma_path).path)
+    window.model_selection.model_picker.reload(select_path=library.import_file(gemma_path).path)
     window.send_message("Hello")
-    qtbot.waitUntil(lambda: "gemma" in window.template_note.text().lower(), timeout=60_000)
-    assert window.template_note.isVisible()
-    assert "template" in window.template_note.text().lower()
+    qtbot.waitUntil(
+        lambda: "gemma" in window.model_selection.template_note.text().lower(), timeout=60_000
+    )
+    assert window.model_selection.template_note.isVisible()
+    assert "template" in window.model_selection.template_note.text().lower()
     window.stop_reply()  # a base model rambles on; the note is what this test is about
-    qtbot.waitUntil(lambda: not window.stop_button.isEnabled(), timeout=30_000)
+    qtbot.waitUntil(lambda: not window.composer.stop_button.isEnabled(), timeout=30_000)

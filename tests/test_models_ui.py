@@ -206,9 +206,9 @@ def test_find_download_and_chat(qtbot: QtBot, hub: HubServer, smollm_path: str,
     qtbot.addWidget(window)
     window.show()
     try:
-        assert window.model_picker.selected_path() is None
-        window.models_button.click()
-        dialog = window.models_dialog
+        assert window.model_selection.model_picker.selected_path() is None
+        window.model_selection.models_button.click()
+        dialog = window.model_selection.models_dialog
         assert dialog is not None and dialog.isVisible()
         panel = dialog.downloads
         dialog.show_downloads()
@@ -221,23 +221,24 @@ def test_find_download_and_chat(qtbot: QtBot, hub: HubServer, smollm_path: str,
         with qtbot.waitSignal(dialog.library_changed, timeout=60_000):
             panel.download_button.click()
         downloaded = new_library().models()[0].path
-        assert window.model_picker.findData(downloaded) >= 0  # the picker knows it now
+        # The picker knows it now.
+        assert window.model_selection.model_picker.findData(downloaded) >= 0
         dialog.show_library()
         view = dialog.library_view
         view.select_path(downloaded)
         view.use_selected()
-        assert window.model_picker.selected_path() == downloaded
+        assert window.model_selection.model_picker.selected_path() == downloaded
         dialog.hide()
-        qtbot.waitUntil(lambda: "ready" in window.status_label.text(), timeout=60_000)
-        window.message_box.setPlainText("Say hello.")
-        window.send_button.click()
+        qtbot.waitUntil(lambda: "ready" in window.status_line.status_label.text(), timeout=60_000)
+        window.composer.message_box.setPlainText("Say hello.")
+        window.composer.send_button.click()
         qtbot.waitUntil(lambda: not window.session.busy, timeout=60_000)
         assert window.history and window.history[-1].role == "assistant"
         assert window.history[-1].content.strip()
         window.grab().save(str(artifacts / "chat-after-download.png"))
     finally:
-        if window.models_dialog is not None:
-            window.models_dialog.downloads.shutdown()
+        if window.model_selection.models_dialog is not None:
+            window.model_selection.models_dialog.downloads.shutdown()
         controller.shutdown()
 
 

@@ -139,15 +139,19 @@ def test_delete_with_undo(qtbot: QtBot, window: ChatWindow, store: ChatStore) ->
 
 def test_ctrl_up_down_and_new_chat(qtbot: QtBot, window: ChatWindow, store: ChatStore) -> None:
     ids = [c.id for c in store.chat_summaries()]
-    window.message_box.setFocus()
-    qtbot.keyClick(window.message_box, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    window.composer.message_box.setFocus()
+    qtbot.keyClick(
+        window.composer.message_box, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier
+    )
     assert window.session.chat_id == ids[0]
-    qtbot.keyClick(window.message_box, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(
+        window.composer.message_box, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier
+    )
     assert window.session.chat_id == ids[1]
-    qtbot.keyClick(window.message_box, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.composer.message_box, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
     assert window.session.chat_id == ids[0]
     assert "Sourdough starter schedule" in window.chat_view.toPlainText()
-    qtbot.keyClick(window.message_box, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.composer.message_box, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert window.session.chat_id is None and window.chat_view.toPlainText() == ""
 
 
@@ -164,7 +168,7 @@ def test_search_jumps_to_and_marks_the_message(
     store.select_message(path[-1])
     window.sidebar.refresh()
 
-    qtbot.keyClick(window.message_box, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.composer.message_box, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.sidebar.search_box.hasFocus()
     qtbot.keyClicks(window.sidebar.search_box, "fern")
     qtbot.waitUntil(lambda: window.sidebar.results.rowCount() == 2)
@@ -205,7 +209,7 @@ def test_search_finds_titles_and_says_when_nothing_matches(
 
 
 def test_shortcut_help(qtbot: QtBot, window: ChatWindow) -> None:
-    qtbot.keyClick(window.message_box, Qt.Key.Key_F1)
+    qtbot.keyClick(window.composer.message_box, Qt.Key.Key_F1)
     dialog = window.shortcuts_dialog
     assert dialog.isVisible()
     for keys, _ in SHORTCUTS:
@@ -216,9 +220,9 @@ def test_shortcut_help(qtbot: QtBot, window: ChatWindow) -> None:
     assert window.shortcuts_dialog is not dialog and window.shortcuts_dialog.isVisible()
     window.shortcuts_dialog.close()
     # In the message box, "?" is just a character.
-    window.message_box.setFocus()
-    qtbot.keyClicks(window.message_box, "why?")
-    assert window.message_box.toPlainText() == "why?"
+    window.composer.message_box.setFocus()
+    qtbot.keyClicks(window.composer.message_box, "why?")
+    assert window.composer.message_box.toPlainText() == "why?"
 
 
 def test_screenshots_of_the_sidebar_and_the_dark_theme(
@@ -294,4 +298,4 @@ def test_message_links_are_reachable_from_the_keyboard(qtbot: QtBot, window: Cha
     qtbot.keyClick(window.chat_view, Qt.Key.Key_Tab)
     assert window.chat_view.textCursor().selectedText() == "Edit"
     qtbot.keyClick(window.chat_view, Qt.Key.Key_Return)
-    assert opened[-1].startswith("slice:edit/") and window.edit_bar.isVisible()
+    assert opened[-1].startswith("slice:edit/") and window.composer.edit_bar.isVisible()

@@ -76,8 +76,8 @@ def sample_stats() -> Stats:
 
 
 def type_and_send(qtbot, window: ChatWindow, text: str) -> None:
-    qtbot.keyClicks(window.message_box, text)
-    qtbot.keyClick(window.message_box, Qt.Key.Key_Return)
+    qtbot.keyClicks(window.composer.message_box, text)
+    qtbot.keyClick(window.composer.message_box, Qt.Key.Key_Return)
 
 
 def reply_text(window: ChatWindow) -> str:
@@ -91,9 +91,9 @@ def test_enter_sends_the_conversation(qtbot, window: ChatWindow, controller: Fak
     request = controller.requests[0]
     assert request.model_path == MODEL_PATH
     assert request.messages == (ChatMessage("user", "Hello there"),)
-    assert window.message_box.toPlainText() == ""
-    assert not window.send_button.isEnabled()
-    assert window.stop_button.isEnabled()
+    assert window.composer.message_box.toPlainText() == ""
+    assert not window.composer.send_button.isEnabled()
+    assert window.composer.stop_button.isEnabled()
 
     controller.token_received.emit(1, "Hi!")
     controller.reply_finished.emit(1, Done("end_of_turn", sample_stats()))
@@ -107,27 +107,29 @@ def test_enter_sends_the_conversation(qtbot, window: ChatWindow, controller: Fak
 
 
 def test_shift_enter_inserts_a_newline(qtbot, window: ChatWindow, controller: FakeController):
-    qtbot.keyClicks(window.message_box, "first")
-    qtbot.keyClick(window.message_box, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
-    qtbot.keyClicks(window.message_box, "second")
+    qtbot.keyClicks(window.composer.message_box, "first")
+    qtbot.keyClick(
+        window.composer.message_box, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier
+    )
+    qtbot.keyClicks(window.composer.message_box, "second")
 
-    assert window.message_box.toPlainText() == "first\nsecond"
+    assert window.composer.message_box.toPlainText() == "first\nsecond"
     assert controller.requests == []
-    assert window.send_button.isEnabled()
+    assert window.composer.send_button.isEnabled()
 
 
 def test_send_is_disabled_for_an_empty_box(qtbot, window: ChatWindow, controller: FakeController):
-    assert not window.send_button.isEnabled()
-    assert not window.stop_button.isEnabled()
-    qtbot.keyClicks(window.message_box, "   ")
-    qtbot.keyClick(window.message_box, Qt.Key.Key_Return)
+    assert not window.composer.send_button.isEnabled()
+    assert not window.composer.stop_button.isEnabled()
+    qtbot.keyClicks(window.composer.message_box, "   ")
+    qtbot.keyClick(window.composer.message_box, Qt.Key.Key_Return)
     assert controller.requests == []
 
 
 def test_tokens_appear_as_they_stream(qtbot, window: ChatWindow, controller: FakeController):
     window.send_message("Count to three")
     controller.prefill_progress.emit(1, 120, 512)
-    assert window.status_label.text() == "Processing prompt 120/512"
+    assert window.status_line.status_label.text() == "Processing prompt 120/512"
 
     controller.token_received.emit(1, "One,")
     qtbot.waitUntil(lambda: reply_text(window) == "One,")
@@ -135,7 +137,7 @@ def test_tokens_appear_as_they_stream(qtbot, window: ChatWindow, controller: Fak
     qtbot.waitUntil(lambda: reply_text(window) == "One, two,")
     controller.token_received.emit(1, " three.")
     qtbot.waitUntil(lambda: reply_text(window) == "One, two, three.")
-    assert "Generating" in window.status_label.text()
+    assert "Generating" in window.status_line.status_label.text()
 
 
 def test_a_burst_of_tokens_is_painted_in_few_updates(
@@ -156,7 +158,7 @@ def test_tokens_of_another_request_are_ignored(window: ChatWindow, controller: F
     controller.token_received.emit(99, "stale")
     controller.reply_finished.emit(99, Done("end_of_turn", Stats()))
 
-    assert window.stop_button.isEnabled()
+    assert window.composer.stop_button.isEnabled()
     controller.token_received.emit(1, "fresh")
     controller.reply_finished.emit(1, Done("end_of_turn", Stats()))
     assert reply_text(window) == "fresh"
@@ -210,27 +212,27 @@ def test_failed_reply_shows_the_message_and_recovers(
     controller.reply_failed.emit(1, Failed("host_crashed", CRASH_MESSAGE))
 
     assert window.chat_view.document().find(CRASH_MESSAGE).hasSelection()
-    assert CRASH_MESSAGE in window.status_label.text()
+    assert CRASH_MESSAGE in window.status_line.status_label.text()
     assert window.history == ()
-    assert not window.stop_button.isEnabled()
+    assert not window.composer.stop_button.isEnabled()
 
     # The message is saved; "Retry" under the failed reply asks again.
     click_link(qtbot, window.chat_view, "Retry")
     assert controller.requests[-1].messages == (ChatMessage("user", "Hello"),)
-    assert window.stop_button.isEnabled()
+    assert window.composer.stop_button.isEnabled()
 
 
 def test_stop_keeps_the_partial_reply(qtbot, window: ChatWindow, controller: FakeController):
     window.send_message("Write a long story")
     controller.token_received.emit(1, "Once upon")
-    qtbot.mouseClick(window.stop_button, Qt.MouseButton.LeftButton)
-    qtbot.keyClick(window.message_box, Qt.Key.Key_Escape)
+    qtbot.mouseClick(window.composer.stop_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(window.composer.message_box, Qt.Key.Key_Escape)
     assert controller.stops == 2
 
     controller.reply_finished.emit(1, Done("user", Stats(generated_tokens=2)))
     assert window.history[-1] == ChatMessage("assistant", "Once upon")
     assert "stopped by user" in window.stats_bar.text()
-    assert not window.stop_button.isEnabled()
+    assert not window.composer.stop_button.isEnabled()
 
 
 def test_stop_before_the_first_token_leaves_no_exchange(
@@ -272,7 +274,7 @@ def test_live_figures_do_not_lay_out_or_repaint_the_window(qtbot, window: ChatWi
         def eventFilter(self, obj, event):  # noqa: N802 (Qt override)
             if obj is window and event.type() == QEvent.Type.LayoutRequest:
                 seen.append("window laid out")
-            if obj is window.status_label and event.type() == QEvent.Type.Paint:
+            if obj is window.status_line.status_label and event.type() == QEvent.Type.Paint:
                 seen.append("status repainted")
             return False
 
@@ -322,17 +324,17 @@ def test_view_follows_the_tail_only_from_the_bottom(
 def test_status_line_tracks_model_loading(window: ChatWindow, controller: FakeController):
     window.send_message("Hi")
     controller.model_loading.emit(MODEL_PATH)
-    assert window.status_label.text() == "Loading SmolLM2 135M Instruct (Q4_1)…"
+    assert window.status_line.status_label.text() == "Loading SmolLM2 135M Instruct (Q4_1)…"
 
     controller.model_loaded.emit(model_info("fallback", "No template in the file; using ChatML."))
     controller.reply_finished.emit(1, Done("end_of_turn", Stats()))
-    assert "ready" in window.status_label.text()
-    assert window.template_note.isVisible()
-    assert "using ChatML" in window.template_note.text()
+    assert "ready" in window.status_line.status_label.text()
+    assert window.model_selection.template_note.isVisible()
+    assert "using ChatML" in window.model_selection.template_note.text()
 
 
 def test_open_file_imports_or_reports(qtbot, window: ChatWindow, monkeypatch, tmp_path: Path):
-    picker = window.model_picker
+    picker = window.model_selection.model_picker
     open_item = picker.count() - 1
     chosen = {"path": str(tmp_path / "broken.gguf")}
     monkeypatch.setattr(
@@ -341,8 +343,8 @@ def test_open_file_imports_or_reports(qtbot, window: ChatWindow, monkeypatch, tm
 
     picker.activated.emit(open_item)
     assert picker.selected_path() == MODEL_PATH
-    assert "not a valid GGUF model" in window.status_label.text()
-    assert "broken.gguf" in window.status_label.text()
+    assert "not a valid GGUF model" in window.status_line.status_label.text()
+    assert "broken.gguf" in window.status_line.status_label.text()
 
     chosen["path"] = str(tmp_path / "good.gguf")
     picker.activated.emit(picker.count() - 1)
@@ -385,7 +387,7 @@ def play_sample_conversation(qtbot, win: ChatWindow, controller: FakeController)
     controller.token_received.emit(2, "Use `x ** 2`, or `pow(x, 2)`.")
     controller.stats_updated.emit(2, sample_stats())
     qtbot.waitUntil(lambda: "pow" in reply_text(win))
-    win.message_box.setPlainText("Can it handle complex numbers?")
+    win.composer.message_box.setPlainText("Can it handle complex numbers?")
 
 
 def test_selected_model_is_preloaded_and_a_failed_load_is_shown(
@@ -393,7 +395,7 @@ def test_selected_model_is_preloaded_and_a_failed_load_is_shown(
 ):
     qtbot.waitUntil(lambda: controller.preloads == [MODEL_PATH])
     controller.reply_failed.emit(0, Failed("not_gguf", "'x.gguf' is not a GGUF model file.", "x"))
-    assert "not a GGUF" in window.status_label.text()
+    assert "not a GGUF" in window.status_line.status_label.text()
     assert window.chat_view.toPlainText().strip() == ""  # no reply was open
 
 
@@ -404,11 +406,11 @@ def test_trimmed_context_says_which_messages_no_longer_reach_the_model(
 
     request_id = window.send_message("hello")
     controller.context_trimmed.emit(request_id, ContextTrimmed((0, 1, 2), 900, 1024))
-    assert window.context_note.isVisible()
-    note = window.context_note.text()
+    assert window.status_line.context_note.isVisible()
+    note = window.status_line.context_note.text()
     assert "3 older messages" in note and "#1, 2, 3" in note
     controller.load_progress.emit(0.5)
-    assert "50%" in window.status_label.text()
+    assert "50%" in window.status_line.status_label.text()
 
 
 def test_model_settings_dialog_edits_and_validates(qtbot):
@@ -473,8 +475,8 @@ def test_picking_a_model_with_a_problem_asks_first(
         return QMessageBox.StandardButton.No
 
     monkeypatch.setattr(QMessageBox, "question", decline)
-    window.model_picker.reload(select_path=bogus)
-    window.model_picker.model_selected.emit(bogus)
+    window.model_selection.model_picker.reload(select_path=bogus)
+    window.model_selection.model_picker.model_selected.emit(bogus)
     assert asked and "notarealarch" in asked[0]
-    assert window.model_picker.selected_path() == good
+    assert window.model_selection.model_picker.selected_path() == good
     assert bogus not in controller.preloads

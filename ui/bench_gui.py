@@ -95,7 +95,7 @@ def measure_gui(
 
     def reply_done() -> bool:
         app.processEvents()  # let the window take the end of the reply first
-        return not window.stop_button.isEnabled()
+        return not window.composer.stop_button.isEnabled()
 
     loaded: list[bool] = []
     controller.model_loaded.connect(lambda _info: loaded.append(True))

@@ -39,6 +39,7 @@ from ui.message_render import (
     NOTE_COLOR,
     USER_COLOR,
     Look,
+    MessageAction,
     action_href,
     insert_footer,
     insert_header,
@@ -71,7 +72,8 @@ class ChatView(QTextBrowser):
     first_paint = Signal(float)
     """Once per reply: ``time.perf_counter()`` when the reply's first new text was painted."""
     action_requested = Signal(str, int)
-    """A message action was chosen: ("edit" | "regenerate" | "continue" | "prev" | "next", id)."""
+    """A message action was chosen: (a :class:`MessageAction`: edit, regenerate, continue,
+    previous or next version; the message id)."""
     earlier_requested = Signal()
     """The user asked to see the messages before the first one shown."""
     later_requested = Signal()
@@ -209,10 +211,6 @@ class ChatView(QTextBrowser):
         if follow or generating_id is not None:
             self._scroll_to_bottom()
 
-    def clear_conversation(self) -> None:
-        """Empty the transcript, dropping any reply in progress."""
-        self.show_path([], 0)
-
     # Streaming
 
     def append_token(self, text: str) -> None:
@@ -240,15 +238,6 @@ class ChatView(QTextBrowser):
             if entry.message.role != Role.USER:
                 return self._text_between(start, end)
         return ""
-
-    def body_text(self, message_id: int) -> str:
-        """The shown text of one message, as plain text."""
-        for entry, (start, end) in zip(self._entries, self._bodies, strict=True):
-            if entry.message.id == message_id:
-                return self._text_between(start, end)
-        return ""
-
-    # Search results
 
     def highlight_message(self, message_id: int, words: tuple[str, ...]) -> bool:
         """Mark a message and the ``words`` in it, and scroll to it; False if not shown."""
@@ -317,15 +306,15 @@ class ChatView(QTextBrowser):
         entry = self.entry(message_id)
         if entry is None:
             return
-        if name == "copy":
+        if name == MessageAction.COPY:
             QGuiApplication.clipboard().setText(entry.message.content)
             self.copied.emit("Message copied")
-        elif name == "code":
+        elif name == MessageAction.CODE:
             blocks = code_blocks(entry.message.content)
             if 0 <= extra < len(blocks):
                 QGuiApplication.clipboard().setText(blocks[extra])
                 self.copied.emit("Code copied")
-        elif name == "stats":
+        elif name == MessageAction.STATS:
             self._stats_open ^= {message_id}
             keep = self.verticalScrollBar().value()
             self.show_path(
@@ -376,7 +365,7 @@ class ChatView(QTextBrowser):
         if fragment is None:
             fragment = markdown_fragment(
                 message.content, dark=dark,
-                code_link=lambda n: action_href("code", message.id, n),
+                code_link=lambda n: action_href(MessageAction.CODE, message.id, n),
             )
             self._fragments[key] = fragment
             if len(self._fragments) > FRAGMENT_CACHE:

@@ -7,6 +7,7 @@ Links are keyboard-reachable (Tab, then Enter) like any link in a QTextBrowser.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import (
@@ -38,24 +39,38 @@ EMPTY_REPLY_NOTE = "No reply: this message was left out of the conversation."
 INTERRUPTED_NOTE = "Interrupted: Slice closed before this reply finished."
 
 
-def action_href(action: str, message_id: int, extra: int | None = None) -> str:
+class MessageAction(StrEnum):
+    """What an action link under a message asks for (the first part of its address)."""
+
+    COPY = "copy"
+    CODE = "code"  # copy one code block; the link's extra number says which
+    STATS = "stats"  # show or hide the reply's figures
+    EDIT = "edit"
+    REGENERATE = "regenerate"
+    CONTINUE = "continue"
+    PREVIOUS = "prev"  # the previous version (sibling) of a message
+    NEXT = "next"
+
+
+def action_href(action: MessageAction, message_id: int, extra: int | None = None) -> str:
     """The address of an action link, e.g. ``slice:edit/42`` or ``slice:code/42/0``."""
     tail = f"/{extra}" if extra is not None else ""
     return f"{ACTION_SCHEME}:{action}/{message_id}{tail}"
 
 
-def parse_action(url: QUrl) -> tuple[str, int, int] | None:
+def parse_action(url: QUrl) -> tuple[MessageAction, int, int] | None:
     """(action, message id, extra) of an action link; None for any other address."""
     if url.scheme() != ACTION_SCHEME:
         return None
     parts = url.path().split("/")
     try:
+        action = MessageAction(parts[0])
         numbers = [int(p) for p in parts[1:]]
-    except ValueError:
+    except ValueError:  # an action or a number this build does not know
         return None
-    if not parts[0] or not 1 <= len(numbers) <= 2:
+    if not 1 <= len(numbers) <= 2:
         return None
-    return parts[0], numbers[0], numbers[1] if len(numbers) > 1 else 0
+    return action, numbers[0], numbers[1] if len(numbers) > 1 else 0
 
 
 @dataclass(frozen=True)
@@ -118,12 +133,12 @@ def insert_header(cursor: QTextCursor, entry: PathEntry, look: Look, *, first: b
     if entry.sibling_count > 1:
         cursor.insertText("    ", look.text())
         n, total = entry.sibling_index, entry.sibling_count
-        _nav(cursor, look, "prev", message.id, "◀", "Previous version", n > 1)
+        _nav(cursor, look, MessageAction.PREVIOUS, message.id, "◀", "Previous version", n > 1)
         cursor.insertText(f" {n}/{total} ", look.text(look.muted))
-        _nav(cursor, look, "next", message.id, "▶", "Next version", n < total)
+        _nav(cursor, look, MessageAction.NEXT, message.id, "▶", "Next version", n < total)
 
 
-def _nav(cursor: QTextCursor, look: Look, action: str, message_id: int, glyph: str,
+def _nav(cursor: QTextCursor, look: Look, action: MessageAction, message_id: int, glyph: str,
          tip: str, enabled: bool) -> None:
     if enabled:
         link = look.link_format(action_href(action, message_id), tip, small=False)
@@ -146,32 +161,33 @@ def insert_footer(cursor: QTextCursor, entry: PathEntry, look: Look, *,
     "Continue" is offered on the last message of the path only (nothing follows it yet).
     """
     message = entry.message
-    actions: list[tuple[str, str, str]] = []  # (label, action, tooltip)
+    actions: list[tuple[str, MessageAction, str]] = []  # (label, action, tooltip)
     note, note_color = "", look.muted
     has_text = bool(message.content.strip())
     if message.role == Role.USER:
-        actions = [("Copy", "copy", "Copy this message"),
-                   ("Edit", "edit", "Edit and send as a new version")]
+        actions = [("Copy", MessageAction.COPY, "Copy this message"),
+                   ("Edit", MessageAction.EDIT, "Edit and send as a new version")]
     elif message.state == MessageState.PARTIAL:
         note, note_color = f"⚠ {INTERRUPTED_NOTE}", WARNING_COLOR
-        actions = [("Regenerate", "regenerate", "Write a new reply beside this one")]
+        actions = [("Regenerate", MessageAction.REGENERATE, "Write a new reply beside this one")]
         if last:
-            actions.insert(0, ("Continue", "continue", "Generate the rest of this reply"))
+            actions.insert(
+                0, ("Continue", MessageAction.CONTINUE, "Generate the rest of this reply"))
     elif message.state == MessageState.FAILED:
         note, note_color = f"⚠ {message.error or 'The reply failed.'}", ERROR_COLOR
-        actions = [("Retry", "regenerate", "Try this reply again")]
+        actions = [("Retry", MessageAction.REGENERATE, "Try this reply again")]
     elif not has_text:
         note = EMPTY_REPLY_NOTE
-        actions = [("Regenerate", "regenerate", "Write a new reply")]
+        actions = [("Regenerate", MessageAction.REGENERATE, "Write a new reply")]
     else:
-        actions = [("Regenerate", "regenerate", "Write a new reply beside this one")]
+        actions = [("Regenerate", MessageAction.REGENERATE, "Write a new reply beside this one")]
         if last and can_continue(message):
-            actions.insert(0, ("Continue", "continue", "Generate more of this reply"))
+            actions.insert(0, ("Continue", MessageAction.CONTINUE, "Generate more of this reply"))
     if message.role != Role.USER and has_text:
-        actions.insert(0, ("Copy", "copy", "Copy this reply as Markdown"))
+        actions.insert(0, ("Copy", MessageAction.COPY, "Copy this reply as Markdown"))
     if message.stats:
         label = "Hide stats" if stats_open else "Stats"
-        actions.append((label, "stats", "Speed, tokens and what produced this reply"))
+        actions.append((label, MessageAction.STATS, "Speed, tokens and what produced this reply"))
     if note:
         cursor.insertBlock(spaced_block(top=6), QTextCharFormat())
         cursor.insertText(note, look.text(note_color, italic=not message.error))

@@ -81,7 +81,7 @@ class SelfTest:
         spawned = os.environ.get("SLICE_SPAWNED_AT")  # set by a parent that times our start
         if spawned:
             self._result["process_to_window_s"] = round(time.time() - float(spawned), 3)
-        self._result["model"] = self._window.model_picker.selected_path() or ""
+        self._result["model"] = self._window.model_selection.model_picker.selected_path() or ""
         self._deadline.start()
         if not self._result["model"]:
             self._end("no model to test: the starter model is missing and no --model was given")

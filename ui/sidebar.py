@@ -300,10 +300,6 @@ class Sidebar(QWidget):
         self.chat_restored.emit(chat_id)
         self.chat_selected.emit(chat_id)
 
-    def deleted_ids(self) -> list[int]:
-        """Chats deleted in this session (restorable)."""
-        return [chat_id for chat_id, _ in self._deleted]
-
     # Search
 
     def focus_search(self) -> None:

@@ -38,9 +38,7 @@ class ChatWindow(Protocol):
     session: ChatSession
     sidebar: Sidebar
     settings_button: QAbstractButton
-    new_chat_action: QAction
     theme_actions: dict[str, QAction]
-    chat_settings_dialog: ChatSettingsDialog | None
     shortcuts_dialog: ShortcutsDialog | None
 
     @property
@@ -59,8 +57,7 @@ def build_menus(window: ChatWindow) -> None:
     """Add the menu bar and the window-wide shortcuts to ``window``."""
     bar = window.menuBar()
     chat = bar.addMenu("&Chat")
-    window.new_chat_action = _action(window, chat, "&New chat", window.new_chat,
-                                     QKeySequence.StandardKey.New)
+    _action(window, chat, "&New chat", window.new_chat, QKeySequence.StandardKey.New)
     _action(window, chat, "&Rename", lambda: window.sidebar.start_rename(), "F2")
     _action(window, chat, "Chat &settings…", lambda: open_chat_settings(window), "Ctrl+,")
     chat.addSeparator()
@@ -121,7 +118,6 @@ def open_chat_settings(window: ChatWindow) -> ChatSettingsDialog:
         if result == QDialog.DialogCode.Accepted else None
     )
     dialog.open()
-    window.chat_settings_dialog = dialog
     return dialog
 
 

@@ -1,0 +1,97 @@
+"""The status line under the composer: what the app is doing, errors, and notes on the reply."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+from inference.events import ContextTrimmed, ModelInfo
+from ui.message_render import ERROR_COLOR, WARNING_COLOR
+
+NO_MODEL_STATUS = "Choose “Open GGUF file…” in the model list to add a model."
+GENERATING_STATUS = "Generating…  Esc stops"
+WAITING_STATUS = "Waiting for the model…"
+MAX_LISTED = 12  # trimmed message numbers listed before "…"
+
+
+def warning_label() -> QLabel:
+    """A wrapping label in the warning colour, hidden until it has something to say."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {WARNING_COLOR.name()};")
+    label.hide()
+    return label
+
+
+class StatusLine(QWidget):
+    """One line of status text (selectable, red for errors, read out by screen readers as
+    "Status: …"), beside notes: others' (:meth:`insert_note`) and the context-full note."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.context_note = warning_label()
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addWidget(self.status_label, 1)
+        self._layout.addWidget(self.context_note, 1)
+
+    def insert_note(self, note: QWidget) -> None:
+        """Show ``note`` (owned by another widget) after the status text, before the reply's."""
+        self._layout.insertWidget(self._layout.indexOf(self.context_note), note, 1)
+
+    def text(self) -> str:
+        """The status text shown now."""
+        return self.status_label.text()
+
+    def set_status(self, text: str, color: str = "") -> None:
+        """Show ``text`` in the status line (``color``: a CSS colour for errors)."""
+        self.status_label.setText(text)
+        self.status_label.setAccessibleName(f"Status: {text}")
+        self.status_label.setStyleSheet(f"color: {color};" if color else "")
+
+    def show_error(self, message: str) -> None:
+        """Show a recoverable problem in red."""
+        self.set_status(message, color=ERROR_COLOR.name())
+
+    def show_idle(self, model_name: str | None, loaded: ModelInfo | None) -> None:
+        """Say what happens on Send: no model yet (``model_name`` None), the loaded model is
+        ready, or the chosen one loads first."""
+        if model_name is None:
+            self.set_status(NO_MODEL_STATUS)
+        elif loaded is not None:
+            self.set_status(f"{model_name} is ready · context {loaded.n_ctx} tokens")
+        else:
+            self.set_status(f"{model_name} loads when you send a message.")
+
+    def show_loading(self, model_name: str, fraction: float | None = None) -> None:
+        """Say a model is loading, with how far when known."""
+        done = f" {fraction:.0%}" if fraction is not None else ""
+        self.set_status(f"Loading {model_name}…{done}")
+
+    def show_loaded(self, model_name: str, info: ModelInfo) -> None:
+        """Say a model finished loading while a reply waits for it, and how long it took."""
+        self.set_status(f"Loaded {model_name} in {info.load_s:.1f} s")
+
+    def show_prefill(self, done: int, total: int) -> None:
+        """Show how much of the prompt the model has read."""
+        self.set_status(f"Processing prompt {done}/{total}")
+
+    def show_context_trimmed(self, trimmed: ContextTrimmed) -> None:
+        """Say which older messages no longer reach the model (the context is full)."""
+        count = len(trimmed.dropped)
+        numbers = ", ".join(str(i + 1) for i in trimmed.dropped[:MAX_LISTED])
+        more = "…" if count > MAX_LISTED else ""
+        note = (
+            f"The context is full: {count} older message{'s' if count != 1 else ''} "
+            f"(#{numbers}{more}) no longer reach the model."
+        )
+        self.context_note.setText(f"⚠ {note}")
+        self.context_note.setAccessibleName(note)
+        self.context_note.show()
+
+    def hide_context_note(self) -> None:
+        """Forget the context-full note (a new request starts)."""
+        self.context_note.hide()
