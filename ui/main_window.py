@@ -16,6 +16,7 @@ from app.models.library import ModelLibrary
 from app.paths import app_paths
 from app.settings import Settings
 from app.store.chat_store import ChatStore, StoreError
+from app.store.records import Role
 from app.store.search import query_words
 from inference.events import STOP_CONTEXT_FULL, ChatMessage, Done, Failed, ModelInfo
 from ui.chat_view import ChatView
@@ -170,7 +171,7 @@ class ChatWindow(QMainWindow):
     def edit_message(self, message_id: int) -> None:
         """Put a user message in the box; sending it makes a new version (a branch)."""
         entry = self.chat_view.entry(message_id)
-        if entry is None or entry.message.role != "user":
+        if entry is None or entry.message.role != Role.USER:
             return
         self.composer.start_edit(message_id, entry.message.content)
         self._update_controls()
