@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from inference import llama_api
+from inference import llama_api, llama_native
 from inference.events import KV_CACHE_TYPES
 from inference.llama_api import AbortCallback, LlamaApiError, LlamaModel
 from inference.llama_log import LOG
@@ -250,3 +250,24 @@ def test_abort_callback_stops_a_long_eval(fresh: LlamaModel) -> None:
     fresh.truncate(0)
     fresh.eval(long[:16])
     assert fresh.n_tokens == 16
+
+
+# -- the native libraries, read without importing llama_cpp (inference.llama_native) ---------
+
+
+def test_native_library_folder_backends_and_architectures() -> None:
+    folder = llama_native.lib_dir()
+    assert folder is not None and any(p.name.startswith(("libllama.", "llama."))
+                                      for p in folder.iterdir())
+    assert set(llama_native.gpu_backends()) <= set(llama_native.GPU_BACKENDS)
+    assert bool(llama_native.gpu_backends()) == llama_api.supports_gpu_offload()
+    names = llama_native.architecture_names()
+    assert names is not None, "libllama no longer exports llm_arch_name: update llama_native"
+    assert {"llama", "gemma3"} <= names and "clip" not in names
+
+
+def test_ggml_devices_include_the_cpu_with_its_memory() -> None:
+    devices = llama_native.ggml_devices()
+    cpus = [d for d in devices if d["type"] == "cpu"]
+    assert cpus and cpus[0]["name"] and cpus[0]["total"] > 0
+    assert all(0 <= d["free"] <= d["total"] for d in devices)
