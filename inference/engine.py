@@ -19,34 +19,25 @@ Speed decisions (see DESIGN.md):
 
 from __future__ import annotations
 
-import codecs
-import ctypes
 import logging
 import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterator
 
-import llama_cpp
-
+from inference.context_fit import Prompt, build_prompt, make_room, tokenize
 from inference.events import (
     ERROR_BAD_REQUEST,
     ERROR_INTERNAL,
     ERROR_TEMPLATE,
     OVERFLOW_POLICIES,
-    OVERFLOW_ROLLING,
-    OVERFLOW_STOP,
     STOP_CONTEXT_FULL,
     STOP_END_OF_TURN,
     STOP_LENGTH,
     STOP_STRING,
     STOP_USER,
-    ChatMessage,
     ChatRequest,
-    ContextTrimmed,
     Done,
     Event,
     Failed,
@@ -58,11 +49,14 @@ from inference.events import (
     Stats,
     Token,
 )
+from inference.llama_api import AbortCallback, LlamaModel
 from inference.loader import LoadCancelledError, LoadedModel, load_model
-from inference.prompt_cache import SnapshotCache, Turn, continue_tokens
+from inference.prompt_cache import SnapshotCache, Turn
+from inference.reply import Reply
 from inference.speculative import PromptLookup
 from inference.stops import StopMatcher
 from inference.templates import TemplateError
+from inference.token_decoder import TokenDecoder
 
 _log = logging.getLogger(__name__)
 
@@ -72,84 +66,8 @@ _MB = 1024 * 1024
 _MAX_TURNS = 256  # conversations whose last turn is remembered
 
 
-class TokenDecoder:
-    """Turns generated tokens into text incrementally.
-
-    Each token's bytes go through an incremental UTF-8 decoder, so a character split
-    across tokens (emoji, CJK, accents in byte-level vocabularies) comes out whole once its
-    last byte arrives, and the cost per token stays constant.
-    """
-
-    def __init__(self, vocab: Any) -> None:
-        self._vocab = vocab
-        self._buffer = ctypes.create_string_buffer(256)
-        self._utf8 = codecs.getincrementaldecoder("utf-8")(errors="replace")
-
-    def feed(self, token: int) -> str:
-        n = llama_cpp.llama_token_to_piece(
-            self._vocab, token, self._buffer, len(self._buffer), 0, False
-        )
-        if n < 0:  # a piece longer than the buffer: grow it and ask again
-            self._buffer = ctypes.create_string_buffer(-n)
-            n = llama_cpp.llama_token_to_piece(
-                self._vocab, token, self._buffer, len(self._buffer), 0, False
-            )
-        return self._utf8.decode(self._buffer.raw[: max(n, 0)])
-
-    def flush(self) -> str:
-        """Whatever an unfinished character left behind, as U+FFFD."""
-        return self._utf8.decode(b"", final=True)
-
-
 class _CancelledError(Exception):
     pass
-
-
-@dataclass
-class _Prompt:
-    tokens: list[int]
-    text: str
-    keep: int  # tokens a context shift must keep (the system prompt)
-    trimmed: bool = False
-
-
-@dataclass
-class _Reply:
-    """The state of one reply while it streams."""
-
-    received: float
-    prompt: _Prompt
-    cached: int
-    prompt_tps: float
-    load_s: float
-    n_ctx: int
-    generated: list[int] = field(default_factory=list)
-    text: list[str] = field(default_factory=list)
-    unsent: int = 0
-    first_at: float = 0.0
-    last_at: float = 0.0
-    leading: bool = True  # strip whitespace before the reply's first visible character
-    shifted: bool = False  # the context was shifted: the turn's tokens are no longer whole
-    drafted: int = 0
-    accepted: int = 0
-
-    def stats(self, context_used: int, reason: str = "") -> Stats:
-        decode_s = self.last_at - self.first_at
-        n = len(self.generated)
-        return Stats(
-            ttft_s=(self.first_at - self.received) if self.first_at else 0.0,
-            prompt_tokens=len(self.prompt.tokens),
-            cached_tokens=self.cached,
-            prompt_tps=self.prompt_tps,
-            generated_tokens=n,
-            decode_tps=(n - 1) / decode_s if n > 1 and decode_s > 0 else 0.0,
-            context_used=min(context_used, self.n_ctx),
-            context_size=self.n_ctx,
-            stop_reason=reason,
-            load_s=self.load_s,
-            draft_tokens=self.drafted,
-            accepted_tokens=self.accepted,
-        )
 
 
 class Engine:
@@ -161,8 +79,7 @@ class Engine:
     def __init__(self, snapshot_budget_mb: int = DEFAULT_SNAPSHOT_BUDGET_MB) -> None:
         self._model: LoadedModel | None = None
         self._cancel = threading.Event()
-        self._abort_cb = llama_cpp.ggml_abort_callback(self._should_abort)
-        self._no_abort = llama_cpp.ggml_abort_callback()
+        self._abort_cb = AbortCallback(self._cancel.is_set)
         self._turns: OrderedDict[str, Turn] = OrderedDict()
         self._snapshots = SnapshotCache(snapshot_budget_mb * _MB)
         self._active: str | None = None  # the conversation whose tokens are in the KV cache
@@ -173,16 +90,13 @@ class Engine:
         """Stop what runs (thread-safe): a load, a prompt evaluation, or between tokens."""
         self._cancel.set()
 
-    def _should_abort(self, _data: ctypes.c_void_p) -> bool:
-        return self._cancel.is_set()
-
     @property
     def model_info(self) -> ModelInfo | None:
         return self._model.info if self._model is not None else None
 
     @property
-    def llm(self) -> Any:
-        """The loaded ``llama_cpp.Llama`` (benchmarks and tests), or None."""
+    def llm(self) -> LlamaModel | None:
+        """The loaded model (benchmarks and tests), or None."""
         return self._model.llm if self._model is not None else None
 
     def close(self) -> None:
@@ -195,8 +109,7 @@ class Engine:
     def forget_cache(self) -> None:
         """Drop every cached prefix, turn and snapshot (benchmarks measure cold prompts)."""
         if self._model is not None:
-            self._model.llm._ctx.kv_cache_seq_rm(-1, 0, -1)
-            self._model.llm.n_tokens = 0
+            self._model.llm.truncate(0)
         self._forget_conversations()
 
     def _forget_conversations(self) -> None:
@@ -258,16 +171,7 @@ class Engine:
         """The prompt tokens of ``request``'s messages, rendered from scratch."""
         assert self._model is not None
         text = self._model.template.render(request.messages, continue_last=request.continue_last)
-        return self._tokenize(text, first=True)
-
-    def _tokenize(self, text: str, first: bool) -> list[int]:
-        llm = self._model.llm if self._model else None
-        assert llm is not None
-        tokens: list[int] = list(llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
-        bos = llm.token_bos()
-        if first and llm._model.add_bos_token() and bos >= 0 and (not tokens or tokens[0] != bos):
-            tokens.insert(0, bos)
-        return tokens
+        return tokenize(self._model.llm, text, first=True)
 
     def _switch_to(self, conversation_id: str) -> None:
         """Make ``conversation_id`` the one in the KV cache, restoring its snapshot."""
@@ -279,74 +183,6 @@ class Engine:
             self._snapshots.save(self._active, llm)
         self._snapshots.restore(conversation_id, llm)
         self._active = conversation_id
-
-    def _build_prompt(self, request: ChatRequest) -> Iterator[Event | _Prompt]:
-        """The prompt's tokens (extending the conversation's last turn when possible), fitted
-        to the context according to the overflow policy."""
-        assert self._model is not None
-        template = self._model.template
-        messages = request.messages
-        turn = self._turns.get(request.conversation_id)
-        built = None
-        if turn is not None and not request.continue_last:
-            built = continue_tokens(
-                turn, messages, template.render, lambda text: self._tokenize(text, first=False)
-            )
-        if built is not None:
-            tokens, text = built
-        else:
-            text = template.render(messages, continue_last=request.continue_last)
-            tokens = self._tokenize(text, first=True)
-        n_ctx = self._model.llm.n_ctx()
-        keep = self._system_tokens(messages, text)
-        if len(tokens) < n_ctx:
-            yield _Prompt(tokens, text, keep)
-            return
-        if request.overflow == OVERFLOW_STOP:
-            yield Failed(
-                error=ERROR_BAD_REQUEST,
-                message=f"The conversation is {len(tokens):,} tokens long and does not fit "
-                f"in the context of {n_ctx:,} tokens. Start a new chat, raise the context "
-                "size, or let older messages drop out (context overflow setting).",
-                path=request.model_path,
-            )
-            return
-        reserve = min(request.sampling.max_tokens or 512, n_ctx // 4)
-        kept = list(range(len(messages)))
-        dropped: list[int] = []
-        while len(tokens) + reserve > n_ctx:
-            candidates = [
-                i for i in kept[:-1]
-                if messages[i].role != "system" or request.overflow == OVERFLOW_ROLLING
-            ]
-            if not candidates:
-                yield Failed(
-                    error=ERROR_BAD_REQUEST,
-                    message=f"The last message alone ({len(tokens):,} tokens) does not fit in "
-                    f"the context of {n_ctx:,} tokens. Shorten it or raise the context size.",
-                    path=request.model_path,
-                )
-                return
-            kept.remove(candidates[0])
-            dropped.append(candidates[0])
-            subset = [messages[i] for i in kept]
-            text = template.render(subset, continue_last=request.continue_last)
-            tokens = self._tokenize(text, first=True)
-        keep = self._system_tokens([messages[i] for i in kept], text)
-        yield ContextTrimmed(dropped=tuple(sorted(dropped)), prompt_tokens=len(tokens),
-                             context_size=n_ctx)
-        yield _Prompt(tokens, text, keep, trimmed=True)
-
-    def _system_tokens(self, messages: Sequence[ChatMessage], text: str) -> int:
-        """How many prompt tokens hold the system prompt (kept by a context shift)."""
-        assert self._model is not None
-        if not messages or messages[0].role != "system":
-            return 1
-        try:
-            head = self._model.template.render(messages[:1], add_generation_prompt=False)
-        except TemplateError:
-            return 1
-        return len(self._tokenize(head, first=True)) if text.startswith(head) else 1
 
     def _reply(self, request: ChatRequest, received: float) -> Iterator[Event]:
         assert self._model is not None
@@ -360,10 +196,11 @@ class Engine:
             request.snapshot_disk_mb * _MB, key=repr(self._model.key),
         )
         self._switch_to(request.conversation_id)
-        prompt: _Prompt | None = None
+        prompt: Prompt | None = None
         try:
-            for item in self._build_prompt(request):
-                if isinstance(item, _Prompt):
+            turn = self._turns.get(request.conversation_id)
+            for item in build_prompt(self._model, request, turn):
+                if isinstance(item, Prompt):
                     prompt = item
                 else:
                     yield item
@@ -377,11 +214,11 @@ class Engine:
         # Reuse the longest prefix already in the KV cache; evaluate at least the last token
         # so that its logits are fresh.
         cached = 0
-        for a, b in zip(llm.input_ids[: llm.n_tokens].tolist(), tokens[:-1], strict=False):
+        for a, b in zip(llm.history(), tokens[:-1], strict=False):
             if a != b:
                 break
             cached += 1
-        llm.n_tokens = cached
+        llm.set_cached(cached)
         todo = tokens[cached:]
         started = time.perf_counter()
         # The last prompt token is evaluated on its own: the logits of the first reply token
@@ -390,7 +227,7 @@ class Engine:
         head = todo[:-1]
         batches = [head[i : i + llm.n_batch] for i in range(0, len(head), llm.n_batch)]
         batches.append(todo[-1:])
-        llama_cpp.llama_set_abort_callback(llm._ctx.ctx, self._abort_cb, None)
+        llm.set_abort_callback(self._abort_cb)
         try:
             done = 0
             for batch in batches:
@@ -406,15 +243,15 @@ class Engine:
                     raise
         except _CancelledError:
             # The interrupted batch left nothing usable in the cache past n_tokens.
-            llm._ctx.kv_cache_seq_rm(-1, llm.n_tokens, -1)
-            reply = _Reply(received, prompt, cached, 0.0, self._model.info.load_s, llm.n_ctx())
+            llm.truncate(llm.n_tokens)
+            reply = Reply(received, prompt, cached, 0.0, self._model.info.load_s, llm.n_ctx())
             yield Done(stop_reason=STOP_USER, stats=reply.stats(llm.n_tokens, STOP_USER))
             return
         finally:
-            llama_cpp.llama_set_abort_callback(llm._ctx.ctx, self._no_abort, None)
+            llm.set_abort_callback(None)
         elapsed = time.perf_counter() - started
         yield Progress(done=len(todo), total=len(todo))
-        reply = _Reply(
+        reply = Reply(
             received=received,
             prompt=prompt,
             cached=cached,
@@ -426,7 +263,7 @@ class Engine:
         )
         yield from self._decode(request, reply)
 
-    def _decode(self, request: ChatRequest, reply: _Reply) -> Iterator[Event]:
+    def _decode(self, request: ChatRequest, reply: Reply) -> Iterator[Event]:
         """The token loop. A sampled token is shown, then evaluated together with any
         drafted tokens; the model's samples for the draft positions decide how many of
         them are kept."""
@@ -436,16 +273,16 @@ class Engine:
         sampling = request.sampling
         seed = sampling.seed if sampling.seed >= 0 else int.from_bytes(os.urandom(4), "little")
         llm.set_seed(seed)
-        sampler = llm._init_sampler(
+        sampler = llm.sampler(
             top_k=sampling.top_k,
             top_p=sampling.top_p,
             min_p=sampling.min_p,
             temp=sampling.temperature,
             repeat_penalty=sampling.repeat_penalty,
         )
-        vocab = llm._model.vocab
         n_ctx = reply.n_ctx
-        decoder = TokenDecoder(vocab)
+        decoder = TokenDecoder(llm.token_pieces())
+        is_end = llm.is_end_of_generation
         matcher = StopMatcher(request.stop)
         lookup = PromptLookup(reply.prompt.tokens) if request.speculative else None
         last_stats = time.perf_counter()
@@ -454,7 +291,7 @@ class Engine:
         def emit(token: int) -> Iterator[Event]:
             """Show one sampled token; sets ``stop`` when the reply must end with it."""
             nonlocal stop
-            if llama_cpp.llama_vocab_is_eog(vocab, token) or token in model.stop_tokens:
+            if is_end(token) or token in model.stop_tokens:
                 stop = STOP_END_OF_TURN
                 return
             now = time.perf_counter()
@@ -477,7 +314,7 @@ class Engine:
             elif sampling.max_tokens and len(reply.generated) >= sampling.max_tokens:
                 stop = STOP_LENGTH
 
-        pending = sampler.sample(llm._ctx, -1)
+        pending = sampler.sample(-1)
         while True:
             yield from emit(pending)
             if stop:
@@ -485,9 +322,11 @@ class Engine:
             if self._cancel.is_set():
                 stop = STOP_USER
                 break
-            if llm.n_tokens + 1 >= n_ctx and not self._make_room(request, reply):
-                stop = STOP_CONTEXT_FULL
-                break
+            if llm.n_tokens + 1 >= n_ctx:
+                if not make_room(llm, request, reply.prompt):
+                    stop = STOP_CONTEXT_FULL
+                    break
+                reply.shifted = True
             room = n_ctx - llm.n_tokens - 1
             if sampling.max_tokens:
                 room = min(room, sampling.max_tokens - len(reply.generated))
@@ -498,13 +337,10 @@ class Engine:
             batch = [pending, *draft]
             before = llm.n_tokens
             step_started = time.perf_counter()
-            llm._batch.set_batch(batch=batch, n_past=before, logits_all=bool(draft))
-            llm._ctx.decode(llm._batch)
-            llm.input_ids[before : before + len(batch)] = batch
-            llm.n_tokens = before + len(batch)
+            llm.decode_batch(batch, before, logits_all=bool(draft))
             accepted: list[int] = []
             for i in range(len(batch)):
-                token = sampler.sample(llm._ctx, i if draft else -1)
+                token = sampler.sample(i if draft else -1)
                 if i < len(draft) and token == draft[i]:
                     accepted.append(token)
                     continue
@@ -518,15 +354,13 @@ class Engine:
                 reply.accepted += len(accepted)
                 lookup.record(len(draft), len(accepted), time.perf_counter() - step_started)
                 if len(accepted) < len(draft):
-                    llm._ctx.kv_cache_seq_rm(-1, before + 1 + len(accepted), -1)
-                    llm.n_tokens = before + 1 + len(accepted)
+                    llm.truncate(before + 1 + len(accepted))
             for i, token in enumerate(accepted):
                 yield from emit(token)
                 if stop:
                     # Tokens after this one were evaluated but are not part of the reply.
                     keep = before + 1 + i + (0 if stop == STOP_END_OF_TURN else 1)
-                    llm._ctx.kv_cache_seq_rm(-1, keep, -1)
-                    llm.n_tokens = keep
+                    llm.truncate(keep)
                     break
                 if lookup is not None:
                     lookup.extend([token])
@@ -550,46 +384,12 @@ class Engine:
         )
         yield Done(stop_reason=stop, stats=reply.stats(used, stop))
 
-    def _make_room(self, request: ChatRequest, reply: _Reply) -> bool:
-        """Shift the context to go on generating, if the policy allows; False if not."""
-        if request.overflow == OVERFLOW_STOP:
-            return False
-        assert self._model is not None
-        llm = self._model.llm
-        mem = llama_cpp.llama_get_memory(llm._ctx.ctx)
-        if mem is None or not llama_cpp.llama_memory_can_shift(mem):
-            return False
-        keep = reply.prompt.keep if request.overflow != OVERFLOW_ROLLING else 1
-        n_past = llm.n_tokens
-        discard = (n_past - keep) // 2
-        if discard <= 0:
-            return False
-        llama_cpp.llama_memory_seq_rm(mem, 0, keep, keep + discard)
-        llama_cpp.llama_memory_seq_add(mem, 0, keep + discard, n_past, -discard)
-        ids = llm.input_ids
-        ids[keep : n_past - discard] = ids[keep + discard : n_past].copy()
-        llm.n_tokens = n_past - discard
-        reply.shifted = True
-        return True
-
-    def _remember(self, request: ChatRequest, reply: _Reply, stop: str) -> None:
+    def _remember(self, request: ChatRequest, reply: Reply, stop: str) -> None:
         """Keep the turn so the next one extends its tokens, when they match the text."""
-        text = "".join(reply.text)
         self._turns.pop(request.conversation_id, None)
-        if (
-            reply.prompt.trimmed
-            or reply.shifted
-            or request.continue_last
-            or stop not in (STOP_END_OF_TURN, STOP_LENGTH, STOP_USER)
-            or "\ufffd" in text
-        ):
+        turn = reply.as_turn(request, stop)
+        if turn is None:
             return
-        self._turns[request.conversation_id] = Turn(
-            messages=tuple(request.messages),
-            prompt_text=reply.prompt.text,
-            prompt_tokens=tuple(reply.prompt.tokens),
-            reply_tokens=tuple(reply.generated),
-            reply_text=text,
-        )
+        self._turns[request.conversation_id] = turn
         while len(self._turns) > _MAX_TURNS:
             self._turns.popitem(last=False)

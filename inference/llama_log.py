@@ -13,15 +13,13 @@ the assertion there too: the host's supervisor can then say what killed it.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import sys
 import threading
 from collections import deque
 from typing import TextIO
 
-import llama_cpp
-
+from inference.llama_api import install_ggml_abort_callback, install_log_callback
 from inference.protocol import ABORT_PREFIX
 
 _LEVEL_WARN = 2
@@ -91,23 +89,10 @@ def _echo(line: str) -> None:
         print(line, file=_STDERR, flush=True)
 
 
-def _on_abort(message: bytes | None) -> None:
+def _on_abort(message: str) -> None:
     # "/build/.../llama-model.cpp:1328: GGML_ASSERT(...) failed": keep the file's base name.
-    text = (message or b"").decode("utf-8", errors="replace").strip()
-    _echo(f"{ABORT_PREFIX}{text.rsplit('/', 1)[-1]}")
+    _echo(f"{ABORT_PREFIX}{message.strip().rsplit('/', 1)[-1]}")
 
 
-def _on_log(level: int, text: bytes, _user_data: ctypes.c_void_p) -> None:
-    LOG.add(level, text.decode("utf-8", errors="replace"))
-
-
-# Kept at module level: llama.cpp holds the pointer for the life of the process.
-_CALLBACK = llama_cpp.llama_log_callback(_on_log)
-llama_cpp.llama_log_set(_CALLBACK, ctypes.c_void_p(0))
-_ABORT_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_char_p)(_on_abort)
-with contextlib.suppress(AttributeError):  # ggml before 2025 has no abort callback
-    from llama_cpp._ggml import libggml
-
-    libggml.ggml_set_abort_callback.argtypes = [type(_ABORT_CALLBACK)]
-    libggml.ggml_set_abort_callback.restype = ctypes.c_void_p
-    libggml.ggml_set_abort_callback(_ABORT_CALLBACK)
+install_log_callback(LOG.add)
+install_ggml_abort_callback(_on_abort)

@@ -13,12 +13,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
-
-import llama_cpp
-import llama_cpp.llama as llama_module
 
 from inference import __version__
 from inference.events import (
@@ -35,14 +30,10 @@ from inference.events import (
     ModelInfo,
 )
 from inference.gguf_info import GGUFError, GGUFInfo, read_gguf_info
+from inference.llama_api import VERSION, LlamaModel, supports_gpu_offload, system_info
 from inference.llama_log import LOG
 from inference.templates import ChatTemplate, TemplateError, choose_template
 
-_GGML_TYPES = {
-    "f16": llama_cpp.GGML_TYPE_F16,
-    "q8_0": llama_cpp.GGML_TYPE_Q8_0,
-    "q4_0": llama_cpp.GGML_TYPE_Q4_0,
-}
 # Progress events are sent at most this often (llama.cpp calls back per tensor).
 _PROGRESS_STEP = 0.02
 
@@ -55,7 +46,7 @@ class LoadCancelledError(Exception):
 class LoadedModel:
     """A model in memory with what the engine needs to chat with it."""
 
-    llm: llama_cpp.Llama
+    llm: LlamaModel
     info: ModelInfo
     template: ChatTemplate
     stop_tokens: frozenset[int]  # end-of-turn tokens of the chat format
@@ -75,64 +66,25 @@ def default_threads() -> tuple[int, int]:
     return generation, logical
 
 
-@contextmanager
-def _llama_init_hooks(progress: Callable[[float], bool]) -> Iterator[None]:
-    """Adjust two things ``Llama.__init__`` does that Slice needs done differently.
-
-    - It compiles every chat template in the file and fails the whole load on a syntax error,
-      even for a template nobody uses. Slice formats chats itself (:mod:`inference.templates`),
-      so the formatter is replaced by an inert one.
-    - It offers no load-progress callback. The model parameters it starts from get one, which
-      reports progress and aborts the load when it returns False.
-    """
-
-    class _Inert:
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            pass
-
-        def to_chat_handler(self) -> None:
-            return None
-
-    callback = llama_cpp.llama_progress_callback(lambda fraction, _data: progress(fraction))
-    original_defaults = llama_module.llama_cpp.llama_model_default_params
-
-    def defaults_with_progress() -> Any:
-        params = original_defaults()
-        params.progress_callback = callback
-        return params
-
-    original_formatter = llama_module.llama_chat_format.Jinja2ChatFormatter
-    llama_module.llama_chat_format.Jinja2ChatFormatter = _Inert
-    llama_module.llama_cpp.llama_model_default_params = defaults_with_progress
-    try:
-        yield
-    finally:
-        llama_module.llama_chat_format.Jinja2ChatFormatter = original_formatter
-        llama_module.llama_cpp.llama_model_default_params = original_defaults
-
-
-def _construct(path: str, settings: LoadSettings, progress: Callable[[float], bool]) -> Any:
+def _construct(
+    path: str, settings: LoadSettings, progress: Callable[[float], bool]
+) -> LlamaModel:
     gen_threads, batch_threads = default_threads()
     n_ctx = settings.n_ctx
-    kv_type = _GGML_TYPES[settings.kv_cache_type]
-    with _llama_init_hooks(progress):
-        return llama_cpp.Llama(
-            model_path=path,
-            n_ctx=n_ctx,
-            n_batch=min(settings.n_batch, n_ctx) if n_ctx else settings.n_batch,
-            n_ubatch=min(settings.n_ubatch, settings.n_batch),
-            n_threads=settings.n_threads or gen_threads,
-            n_threads_batch=settings.n_threads_batch or batch_threads,
-            n_gpu_layers=settings.n_gpu_layers,
-            flash_attn=settings.flash_attn,
-            use_mmap=settings.use_mmap,
-            use_mlock=settings.use_mlock,
-            type_k=kv_type,
-            type_v=kv_type,
-            swa_full=True,  # prefix reuse needs the whole sliding-window cache
-            chat_format="slice",  # never guess a llama-2 format; see inference.templates
-            verbose=False,
-        )
+    return LlamaModel.load(
+        path,
+        n_ctx=n_ctx,
+        n_batch=min(settings.n_batch, n_ctx) if n_ctx else settings.n_batch,
+        n_ubatch=min(settings.n_ubatch, settings.n_batch),
+        n_threads=settings.n_threads or gen_threads,
+        n_threads_batch=settings.n_threads_batch or batch_threads,
+        n_gpu_layers=settings.n_gpu_layers,
+        flash_attn=settings.flash_attn,
+        use_mmap=settings.use_mmap,
+        use_mlock=settings.use_mlock,
+        kv_cache_type=settings.kv_cache_type,
+        progress=progress,
+    )
 
 
 def check_settings(settings: LoadSettings) -> str:
@@ -164,7 +116,7 @@ def load_model(
         return
     started = time.perf_counter()
     LOG.clear()
-    events: queue.Queue[float | BaseException | Any] = queue.Queue()
+    events: queue.Queue[float | BaseException | _Result] = queue.Queue()
     last = [-1.0]
 
     def on_progress(fraction: float) -> bool:
@@ -210,16 +162,14 @@ def load_model(
             name=info.name,
             architecture=info.architecture,
             n_ctx=llm.n_ctx(),
-            n_ctx_train=llm._model.n_ctx_train(),
+            n_ctx_train=llm.n_ctx_train(),
             n_params=info.n_params,
             template_source=template.source,
             template_note=template.note,
             load_s=time.perf_counter() - started,
-            system_info=f"Slice engine {__version__}, llama-cpp-python {llama_cpp.__version__}, "
-            + llama_cpp.llama_print_system_info().decode("utf-8", errors="replace").strip(),
-            backend="gpu"
-            if llama_cpp.llama_supports_gpu_offload() and settings.n_gpu_layers != 0
-            else "cpu",
+            system_info=f"Slice engine {__version__}, llama-cpp-python {VERSION}, "
+            + system_info(),
+            backend="gpu" if supports_gpu_offload() and settings.n_gpu_layers != 0 else "cpu",
         ),
         template=template,
         stop_tokens=_end_of_turn_tokens(llm, template),
@@ -229,17 +179,16 @@ def load_model(
 
 @dataclass(frozen=True)
 class _Result:
-    value: Any
+    value: LlamaModel
 
 
-def _warm_up(llm: Any) -> None:
+def _warm_up(llm: LlamaModel) -> None:
     """Touch every weight once (one decode), then leave the cache empty."""
     token = llm.token_bos()
     if token < 0:
         token = llm.token_eos()
     llm.eval([max(token, 0)])
-    llm._ctx.kv_cache_seq_rm(-1, 0, -1)
-    llm.n_tokens = 0
+    llm.truncate(0)
 
 
 def classify_load_failure(info: GGUFInfo, exc: BaseException) -> Failed:
@@ -265,28 +214,26 @@ def classify_load_failure(info: GGUFInfo, exc: BaseException) -> Failed:
     return Failed(error=kind, message=f"llama.cpp could not load '{path}': {detail}", path=path)
 
 
-def _is_single_token(llm: Any, text: str) -> bool:
-    tokens = llm.tokenize(text.encode(), add_bos=False, special=True)
-    return len(tokens) == 1 and bool(
-        llm._model.token_get_attr(tokens[0]) & llama_cpp.LLAMA_TOKEN_ATTR_CONTROL
-    )
+def _is_single_token(llm: LlamaModel, text: str) -> bool:
+    tokens = llm.tokenize(text, add_bos=False, special=True)
+    return len(tokens) == 1 and llm.is_control(tokens[0])
 
 
-def _pick_template(llm: Any, info: GGUFInfo) -> ChatTemplate:
+def _pick_template(llm: LlamaModel, info: GGUFInfo) -> ChatTemplate:
     bos_id, eos_id = llm.token_bos(), llm.token_eos()
     return choose_template(
         info.chat_template,
         architecture=info.architecture,
-        bos=llm._model.token_get_text(bos_id) if bos_id >= 0 else "",
-        eos=llm._model.token_get_text(eos_id) if eos_id >= 0 else "",
+        bos=llm.token_text(bos_id) if bos_id >= 0 else "",
+        eos=llm.token_text(eos_id) if eos_id >= 0 else "",
         is_single_token=lambda text: _is_single_token(llm, text),
     )
 
 
-def _end_of_turn_tokens(llm: Any, template: ChatTemplate) -> frozenset[int]:
+def _end_of_turn_tokens(llm: LlamaModel, template: ChatTemplate) -> frozenset[int]:
     tokens = set()
     for marker in template.end_markers:
-        ids = llm.tokenize(marker.encode(), add_bos=False, special=True)
+        ids = llm.tokenize(marker, add_bos=False, special=True)
         if len(ids) == 1:
             tokens.add(ids[0])
     return frozenset(tokens)

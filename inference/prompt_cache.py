@@ -14,19 +14,16 @@ Two pieces, both about never processing the same history twice:
 
 from __future__ import annotations
 
-import ctypes
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-import llama_cpp
 import numpy as np
+import numpy.typing as npt
 
 from inference.events import ChatMessage
+from inference.llama_api import LlamaModel, StateBuffer
 from inference.snapshot_disk import SnapshotDisk
-
-_SEQ = 0  # Slice runs one sequence per context
 
 
 @dataclass(frozen=True)
@@ -74,9 +71,9 @@ def continue_tokens(
 
 @dataclass
 class _Snapshot:
-    data: Any  # ctypes array holding llama.cpp's sequence state
+    data: StateBuffer  # llama.cpp's sequence state
     size: int
-    tokens: np.ndarray
+    tokens: npt.NDArray[np.intc]
 
 
 class SnapshotCache:
@@ -111,30 +108,28 @@ class SnapshotCache:
         self._items.clear()
         self.disk.clear()
 
-    def save(self, conversation_id: str, llm: Any) -> bool:
+    def save(self, conversation_id: str, llm: LlamaModel) -> bool:
         """Snapshot the context's sequence for ``conversation_id`` in RAM, or on disk when
         it is bigger than the RAM budget; False if it was kept nowhere."""
         self._items.pop(conversation_id, None)
         self.disk.discard(conversation_id)  # superseded
-        n_tokens = int(llm.n_tokens)
-        if n_tokens == 0:
+        if llm.n_tokens == 0:
             return False
-        ctx = llm._ctx.ctx
-        size = int(llama_cpp.llama_state_seq_get_size(ctx, _SEQ))
+        # Ask the size first: a state that fits nowhere is not copied out at all.
+        size = llm.state_size()
         if size <= 0 or (size > self.budget_bytes and not self.disk.enabled):
             return False
-        data = (ctypes.c_uint8 * size)()
-        written = int(llama_cpp.llama_state_seq_get_data(ctx, data, size, _SEQ))
-        if written <= 0:
+        state = llm.state_get(size)
+        if state is None:
             return False
-        snapshot = _Snapshot(data, written, np.array(llm.input_ids[:n_tokens], copy=True))
-        if written > self.budget_bytes:
+        snapshot = _Snapshot(*state)
+        if snapshot.size > self.budget_bytes:
             return self.disk.put(conversation_id, snapshot.data, snapshot.size, snapshot.tokens)
         self._items[conversation_id] = snapshot
         self._evict()
         return True
 
-    def restore(self, conversation_id: str, llm: Any) -> int:
+    def restore(self, conversation_id: str, llm: LlamaModel) -> int:
         """Put ``conversation_id``'s snapshot (from RAM, else from disk) back in the context;
         returns its token count, 0 when there was none or it could not be restored."""
         snapshot = self._items.pop(conversation_id, None)
@@ -143,17 +138,9 @@ class SnapshotCache:
             if spilled is None:
                 return 0
             snapshot = _Snapshot(*spilled)
-        n_tokens = len(snapshot.tokens)
-        if n_tokens == 0 or n_tokens > min(llm.n_ctx(), len(llm.input_ids)):
+        if not llm.state_set(snapshot.data, snapshot.size, snapshot.tokens):
             return 0
-        read = llama_cpp.llama_state_seq_set_data(llm._ctx.ctx, snapshot.data, snapshot.size, _SEQ)
-        if int(read) != snapshot.size:
-            llm._ctx.kv_cache_seq_rm(-1, 0, -1)
-            llm.n_tokens = 0
-            return 0
-        llm.input_ids[:n_tokens] = snapshot.tokens
-        llm.n_tokens = n_tokens
-        return n_tokens
+        return len(snapshot.tokens)
 
     def _evict(self) -> None:
         while self._items and self.used_bytes > self.budget_bytes:

@@ -34,9 +34,9 @@ import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 MAGIC = b"SLICEKV\x00"
 VERSION = 1
@@ -45,6 +45,9 @@ HEADER = struct.Struct("<8sIIQI16s")
 SUFFIX = ".kv"
 _TOKEN_DTYPE = np.dtype("<i4")
 _BINARY = getattr(os, "O_BINARY", 0)  # Windows would translate newlines without it
+
+Spilled = tuple[ctypes.Array[ctypes.c_uint8], int, npt.NDArray[np.intc]]
+"""A snapshot read back: llama.cpp's sequence state, its size in bytes, its tokens."""
 
 
 def key_digest(key: str) -> bytes:
@@ -161,7 +164,13 @@ class SnapshotDisk:
         if entry is not None:
             _unlink(entry.path)
 
-    def put(self, conversation_id: str, data: Any, size: int, tokens: np.ndarray) -> bool:
+    def put(
+        self,
+        conversation_id: str,
+        data: ctypes.Array[ctypes.c_uint8],
+        size: int,
+        tokens: npt.NDArray[np.intc],
+    ) -> bool:
         """Write ``size`` bytes of sequence state from ``data`` (a ctypes buffer) and the
         ``tokens`` it holds for ``conversation_id``; False if off, too big, or it failed."""
         self.discard(conversation_id)
@@ -192,7 +201,7 @@ class SnapshotDisk:
         self._items[conversation_id] = _Entry(path, total)
         return True
 
-    def take(self, conversation_id: str) -> tuple[Any, int, np.ndarray] | None:
+    def take(self, conversation_id: str) -> Spilled | None:
         """Read ``conversation_id``'s snapshot back and delete its file: (state buffer, its
         size, tokens), or None if there is none or it does not check out."""
         entry = self._items.pop(conversation_id, None)
@@ -205,7 +214,7 @@ class SnapshotDisk:
         finally:
             _unlink(entry.path)
 
-    def _read(self, path: Path) -> tuple[Any, int, np.ndarray] | None:
+    def _read(self, path: Path) -> Spilled | None:
         with open(path, "rb") as f:
             head = f.read(HEADER.size)
             if len(head) != HEADER.size:

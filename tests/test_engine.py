@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import threading
 
-import llama_cpp
 import pytest
 
-from inference.engine import Engine, TokenDecoder
+from inference.engine import Engine
 from inference.events import (
     STOP_END_OF_TURN,
     STOP_LENGTH,
@@ -24,6 +23,8 @@ from inference.events import (
     Sampling,
     Token,
 )
+from inference.llama_api import LlamaModel
+from inference.token_decoder import TokenDecoder
 
 LOAD = LoadSettings(n_ctx=2048)
 
@@ -158,10 +159,10 @@ MIXED = "Café naïve — 你好，世界！ こんにちは 🎉🚀👩‍💻
 
 
 def test_incremental_decoder_keeps_split_characters_whole(smollm_path: str) -> None:
-    llm = llama_cpp.Llama(model_path=smollm_path, n_ctx=256, vocab_only=True, verbose=False)
-    tokens = llm.tokenize(MIXED.encode(), add_bos=False, special=False)
+    llm = LlamaModel.load(smollm_path, n_ctx=256, vocab_only=True)
+    tokens = llm.tokenize(MIXED, add_bos=False, special=False)
     assert len(tokens) > len(MIXED.split())  # byte-level BPE splits the characters
-    decoder = TokenDecoder(llm._model.vocab)
+    decoder = TokenDecoder(llm.token_pieces())
     pieces = [decoder.feed(t) for t in tokens]
     assert "".join(pieces) + decoder.flush() == MIXED
     assert all("\ufffd" not in p for p in pieces)
@@ -190,7 +191,7 @@ def test_gemma_without_template_uses_gemma_format(engine: Engine, gemma_path: st
     assert "no chat template" in loaded.model.template_note
     prompt = engine.tokenize_chat(ask(gemma_path, "Hello"))
     assert engine.llm is not None
-    text = engine.llm.detokenize(prompt, special=True).decode()
+    text = engine.llm.detokenize(prompt, special=True)
     assert "<start_of_turn>user\nHello<end_of_turn>\n<start_of_turn>model\n" in text
     done = events[-1]
     assert isinstance(done, Done) and done.stats.generated_tokens > 0

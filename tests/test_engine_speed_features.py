@@ -73,11 +73,12 @@ def assert_same_up_to_a_near_tie(
     i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
     assert i < min(len(a), len(b)), "one reply is a truncated copy of the other"
     llm = engine.llm
+    assert llm is not None
     engine.forget_cache()
     sequence = prompt + a[:i]
     llm.eval(sequence[:-1])
     llm.eval(sequence[-1:])
-    logits = np.ctypeslib.as_array(llm._ctx.get_logits_ith(-1), shape=(llm._n_vocab,)).copy()
+    logits = llm.logits(-1)
     best, second = np.sort(logits)[-2:][::-1]
     assert {a[i], b[i]} <= set(np.argsort(logits)[-2:].tolist())
     assert best - second < 0.1, f"replies part at token {i} without a near-tie"
@@ -161,10 +162,11 @@ def test_overflow_policies_keep_what_they_promise(
     # The oldest turns went first, and only they.
     assert trimmed.dropped == tuple(sorted(trimmed.dropped))
     assert max(trimmed.dropped) < min(i for i in kept if i > 0)
+    assert engine.llm is not None
     prompt = engine.llm.detokenize(
         engine.tokenize_chat(request(smollm_path, [history[i] for i in kept], load=small)),
         special=True,
-    ).decode()
+    )
     if policy == OVERFLOW_TRUNCATE_MIDDLE:
         assert 0 not in trimmed.dropped and "You are a poet." in prompt
     for i in trimmed.dropped:

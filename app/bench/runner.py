@@ -24,7 +24,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.models.gpu_fit import resolve_load
 from inference import __version__
@@ -38,6 +38,9 @@ from inference.events import (
     Sampling,
     Token,
 )
+
+if TYPE_CHECKING:  # imported when needed: importing llama_cpp loads llama.cpp
+    from inference.llama_api import LlamaModel
 
 # Rounds of decode runs, one run of each path (a) to (e) per round (ui.bench_gui drives
 # them): ratios of medians, with one noisy run on a shared machine deciding nothing.
@@ -140,10 +143,13 @@ class Bench:
             **extra,
         )
 
-    def raw_llama(self) -> Any:
+    def raw_llama(self) -> LlamaModel:
+        """llama-cpp-python's own ``Llama``, constructed plainly (baselines (a) and (b))."""
         import llama_cpp
 
-        return llama_cpp.Llama(
+        from inference.llama_api import LlamaModel
+
+        return LlamaModel(llama_cpp.Llama(
             model_path=self.model,
             n_ctx=self.load.n_ctx,
             n_batch=self.load.n_batch,
@@ -155,34 +161,30 @@ class Bench:
             use_mmap=self.load.use_mmap,
             swa_full=True,
             verbose=False,
-        )
+        ))
 
     def prompt_tokens(self, engine: Any, prompt: str) -> list[int]:
         return list(engine.tokenize_chat(self.request([ChatMessage("user", prompt)], 1)))
 
     # -- (a) (b) raw llama-cpp-python -----------------------------------------------------
 
-    def raw_once(self, llm: Any, prompt_tokens: list[int]) -> tuple[Timed, Timed]:
+    def raw_once(self, llm: LlamaModel, prompt_tokens: list[int]) -> tuple[Timed, Timed]:
         """One run of (a) and one of (b) on ``llm``, the KV cache cleared before each."""
-        import llama_cpp
-
-        llm.reset()
-        llm._ctx.kv_cache_seq_rm(-1, 0, -1)
+        llm.truncate(0)
         started = time.perf_counter()
         times = []
-        for _chunk in llm.create_completion(
+        for _chunk in llm.llm.create_completion(
             prompt_tokens, max_tokens=self.tokens, temperature=0.0, top_k=1,
             stream=True, seed=1,
         ):
             times.append(time.perf_counter())
         stream = Timed(started, times)
 
-        llm.reset()
-        llm._ctx.kv_cache_seq_rm(-1, 0, -1)
+        llm.truncate(0)
         started = time.perf_counter()
         times = []
-        for token in llm.generate(prompt_tokens, temp=0.0, top_k=1, reset=True):
-            if llama_cpp.llama_vocab_is_eog(llm._model.vocab, token):
+        for token in llm.llm.generate(prompt_tokens, temp=0.0, top_k=1, reset=True):
+            if llm.is_end_of_generation(token):
                 break
             times.append(time.perf_counter())
             if len(times) >= self.tokens:
@@ -195,8 +197,7 @@ class Bench:
             speeds = []
             for i in range(self.repeats):
                 tokens = _filler_tokens(llm, n_prompt, salt=i)
-                llm.reset()
-                llm._ctx.kv_cache_seq_rm(-1, 0, -1)
+                llm.truncate(0)
                 started = time.perf_counter()
                 llm.eval(tokens)
                 speeds.append(len(tokens) / (time.perf_counter() - started))
@@ -364,19 +365,18 @@ def _best(runs: list[Timed]) -> Summary:
     return Summary(median([t.decode_tps for t in runs]), runs[0].ttft_s)
 
 
-def _filler_text(llm: Any, n_tokens: int, salt: int) -> str:
+def _filler_text(llm: LlamaModel, n_tokens: int, salt: int) -> str:
     words = ["river", "stone", "cloud", "maple", "copper", "lantern", "harbor", "meadow"]
     text = [f"Note {salt}:"]
     i = salt
-    while len(llm.tokenize(" ".join(text).encode(), add_bos=False)) < n_tokens - 40:
+    while len(llm.tokenize(" ".join(text), add_bos=False, special=False)) < n_tokens - 40:
         text.append(words[i % len(words)])
         i += 7
     return " ".join(text)
 
 
-def _filler_tokens(llm: Any, n_tokens: int, salt: int) -> list[int]:
-    tokens: list[int] = llm.tokenize(_filler_text(llm, n_tokens + 60, salt).encode(),
-                                     add_bos=False)
+def _filler_tokens(llm: LlamaModel, n_tokens: int, salt: int) -> list[int]:
+    tokens = llm.tokenize(_filler_text(llm, n_tokens + 60, salt), add_bos=False, special=False)
     return tokens[:n_tokens]
 
 
@@ -455,8 +455,9 @@ def measure(
         "host": host_run.decode_tps,
         "gui": gui["decode_tps"],
     }
-    import llama_cpp
     import PySide6
+
+    from inference import llama_api
 
     result: dict[str, Any] = {
         "model": os.path.abspath(model),
@@ -469,10 +470,10 @@ def measure(
         "repeats": repeats,
         "versions": {
             "slice": __version__,
-            "llama_cpp_python": llama_cpp.__version__,
+            "llama_cpp_python": llama_api.VERSION,
             "pyside6": PySide6.__version__,
             "python": platform.python_version(),
-            "system": llama_cpp.llama_print_system_info().decode(errors="replace").strip(),
+            "system": llama_api.system_info(),
             "machine": f"{platform.machine()}, {os.cpu_count()} logical CPUs",
         },
         "decode_tps": decode,

@@ -14,7 +14,6 @@ the GUI process would keep its memory for good).
 from __future__ import annotations
 
 import ctypes
-import importlib.util
 import json
 import os
 import subprocess
@@ -27,6 +26,10 @@ from typing import Any
 from gguf.constants import GGML_QUANT_SIZES, GGMLQuantizationType
 
 from inference.gguf_info import GGUFInfo
+from inference.llama_native import ggml_devices
+
+# Re-exported: the app's and the settings dialog's question "has this build a GPU backend?"
+from inference.llama_native import gpu_backends as gpu_backends
 
 MIB = 1024 * 1024
 GIB = 1024 * MIB
@@ -40,7 +43,6 @@ FIT_NO = "won't fit"
 FIT_UNKNOWN = "unknown"
 
 CACHE_TYPES = ("f16", "bf16", "f32", "q8_0", "q5_1", "q5_0", "q4_1", "q4_0", "iq4_nl")
-_GPU_BACKENDS = ("cuda", "vulkan", "metal", "hip", "sycl", "opencl", "musa", "cann", "kompute")
 
 
 def format_bytes(n: float) -> str:
@@ -184,24 +186,6 @@ def _windows_available_ram() -> int | None:
     return int(status.avail_phys) if kernel32.GlobalMemoryStatusEx(ctypes.byref(status)) else None
 
 
-def llama_lib_dir() -> Path | None:
-    """The folder of the installed llama-cpp-python's shared libraries (not imported)."""
-    spec = importlib.util.find_spec("llama_cpp")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    folder = Path(next(iter(spec.submodule_search_locations))) / "lib"
-    return folder if folder.is_dir() else None
-
-
-def gpu_backends() -> list[str]:
-    """GPU backends the installed llama.cpp was built with (from its library files)."""
-    folder = llama_lib_dir()
-    if folder is None:
-        return []
-    names = " ".join(p.name.lower() for p in folder.iterdir())
-    return [b for b in _GPU_BACKENDS if f"ggml-{b}" in names]
-
-
 _VRAM_CACHE: tuple[float, int | None] = (0.0, None)
 
 
@@ -225,37 +209,6 @@ def free_vram(max_age_s: float = 10.0) -> int | None:
         value = None
     _VRAM_CACHE = (time.monotonic(), value)
     return value
-
-
-def _probe_devices() -> list[dict[str, Any]]:
-    """Devices ggml sees, with free and total memory (run in a child process)."""
-    folder = llama_lib_dir()
-    if folder is None:
-        return []
-    lib = next((p for p in folder.iterdir() if p.name.startswith(("libggml.", "ggml."))), None)
-    if lib is None:
-        return []
-    ggml = ctypes.CDLL(str(lib))
-    ggml.ggml_backend_load_all()
-    ggml.ggml_backend_dev_count.restype = ctypes.c_size_t
-    ggml.ggml_backend_dev_get.restype = ctypes.c_void_p
-    ggml.ggml_backend_dev_get.argtypes = [ctypes.c_size_t]
-    ggml.ggml_backend_dev_type.argtypes = [ctypes.c_void_p]
-    ggml.ggml_backend_dev_name.restype = ctypes.c_char_p
-    ggml.ggml_backend_dev_name.argtypes = [ctypes.c_void_p]
-    size_p = ctypes.POINTER(ctypes.c_size_t)
-    ggml.ggml_backend_dev_memory.argtypes = [ctypes.c_void_p, size_p, size_p]
-    devices = []
-    for index in range(ggml.ggml_backend_dev_count()):
-        dev = ggml.ggml_backend_dev_get(index)
-        free, total = ctypes.c_size_t(), ctypes.c_size_t()
-        ggml.ggml_backend_dev_memory(dev, ctypes.byref(free), ctypes.byref(total))
-        kind = {0: "cpu", 1: "gpu", 2: "igpu"}.get(ggml.ggml_backend_dev_type(dev), "other")
-        devices.append({
-            "name": (ggml.ggml_backend_dev_name(dev) or b"").decode(errors="replace"),
-            "type": kind, "free": free.value, "total": total.value,
-        })
-    return devices
 
 
 @dataclass(frozen=True)
@@ -305,4 +258,4 @@ def judge_fit(need: int, ram: int | None = None, vram: int | None = None) -> Fit
 
 
 if __name__ == "__main__":
-    print(json.dumps(_probe_devices()))
+    print(json.dumps(ggml_devices()))

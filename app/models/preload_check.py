@@ -13,7 +13,6 @@ The architecture list comes from the installed llama.cpp itself: its library exp
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import os
 import re
@@ -30,7 +29,6 @@ from app.models.memory_fit import (
     estimate_memory,
     free_vram,
     judge_fit,
-    llama_lib_dir,
 )
 from inference.events import (
     STOP_USER,
@@ -45,6 +43,7 @@ from inference.events import (
 )
 from inference.gguf_info import GGUFInfo
 from inference.host_client import HostClient
+from inference.llama_native import architecture_names
 
 # llama.cpp's LLAMA_MAX_LAYERS: a block count outside 1..this aborts the load.
 MAX_LAYERS = 512
@@ -68,29 +67,7 @@ _ABORT_HINTS = (
 @functools.cache
 def supported_architectures() -> frozenset[str] | None:
     """Architectures the installed llama.cpp can load; None when it cannot tell."""
-    folder = llama_lib_dir()
-    if folder is None:
-        return None
-    lib = next((p for p in sorted(folder.iterdir()) if p.name.startswith(("libllama.", "llama."))),
-               None)
-    if lib is None:
-        return None
-    try:
-        llama = ctypes.CDLL(str(lib))
-        # C++: const char * llm_arch_name(llm_arch); enum values run up to LLM_ARCH_UNKNOWN.
-        name_of = llama["_Z13llm_arch_name8llm_arch"]
-    except (OSError, AttributeError):
-        return None
-    name_of.restype = ctypes.c_char_p
-    name_of.argtypes = [ctypes.c_int]
-    names: set[str] = set()
-    for value in range(4096):
-        name = (name_of(value) or b"").decode("utf-8", errors="replace")
-        if not name or "unknown" in name:
-            break
-        names.add(name)
-    names.discard("clip")  # a vision encoder, loaded beside a model, never as one
-    return frozenset(names) or None
+    return architecture_names()
 
 
 def default_context(info: GGUFInfo, wanted: int = 0) -> int:

@@ -1,0 +1,74 @@
+"""The state of one reply while it streams, and what it leaves behind.
+
+The engine's token loop fills a :class:`Reply`; it turns into the figures the user sees
+(:class:`~inference.events.Stats`) and, when the reply ended cleanly, into the
+conversation's last :class:`~inference.prompt_cache.Turn`, which the next turn extends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from inference.context_fit import Prompt
+from inference.events import STOP_END_OF_TURN, STOP_LENGTH, STOP_USER, ChatRequest, Stats
+from inference.prompt_cache import Turn
+
+
+@dataclass
+class Reply:
+    """The state of one reply while it streams."""
+
+    received: float
+    prompt: Prompt
+    cached: int
+    prompt_tps: float
+    load_s: float
+    n_ctx: int
+    generated: list[int] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+    unsent: int = 0
+    first_at: float = 0.0
+    last_at: float = 0.0
+    leading: bool = True  # strip whitespace before the reply's first visible character
+    shifted: bool = False  # the context was shifted: the turn's tokens are no longer whole
+    drafted: int = 0
+    accepted: int = 0
+
+    def stats(self, context_used: int, reason: str = "") -> Stats:
+        """The reply's figures so far; ``reason``: why it stopped (empty: it goes on)."""
+        decode_s = self.last_at - self.first_at
+        n = len(self.generated)
+        return Stats(
+            ttft_s=(self.first_at - self.received) if self.first_at else 0.0,
+            prompt_tokens=len(self.prompt.tokens),
+            cached_tokens=self.cached,
+            prompt_tps=self.prompt_tps,
+            generated_tokens=n,
+            decode_tps=(n - 1) / decode_s if n > 1 and decode_s > 0 else 0.0,
+            context_used=min(context_used, self.n_ctx),
+            context_size=self.n_ctx,
+            stop_reason=reason,
+            load_s=self.load_s,
+            draft_tokens=self.drafted,
+            accepted_tokens=self.accepted,
+        )
+
+    def as_turn(self, request: ChatRequest, stop: str) -> Turn | None:
+        """The turn the next request may extend; None when the tokens fed to the model no
+        longer match the text (trimmed, shifted, continued, cut mid-character...)."""
+        text = "".join(self.text)
+        if (
+            self.prompt.trimmed
+            or self.shifted
+            or request.continue_last
+            or stop not in (STOP_END_OF_TURN, STOP_LENGTH, STOP_USER)
+            or "\ufffd" in text
+        ):
+            return None
+        return Turn(
+            messages=tuple(request.messages),
+            prompt_text=self.prompt.text,
+            prompt_tokens=tuple(self.prompt.tokens),
+            reply_tokens=tuple(self.generated),
+            reply_text=text,
+        )
