@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from app.chat.session import PARTIAL_SAVE_MS
+from app.chat.reply_writer import PARTIAL_SAVE_MS
 from app.store import ChatSettings, ChatStore, MessageState
 from inference.events import ChatMessage, Done, Failed, Stats
 from tests.fakes import FakeController, FakeLibrary

@@ -3,22 +3,21 @@
 Only a window of the path is in the document (the newest :data:`PAGE` messages at first,
 more on request), so opening a chat of ten thousand messages costs the same as opening one
 of forty. A reply streams in through :meth:`ChatView.append_token`: text is buffered and
-painted on a timer (the first chunk at once, then at most every ``PAINT_INTERVAL_MS``),
-appended through one cursor at the end inside an edit block, so the transcript is never
-re-rendered per token; the finished reply is rendered as markdown once. Structural changes
+painted on a timer by a :class:`~ui.reply_stream.ReplyStream` (the first chunk at once,
+then at most every ``PAINT_INTERVAL_MS``), appended through one cursor at the end inside an
+edit block, so the transcript is never re-rendered per token; the finished reply is
+rendered as markdown once. The search-hit mark is drawn by :mod:`ui.transcript_highlight`.
+Structural changes
 (a new version of a message, stats shown) re-render from the changed message on, reusing
-rendered markdown from a cache.
+rendered markdown from a :class:`~ui.fragment_cache.FragmentCache`.
 """
 
 from __future__ import annotations
 
-import math
 import time
-from collections import OrderedDict
 
-from PySide6.QtCore import QEvent, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtGui import (
-    QColor,
     QDesktopServices,
     QGuiApplication,
     QPaintEvent,
@@ -26,13 +25,12 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
-    QTextDocumentFragment,
-    QTextFormat,
 )
-from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
+from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.store.records import PathEntry, Role
-from ui.markdown_render import code_blocks, markdown_fragment
+from ui.fragment_cache import FragmentCache
+from ui.markdown_render import code_blocks
 from ui.message_render import (
     ASSISTANT_COLOR,
     ERROR_COLOR,
@@ -40,25 +38,22 @@ from ui.message_render import (
     USER_COLOR,
     Look,
     MessageAction,
-    action_href,
     insert_footer,
     insert_header,
     insert_plain,
     parse_action,
     spaced_block,
 )
+from ui.reply_stream import ReplyStream
 from ui.theme import is_dark
+from ui.transcript_highlight import highlight_selections
 
 __all__ = ["ASSISTANT_COLOR", "ERROR_COLOR", "NOTE_COLOR", "USER_COLOR", "ChatView"]
 
 PAGE = 40  # messages rendered when a chat opens; "show earlier" adds as many again
-PAINT_INTERVAL_MS = 33  # at most ~30 paints a second while a reply streams
 BOTTOM_SLACK_PX = 4  # "at the bottom" tolerance when deciding to follow the tail
 TEXT_COLUMN_PX = 860  # wider windows centre the text in a column of this width
-FRAGMENT_CACHE = 400  # rendered markdown kept for re-renders
 EXTERNAL_SCHEMES = ("http", "https", "mailto")
-MATCH_BACKGROUND = QColor(250, 204, 21, 150)
-FOUND_BACKGROUND = QColor(250, 204, 21, 40)
 
 
 class ChatView(QTextBrowser):
@@ -97,19 +92,10 @@ class ChatView(QTextBrowser):
         self._starts: list[int] = []  # where each entry begins in the document
         self._bodies: list[tuple[int, int]] = []  # (start, end) of each entry's text
         self._stats_open: set[int] = set()
-        self._generating: int | None = None
-        self._prefix = ""  # text the streaming reply had before this session's tokens
-        self._pending: list[str] = []
-        self._reply: list[str] = []
-        self._last_flush = 0.0
+        self._stream = ReplyStream(self._paint_stream, self._scroll_to_bottom, self)
         self._awaiting_paint = False
         self._highlight: tuple[int, tuple[str, ...]] | None = None
-        self._fragments: OrderedDict[tuple[int, int, bool], QTextDocumentFragment] = (
-            OrderedDict()
-        )
-        self._flush_timer = QTimer(self)
-        self._flush_timer.setSingleShot(True)
-        self._flush_timer.timeout.connect(self._flush)
+        self._fragments = FragmentCache()
 
     # What is shown
 
@@ -215,20 +201,11 @@ class ChatView(QTextBrowser):
 
     def append_token(self, text: str) -> None:
         """Queue streamed text for the open reply; it is painted on the next timer tick."""
-        if not text or self._generating is None:
-            return
-        self._pending.append(text)
-        if self._flush_timer.isActive():
-            return
-        wait_ms = PAINT_INTERVAL_MS - (time.perf_counter() - self._last_flush) * 1000
-        if wait_ms <= 0:
-            self._flush()
-        else:
-            self._flush_timer.start(math.ceil(wait_ms))
+        self._stream.append(text)
 
     def streamed_text(self) -> str:
         """Everything the open reply shows, including text not painted yet."""
-        return self._prefix + "".join(self._reply) + "".join(self._pending)
+        return self._stream.text()
 
     def plain_text_of_last_reply(self) -> str:
         """Text shown for the latest reply (streaming or finished), as plain text."""
@@ -284,7 +261,7 @@ class ChatView(QTextBrowser):
             # Code colours and link colours follow the theme: render again.
             self.show_path(
                 list(self._entries), self._first_index, total=self._total,
-                generating_id=self._generating, stream_text=self.streamed_text(),
+                generating_id=self._stream.message_id, stream_text=self.streamed_text(),
             )
 
     # Links
@@ -319,7 +296,7 @@ class ChatView(QTextBrowser):
             keep = self.verticalScrollBar().value()
             self.show_path(
                 list(self._entries), self._first_index, total=self._total,
-                generating_id=self._generating, stream_text=self.streamed_text(),
+                generating_id=self._stream.message_id, stream_text=self.streamed_text(),
             )
             self.verticalScrollBar().setValue(keep)
         else:
@@ -342,14 +319,15 @@ class ChatView(QTextBrowser):
             body_start = self._end_position()
             if message.id == generating_id:
                 insert_plain(cursor, stream_text)
-                self._start_stream(message.id, stream_text)
+                self._stream.start(message.id, stream_text)
+                self._awaiting_paint = False
                 self._bodies.append((body_start, -1))
                 self._entries.append(entry)
                 continue
             if message.role == Role.USER:
                 insert_plain(cursor, message.content)
             elif message.content.strip():
-                cursor.insertFragment(self._fragment(entry, dark))
+                cursor.insertFragment(self._fragments.fragment(entry, dark))
             self._bodies.append((body_start, self._end_position()))
             insert_footer(cursor, entry, look, stats_open=message.id in self._stats_open,
                           last=last)
@@ -358,45 +336,14 @@ class ChatView(QTextBrowser):
         if self._highlight is not None:
             self._apply_highlight()
 
-    def _fragment(self, entry: PathEntry, dark: bool) -> QTextDocumentFragment:
-        message = entry.message
-        key = (message.id, hash(message.content), dark)
-        fragment = self._fragments.get(key)
-        if fragment is None:
-            fragment = markdown_fragment(
-                message.content, dark=dark,
-                code_link=lambda n: action_href(MessageAction.CODE, message.id, n),
-            )
-            self._fragments[key] = fragment
-            if len(self._fragments) > FRAGMENT_CACHE:
-                self._fragments.popitem(last=False)
-        else:
-            self._fragments.move_to_end(key)
-        return fragment
-
-    def _start_stream(self, message_id: int, text: str) -> None:
-        self._generating = message_id
-        self._prefix = text
-        self._pending.clear()
-        self._reply.clear()
-        self._last_flush = 0.0
-        self._awaiting_paint = False
-
     def _shows_later(self) -> bool:
         return self._first_index + len(self._entries) < self._total
 
     def _stop_stream(self) -> None:
-        self._flush_timer.stop()
-        self._generating = None
-        self._pending.clear()
-        self._reply.clear()
-        self._prefix = ""
+        self._stream.stop()
 
-    def _flush(self) -> None:
-        if not self._pending or self._generating is None:
-            return
-        text = "".join(self._pending)
-        self._pending.clear()
+    def _paint_stream(self, text: str, first: bool) -> bool:
+        """Append streamed ``text`` at the end; True if the view was following the tail."""
         follow = self._at_bottom()
         # Inside the edit block the move to the end does not lay out the growing paragraph
         # to find the cursor's x (outside it, it does: once more per paint).
@@ -404,15 +351,12 @@ class ChatView(QTextBrowser):
         self._cursor.movePosition(QTextCursor.MoveOperation.End)
         self._cursor.insertText(text, QTextCharFormat())
         self._cursor.endEditBlock()
-        if not self._reply:
+        if first:
             if self.isVisible():
                 self._awaiting_paint = True
             else:  # nothing will be painted; the text is as shown as it can be
                 self.first_paint.emit(time.perf_counter())
-        self._reply.append(text)
-        self._last_flush = time.perf_counter()
-        if follow:
-            self._scroll_to_bottom()
+        return follow
 
     def _apply_highlight(self) -> None:
         if self._highlight is None:
@@ -428,24 +372,7 @@ class ChatView(QTextBrowser):
             return
         start, end = bounds
         end = self._end_position() if end < 0 else end
-        selections = []
-        block = self.document().findBlock(start)
-        while block.isValid() and block.position() <= end:
-            whole = QTextEdit.ExtraSelection()
-            whole.cursor = QTextCursor(block)
-            whole.format.setBackground(FOUND_BACKGROUND)
-            whole.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
-            selections.append(whole)
-            block = block.next()
-        for word in words:
-            found = self.document().find(word, start)
-            while not found.isNull() and found.selectionEnd() <= end:
-                match = QTextEdit.ExtraSelection()
-                match.cursor = found
-                match.format.setBackground(MATCH_BACKGROUND)
-                selections.append(match)
-                found = self.document().find(word, found.selectionEnd())
-        self.setExtraSelections(selections)
+        self.setExtraSelections(highlight_selections(self.document(), start, end, words))
 
     # Geometry
 

@@ -16,12 +16,12 @@ from app.models.library import ModelLibrary
 from app.paths import app_paths
 from app.settings import Settings
 from app.store.chat_store import ChatStore, StoreError
-from app.store.records import Role
 from app.store.search import query_words
-from inference.events import STOP_CONTEXT_FULL, ChatMessage, Done, Failed, ModelInfo
+from inference.events import STOP_CONTEXT_FULL, ChatMessage, Done, Failed
 from ui.chat_view import ChatView
 from ui.composer import Composer
-from ui.message_render import MessageAction
+from ui.conversation_actions import BUSY_NOTE, ConversationActions
+from ui.model_load_status import ModelLoadStatus
 from ui.model_selection import ModelSelection
 from ui.notice_bar import NoticeBar
 from ui.path_pager import PathPager
@@ -36,8 +36,6 @@ from ui.window_menus import build_menus
 if TYPE_CHECKING:
     from app.chat.bridge import EngineController
 
-PRELOAD_ID = 0  # the request id of EngineController.preload
-BUSY_NOTE = "A reply is being written: wait for it, or press Esc to stop it."
 
 
 class ChatWindow(QMainWindow):
@@ -46,8 +44,10 @@ class ChatWindow(QMainWindow):
     The open conversation lives in a :class:`ChatSession`, which commits every message
     before it is sent and saves replies as they stream. The window composes the sidebar,
     the model selection, the conversation (a window of the session's shown path: see
-    :data:`ui.chat_view.PAGE`), the composer and the status line, and turns the user's
-    actions (send, edit, regenerate, continue, versions) into session calls.
+    :data:`ui.chat_view.PAGE`), the composer and the status line, and wires them: the
+    user's actions (send, edit, regenerate, continue, versions) go through
+    :class:`~ui.conversation_actions.ConversationActions`, the model's load is told by
+    :class:`~ui.model_load_status.ModelLoadStatus`.
     """
 
     #: The user changed the app settings (app.settings.Settings); the owner saves them.
@@ -79,7 +79,7 @@ class ChatWindow(QMainWindow):
         if self._settings.default_model:
             self.model_selection.select(self._settings.default_model)
         self.session.open_chat(None)
-        self._show_idle_status()
+        self.model_status.show_idle()
         self._update_controls()
         self.composer.focus()
         QTimer.singleShot(0, self.model_selection.preload_selected)
@@ -103,24 +103,7 @@ class ChatWindow(QMainWindow):
         request id, or None if nothing was sent (a reply runs, no model, blank text, or the
         message could not be saved).
         """
-        model = self.model_selection.choice()
-        if self.session.busy or model is None or not text.strip():
-            return None
-        self._begin_request()
-        editing = self.composer.take_edit()
-        try:
-            if editing is not None:
-                started = self.session.edit(editing, text, model)
-            else:
-                started = self.session.send(text, model)
-        except StoreError as exc:
-            self._end_request()
-            self.show_error(f"{exc} Nothing was sent.")
-            return None
-        if started is None:
-            self._end_request()
-            return None
-        return self.session.request_id
+        return self.actions.send(text)
 
     def stop_reply(self) -> None:
         """Ask the engine to stop the reply in progress (its partial text is kept)."""
@@ -134,7 +117,7 @@ class ChatWindow(QMainWindow):
         self.session.open_chat(None)
         self.sidebar.set_current(None)
         self.stats_bar.reset()
-        self._show_idle_status()
+        self.model_status.show_idle()
         self._update_controls()
         self.composer.focus()
 
@@ -148,7 +131,7 @@ class ChatWindow(QMainWindow):
             return
         self.sidebar.set_current(chat_id)
         self._select_chat_model()
-        self._show_idle_status()
+        self.model_status.show_idle()
         self._update_controls()
 
     def jump_to_message(self, message_id: int, words: tuple[str, ...] = ()) -> bool:
@@ -170,16 +153,11 @@ class ChatWindow(QMainWindow):
 
     def edit_message(self, message_id: int) -> None:
         """Put a user message in the box; sending it makes a new version (a branch)."""
-        entry = self.chat_view.entry(message_id)
-        if entry is None or entry.message.role != Role.USER:
-            return
-        self.composer.start_edit(message_id, entry.message.content)
-        self._update_controls()
+        self.actions.edit(message_id)
 
     def cancel_edit(self) -> None:
         """Leave edit mode and empty the box (nothing happens when no message is edited)."""
-        if self.composer.cancel_edit():
-            self._update_controls()
+        self.actions.cancel_edit()
 
     def bring_to_front(self) -> None:
         """Show the window above others (a second launch of Slice asked for it)."""
@@ -215,6 +193,12 @@ class ChatWindow(QMainWindow):
         self.status_line.insert_note(self.model_selection.template_note)
         self.progress = ReplyProgress(
             self.session, self.chat_view, self.stats_bar, self.status_line, self
+        )
+        self.model_status = ModelLoadStatus(self.session, self.model_selection, self.status_line)
+        self.actions = ConversationActions(
+            self.session, self.composer, self.chat_view, self.model_selection,
+            show_error=self.show_error, begin_request=self._begin_request,
+            end_request=self._end_request, update_controls=self._update_controls,
         )
 
         top = QHBoxLayout()
@@ -260,12 +244,12 @@ class ChatWindow(QMainWindow):
     def _connect(self) -> None:
         controller = self.controller
         self._controller_links = [
-            (controller.model_loading, self._on_model_loading),
-            (controller.model_loaded, self._on_model_loaded),
+            (controller.model_loading, self.model_status.model_loading),
+            (controller.model_loaded, self.model_status.model_loaded),
             (controller.prefill_progress, self.progress.prefill_progress),
             (controller.stats_updated, self.progress.stats),
-            (controller.reply_failed, self._on_preload_failed),
-            (controller.load_progress, self._on_load_progress),
+            (controller.reply_failed, self.model_status.preload_failed),
+            (controller.load_progress, self.model_status.load_progress),
             (controller.context_trimmed, self.progress.context_trimmed),
         ]
         for signal, slot in self._controller_links:
@@ -278,7 +262,7 @@ class ChatWindow(QMainWindow):
         session.chats_changed.connect(self._on_chats_changed)
         session.save_failed.connect(self.show_error)
         self.chat_view.first_paint.connect(self.progress.first_paint)
-        self.chat_view.action_requested.connect(self._on_action)
+        self.chat_view.action_requested.connect(self.actions.on_action)
         self.chat_view.copied.connect(self.set_status)
         self.sidebar.chat_selected.connect(self.open_chat)
         self.sidebar.hit_chosen.connect(self._on_hit)
@@ -321,39 +305,6 @@ class ChatWindow(QMainWindow):
         self.sidebar.refresh()
         self._update_title()
 
-    def _on_action(self, action: str, message_id: int) -> None:
-        if action == MessageAction.EDIT:
-            if self.session.busy:
-                self.show_error(BUSY_NOTE)
-            else:
-                self.edit_message(message_id)
-            return
-        if self.session.busy:
-            self.show_error(BUSY_NOTE)
-            return
-        if action in (MessageAction.PREVIOUS, MessageAction.NEXT):
-            self.cancel_edit()
-            self.session.select_sibling(message_id, -1 if action == MessageAction.PREVIOUS else 1)
-            return
-        model = self.model_selection.choice()
-        if model is None:
-            self.show_error("Choose a model first.")
-            return
-        self._begin_request()
-        try:
-            if action == MessageAction.REGENERATE:
-                started = self.session.regenerate(message_id, model)
-            elif action == MessageAction.CONTINUE:
-                started = self.session.continue_reply(message_id, model)
-            else:
-                started = None
-        except StoreError as exc:
-            self._end_request()
-            self.show_error(str(exc))
-            return
-        if started is None:
-            self._end_request()
-
     def _on_hit(self, chat_id: int, message_id: int, query: str) -> None:
         if message_id:
             self.jump_to_message(message_id, tuple(query_words(query)))
@@ -363,27 +314,6 @@ class ChatWindow(QMainWindow):
     def _on_chat_deleted(self, chat_id: int) -> None:
         if chat_id == self.session.chat_id and not self.session.busy:
             self.new_chat()
-
-    # Controller signals
-
-    def _on_model_loading(self, path: str) -> None:
-        self.status_line.show_loading(self.model_selection.name_for_path(path))
-
-    def _on_load_progress(self, fraction: float) -> None:
-        path = self.model_selection.selected_path() or ""
-        self.status_line.show_loading(self.model_selection.name_for_path(path), fraction)
-
-    def _on_model_loaded(self, info: ModelInfo) -> None:
-        self.model_selection.model_loaded(info)
-        if self.session.busy:
-            self.status_line.show_loaded(self.model_selection.name_for_path(info.path), info)
-        else:
-            self._show_idle_status()
-
-    def _on_preload_failed(self, request_id: int, failed: Failed) -> None:
-        if request_id == PRELOAD_ID:
-            self.model_selection.forget_loaded()
-            self.show_error(failed.message)
 
     # Helpers
 
@@ -406,7 +336,7 @@ class ChatWindow(QMainWindow):
 
     def _end_request(self) -> None:
         self.progress.end()
-        self._show_idle_status()
+        self.model_status.show_idle()
         self._update_controls()
 
     def _select_chat_model(self) -> None:
@@ -420,13 +350,8 @@ class ChatWindow(QMainWindow):
 
     def _on_model_chosen(self, path: str) -> None:
         self.session.set_model(path)
-        self._show_idle_status()
+        self.model_status.show_idle()
         self._update_controls()
-
-    def _show_idle_status(self) -> None:
-        selection = self.model_selection
-        name = selection.selected_name() if selection.selected_path() is not None else None
-        self.status_line.show_idle(name, selection.loaded_model())
 
     def change_settings(self, changed: Settings) -> bool:
         """Use ``changed`` from now on and announce it (it is saved); False if nothing changed."""

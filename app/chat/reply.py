@@ -1,6 +1,6 @@
 """The reply being written: the model it comes from, its request, and what streamed so far.
 
-:class:`ChatSession` starts one at a time; this module builds the engine request for it from
+:class:`ReplyWriter` starts one at a time; this module builds the engine request for it from
 the shown path and the settings, and its fingerprint when it is finished.
 """
 
