@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from app.bench.runner import REWRITE_PROMPT
+from app.bench.workloads import REWRITE_PROMPT
 from inference.engine import Engine
 from inference.events import (
     OVERFLOW_ROLLING,

@@ -1,4 +1,4 @@
-"""The benchmark's measurements: Slice's latency beside llama.cpp's own, on one model.
+"""The benchmark's measurements, one path at a time: Slice's latency beside llama.cpp's own.
 
 Every path decodes the same prompt greedily with the same load settings:
 
@@ -10,24 +10,28 @@ Every path decodes the same prompt greedily with the same load settings:
   measured by a probe the entry point passes in (the widget layer lives in ``ui/``).
 
 Plus prompt processing speed, TTFT per turn with and without prefix reuse, TTFT when
-returning to a conversation (snapshot restore vs re-processing), speculative decoding, and
-the GUI's own figures. Prints a table; ``--json PATH`` writes every figure, ``--chart PATH``
-a PNG chart (drawn by the GUI probe).
+returning to a conversation (snapshot restore vs re-processing), and speculative decoding.
+:mod:`app.bench.suite` runs them all in order; :mod:`app.cli.bench` prints the table.
 """
 
 from __future__ import annotations
 
-import os
-import platform
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from app.models.gpu_fit import resolve_load
-from inference import __version__
+from app.bench.workloads import (
+    DECODE_REPEATS,
+    PROSE_PROMPT,
+    REWRITE_PROMPT,
+    TOPICS,
+    TURN_MESSAGES,
+    filler_text,
+    filler_tokens,
+)
 from inference.events import (
     ChatMessage,
     ChatRequest,
@@ -41,40 +45,6 @@ from inference.events import (
 
 if TYPE_CHECKING:  # imported when needed: importing llama_cpp loads llama.cpp
     from inference.llama_api import LlamaModel
-
-# Rounds of decode runs, one run of each path (a) to (e) per round (ui.bench_gui drives
-# them): ratios of medians, with one noisy run on a shared machine deciding nothing.
-DECODE_REPEATS = 5
-DECODE_PROMPT = "Write a long, detailed story about a lighthouse keeper and a storm."
-PROSE_PROMPT = "Explain in detail how bread is made, step by step."
-REWRITE_CODE = """def parse(line):
-    fields = line.strip().split(",")
-    name = fields[0].strip()
-    age = int(fields[1])
-    city = fields[2].strip()
-    return {"name": name, "age": age, "city": city}
-
-
-def load(path):
-    people = []
-    with open(path) as handle:
-        for line in handle:
-            if line.strip():
-                people.append(parse(line))
-    return people
-"""
-REWRITE_PROMPT = (
-    "Here is some Python code:\n```python\n" + REWRITE_CODE + "```\n"
-    "Rewrite the whole code exactly as it is, but rename the function `load` to `read_people`. "
-    "Answer with the code only."
-)
-TURN_MESSAGES = [
-    "Tell me one fact about {}.",
-    "Why is that interesting?",
-    "Give me another fact about {}.",
-    "Summarise what we said in one sentence.",
-]
-TOPICS = ["the ocean", "volcanoes", "owls", "glaciers", "bees"]
 
 
 class BenchError(Exception):
@@ -104,7 +74,7 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def _events_ok(events: Iterator[Event]) -> Iterator[Event]:
+def events_ok(events: Iterator[Event]) -> Iterator[Event]:
     for event in events:
         if isinstance(event, Failed):
             raise BenchError(event.message)
@@ -196,7 +166,7 @@ class Bench:
         try:
             speeds = []
             for i in range(self.repeats):
-                tokens = _filler_tokens(llm, n_prompt, salt=i)
+                tokens = filler_tokens(llm, n_prompt, salt=i)
                 llm.truncate(0)
                 started = time.perf_counter()
                 llm.eval(tokens)
@@ -211,7 +181,7 @@ class Bench:
         started = time.perf_counter()
         times: list[float] = []
         done = None
-        for event in _events_ok(events):
+        for event in events_ok(events):
             if isinstance(event, Token) and event.n:
                 now = time.perf_counter()
                 times.extend([now] * event.n)
@@ -240,7 +210,7 @@ class Bench:
     def host_prefill_tps(self, client: Any, engine: Any, n_prompt: int) -> float:
         speeds = []
         for i in range(self.repeats):
-            text = _filler_text(engine.llm, n_prompt, salt=100 + i)
+            text = filler_text(engine.llm, n_prompt, salt=100 + i)
             _, done = self.stream(client.chat(self.request([ChatMessage("user", text)], 1)))
             speeds.append(done.stats.prompt_tps)
         return median(speeds)
@@ -271,7 +241,7 @@ class Bench:
     def stream_text(self, events: Iterator[Event]) -> tuple[str, Done]:
         text = []
         done = None
-        for event in _events_ok(events):
+        for event in events_ok(events):
             if isinstance(event, Token):
                 text.append(event.text)
             elif isinstance(event, Done):
@@ -361,140 +331,5 @@ class Summary:
     ttft_s: float
 
 
-def _best(runs: list[Timed]) -> Summary:
+def best_of(runs: list[Timed]) -> Summary:
     return Summary(median([t.decode_tps for t in runs]), runs[0].ttft_s)
-
-
-def _filler_text(llm: LlamaModel, n_tokens: int, salt: int) -> str:
-    words = ["river", "stone", "cloud", "maple", "copper", "lantern", "harbor", "meadow"]
-    text = [f"Note {salt}:"]
-    i = salt
-    while len(llm.tokenize(" ".join(text), add_bos=False, special=False)) < n_tokens - 40:
-        text.append(words[i % len(words)])
-        i += 7
-    return " ".join(text)
-
-
-def _filler_tokens(llm: LlamaModel, n_tokens: int, salt: int) -> list[int]:
-    tokens = llm.tokenize(_filler_text(llm, n_tokens + 60, salt), add_bos=False, special=False)
-    return tokens[:n_tokens]
-
-
-# -- the command --------------------------------------------------------------------------
-
-# (request, rounds, between): the GUI's figures from ``rounds`` decode runs; ``between``
-# runs before each of them.
-GuiProbe = Callable[[ChatRequest, int, Callable[[], None]], dict[str, Any]]
-
-
-def measure(
-    model: str, load: LoadSettings, quick: bool, gui_probe: GuiProbe,
-    step: Callable[[str], None],
-) -> dict[str, Any]:
-    """Run every phase on ``model`` and return all figures (the JSON of ``--json``).
-
-    ``step`` is told each phase's name as it starts. Raises :class:`BenchError` when a
-    phase fails.
-    """
-    from inference.engine import Engine
-    from inference.host_client import HostClient
-
-    tokens = 32 if quick else 160
-    repeats = 1 if quick else 3
-    bench = Bench(model, resolve_load(model, load), tokens, repeats, quick)
-    engine = Engine()
-    client = HostClient()
-    try:
-        step("loading the model in the engine")
-        list(_events_ok(engine.load(model, bench.load)))
-        prompt_tokens = bench.prompt_tokens(engine, DECODE_PROMPT)
-        request = bench.request([ChatMessage("user", DECODE_PROMPT)], tokens)
-        step("decode: (a) to (e), one run of each per round, rounds interleaved")
-        list(_events_ok(client.chat(bench.request([], 0))))  # load it in the host first
-        raw_llm = bench.raw_llama()
-        runs: dict[str, list[Timed]] = {"raw_stream": [], "raw_generate": [], "engine": [],
-                                        "host": []}
-
-        def one_round() -> None:
-            # Between two GUI runs, one run of every other path: a machine whose speed
-            # drifts moves all five paths alike, not the one measured at that moment.
-            stream, generate = bench.raw_once(raw_llm, prompt_tokens)
-            runs["raw_stream"].append(stream)
-            runs["raw_generate"].append(generate)
-            runs["engine"].append(bench.engine_once(engine, DECODE_PROMPT))
-            runs["host"].append(bench.host_once(client, DECODE_PROMPT))
-
-        try:
-            gui = gui_probe(request, bench.decode_repeats, one_round)
-        finally:
-            raw_llm.close()
-        raw = {name: _best(runs[name]) for name in ("raw_stream", "raw_generate")}
-        engine_run, host_run = _best(runs["engine"]), _best(runs["host"])
-        step("prompt processing, 512 tokens")
-        prefill = {
-            "raw_generate": bench.raw_prefill_tps(512),
-            "host": bench.host_prefill_tps(client, engine, 512),
-        }
-        step("TTFT per turn over 20 turns, reuse on and off")
-        turn_ttft = {
-            "reuse": bench.turns_with_text(engine, 20, reuse=True),
-            "no_reuse": bench.turns_with_text(engine, 20, reuse=False),
-        }
-        step("switching conversations")
-        switch = bench.switch(engine)
-        step("speculative decoding")
-        speculative = bench.speculative(engine)
-    finally:
-        client.close()
-        engine.close()
-
-    decode = {
-        "raw_stream": raw["raw_stream"].decode_tps,
-        "raw_generate": raw["raw_generate"].decode_tps,
-        "engine": engine_run.decode_tps,
-        "host": host_run.decode_tps,
-        "gui": gui["decode_tps"],
-    }
-    import PySide6
-
-    from inference import llama_api
-
-    result: dict[str, Any] = {
-        "model": os.path.abspath(model),
-        "model_name": os.path.basename(model),
-        "threads": bench.threads,
-        "threads_batch": bench.threads_batch,
-        "gpu_layers": bench.load.n_gpu_layers,  # Auto resolved: what was offloaded
-        "quick": quick,
-        "tokens_per_run": tokens,
-        "repeats": repeats,
-        "versions": {
-            "slice": __version__,
-            "llama_cpp_python": llama_api.VERSION,
-            "pyside6": PySide6.__version__,
-            "python": platform.python_version(),
-            "system": llama_api.system_info(),
-            "machine": f"{platform.machine()}, {os.cpu_count()} logical CPUs",
-        },
-        "decode_tps": decode,
-        "ratios": {
-            "engine_vs_raw_generate": decode["engine"] / decode["raw_generate"],
-            "host_vs_raw_generate": decode["host"] / decode["raw_generate"],
-            "gui_vs_raw_generate": decode["gui"] / decode["raw_generate"],
-            "gui_vs_raw_stream": decode["gui"] / decode["raw_stream"],
-            "prefill_host_vs_raw_generate": prefill["host"] / prefill["raw_generate"],
-        },
-        "prefill_tps": prefill,
-        "ttft_s": {
-            "raw_stream": raw["raw_stream"].ttft_s,
-            "raw_generate": raw["raw_generate"].ttft_s,
-            "engine": engine_run.ttft_s,
-            "host": host_run.ttft_s,
-            "gui": gui["ttft_s"],
-        },
-        "turn_ttft_s": turn_ttft,
-        "switch_ttft_s": switch,
-        "gui": {k: v for k, v in gui.items() if k not in ("decode_tps", "ttft_s")},
-        "speculative": speculative,
-    }
-    return result

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 from app.bench.report import format_table
-from app.bench.runner import BenchError, GuiProbe, measure
+from app.bench.runner import BenchError
+from app.bench.suite import GuiProbe, measure
 from app.cli.chat import add_load_arguments, load_settings_from
 from app.cli.errors import Exit, fail
 from app.cli.flags import add_value_flag
