@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import keyring
 import pytest
@@ -13,6 +14,10 @@ from keyring.backends import null
 
 from app.models.library import STARTER_SHA256, bundled_starter, sha256_of
 from tests.keyrings import SUBPROCESS_BACKEND, MemoryKeyring
+from tests.scripted_client import ScriptedHostClient
+
+if TYPE_CHECKING:
+    from app.chat.bridge import EngineController
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 GEMMA_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
@@ -102,6 +107,22 @@ def bad_models(tmp_path: Path, smollm_path: str) -> Iterator[dict[str, str]]:
         "missing": str(folder / "does-not-exist.gguf"),
     }
     shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def engine() -> ScriptedHostClient:
+    """The engine's side of the GUI tests: each test plays the events a request yields."""
+    return ScriptedHostClient()
+
+
+@pytest.fixture
+def controller(engine: ScriptedHostClient) -> Iterator[EngineController]:
+    """The real engine controller (worker thread, queued signals) driving ``engine``."""
+    from app.chat.bridge import EngineController
+
+    controller = EngineController(engine)
+    yield controller
+    controller.shutdown()
 
 
 def starter_is_genuine(path: str) -> bool:
