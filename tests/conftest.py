@@ -1,4 +1,5 @@
-"""Shared fixtures: real models, malformed model files, and an isolated SLICE_HOME."""
+"""Shared fixtures: real models, malformed model files, an isolated SLICE_HOME and keyring,
+a real chat store, and the real engine controller over a scripted engine."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from tests.scripted_client import ScriptedHostClient
 
 if TYPE_CHECKING:
     from app.chat.bridge import EngineController
+    from app.store import ChatStore
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 GEMMA_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
@@ -123,6 +125,16 @@ def controller(engine: ScriptedHostClient) -> Iterator[EngineController]:
     controller = EngineController(engine)
     yield controller
     controller.shutdown()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[ChatStore]:
+    """A real, empty chat store (SQLite file) in the test's folder."""
+    from app.store import ChatStore
+
+    opened = ChatStore(tmp_path / "chats.db")
+    yield opened
+    opened.close()
 
 
 def starter_is_genuine(path: str) -> bool:

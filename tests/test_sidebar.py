@@ -15,9 +15,8 @@ from pytestqt.qtbot import QtBot
 from app.chat.bridge import EngineController
 from app.store import STATE_DONE, ChatStore
 from inference.events import Done, Stats, Token
-from tests.fakes import FakeLibrary
 from tests.scripted_client import ScriptedHostClient, play, tokens
-from tests.ui_helpers import click_link
+from tests.ui_helpers import click_link, open_window
 from ui.chat_list import ChatListModel, date_group
 from ui.main_window import ChatWindow
 from ui.shortcuts import SHORTCUTS
@@ -48,22 +47,10 @@ def add_chat(store: ChatStore, title: str, days_ago: float, turns: int = 1) -> i
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> ChatStore:
-    opened = ChatStore(tmp_path / "chats.db")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
 def window(qtbot: QtBot, store: ChatStore, controller: EngineController) -> ChatWindow:
     for n, (title, days) in enumerate(TOPICS):
         add_chat(store, title, days + n / 10_000)
-    win = ChatWindow(controller, FakeLibrary(), store=store)  # type: ignore[arg-type]
-    qtbot.addWidget(win)
-    win.resize(1180, 760)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+    return open_window(qtbot, controller, store, (1180, 760))
 
 
 def test_date_groups(store: ChatStore, qtmodeltester, qapp) -> None:

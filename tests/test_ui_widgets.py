@@ -30,9 +30,9 @@ from inference.events import (
     Stats,
     Token,
 )
-from tests.fakes import MODEL_PATH, FakeLibrary
+from tests.fakes import MODEL_PATH
 from tests.scripted_client import ScriptedHostClient, play, tokens
-from tests.ui_helpers import click_link
+from tests.ui_helpers import click_link, open_window
 from ui.main_window import ChatWindow
 from ui.stats_bar import StatsBar
 from ui.theme import apply_theme, dark_palette
@@ -42,14 +42,6 @@ CRASH_MESSAGE = "The model process crashed (killed by signal 9). Send again to r
 MARKDOWN_REPLY = (
     "# Title\n\nA list:\n\n- one\n- two\n\n```python\ndef square(x):\n    return x * x\n```\n"
 )
-
-
-def open_window(qtbot, controller: EngineController) -> ChatWindow:
-    win = ChatWindow(controller, FakeLibrary())  # type: ignore[arg-type]
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
 
 
 @pytest.fixture
@@ -391,11 +383,7 @@ def test_screenshot_of_a_conversation(
     if scheme == "dark":
         app.setPalette(dark_palette())
     try:
-        win = ChatWindow(controller, FakeLibrary())  # type: ignore[arg-type]
-        qtbot.addWidget(win)
-        win.resize(980, 760)
-        win.show()
-        qtbot.waitExposed(win)
+        win = open_window(qtbot, controller, size=(980, 760))
         play_sample_conversation(qtbot, win, engine)
         qtbot.wait(50)  # let layouts settle before grabbing
 

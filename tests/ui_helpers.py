@@ -1,12 +1,38 @@
-"""Helpers for widget tests: click a link in the transcript the way a user does."""
+"""Helpers for widget tests: open the chat window, click a link in the transcript the way a
+user does."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor, QTextDocument
 from pytestqt.qtbot import QtBot
 
+from tests.fakes import FakeLibrary
 from ui.chat_view import ChatView
+from ui.main_window import ChatWindow
+
+if TYPE_CHECKING:
+    from app.chat.bridge import EngineController
+    from app.store import ChatStore
+
+
+def open_window(
+    qtbot: QtBot, controller: EngineController, store: ChatStore | None = None,
+    size: tuple[int, int] | None = None,
+) -> ChatWindow:
+    """The chat window over ``controller`` and the :class:`FakeLibrary` model list, shown.
+
+    Without ``store`` the window opens the chat store of the test's SLICE_HOME.
+    """
+    window = ChatWindow(controller, FakeLibrary(), store=store)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    if size is not None:
+        window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
 
 
 def link_positions(view: ChatView, label: str) -> list[int]:
