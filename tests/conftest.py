@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     from app.chat.bridge import EngineController
     from app.store import ChatStore
 
+ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).parent / "artifacts"
 GEMMA_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
 
@@ -135,6 +138,38 @@ def store(tmp_path: Path) -> Iterator[ChatStore]:
     opened = ChatStore(tmp_path / "chats.db")
     yield opened
     opened.close()
+
+
+def _app_env(home: Path | None, **extra: str) -> dict[str, str]:
+    env = {**os.environ, **extra}
+    if home is not None:
+        env["SLICE_HOME"] = str(home)
+    return env
+
+
+def slice_chat(
+    *args: str, home: Path | None = None, stdin: str | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run ``slice-chat ARGS`` (``python -m app.main``) in a child process to its end.
+
+    Its output is captured; its data folder is ``home``, or by default the test's SLICE_HOME.
+    """
+    return subprocess.run(
+        [sys.executable, "-m", "app.main", *args], cwd=ROOT, env=_app_env(home), input=stdin,
+        capture_output=True, text=True, timeout=timeout,
+    )
+
+
+def launch(*args: str, home: Path | None = None, **popen: object) -> subprocess.Popen[str]:
+    """Start ``slice-chat ARGS`` in a child process and return at once (Qt offscreen).
+
+    Its stdout and stderr are pipes; ``popen`` goes to :class:`subprocess.Popen`.
+    """
+    return subprocess.Popen(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-m", "app.main", *args], cwd=ROOT,
+        env=_app_env(home, QT_QPA_PLATFORM="offscreen"), text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen,
+    )
 
 
 def starter_is_genuine(path: str) -> bool:

@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
+
+from tests.conftest import slice_chat
 
 STATS_KEYS = {
     "ttft_s", "prompt_tokens", "cached_tokens", "prompt_tps", "generated_tokens",
     "decode_tps", "context_used", "context_size", "stop_reason",
 }
-
-
-def slice_chat(
-    *args: str, stdin: str | None = None, timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app.main", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 def test_json_output(smollm_path: str) -> None:

@@ -9,7 +9,6 @@ import os
 import resource
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,19 +18,16 @@ from app.hub.api import local_path, repo_page
 from app.hub.transfer import read_sidecar, sidecar_path
 from app.models.library import STARTER_SHA256, ModelLibrary, sha256_of
 from app.paths import app_paths
+from tests.conftest import launch, slice_chat
 from tests.gguf_factory import write_tiny_model
 from tests.hub_server import HubServer
-from tests.test_cli import slice_chat
 
 REPO = "HuggingFaceTB/SmolLM2-135M-Instruct-GGUF"
 FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
 def start_download(repo: str, name: str, **popen: object) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "app.main", "models", "download", repo, name],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen,  # type: ignore[call-overload]
-    )
+    return launch("models", "download", repo, name, **popen)
 
 
 def wait_for_size(path: Path, size: int, proc: subprocess.Popen[str], timeout: float = 60) -> None:
