@@ -1,5 +1,10 @@
 """Shared fixtures: real models, malformed model files, an isolated SLICE_HOME and keyring,
-a real chat store, and the real engine controller over a scripted engine."""
+a real chat store, and the real engine controller over a scripted engine.
+
+Shared helpers (plain functions, imported from here): the model library of SLICE_HOME
+(:func:`new_library`), one reply on the in-process engine (:func:`stream_reply`), and
+``slice-chat`` as a child process (:func:`slice_chat` to its end, :func:`launch` at once).
+"""
 
 from __future__ import annotations
 
@@ -15,13 +20,16 @@ import keyring
 import pytest
 from keyring.backends import null
 
-from app.models.library import STARTER_SHA256, bundled_starter, sha256_of
+from app.models.library import STARTER_SHA256, ModelLibrary, bundled_starter, sha256_of
+from app.paths import app_paths
 from tests.keyrings import SUBPROCESS_BACKEND, MemoryKeyring
 from tests.scripted_client import ScriptedHostClient
 
 if TYPE_CHECKING:
     from app.chat.bridge import EngineController
     from app.store import ChatStore
+    from inference.engine import Engine
+    from inference.events import ChatRequest, Done, Event
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -138,6 +146,25 @@ def store(tmp_path: Path) -> Iterator[ChatStore]:
     opened = ChatStore(tmp_path / "chats.db")
     yield opened
     opened.close()
+
+
+def new_library() -> ModelLibrary:
+    """The model library of the test's SLICE_HOME, read afresh as the app does at start."""
+    paths = app_paths().ensure()
+    return ModelLibrary(paths.library_file, paths.models)
+
+
+def stream_reply(engine: Engine, request: ChatRequest) -> tuple[str, list[Event], Done]:
+    """Run ``request`` on the in-process engine to its end: the reply's text, every event,
+    and the closing ``Done`` (a ``Failed`` fails the test)."""
+    from inference.events import Done, Failed, Token
+
+    events = list(engine.stream_chat(request))
+    failures = [e for e in events if isinstance(e, Failed)]
+    assert not failures, failures
+    done = events[-1]
+    assert isinstance(done, Done), done
+    return "".join(e.text for e in events if isinstance(e, Token)), events, done
 
 
 def _app_env(home: Path | None, **extra: str) -> dict[str, str]:

@@ -33,8 +33,9 @@ from app.hub.downloads import (
 )
 from app.hub.token import TokenStore
 from app.hub.transfer import FileSpec, TransferPolicy, read_sidecar, sidecar_path
-from app.models.library import ModelLibrary, sha256_of
+from app.models.library import sha256_of
 from app.paths import app_paths
+from tests.conftest import new_library
 from tests.gguf_factory import write_tiny_model
 from tests.hub_server import HubServer
 from tests.keyrings import MemoryKeyring, RefusingKeyring
@@ -50,11 +51,6 @@ README = b"---\nlicense: mit\ntags: [gguf]\n---\n# Tiny\n\nA tiny model for test
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """A real (tiny) GGUF model, ~470 KB."""
     return write_tiny_model(tmp_path_factory.mktemp("tiny") / "tiny.gguf").read_bytes()
-
-
-def new_library() -> ModelLibrary:
-    paths = app_paths().ensure()
-    return ModelLibrary(paths.library_file, paths.models)
 
 
 def serve(hub: HubServer, tiny: bytes, **options: object) -> RepoPage:

@@ -16,9 +16,9 @@ import pytest
 
 from app.hub.api import local_path, repo_page
 from app.hub.transfer import read_sidecar, sidecar_path
-from app.models.library import STARTER_SHA256, ModelLibrary, sha256_of
+from app.models.library import STARTER_SHA256, sha256_of
 from app.paths import app_paths
-from tests.conftest import launch, slice_chat
+from tests.conftest import launch, new_library, slice_chat
 from tests.gguf_factory import write_tiny_model
 from tests.hub_server import HubServer
 
@@ -61,8 +61,7 @@ def test_killed_at_10_50_99_percent_resumes_and_verifies(hub: HubServer, smollm_
     assert [r.range_start for r in hub.file_requests(FILE)] == [None, *offsets]
     assert sha256_of(dest) == STARTER_SHA256
     assert not partial.exists() and not sidecar_path(dest).exists()
-    paths = app_paths()
-    [entry] = ModelLibrary(paths.library_file, paths.models).models()
+    [entry] = new_library().models()
     assert entry.path == str(dest) and entry.sha256 == STARTER_SHA256
     page = repo_page(REPO)
     assert entry.origin_label == f"downloaded from {REPO}@{page.commit[:10]}"

@@ -30,6 +30,7 @@ from inference.events import (
     Stats,
     Token,
 )
+from tests.conftest import new_library
 from tests.fakes import MODEL_PATH
 from tests.scripted_client import ScriptedHostClient, play, tokens
 from tests.ui_helpers import click_link, open_window
@@ -483,12 +484,9 @@ def test_picking_a_model_with_a_problem_asks_first(
 ):
     from PySide6.QtWidgets import QMessageBox
 
-    from app.models.library import ModelLibrary
-    from app.paths import app_paths
     from app.settings import Settings
 
-    paths = app_paths().ensure()
-    library = ModelLibrary(paths.library_file, paths.models)
+    library = new_library()
     good = library.import_file(smollm_path).path
     bogus = library.import_file(bad_models["bogus_arch"]).path
     window = ChatWindow(controller, library, Settings(default_model=good))

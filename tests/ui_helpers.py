@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from app.chat.bridge import EngineController
 from app.models.library import ModelLibrary
 from app.paths import app_paths
+from tests.conftest import new_library
 from tests.fakes import FakeLibrary
 from ui.chat_view import ChatView
 from ui.main_window import ChatWindow
@@ -42,10 +43,9 @@ def open_real_window(
     controller over a real inference host (its log in SLICE_HOME); the caller shuts the
     controller down.
     """
-    paths = app_paths().ensure()
-    library = ModelLibrary(paths.library_file, paths.models)
+    library = new_library()
     assert library.ensure_starter() is not None
-    controller = EngineController(log_path=paths.host_log)
+    controller = EngineController(log_path=app_paths().host_log)
     window = _show(qtbot, ChatWindow(controller, library, settings), (1180, 760))
     return window, controller, library
 
