@@ -264,13 +264,19 @@ def wait_for(predicate: object, timeout: float = 30.0) -> None:
         time.sleep(0.01)
 
 
-def test_pause_resume_and_no_double_download(hub: HubServer, tiny: bytes) -> None:
+def start_slow_download(hub: HubServer, tiny: bytes, past: int) -> tuple[DownloadManager, str]:
+    """Download the tiny model at 200 KB/s; return once more than ``past`` bytes are in."""
     page = serve(hub, tiny)
     hub.throttle_bps = 200_000
     manager = DownloadManager(new_library(), policy=FAST)
     [key] = manager.enqueue(specs_for(page))
-    assert manager.enqueue(specs_for(page)) == [key]  # queued once
-    wait_for(lambda: (s := manager.status(key)) is not None and s.done > 100_000)
+    wait_for(lambda: (s := manager.status(key)) is not None and s.done > past)
+    return manager, key
+
+
+def test_pause_resume_and_no_double_download(hub: HubServer, tiny: bytes) -> None:
+    manager, key = start_slow_download(hub, tiny, past=100_000)
+    assert manager.enqueue(specs_for(repo_page(REPO))) == [key]  # queued once
     manager.pause(key)
     assert manager.wait([key], timeout=30)
     status = manager.status(key)
@@ -289,11 +295,7 @@ def test_pause_resume_and_no_double_download(hub: HubServer, tiny: bytes) -> Non
 
 
 def test_cancel_deletes_the_partial_file(hub: HubServer, tiny: bytes) -> None:
-    page = serve(hub, tiny)
-    hub.throttle_bps = 200_000
-    manager = DownloadManager(new_library(), policy=FAST)
-    [key] = manager.enqueue(specs_for(page))
-    wait_for(lambda: (s := manager.status(key)) is not None and s.done > 50_000)
+    manager, key = start_slow_download(hub, tiny, past=50_000)
     manager.cancel(key)
     assert manager.wait([key], timeout=30)
     status = manager.status(key)
@@ -302,11 +304,7 @@ def test_cancel_deletes_the_partial_file(hub: HubServer, tiny: bytes) -> None:
 
 
 def test_restart_picks_up_where_the_last_run_stopped(hub: HubServer, tiny: bytes) -> None:
-    page = serve(hub, tiny)
-    hub.throttle_bps = 200_000
-    first = DownloadManager(new_library(), policy=FAST)
-    [key] = first.enqueue(specs_for(page))
-    wait_for(lambda: (s := first.status(key)) is not None and s.done > 100_000)
+    first, key = start_slow_download(hub, tiny, past=100_000)
     first.shutdown()  # the app quits mid-download
     stopped_at = local_path(app_paths().models, REPO, FILE).with_suffix(".gguf.part").stat()
     hub.throttle_bps = None
@@ -338,11 +336,7 @@ def test_queued_downloads_survive_a_quit(hub: HubServer, tiny: bytes) -> None:
 
 
 def test_a_paused_download_stays_paused_after_restart(hub: HubServer, tiny: bytes) -> None:
-    page = serve(hub, tiny)
-    hub.throttle_bps = 200_000
-    first = DownloadManager(new_library(), policy=FAST)
-    [key] = first.enqueue(specs_for(page))
-    wait_for(lambda: (s := first.status(key)) is not None and s.done > 20_000)
+    first, key = start_slow_download(hub, tiny, past=20_000)
     first.pause(key)
     assert first.wait([key], timeout=30)
     second = DownloadManager(new_library(), policy=FAST)
