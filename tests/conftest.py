@@ -1,17 +1,39 @@
-"""Shared fixtures: real models, malformed model files, and an isolated SLICE_HOME."""
+"""Shared fixtures: real models, malformed model files, an isolated SLICE_HOME and keyring,
+a real chat store, and the real engine controller over a scripted engine.
+
+Shared helpers (plain functions, imported from here): the model library of SLICE_HOME
+(:func:`new_library`), one reply on the in-process engine (:func:`stream_reply`), and
+``slice-chat`` as a child process (:func:`slice_chat` to its end, :func:`launch` at once).
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import keyring
 import pytest
+from keyring.backends import null
 
 from app.models.files import sha256_of
+from app.models.library import ModelLibrary
 from app.models.starter import STARTER_SHA256, bundled_starter
+from app.paths import app_paths
+from tests.keyrings import SUBPROCESS_BACKEND, MemoryKeyring
 
+if TYPE_CHECKING:
+    from app.chat.bridge import EngineController
+    from app.store import ChatStore
+    from inference.engine import Engine
+    from inference.events import ChatRequest, Done, Event
+    from tests.scripted_client import ScriptedHostClient
+
+ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).parent / "artifacts"
 GEMMA_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
 
@@ -22,6 +44,21 @@ def slice_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "slice-home"
     monkeypatch.setenv("SLICE_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+    """Every test gets an empty in-memory keyring; the OS keyring is never touched.
+
+    Child processes (``python -m app.main ...``) read ``PYTHON_KEYRING_BACKEND`` and get no
+    keyring at all.
+    """
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", SUBPROCESS_BACKEND)
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    # Never the previous one: asking for it would make keyring look for the OS keyring.
+    keyring.set_keyring(null.Keyring())
 
 
 @pytest.fixture(scope="session")
@@ -85,6 +122,85 @@ def bad_models(tmp_path: Path, smollm_path: str) -> Iterator[dict[str, str]]:
         "missing": str(folder / "does-not-exist.gguf"),
     }
     shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def scripted_host() -> ScriptedHostClient:
+    """The engine's side of the GUI tests: each test plays the events a request yields."""
+    from tests.scripted_client import ScriptedHostClient  # Qt: only the GUI tests load it
+
+    return ScriptedHostClient()
+
+
+@pytest.fixture
+def controller(scripted_host: ScriptedHostClient) -> Iterator[EngineController]:
+    """The real engine controller (worker thread, queued signals) driving ``scripted_host``."""
+    from app.chat.bridge import EngineController
+
+    controller = EngineController(scripted_host)
+    yield controller
+    controller.shutdown()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[ChatStore]:
+    """A real, empty chat store (SQLite file) in the test's folder."""
+    from app.store import ChatStore
+
+    opened = ChatStore(tmp_path / "chats.db")
+    yield opened
+    opened.close()
+
+
+def new_library() -> ModelLibrary:
+    """The model library of the test's SLICE_HOME, read afresh as the app does at start."""
+    paths = app_paths().ensure()
+    return ModelLibrary(paths.library_file, paths.models)
+
+
+def stream_reply(engine: Engine, request: ChatRequest) -> tuple[str, list[Event], Done]:
+    """Run ``request`` on the in-process engine to its end: the reply's text, every event,
+    and the closing ``Done`` (a ``Failed`` fails the test)."""
+    from inference.events import Done, Failed, Token
+
+    events = list(engine.stream_chat(request))
+    failures = [e for e in events if isinstance(e, Failed)]
+    assert not failures, failures
+    done = events[-1]
+    assert isinstance(done, Done), done
+    return "".join(e.text for e in events if isinstance(e, Token)), events, done
+
+
+def _app_env(home: Path | None, **extra: str) -> dict[str, str]:
+    env = {**os.environ, **extra}
+    if home is not None:
+        env["SLICE_HOME"] = str(home)
+    return env
+
+
+def slice_chat(
+    *args: str, home: Path | None = None, stdin: str | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run ``slice-chat ARGS`` (``python -m app.main``) in a child process to its end.
+
+    Its output is captured; its data folder is ``home``, or by default the test's SLICE_HOME.
+    """
+    return subprocess.run(
+        [sys.executable, "-m", "app.main", *args], cwd=ROOT, env=_app_env(home), input=stdin,
+        capture_output=True, text=True, timeout=timeout,
+    )
+
+
+def launch(*args: str, home: Path | None = None, **popen: object) -> subprocess.Popen[str]:
+    """Start ``slice-chat ARGS`` in a child process and return at once (Qt offscreen).
+
+    Its stdout and stderr are pipes; ``popen`` goes to :class:`subprocess.Popen`.
+    """
+    return subprocess.Popen(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-m", "app.main", *args], cwd=ROOT,
+        env=_app_env(home, QT_QPA_PLATFORM="offscreen"), text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen,
+    )
 
 
 def starter_is_genuine(path: str) -> bool:

@@ -1,51 +1,16 @@
-"""Scripted stand-ins for widget tests: the engine controller's signals and a model list.
+"""A stand-in model list for widget tests: one starter entry at a path that need not exist.
 
-The fake controller has the real :class:`app.worker.EngineController`'s signals and records
-what the window asks of it; each test plays the engine's side by emitting those signals.
+The engine's side of the widget tests is :mod:`tests.scripted_client` (under the real
+:class:`app.chat.bridge.EngineController`); the model list stays a fake so a window opens
+without a model file on disk and an import is refused or accepted by its name alone.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
-
 from app.models.files import ModelImportError
 from app.models.library import ModelEntry
-from inference.events import ChatRequest, LoadSettings
 
 MODEL_PATH = "/models/SmolLM2-135M-Instruct.Q4_1.gguf"
-
-
-class FakeController(QObject):
-    """The signals of ``EngineController``, emitted by the test; records sends and stops."""
-
-    model_loading = Signal(str)
-    load_progress = Signal(float)
-    model_loaded = Signal(object)
-    context_trimmed = Signal(int, object)
-    prefill_progress = Signal(int, int, int)
-    token_received = Signal(int, str)
-    stats_updated = Signal(int, object)
-    reply_finished = Signal(int, object)
-    reply_failed = Signal(int, object)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.requests: list[ChatRequest] = []
-        self.preloads: list[str] = []
-        self.stops = 0
-
-    def preload(self, model_path: str, load: LoadSettings) -> None:
-        self.preloads.append(model_path)
-
-    def send(self, request: ChatRequest) -> int:
-        self.requests.append(request)
-        return len(self.requests)
-
-    def stop(self) -> None:
-        self.stops += 1
-
-    def shutdown(self) -> None:
-        pass
 
 
 class FakeLibrary:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -19,20 +17,11 @@ from app.paths import app_paths
 from app.single_instance import server_name
 from app.store import ChatStore, open_chat_store
 from app.store.recovery import backup_folder, make_backup, store_file
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def launch(home: Path, *args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "SLICE_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.Popen(
-        [sys.executable, "-m", "app.main", *args], cwd=ROOT, env=env, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )
+from tests.conftest import launch, slice_chat
 
 
 def test_a_second_launch_wakes_the_first_and_leaves(slice_home: Path) -> None:
-    first = launch(slice_home)
+    first = launch(home=slice_home)
     socket = Path(os.environ.get("TMPDIR", tempfile.gettempdir())) / server_name(
         app_paths().data)
     try:
@@ -40,7 +29,7 @@ def test_a_second_launch_wakes_the_first_and_leaves(slice_home: Path) -> None:
         while not socket.exists() and time.monotonic() < deadline:
             assert first.poll() is None, first.communicate()
             time.sleep(0.05)
-        second = launch(slice_home)
+        second = launch(home=slice_home)
         _out, err = second.communicate(timeout=60)
         assert second.returncode == 0, err
         assert "already running and was brought to the front" in err
@@ -94,9 +83,7 @@ def test_a_database_from_a_newer_slice_is_refused_clearly(
     assert shown and "newer version of Slice" in shown[0]
     assert "newer version of Slice" in capsys.readouterr().err
     # The command line says the same.
-    env = {**os.environ, "SLICE_HOME": str(slice_home)}
-    result = subprocess.run([sys.executable, "-m", "app.main", "export", "--list"], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=60)
+    result = slice_chat("export", "--list", home=slice_home, timeout=60)
     assert result.returncode == 1 and "newer version of Slice" in result.stderr
 
 

@@ -9,15 +9,12 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.chat.bridge import EngineController
-from app.models.library import ModelLibrary
-from app.paths import app_paths
 from app.settings import Settings
 from app.store import MessageState
 from inference.engine import Engine
 from inference.events import ChatMessage, ChatRequest, Done, LoadSettings, Sampling, Token
 from inference.templates import TemplateError, choose_template, compile_template
-from tests.ui_helpers import click_link, link_positions
+from tests.ui_helpers import click_link, link_positions, open_real_window
 from ui.main_window import ChatWindow
 
 QUESTION = (ChatMessage("user", "Write three sentences about the sea."),)
@@ -69,16 +66,8 @@ def test_a_continued_greedy_reply_equals_the_uninterrupted_one(smollm_path: str)
 
 @pytest.fixture
 def real_window(qtbot: QtBot, smollm_path: str) -> Iterator[ChatWindow]:
-    paths = app_paths().ensure()
-    library = ModelLibrary(paths.library_file, paths.models)
-    assert library.ensure_starter() is not None
-    controller = EngineController(log_path=paths.host_log)
     settings = Settings(load=LOAD, sampling=Sampling(temperature=0, seed=3, max_tokens=60))
-    window = ChatWindow(controller, library, settings)
-    qtbot.addWidget(window)
-    window.resize(1180, 760)
-    window.show()
-    qtbot.waitExposed(window)
+    window, controller, _library = open_real_window(qtbot, settings)
     yield window
     controller.shutdown()
 

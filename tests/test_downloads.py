@@ -32,10 +32,11 @@ from app.hub.sidecar import FileSpec, read_sidecar, sidecar_path
 from app.hub.token import TokenStore
 from app.hub.transfer import TransferPolicy
 from app.models.files import sha256_of
-from app.models.library import ModelLibrary
 from app.paths import app_paths
+from tests.conftest import new_library
 from tests.gguf_factory import write_tiny_model
 from tests.hub_server import HubServer
+from tests.keyrings import MemoryKeyring, RefusingKeyring
 
 FAST = TransferPolicy(stall_s=0.5, backoff_base_s=0.05, backoff_max_s=0.2, max_failures=3,
                       reserve_bytes=0)
@@ -48,11 +49,6 @@ README = b"---\nlicense: mit\ntags: [gguf]\n---\n# Tiny\n\nA tiny model for test
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """A real (tiny) GGUF model, ~470 KB."""
     return write_tiny_model(tmp_path_factory.mktemp("tiny") / "tiny.gguf").read_bytes()
-
-
-def new_library() -> ModelLibrary:
-    paths = app_paths().ensure()
-    return ModelLibrary(paths.library_file, paths.models)
 
 
 def serve(hub: HubServer, tiny: bytes, **options: object) -> RepoPage:
@@ -121,11 +117,17 @@ def test_stall_is_treated_as_a_drop(hub: HubServer, tiny: bytes) -> None:
 def test_429_waits_for_retry_after(hub: HubServer, tiny: bytes) -> None:
     page = serve(hub, tiny)
     hub.add_fault("429", seconds=1)
-    started = time.monotonic()
-    status, _ = fetch(page)
+    messages: list[str] = []
+    manager = DownloadManager(new_library(), policy=FAST, on_change=lambda: messages.extend(
+        s.message for s in manager.statuses()))
+    keys = manager.enqueue(specs_for(page, FILE))
+    assert manager.wait(keys, timeout=60)
+    status = manager.status(keys[0])
+    assert status is not None
     assert_verified(status, tiny)
     assert [r.status for r in hub.file_requests(FILE)] == [429, 200]
-    assert time.monotonic() - started >= 0.9  # the server asked for a second
+    # The wait is the server's second, not the policy's 0.05 s backoff.
+    assert any("rate-limiting" in m and "Retrying in 1.0 s" in m for m in messages)
 
 
 def test_full_answer_to_a_range_request(hub: HubServer, tiny: bytes) -> None:
@@ -200,7 +202,9 @@ def test_offline(hub: HubServer, tiny: bytes, monkeypatch: pytest.MonkeyPatch) -
     assert new_library().models() == []
 
 
-def test_gated_repository_needs_a_token(hub: HubServer, tiny: bytes) -> None:
+def test_gated_repository_needs_a_token(
+    hub: HubServer, tiny: bytes, memory_keyring: MemoryKeyring
+) -> None:
     page = serve(hub, tiny, gated="manual")
     assert page.gated == "manual"
     status, _ = fetch(page)
@@ -210,6 +214,7 @@ def test_gated_repository_needs_a_token(hub: HubServer, tiny: bytes) -> None:
     hub.tokens.add("hf_good")
     store = TokenStore(app_paths().config)
     store.set("hf_good")
+    assert memory_keyring.items == {("Slice", "huggingface-token"): "hf_good"}
     status, _ = fetch(page, token=store.get())
     assert_verified(status, tiny)
     assert hub.file_requests(FILE)[-1].authorization
@@ -257,13 +262,19 @@ def wait_for(predicate: object, timeout: float = 30.0) -> None:
         time.sleep(0.01)
 
 
-def test_pause_resume_and_no_double_download(hub: HubServer, tiny: bytes) -> None:
+def start_slow_download(hub: HubServer, tiny: bytes, past: int) -> tuple[DownloadManager, str]:
+    """Download the tiny model at 200 KB/s; return once more than ``past`` bytes are in."""
     page = serve(hub, tiny)
     hub.throttle_bps = 200_000
     manager = DownloadManager(new_library(), policy=FAST)
     [key] = manager.enqueue(specs_for(page))
-    assert manager.enqueue(specs_for(page)) == [key]  # queued once
-    wait_for(lambda: (s := manager.status(key)) is not None and s.done > 100_000)
+    wait_for(lambda: (s := manager.status(key)) is not None and s.done > past)
+    return manager, key
+
+
+def test_pause_resume_and_no_double_download(hub: HubServer, tiny: bytes) -> None:
+    manager, key = start_slow_download(hub, tiny, past=100_000)
+    assert manager.enqueue(specs_for(repo_page(REPO))) == [key]  # queued once
     manager.pause(key)
     assert manager.wait([key], timeout=30)
     status = manager.status(key)
@@ -282,11 +293,7 @@ def test_pause_resume_and_no_double_download(hub: HubServer, tiny: bytes) -> Non
 
 
 def test_cancel_deletes_the_partial_file(hub: HubServer, tiny: bytes) -> None:
-    page = serve(hub, tiny)
-    hub.throttle_bps = 200_000
-    manager = DownloadManager(new_library(), policy=FAST)
-    [key] = manager.enqueue(specs_for(page))
-    wait_for(lambda: (s := manager.status(key)) is not None and s.done > 50_000)
+    manager, key = start_slow_download(hub, tiny, past=50_000)
     manager.cancel(key)
     assert manager.wait([key], timeout=30)
     status = manager.status(key)
@@ -295,11 +302,7 @@ def test_cancel_deletes_the_partial_file(hub: HubServer, tiny: bytes) -> None:
 
 
 def test_restart_picks_up_where_the_last_run_stopped(hub: HubServer, tiny: bytes) -> None:
-    page = serve(hub, tiny)
-    hub.throttle_bps = 200_000
-    first = DownloadManager(new_library(), policy=FAST)
-    [key] = first.enqueue(specs_for(page))
-    wait_for(lambda: (s := first.status(key)) is not None and s.done > 100_000)
+    first, key = start_slow_download(hub, tiny, past=100_000)
     first.shutdown()  # the app quits mid-download
     stopped_at = local_path(app_paths().models, REPO, FILE).with_suffix(".gguf.part").stat()
     hub.throttle_bps = None
@@ -331,11 +334,7 @@ def test_queued_downloads_survive_a_quit(hub: HubServer, tiny: bytes) -> None:
 
 
 def test_a_paused_download_stays_paused_after_restart(hub: HubServer, tiny: bytes) -> None:
-    page = serve(hub, tiny)
-    hub.throttle_bps = 200_000
-    first = DownloadManager(new_library(), policy=FAST)
-    [key] = first.enqueue(specs_for(page))
-    wait_for(lambda: (s := first.status(key)) is not None and s.done > 20_000)
+    first, key = start_slow_download(hub, tiny, past=20_000)
     first.pause(key)
     assert first.wait([key], timeout=30)
     second = DownloadManager(new_library(), policy=FAST)
@@ -464,7 +463,7 @@ def test_token_file_is_private_without_a_keyring(monkeypatch: pytest.MonkeyPatch
     import keyring
     from keyring.backends import fail
 
-    monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
+    keyring.set_keyring(fail.Keyring())
     store = TokenStore(app_paths().ensure().config)
     assert store.get() is None
     where = store.set("  hf_secret \n")
@@ -475,36 +474,25 @@ def test_token_file_is_private_without_a_keyring(monkeypatch: pytest.MonkeyPatch
     assert store.get() is None and not store.file.exists()
 
 
-def test_token_goes_to_the_keyring_when_there_is_one() -> None:
+def test_token_goes_to_the_keyring_when_there_is_one(memory_keyring: MemoryKeyring) -> None:
+    store = TokenStore(app_paths().ensure().config)
+    assert "system keyring (memory)" in store.location()
+    assert "system keyring" in store.set("hf_kept")
+    assert memory_keyring.items == {("Slice", "huggingface-token"): "hf_kept"}
+    assert store.get() == "hf_kept" and not store.file.exists()
+    store.clear()
+    assert memory_keyring.items == {} and store.get() is None
+
+
+def test_token_goes_to_a_private_file_when_the_keyring_refuses() -> None:
     import keyring
-    from keyring.backend import KeyringBackend
 
-    class MemoryKeyring(KeyringBackend):
-        priority = 1  # type: ignore[assignment]
-        name = "memory"
+    refusing = RefusingKeyring()
+    keyring.set_keyring(refusing)
+    store = TokenStore(app_paths().ensure().config)
+    where = store.set("hf_refused")
+    assert "readable only by you" in where and refusing.items == {}
+    assert store.file.read_text(encoding="utf-8") == "hf_refused"
+    assert store.file.stat().st_mode & 0o777 == 0o600
+    assert store.get() == "hf_refused"  # the keyring's refusal to read does not hide it
 
-        def __init__(self) -> None:
-            super().__init__()
-            self.items: dict[tuple[str, str], str] = {}
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return self.items.get((service, username))
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            self.items[(service, username)] = password
-
-        def delete_password(self, service: str, username: str) -> None:
-            self.items.pop((service, username), None)
-
-    backend = MemoryKeyring()
-    previous = keyring.get_keyring()
-    keyring.set_keyring(backend)
-    try:
-        store = TokenStore(app_paths().ensure().config)
-        assert "system keyring" in store.set("hf_kept")
-        assert backend.items == {("Slice", "huggingface-token"): "hf_kept"}
-        assert store.get() == "hf_kept" and not store.file.exists()
-        store.clear()
-        assert backend.items == {} and store.get() is None
-    finally:
-        keyring.set_keyring(previous)

@@ -9,7 +9,6 @@ import os
 import resource
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,22 +17,18 @@ import pytest
 from app.hub.api import local_path, repo_page
 from app.hub.sidecar import read_sidecar, sidecar_path
 from app.models.files import sha256_of
-from app.models.library import ModelLibrary
 from app.models.starter import STARTER_SHA256
 from app.paths import app_paths
+from tests.conftest import launch, new_library, slice_chat
 from tests.gguf_factory import write_tiny_model
 from tests.hub_server import HubServer
-from tests.test_cli import slice_chat
 
 REPO = "HuggingFaceTB/SmolLM2-135M-Instruct-GGUF"
 FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
 def start_download(repo: str, name: str, **popen: object) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "app.main", "models", "download", repo, name],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen,  # type: ignore[call-overload]
-    )
+    return launch("models", "download", repo, name, **popen)
 
 
 def wait_for_size(path: Path, size: int, proc: subprocess.Popen[str], timeout: float = 60) -> None:
@@ -67,8 +62,7 @@ def test_killed_at_10_50_99_percent_resumes_and_verifies(hub: HubServer, smollm_
     assert [r.range_start for r in hub.file_requests(FILE)] == [None, *offsets]
     assert sha256_of(dest) == STARTER_SHA256
     assert not partial.exists() and not sidecar_path(dest).exists()
-    paths = app_paths()
-    [entry] = ModelLibrary(paths.library_file, paths.models).models()
+    [entry] = new_library().models()
     assert entry.path == str(dest) and entry.sha256 == STARTER_SHA256
     page = repo_page(REPO)
     assert entry.origin_label == f"downloaded from {REPO}@{page.commit[:10]}"

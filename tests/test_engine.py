@@ -25,6 +25,7 @@ from inference.events import (
 )
 from inference.llama_api import LlamaModel
 from inference.token_decoder import TokenDecoder
+from tests.conftest import stream_reply
 
 LOAD = LoadSettings(n_ctx=2048)
 
@@ -52,34 +53,25 @@ def ask(
     )
 
 
-def run(engine: Engine, request: ChatRequest) -> tuple[str, list[Event], Done]:
-    events = list(engine.stream_chat(request))
-    failures = [e for e in events if isinstance(e, Failed)]
-    assert not failures, failures
-    done = events[-1]
-    assert isinstance(done, Done)
-    text = "".join(e.text for e in events if isinstance(e, Token))
-    return text, events, done
-
-
 def test_reply_is_deterministic_at_temperature_zero(engine: Engine, smollm_path: str) -> None:
-    first, _, _ = run(engine, ask(smollm_path, "Name three colours."))
+    first, _, _ = stream_reply(engine, ask(smollm_path, "Name three colours."))
     engine.close()  # a fresh load must give the same reply
-    second, _, _ = run(engine, ask(smollm_path, "Name three colours."))
+    second, _, _ = stream_reply(engine, ask(smollm_path, "Name three colours."))
     assert first and first == second
 
 
 def test_same_seed_same_sampled_reply(engine: Engine, smollm_path: str) -> None:
     request = ask(smollm_path, "Tell me a story.", temperature=0.9, seed=42)
-    first, _, _ = run(engine, request)
-    second, _, _ = run(engine, request)
+    first, _, _ = stream_reply(engine, request)
+    second, _, _ = stream_reply(engine, request)
     assert first == second
-    third, _, _ = run(engine, ask(smollm_path, "Tell me a story.", temperature=0.9, seed=7))
+    other_seed = ask(smollm_path, "Tell me a story.", temperature=0.9, seed=7)
+    third, _, _ = stream_reply(engine, other_seed)
     assert third != first
 
 
 def test_stats_are_consistent(engine: Engine, smollm_path: str) -> None:
-    _text, events, done = run(engine, ask(smollm_path, "Count from one to twenty.", 30))
+    _text, events, done = stream_reply(engine, ask(smollm_path, "Count from one to twenty.", 30))
     stats = done.stats
     emitted = sum(e.n for e in events if isinstance(e, Token))
     assert stats.generated_tokens == emitted > 0
@@ -91,23 +83,24 @@ def test_stats_are_consistent(engine: Engine, smollm_path: str) -> None:
 
 
 def test_length_limit(engine: Engine, smollm_path: str) -> None:
-    _, _, done = run(engine, ask(smollm_path, "Write a long essay about the ocean.", 5))
+    _, _, done = stream_reply(engine, ask(smollm_path, "Write a long essay about the ocean.", 5))
     assert done.stop_reason == STOP_LENGTH
     assert done.stats.generated_tokens == 5
 
 
 def test_second_turn_reuses_the_cached_prefix(engine: Engine, smollm_path: str) -> None:
     history = [ChatMessage("user", "What is the capital of France?")]
-    reply, _, first = run(engine, ask(smollm_path, history, 20))
+    reply, _, first = stream_reply(engine, ask(smollm_path, history, 20))
     history += [ChatMessage("assistant", reply), ChatMessage("user", "And of Italy?")]
-    _, _, second = run(engine, ask(smollm_path, history, 20))
+    _, _, second = stream_reply(engine, ask(smollm_path, history, 20))
     assert second.stats.cached_tokens >= first.stats.prompt_tokens - 1
 
 
 def test_stop_string_is_honoured_and_not_shown(engine: Engine, smollm_path: str) -> None:
-    full, _, _ = run(engine, ask(smollm_path, "Count from 1 to 10, separated by commas.", 60))
+    full, _, _ = stream_reply(
+        engine, ask(smollm_path, "Count from 1 to 10, separated by commas.", 60))
     assert "5" in full
-    cut, _, done = run(
+    cut, _, done = stream_reply(
         engine, ask(smollm_path, "Count from 1 to 10, separated by commas.", 60, stop=("5",))
     )
     assert done.stop_reason == STOP_STRING
@@ -126,7 +119,7 @@ def test_stop_mid_reply(engine: Engine, smollm_path: str) -> None:
     assert isinstance(done, Done) and done.stop_reason == STOP_USER
     assert 5 <= done.stats.generated_tokens <= 6
     # The engine is ready for the next request.
-    text, _, _ = run(engine, ask(smollm_path, "Say hi.", 5))
+    text, _, _ = stream_reply(engine, ask(smollm_path, "Say hi.", 5))
     assert text
 
 
@@ -151,7 +144,7 @@ def test_stop_mid_prefill(engine: Engine, smollm_path: str) -> None:
     assert done.stats.generated_tokens == 0
     assert not any(isinstance(e, Token) and e.text for e in events)
     # The interrupted prefill left the engine usable, with a consistent cache.
-    text, _, after = run(engine, ask(smollm_path, "Say hi.", 5))
+    text, _, after = stream_reply(engine, ask(smollm_path, "Say hi.", 5))
     assert text and after.stats.generated_tokens > 0
 
 
@@ -176,7 +169,7 @@ def test_streamed_text_equals_final_text_for_unicode(engine: Engine, smollm_path
         ChatMessage("assistant", MIXED),
         ChatMessage("user", f"Again, repeat exactly: {MIXED}"),
     ]
-    text, events, _ = run(engine, ask(smollm_path, history, 60))
+    text, events, _ = stream_reply(engine, ask(smollm_path, history, 60))
     assert "\ufffd" not in text
     assert any(ord(ch) > 0x2000 for ch in text), text
     streamed = "".join(e.text for e in events if isinstance(e, Token))

@@ -26,8 +26,8 @@ from inference.events import (
     LoadProgress,
     LoadSettings,
     Sampling,
-    Token,
 )
+from tests.conftest import stream_reply
 
 LOAD = LoadSettings(n_ctx=2048)
 
@@ -52,14 +52,6 @@ def request(
         conversation_id=conversation,
         **extra,  # type: ignore[arg-type]
     )
-
-
-def run(engine: Engine, req: ChatRequest) -> tuple[str, list[Event], Done]:
-    events = list(engine.stream_chat(req))
-    assert not [e for e in events if isinstance(e, Failed)], events[-1]
-    done = events[-1]
-    assert isinstance(done, Done)
-    return "".join(e.text for e in events if isinstance(e, Token)), events, done
 
 
 def assert_same_up_to_a_near_tie(
@@ -88,10 +80,10 @@ def assert_same_up_to_a_near_tie(
 def test_turns_extend_the_token_history(engine: Engine, smollm_path: str) -> None:
     engine.forget_cache()
     history = [ChatMessage("system", "Be brief."), ChatMessage("user", "Name a colour.")]
-    reply, _, first = run(engine, request(smollm_path, history))
+    reply, _, first = stream_reply(engine, request(smollm_path, history))
     for question in ("Name another.", "And a third?"):
         history += [ChatMessage("assistant", reply), ChatMessage("user", question)]
-        reply, _, done = run(engine, request(smollm_path, history))
+        reply, _, done = stream_reply(engine, request(smollm_path, history))
         # Everything the previous turn fed the model is reused: prompt and reply tokens.
         assert (
             done.stats.cached_tokens >= first.stats.prompt_tokens + first.stats.generated_tokens - 1
@@ -102,14 +94,14 @@ def test_turns_extend_the_token_history(engine: Engine, smollm_path: str) -> Non
 def test_reply_with_reuse_matches_a_reply_from_scratch(engine: Engine, smollm_path: str) -> None:
     engine.forget_cache()
     history = [ChatMessage("user", "Write two sentences about rain.")]
-    reply, _, _ = run(engine, request(smollm_path, history, 40))
+    reply, _, _ = stream_reply(engine, request(smollm_path, history, 40))
     history += [ChatMessage("assistant", reply), ChatMessage("user", "Now about snow.")]
-    _, _, reused = run(engine, request(smollm_path, history, 40))
+    _, _, reused = stream_reply(engine, request(smollm_path, history, 40))
     assert reused.stats.cached_tokens > 0
     reused_tokens = list(engine._turns["c"].reply_tokens)
     prompt = list(engine._turns["c"].prompt_tokens)
     engine.forget_cache()
-    _, _, scratch = run(engine, request(smollm_path, history, 40))
+    _, _, scratch = stream_reply(engine, request(smollm_path, history, 40))
     assert scratch.stats.cached_tokens == 0
     scratch_tokens = list(engine._turns["c"].reply_tokens)
     assert_same_up_to_a_near_tie(engine, prompt, reused_tokens, scratch_tokens)
@@ -118,20 +110,21 @@ def test_reply_with_reuse_matches_a_reply_from_scratch(engine: Engine, smollm_pa
 def test_returning_to_a_conversation_restores_its_cache(engine: Engine, smollm_path: str) -> None:
     engine.forget_cache()
     a = [ChatMessage("user", "Tell me about owls.")]
-    reply, _, _ = run(engine, request(smollm_path, a, 30, "A"))
+    reply, _, _ = stream_reply(engine, request(smollm_path, a, 30, "A"))
     a += [ChatMessage("assistant", reply), ChatMessage("user", "Where do they live?")]
     # Never switched: the reference.
-    reference, _, _ = run(engine, request(smollm_path, a, 30, "A"))
+    reference, _, _ = stream_reply(engine, request(smollm_path, a, 30, "A"))
     engine._turns.pop("A")
     engine.forget_cache()
-    reply, _, _ = run(engine, request(smollm_path, a[:1], 30, "A"))
-    run(engine, request(smollm_path, [ChatMessage("user", "Something else entirely.")], 10, "B"))
+    reply, _, _ = stream_reply(engine, request(smollm_path, a[:1], 30, "A"))
+    stream_reply(
+        engine, request(smollm_path, [ChatMessage("user", "Something else entirely.")], 10, "B"))
     assert "A" in engine._snapshots
-    back, _, done = run(engine, request(smollm_path, a, 30, "A"))
+    back, _, done = stream_reply(engine, request(smollm_path, a, 30, "A"))
     assert done.stats.cached_tokens >= done.stats.prompt_tokens - 20
     assert back == reference  # the restored cache is bit for bit the one left behind
     # With no RAM for snapshots, nothing is kept when the user switches away.
-    run(engine, request(smollm_path, [ChatMessage("user", "Hi.")], 4, "C",
+    stream_reply(engine, request(smollm_path, [ChatMessage("user", "Hi.")], 4, "C",
                         snapshot_budget_mb=0))
     assert "A" not in engine._snapshots and "C" not in engine._snapshots
 
@@ -181,14 +174,14 @@ def test_rolling_window_keeps_generating_past_the_context(
         ChatMessage("system", "Notes: " + "the lighthouse keeper watched the sea. " * 20),
         ChatMessage("user", "Count from 1 to 100, one number per line."),
     ]
-    _, _, done = run(engine, request(smollm_path, messages, 220, "roll", load=small,
+    _, _, done = stream_reply(engine, request(smollm_path, messages, 220, "roll", load=small,
                                      overflow=OVERFLOW_TRUNCATE_MIDDLE))
     stats = done.stats
     # More tokens went through the model than the context holds: it was shifted.
     assert stats.prompt_tokens + stats.generated_tokens > stats.context_size
     assert stats.context_used <= stats.context_size
     assert done.stop_reason != STOP_CONTEXT_FULL
-    _, _, done = run(engine, request(smollm_path, messages, 220, "stop", load=small,
+    _, _, done = stream_reply(engine, request(smollm_path, messages, 220, "stop", load=small,
                                      overflow=OVERFLOW_STOP))
     assert done.stop_reason == STOP_CONTEXT_FULL
     assert done.stats.context_used == done.stats.context_size
@@ -197,11 +190,11 @@ def test_rolling_window_keeps_generating_past_the_context(
 def test_speculative_decoding_gives_the_same_reply(engine: Engine, smollm_path: str) -> None:
     messages = [ChatMessage("user", REWRITE_PROMPT)]
     engine.forget_cache()
-    _, _, off = run(engine, request(smollm_path, messages, 120, "s"))
+    _, _, off = stream_reply(engine, request(smollm_path, messages, 120, "s"))
     off_tokens = list(engine._turns["s"].reply_tokens)
     prompt = list(engine._turns["s"].prompt_tokens)
     engine.forget_cache()
-    _, _, on = run(engine, request(smollm_path, messages, 120, "s", speculative=True))
+    _, _, on = stream_reply(engine, request(smollm_path, messages, 120, "s", speculative=True))
     on_tokens = list(engine._turns["s"].reply_tokens)
     assert on.stats.draft_tokens > 0 and on.stats.accepted_tokens > 0
     assert 0 < on.stats.acceptance <= 1

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,8 +17,8 @@ from app.store.export import (
     parse_export,
 )
 from app.store.recovery import store_file
+from tests.conftest import slice_chat
 
-ROOT = Path(__file__).resolve().parent.parent
 STATS = {"ttft_s": 0.12, "prompt_tokens": 30, "cached_tokens": 0, "prompt_tps": 500.0,
          "generated_tokens": 12, "decode_tps": 40.0, "context_used": 42, "context_size": 4096,
          "stop_reason": "end_of_turn", "load_s": 0.0, "ttft_e2e_s": 0.2}
@@ -106,16 +103,6 @@ def test_bad_files_are_refused_with_a_reason(document: str, expected: str) -> No
     with pytest.raises(InvalidExportError) as raised:
         parse_export(document, "f.json")
     assert expected in str(raised.value)
-
-
-def slice_chat(
-    *args: str, home: Path, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SLICE_HOME": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "app.main", *args], cwd=ROOT, env=env, capture_output=True,
-        text=True, timeout=120, input=stdin,
-    )
 
 
 def test_export_and_import_commands(slice_home: Path, tmp_path: Path) -> None:

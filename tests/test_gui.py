@@ -4,64 +4,25 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.chat.bridge import EngineController
-from app.models.library import ModelLibrary
-from app.paths import app_paths
 from app.settings import Settings
 from inference.events import LoadSettings, Sampling
+from tests.ui_helpers import open_real_window
 from ui.main_window import ChatWindow
-
-
-class TickGaps:
-    """Measures how long the GUI thread goes without running a 5 ms timer."""
-
-    def __init__(self) -> None:
-        self.longest_ms = 0.0
-        self._clock = QElapsedTimer()
-        self._timer = QTimer()
-        self._timer.setInterval(5)
-        self._timer.timeout.connect(self._tick)
-
-    def start(self) -> None:
-        self._clock.start()
-        self._timer.start()
-
-    def _tick(self) -> None:
-        self.longest_ms = max(self.longest_ms, self._clock.restart())
-
-    def stop(self) -> None:
-        self._timer.stop()
-
-
-def make_window(
-    qtbot: QtBot, sampling: Sampling
-) -> tuple[ChatWindow, EngineController, ModelLibrary]:
-    paths = app_paths().ensure()
-    library = ModelLibrary(paths.library_file, paths.models)
-    assert library.ensure_starter() is not None
-    controller = EngineController(log_path=paths.host_log)
-    settings = Settings(load=LoadSettings(n_ctx=4096), sampling=sampling)
-    window = ChatWindow(controller, library, settings)
-    qtbot.addWidget(window)
-    window.resize(1180, 760)
-    window.show()
-    qtbot.waitExposed(window)
-    return window, controller, library
 
 
 @pytest.fixture
 def chat(qtbot: QtBot, smollm_path: str) -> Iterator[tuple[ChatWindow, EngineController]]:
-    window, controller, library = make_window(
-        qtbot, Sampling(temperature=0, seed=1, max_tokens=200)
-    )
+    window, controller, library = open_real_window(qtbot, Settings(
+        load=LoadSettings(n_ctx=4096), sampling=Sampling(temperature=0, seed=1, max_tokens=200)
+    ))
     window.setProperty("test_library", library)
     yield window, controller
     controller.shutdown()
@@ -74,8 +35,6 @@ def test_type_enter_stream_stats_and_screenshot(
     assert "Slice" in window.windowTitle()
     # The selected model is loaded at start, before the first message.
     qtbot.waitUntil(lambda: "ready" in window.status_line.status_label.text(), timeout=30_000)
-    gaps = TickGaps()
-    gaps.start()
     window.composer.message_box.setFocus()
     qtbot.keyClicks(
         window.composer.message_box, "Explain what a GGUF file is, with a short code example."
@@ -93,7 +52,6 @@ def test_type_enter_stream_stats_and_screenshot(
 
     qtbot.waitUntil(grown, timeout=60_000)
     qtbot.waitUntil(lambda: not window.composer.stop_button.isEnabled(), timeout=120_000)
-    gaps.stop()
 
     reply = window.chat_view.plain_text_of_last_reply()
     assert reply.strip()
@@ -101,8 +59,6 @@ def test_type_enter_stream_stats_and_screenshot(
     for word in ("TTFT", "tok/s", "/ 4096", "Prompt", "Output", "length limit"):
         assert word.lower() in stats.lower(), stats
     assert window.history[-1].role == "assistant"
-    print(f"\nlongest GUI-thread gap while streaming: {gaps.longest_ms:.0f} ms")
-    assert gaps.longest_ms < 1000  # generous; the benchmark holds the real target
     qtbot.wait(100)  # let pending layout passes run before the picture
     window.grab().save(str(artifacts / "window_mid_conversation.png"))
 
@@ -121,11 +77,9 @@ def test_stop_during_prompt_processing_and_mid_reply(
     # Mid-reply.
     window.send_message("Write a very long story about a lighthouse keeper.")
     qtbot.waitUntil(lambda: len(window.chat_view.plain_text_of_last_reply()) > 20, timeout=60_000)
-    started = time.monotonic()
     qtbot.keyClick(window.composer.message_box, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not window.composer.stop_button.isEnabled(), timeout=10_000)
-    assert time.monotonic() - started < 3
-    assert "stopped" in window.stats_bar.text().lower()
+    assert "stopped" in window.stats_bar.text().lower()  # not the length limit of 200
     partial = window.history[-1]
     assert partial.role == "assistant" and partial.content
 
@@ -134,10 +88,8 @@ def test_stop_during_prompt_processing_and_mid_reply(
     qtbot.waitUntil(
         lambda: "prompt" in window.status_line.status_label.text().lower(), timeout=30_000
     )
-    started = time.monotonic()
     window.composer.stop_button.click()
     qtbot.waitUntil(lambda: not window.composer.stop_button.isEnabled(), timeout=10_000)
-    assert time.monotonic() - started < 3
 
     # A reply stopped before its first token leaves no exchange in the conversation.
     assert window.history[-1] == partial

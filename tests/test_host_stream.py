@@ -27,13 +27,10 @@ def test_held_tokens_go_out_as_one_event_when_their_window_ends() -> None:
         writer.new_reply(0.2)
         writer.write(token("The"))  # nothing written lately: goes at once
         assert events(pipe.read1(1000)) == [token("The")]
-        started = time.monotonic()
         writer.write(token(" quick"))  # held...
         writer.write(token(" brown", n=2))
-        arrived = events(pipe.read1(1000))  # ...until the flusher writes them, joined
-        waited = time.monotonic() - started
-        assert arrived == [token(" quick brown", n=3)]
-        assert 0.1 < waited < 5.0
+        # ...until the flusher writes them: one event, so neither went out on its own.
+        assert events(pipe.read1(1000)) == [token(" quick brown", n=3)]
         writer.write(token(" fox"))  # held again (the last write was just now)
         writer.write({"type": "done", "id": 7})  # an event that is not a token takes it along
         assert events(pipe.read1(1000)) == [token(" fox"), {"type": "done", "id": 7}]

@@ -24,8 +24,9 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from app.chat.bridge import EngineController
 from app.store import ChatStore
-from tests.fakes import FakeController, FakeLibrary
+from tests.fakes import FakeLibrary
 from ui.main_window import ChatWindow
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,7 +136,7 @@ def _report(result: dict[str, int], kills: int) -> None:
 
 
 def test_kill_9_while_chatting_loses_no_acknowledged_message(
-    tmp_path: Path, qtbot: QtBot
+    tmp_path: Path, qtbot: QtBot, controller: EngineController
 ) -> None:
     home = tmp_path / "home"
     result = run_kills(home, kills=50, seed=1)
@@ -149,7 +150,7 @@ def test_kill_9_while_chatting_loses_no_acknowledged_message(
     ).fetchone()
     if partial is not None:
         store.select_message(partial[1])
-        window = ChatWindow(FakeController(), FakeLibrary(), store=store)  # type: ignore[arg-type]
+        window = ChatWindow(controller, FakeLibrary(), store=store)  # type: ignore[arg-type]
         qtbot.addWidget(window)
         window.open_chat(partial[0])
         assert "Interrupted" in window.chat_view.toPlainText()

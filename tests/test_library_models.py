@@ -14,16 +14,9 @@ from app.models.library import ModelLibrary, Origin
 from app.models.memory_fit import FIT_NO, FIT_OK, FIT_TIGHT, MIB, estimate_memory, judge_fit
 from app.models.preload_check import check_header, check_model, supported_architectures, trial_load
 from app.models.starter import STARTER_SHA256
-from app.paths import app_paths
 from inference.gguf_info import read_gguf_info
+from tests.conftest import new_library, slice_chat
 from tests.gguf_factory import write_lying_header, write_tiny_model
-from tests.test_cli import slice_chat
-
-
-def new_library() -> ModelLibrary:
-    paths = app_paths().ensure()
-    return ModelLibrary(paths.library_file, paths.models)
-
 
 # -- the library ---------------------------------------------------------------------------
 

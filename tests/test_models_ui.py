@@ -18,6 +18,7 @@ from app.models.library import ModelLibrary
 from app.paths import app_paths
 from app.settings import Settings, load_settings
 from inference.events import LoadSettings, Sampling
+from tests.conftest import new_library
 from tests.gguf_factory import write_tiny_model
 from tests.hub_server import HubServer
 from ui.download_queue import describe
@@ -26,11 +27,6 @@ from ui.models_dialog import ModelsDialog
 
 SMOL_REPO = "HuggingFaceTB/SmolLM2-135M-Instruct-GGUF"
 SMOL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
-
-
-def new_library() -> ModelLibrary:
-    paths = app_paths().ensure()
-    return ModelLibrary(paths.library_file, paths.models)
 
 
 @pytest.fixture

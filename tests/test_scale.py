@@ -10,11 +10,11 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from app.chat.bridge import EngineController
 from app.store import ChatStore
-from tests.fakes import FakeController, FakeLibrary
-from tests.ui_helpers import click_link
+from tests.scripted_client import ScriptedHostClient
+from tests.ui_helpers import click_link, open_window
 from ui.chat_view import PAGE
-from ui.main_window import ChatWindow
 
 CHATS = 1_000
 LONG = 10_000
@@ -43,15 +43,12 @@ def build(path: Path) -> tuple[int, int]:
     return long_chat, marked
 
 
-def test_a_big_store_opens_and_a_long_chat_shows_a_window(qtbot: QtBot, tmp_path: Path) -> None:
+def test_a_big_store_opens_and_a_long_chat_shows_a_window(
+    qtbot: QtBot, tmp_path: Path, controller: EngineController, scripted_host: ScriptedHostClient
+) -> None:
     long_chat, marked = build(tmp_path / "chats.db")
     store = ChatStore(tmp_path / "chats.db")
-    controller = FakeController()
-    window = ChatWindow(controller, FakeLibrary(), store=store)  # type: ignore[arg-type]
-    qtbot.addWidget(window)
-    window.resize(1180, 760)
-    window.show()
-    qtbot.waitExposed(window)
+    window = open_window(qtbot, controller, store, (1180, 760))
 
     model = window.sidebar.model
     assert len(model.chat_rows()) == CHATS + 1
@@ -81,6 +78,7 @@ def test_a_big_store_opens_and_a_long_chat_shows_a_window(qtbot: QtBot, tmp_path
     window.send_message("And one more?")
     assert len(window.session) == LONG + 2
     assert view.message_ids()[-1] == window.session.path_ids[-1]
-    request = controller.requests[-1]
+    qtbot.waitUntil(lambda: len(scripted_host.replies) == 1)
+    request = scripted_host.replies[-1]
     assert len(request.messages) == LONG + 1
     assert request.messages[-1].content == "And one more?"

@@ -12,9 +12,11 @@ from PySide6.QtTest import QSignalSpy, QTest
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
+from app.chat.bridge import EngineController
 from app.store import ChatStore, MessageState
-from tests.fakes import FakeController, FakeLibrary
-from tests.ui_helpers import click_link
+from inference.events import Done, Stats, Token
+from tests.scripted_client import ScriptedHostClient, play, tokens
+from tests.ui_helpers import click_link, open_window
 from ui.chat_list import ChatListModel, date_group
 from ui.main_window import ChatWindow
 from ui.shortcuts import SHORTCUTS
@@ -45,22 +47,10 @@ def add_chat(store: ChatStore, title: str, days_ago: float, turns: int = 1) -> i
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> ChatStore:
-    opened = ChatStore(tmp_path / "chats.db")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def window(qtbot: QtBot, store: ChatStore) -> ChatWindow:
+def window(qtbot: QtBot, store: ChatStore, controller: EngineController) -> ChatWindow:
     for n, (title, days) in enumerate(TOPICS):
         add_chat(store, title, days + n / 10_000)
-    win = ChatWindow(FakeController(), FakeLibrary(), store=store)  # type: ignore[arg-type]
-    qtbot.addWidget(win)
-    win.resize(1180, 760)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+    return open_window(qtbot, controller, store, (1180, 760))
 
 
 def test_date_groups(store: ChatStore, qtmodeltester, qapp) -> None:
@@ -226,12 +216,12 @@ def test_shortcut_help(qtbot: QtBot, window: ChatWindow) -> None:
 
 
 def test_screenshots_of_the_sidebar_and_the_dark_theme(
-    qtbot: QtBot, window: ChatWindow, store: ChatStore, artifacts: Path
+    qtbot: QtBot, window: ChatWindow, store: ChatStore, artifacts: Path,
+    scripted_host: ScriptedHostClient,
 ) -> None:
     """Saves sidebar.png, branches_and_code_dark.png and search.png in tests/artifacts."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    controller = window.controller
     window.open_chat(store.chat_summaries()[0].id)
     qtbot.wait(50)
     assert window.grab().save(str(artifacts / "sidebar.png"))
@@ -242,19 +232,16 @@ def test_screenshots_of_the_sidebar_and_the_dark_theme(
             "    letters = [c.lower() for c in word if c.isalnum()]\n"
             "    return letters == letters[::-1]\n```\n\nIt ignores case and punctuation, "
             "so `is_palindrome(\"Racecar!\")` is `True`.")
-    for n, request in enumerate((1, 2)):
+    for n in range(2):
         if n:
             click_link(qtbot, window.chat_view, "Regenerate")
-        for token in code.replace("short", "compact" if n else "short").split(" "):
-            controller.token_received.emit(request, token + " ")
-        controller.reply_finished.emit(request, __import__("inference.events").events.Done(
-            "end_of_turn", __import__("inference.events").events.Stats(
-                ttft_s=0.05, prompt_tokens=48, generated_tokens=70, decode_tps=88.0,
-                context_used=118, context_size=4096)))
+        words = code.replace("short", "compact" if n else "short").split(" ")
+        play(qtbot, scripted_host, *tokens(*(word + " " for word in words)), Done(
+            "end_of_turn", Stats(ttft_s=0.05, prompt_tokens=48, generated_tokens=70,
+                                 decode_tps=88.0, context_used=118, context_size=4096)))
     window.send_message("Now make it ignore spaces too.")
-    controller.token_received.emit(3, "It already does: `isalnum()` drops spaces.")
-    controller.reply_finished.emit(3, __import__("inference.events").events.Done(
-        "end_of_turn", __import__("inference.events").events.Stats()))
+    play(qtbot, scripted_host, Token("It already does: `isalnum()` drops spaces."),
+         Done("end_of_turn", Stats()))
     click_link(qtbot, window.chat_view, "Stats", occurrence=0)
     try:
         set_theme(app, "dark")

@@ -28,7 +28,8 @@ from inference.events import ChatMessage, ChatRequest, Done, LoadSettings, Token
 from inference.host_client import HostClient
 from inference.prompt_cache import Turn
 from inference.snapshot_disk import HEADER, SnapshotDisk, sweep_stale
-from tests.test_engine_speed_features import request, run
+from tests.conftest import stream_reply
+from tests.test_engine_speed_features import request
 
 MB = 1024 * 1024
 # One thread: the replies are short, and a busy 2-core machine stalls llama.cpp's thread
@@ -179,14 +180,14 @@ class Reference:
 @pytest.fixture(scope="module")
 def reference(engine: Engine, smollm_path: str) -> Reference:
     engine.forget_cache()
-    reply, _, _ = run(engine, request(smollm_path, QUESTION, 12, "A", load=LOAD))
+    reply, _, _ = stream_reply(engine, request(smollm_path, QUESTION, 12, "A", load=LOAD))
     first_turn = engine._turns["A"]
     history = [*QUESTION, ChatMessage("assistant", reply), ChatMessage("user", "Where?")]
-    run(engine, request(smollm_path, history, 12, "A", load=LOAD))
+    stream_reply(engine, request(smollm_path, history, 12, "A", load=LOAD))
     kept = list(engine._turns["A"].reply_tokens)
     nowhere = {"snapshot_budget_mb": 0, "load": LOAD}
     leave_a(engine, smollm_path, nowhere)
-    _, _, done = run(engine, request(smollm_path, history, 12, "A", **nowhere))
+    _, _, done = stream_reply(engine, request(smollm_path, history, 12, "A", **nowhere))
     reprocessed = list(engine._turns["A"].reply_tokens)
     engine.forget_cache()
     return Reference(history, first_turn, kept, reprocessed, done.stats.cached_tokens)
@@ -202,8 +203,8 @@ def spill(folder: Path, ram_mb: int = 0) -> dict[str, object]:
 def leave_a(engine: Engine, path: str, extra: dict[str, object]) -> None:
     """A's first turn, then a visit to B: A's state goes wherever ``extra`` sends it."""
     engine.forget_cache()
-    run(engine, request(path, QUESTION, 12, "A", **extra))
-    run(engine, request(path, OTHER, 4, "B", **extra))
+    stream_reply(engine, request(path, QUESTION, 12, "A", **extra))
+    stream_reply(engine, request(path, OTHER, 4, "B", **extra))
 
 
 def test_returning_to_a_chat_restores_it_from_disk(
@@ -215,7 +216,7 @@ def test_returning_to_a_chat_restores_it_from_disk(
     (saved,) = files(tmp_path)
     assert saved.parent == tmp_path / str(os.getpid())
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
-    _, _, done = run(engine, request(smollm_path, reference.history, 12, "A", **extra))
+    _, _, done = stream_reply(engine, request(smollm_path, reference.history, 12, "A", **extra))
     # A's whole first turn came back: only the new question was processed.
     first = reference.first_turn
     assert done.stats.cached_tokens >= len(first.prompt_tokens) + len(first.reply_tokens) - 1
@@ -236,11 +237,12 @@ def test_ram_evicts_to_disk_and_both_restore(
     leave_a(engine, smollm_path, extra)
     assert "A" in engine._snapshots and not files(tmp_path)
     for name in ("C", "D"):
-        run(engine, request(smollm_path, [ChatMessage("user", f"Hi {name}.")], 4, name, **extra))
+        stream_reply(
+            engine, request(smollm_path, [ChatMessage("user", f"Hi {name}.")], 4, name, **extra))
     assert "A" in engine._snapshots.disk and "A" not in engine._snapshots
     assert "C" in engine._snapshots
     for name, messages in (("A", QUESTION), ("B", OTHER)):
-        _, _, done = run(engine, request(smollm_path, messages, 1, name, **extra))
+        _, _, done = stream_reply(engine, request(smollm_path, messages, 1, name, **extra))
         assert done.stats.cached_tokens == done.stats.prompt_tokens - 1, name
     engine.forget_cache()
 
@@ -268,7 +270,7 @@ def test_a_spill_that_fails_falls_back_to_reprocessing(
             data, size, ids = taken
             assert disk.put("A", data, size - 4096, ids)
     assert ("A" in disk) == (damage != "unwritable")
-    _, _, done = run(engine, request(smollm_path, reference.history, 12, "A", **extra))
+    _, _, done = stream_reply(engine, request(smollm_path, reference.history, 12, "A", **extra))
     assert "A" not in disk and not list(folder.glob("*/*.tmp"))
     reply = list(engine._turns["A"].reply_tokens)
     if damage == "bad_state":
@@ -276,7 +278,7 @@ def test_a_spill_that_fails_falls_back_to_reprocessing(
         assert done.stats.cached_tokens == 0
         engine.forget_cache()
         engine._turns["A"] = reference.first_turn
-        run(engine, request(smollm_path, reference.history, 12, "A", load=LOAD))
+        stream_reply(engine, request(smollm_path, reference.history, 12, "A", load=LOAD))
         assert reply == list(engine._turns["A"].reply_tokens)
     else:
         # Exactly what re-processing gives when nothing was kept.

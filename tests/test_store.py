@@ -26,13 +26,6 @@ from app.store.search import fts_query, search
 from inference.events import ChatMessage, Sampling
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> ChatStore:
-    opened = ChatStore(tmp_path / "chats.db")
-    yield opened
-    opened.close()
-
-
 def exchange(store: ChatStore, chat: int, parent: int | None, text: str, reply: str,
              state: str = MessageState.DONE) -> tuple[int, int]:
     user, answer = store.start_exchange(chat, parent, text, "Model")

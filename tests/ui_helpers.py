@@ -1,12 +1,62 @@
-"""Helpers for widget tests: click a link in the transcript the way a user does."""
+"""Helpers for widget tests: open the chat window (over a scripted engine or the real one),
+click a link in the transcript the way a user does."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor, QTextDocument
 from pytestqt.qtbot import QtBot
 
+from app.chat.bridge import EngineController
+from app.models.library import ModelLibrary
+from app.paths import app_paths
+from tests.conftest import new_library
+from tests.fakes import FakeLibrary
 from ui.chat_view import ChatView
+from ui.main_window import ChatWindow
+
+if TYPE_CHECKING:
+    from app.settings import Settings
+    from app.store import ChatStore
+
+
+def open_window(
+    qtbot: QtBot, controller: EngineController, store: ChatStore | None = None,
+    size: tuple[int, int] | None = None,
+) -> ChatWindow:
+    """The chat window over ``controller`` and the :class:`FakeLibrary` model list, shown.
+
+    Without ``store`` the window opens the chat store of the test's SLICE_HOME.
+    """
+    window = ChatWindow(controller, FakeLibrary(), store=store)  # type: ignore[arg-type]
+    return _show(qtbot, window, size)
+
+
+def open_real_window(
+    qtbot: QtBot, settings: Settings
+) -> tuple[ChatWindow, EngineController, ModelLibrary]:
+    """The window as the app opens it, for tests on the real SmolLM2 model.
+
+    The model library of the test's SLICE_HOME (with the starter model in it) and the real
+    controller over a real inference host (its log in SLICE_HOME); the caller shuts the
+    controller down.
+    """
+    library = new_library()
+    assert library.ensure_starter() is not None
+    controller = EngineController(log_path=app_paths().host_log)
+    window = _show(qtbot, ChatWindow(controller, library, settings), (1180, 760))
+    return window, controller, library
+
+
+def _show(qtbot: QtBot, window: ChatWindow, size: tuple[int, int] | None) -> ChatWindow:
+    qtbot.addWidget(window)
+    if size is not None:
+        window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
 
 
 def link_positions(view: ChatView, label: str) -> list[int]:

@@ -1,15 +1,18 @@
 """The bridge between the GUI and the inference host.
 
 :class:`EngineController` lives on the GUI thread. It owns a worker ``QObject`` on its own
-``QThread``; the worker runs one request at a time through :class:`HostClient` (which
-supervises the host process) and relays each engine event back as a Qt signal. Requests are
-tagged with ids; the GUI ignores events of a request it no longer shows.
+``QThread``; the worker runs one request at a time through an :class:`EngineClient` (by
+default :class:`HostClient`, which supervises the host process) and relays each engine event
+back as a Qt signal. Requests are tagged with ids; the GUI ignores events of a request it no
+longer shows.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
@@ -32,12 +35,37 @@ from inference.events import (
 from inference.host_client import HostClient
 
 
+class EngineClient(Protocol):
+    """What the controller drives: one request at a time, cancellable from another thread.
+
+    :class:`inference.host_client.HostClient` (the supervised host process) is the real one;
+    the tests drive the controller through a scripted one.
+    """
+
+    @property
+    def pid(self) -> int | None:
+        """The serving process's id while it runs, else None."""
+        ...
+
+    def chat(self, request: ChatRequest) -> Iterator[Event]:
+        """Run ``request``; yields its events, ending with ``Done`` or ``Failed``."""
+        ...
+
+    def cancel(self) -> None:
+        """Stop the request now running, if any (called from the GUI thread)."""
+        ...
+
+    def close(self) -> None:
+        """End whatever serves the requests."""
+        ...
+
+
 class _Worker(QObject):
     """Runs on the engine thread; everything it does is serialised there."""
 
     produced = Signal(int, object)  # request id, inference.events.Event
 
-    def __init__(self, client: HostClient, stops: _StopFlags) -> None:
+    def __init__(self, client: EngineClient, stops: _StopFlags) -> None:
         super().__init__()
         self._client = client
         self._stops = stops
@@ -101,9 +129,11 @@ class EngineController(QObject):
 
     _submit = Signal(int, object)
 
-    def __init__(self, log_path: Path | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, client: EngineClient | None = None, *, log_path: Path | None = None,
+                 parent: QObject | None = None) -> None:
+        """Drive ``client``, or by default a :class:`HostClient` logging to ``log_path``."""
         super().__init__(parent)
-        self._client = HostClient(log_path)
+        self._client: EngineClient = client if client is not None else HostClient(log_path)
         self._stops = _StopFlags()
         self._next_id = 0
         self._current = 0
