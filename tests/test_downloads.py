@@ -30,7 +30,7 @@ from app.hub.downloads import (
 )
 from app.hub.sidecar import FileSpec, read_sidecar, sidecar_path
 from app.hub.token import TokenStore
-from app.hub.transfer import TransferPolicy
+from app.hub.transfer_errors import TransferPolicy
 from app.models.files import sha256_of
 from app.paths import app_paths
 from tests.conftest import new_library

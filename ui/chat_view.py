@@ -9,7 +9,8 @@ edit block, so the transcript is never re-rendered per token; the finished reply
 rendered as markdown once. The search-hit mark is drawn by :mod:`ui.transcript_highlight`.
 Structural changes
 (a new version of a message, stats shown) re-render from the changed message on, reusing
-rendered markdown from a :class:`~ui.fragment_cache.FragmentCache`.
+rendered markdown from a :class:`~ui.fragment_cache.FragmentCache`. Where each shown
+message sits in the document is kept by a :class:`~ui.transcript_positions.TranscriptPositions`.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from ui.message_render import (
 from ui.reply_stream import ReplyStream
 from ui.theme import is_dark
 from ui.transcript_highlight import highlight_selections
+from ui.transcript_positions import TranscriptPositions
 
 __all__ = ["ASSISTANT_COLOR", "ERROR_COLOR", "NOTE_COLOR", "USER_COLOR", "ChatView"]
 
@@ -86,11 +88,7 @@ class ChatView(QTextBrowser):
         document.setUndoRedoEnabled(False)  # read-only: an undo stack would grow with every token
         document.setDocumentMargin(16)
         self._cursor = QTextCursor(document)
-        self._entries: list[PathEntry] = []
-        self._first_index = 0  # path index of the first entry shown
-        self._total = 0  # length of the whole path
-        self._starts: list[int] = []  # where each entry begins in the document
-        self._bodies: list[tuple[int, int]] = []  # (start, end) of each entry's text
+        self._shown = TranscriptPositions()
         self._stats_open: set[int] = set()
         self._stream = ReplyStream(self._paint_stream, self._scroll_to_bottom, self)
         self._awaiting_paint = False
@@ -102,19 +100,19 @@ class ChatView(QTextBrowser):
     @property
     def first_index(self) -> int:
         """Path index of the first message in the document."""
-        return self._first_index
+        return self._shown.first_index
 
     def message_ids(self) -> list[int]:
         """Ids of the messages in the document, in order."""
-        return [e.message.id for e in self._entries]
+        return self._shown.message_ids()
 
     def entry(self, message_id: int) -> PathEntry | None:
-        return next((e for e in self._entries if e.message.id == message_id), None)
+        return self._shown.entry(message_id)
 
     @property
     def total(self) -> int:
         """Length of the whole path the shown messages belong to."""
-        return self._total
+        return self._shown.total
 
     def show_path(
         self,
@@ -136,9 +134,7 @@ class ChatView(QTextBrowser):
         self._stop_stream()
         self.clear()
         self._cursor = QTextCursor(self.document())
-        self._entries, self._starts, self._bodies = [], [], []
-        self._first_index = first_index
-        self._total = first_index + len(entries) if total is None else total
+        self._shown.reset(first_index, first_index + len(entries) if total is None else total)
         self._fit_text_column()
         look = Look.of(self.palette())
         if first_index > 0:
@@ -147,7 +143,7 @@ class ChatView(QTextBrowser):
                 look.link_format("slice:earlier/0", "Show the messages before these"),
             )
         self._append(entries, generating_id, stream_text)
-        later = self._total - first_index - len(entries)
+        later = self._shown.total - first_index - len(entries)
         if later > 0:
             self._cursor.insertBlock(spaced_block(top=16), QTextCharFormat())
             self._cursor.insertText(
@@ -174,16 +170,16 @@ class ChatView(QTextBrowser):
 
         Only for a view that shows the path up to its end.
         """
-        local = index - self._first_index
-        if local < 0 or local > len(self._entries) or self._shows_later():
+        local = index - self._shown.first_index
+        if local < 0 or local > len(self._shown) or self._shown.shows_later():
             raise IndexError(f"path index {index} is not shown")
-        self._total = index + len(entries) if total is None else total
+        self._shown.total = index + len(entries) if total is None else total
         follow = self._at_bottom()
         self._stop_stream()
-        if local < len(self._entries):
-            start = self._starts[local]
+        if local < len(self._shown):
+            start = self._shown.start_at(local)
             if start == 0:
-                self.show_path(entries, index, total=self._total,
+                self.show_path(entries, index, total=self._shown.total,
                                generating_id=generating_id, stream_text=stream_text)
                 return
             cursor = QTextCursor(self.document())
@@ -192,7 +188,7 @@ class ChatView(QTextBrowser):
             cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
             cursor.removeSelectedText()
             cursor.endEditBlock()
-        del self._entries[local:], self._starts[local:], self._bodies[local:]
+        self._shown.drop_from(local)
         self._append(entries, generating_id, stream_text)
         if follow or generating_id is not None:
             self._scroll_to_bottom()
@@ -209,12 +205,8 @@ class ChatView(QTextBrowser):
 
     def plain_text_of_last_reply(self) -> str:
         """Text shown for the latest reply (streaming or finished), as plain text."""
-        for entry, (start, end) in zip(
-            reversed(self._entries), reversed(self._bodies), strict=True
-        ):
-            if entry.message.role != Role.USER:
-                return self._text_between(start, end)
-        return ""
+        bounds = self._shown.last_reply_body()
+        return "" if bounds is None else self._text_between(*bounds)
 
     def highlight_message(self, message_id: int, words: tuple[str, ...]) -> bool:
         """Mark a message and the ``words`` in it, and scroll to it; False if not shown."""
@@ -257,10 +249,10 @@ class ChatView(QTextBrowser):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and self._entries:
+        if event.type() == QEvent.Type.PaletteChange and len(self._shown):
             # Code colours and link colours follow the theme: render again.
             self.show_path(
-                list(self._entries), self._first_index, total=self._total,
+                self._shown.entries(), self._shown.first_index, total=self._shown.total,
                 generating_id=self._stream.message_id, stream_text=self.streamed_text(),
             )
 
@@ -295,7 +287,7 @@ class ChatView(QTextBrowser):
             self._stats_open ^= {message_id}
             keep = self.verticalScrollBar().value()
             self.show_path(
-                list(self._entries), self._first_index, total=self._total,
+                self._shown.entries(), self._shown.first_index, total=self._shown.total,
                 generating_id=self._stream.message_id, stream_text=self.streamed_text(),
             )
             self.verticalScrollBar().setValue(keep)
@@ -313,31 +305,27 @@ class ChatView(QTextBrowser):
         cursor.beginEditBlock()
         for entry in entries:
             message = entry.message
-            last = self._first_index + len(self._entries) == self._total - 1
-            self._starts.append(self._end_position())
+            last = self._shown.next_is_last()
+            start = self._end_position()
             insert_header(cursor, entry, look, first=self.document().isEmpty())
             body_start = self._end_position()
             if message.id == generating_id:
                 insert_plain(cursor, stream_text)
                 self._stream.start(message.id, stream_text)
                 self._awaiting_paint = False
-                self._bodies.append((body_start, -1))
-                self._entries.append(entry)
+                self._shown.add(entry, start, (body_start, -1))
                 continue
             if message.role == Role.USER:
                 insert_plain(cursor, message.content)
             elif message.content.strip():
                 cursor.insertFragment(self._fragments.fragment(entry, dark))
-            self._bodies.append((body_start, self._end_position()))
+            body = (body_start, self._end_position())
             insert_footer(cursor, entry, look, stats_open=message.id in self._stats_open,
                           last=last)
-            self._entries.append(entry)
+            self._shown.add(entry, start, body)
         cursor.endEditBlock()
         if self._highlight is not None:
             self._apply_highlight()
-
-    def _shows_later(self) -> bool:
-        return self._first_index + len(self._entries) < self._total
 
     def _stop_stream(self) -> None:
         self._stream.stop()
@@ -362,11 +350,7 @@ class ChatView(QTextBrowser):
         if self._highlight is None:
             return
         message_id, words = self._highlight
-        bounds = next(
-            (b for e, b in zip(self._entries, self._bodies, strict=True)
-             if e.message.id == message_id),
-            None,
-        )
+        bounds = self._shown.body_of(message_id)
         if bounds is None:
             self.setExtraSelections([])
             return
@@ -384,12 +368,12 @@ class ChatView(QTextBrowser):
         return cursor.selection().toPlainText().strip()
 
     def _top_of(self, message_id: int) -> float | None:
-        for entry, start in zip(self._entries, self._starts, strict=True):
-            if entry.message.id == message_id:
-                document: QTextDocument = self.document()
-                block = document.findBlock(start + 1 if start else 0)
-                return document.documentLayout().blockBoundingRect(block).top()
-        return None
+        start = self._shown.start_of(message_id)
+        if start is None:
+            return None
+        document: QTextDocument = self.document()
+        block = document.findBlock(start + 1 if start else 0)
+        return document.documentLayout().blockBoundingRect(block).top()
 
     def _offset_on_screen(self, message_id: int | None) -> float | None:
         if message_id is None:

@@ -1,7 +1,8 @@
 """The Models view: every model the app knows, what it is, where it came from, and actions.
 
-A table (a thin :class:`LibraryModel` over the library's entries) with the details of the
-selected model below it: its path, SHA-256 and, after "Check", the pre-load check's report.
+A table (a thin :class:`~ui.library_model.LibraryModel` over the library's entries)
+with the details of the selected model below it: its path, SHA-256 and, after "Check",
+the pre-load check's report.
 Actions: use in this chat (asks first when the model won't fit or the check finds a
 problem), set as default, import files, watch a folder, show in the file manager, delete
 (asks first; deletes only files the app downloaded).
@@ -10,16 +11,8 @@ problem), set as default, import files, watch a folder, show in the file manager
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QUrl,
-    Signal,
-)
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,19 +39,7 @@ from app.settings import load_settings, save_settings
 from inference.events import LoadSettings
 from ui.background import Background
 from ui.chat_view import ERROR_COLOR
-
-_Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("Name", "Architecture", "Parameters", "Quant", "Size", "Context", "Template",
-           "Licence", "Origin", "SHA-256")
-#: The entry of a row, for any column (a ModelEntry).
-ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def format_params(n: int) -> str:
-    """``135 M`` / ``1.24 B`` parameters (``116 K`` for test-sized models)."""
-    if n >= 1e9:
-        return f"{n / 1e9:.2f} B"
-    return f"{n / 1e6:.0f} M" if n >= 1e6 else f"{n / 1e3:.0f} K" if n else ""
+from ui.library_model import LibraryModel
 
 
 def confirm_load(parent: QWidget, path: str, load: LoadSettings) -> tuple[bool, CheckReport]:
@@ -79,70 +60,6 @@ def confirm_load(parent: QWidget, path: str, load: LoadSettings) -> tuple[bool, 
         QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes, report
-
-
-class LibraryModel(QAbstractTableModel):
-    """The library's models as table rows; :meth:`reload` re-reads the library."""
-
-    def __init__(self, library: ModelLibrary, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._library = library
-        self._entries: list[ModelEntry] = []
-        self.default_path = ""
-        self.reload()
-
-    def reload(self) -> None:
-        self.beginResetModel()
-        self._library.reload()
-        self._entries = self._library.models()
-        self.endResetModel()
-
-    def entry(self, row: int) -> ModelEntry | None:
-        return self._entries[row] if 0 <= row < len(self._entries) else None
-
-    def row_of(self, path: str) -> int:
-        return next((i for i, e in enumerate(self._entries) if e.path == path), -1)
-
-    def update_entry(self, entry: ModelEntry) -> None:
-        row = self.row_of(entry.path)
-        if row >= 0:
-            self._entries[row] = entry
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1),
-                                  [Qt.ItemDataRole.DisplayRole, ENTRY_ROLE])
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(COLUMNS)):
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._entries):
-            return None
-        e = self._entries[index.row()]
-        if role == ENTRY_ROLE:
-            return e
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{e.path}\n{e.origin_label}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (2, 4, 5):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        default = " ★" if e.path == self.default_path else ""
-        parts = f" ({e.parts} files)" if e.parts > 1 else ""
-        return (
-            e.name + default, e.architecture, format_params(e.n_params), e.quantization,
-            format_bytes(e.size) + parts, f"{e.context_length:,}" if e.context_length else "",
-            "in file" if e.has_template else "fallback", e.license or "unknown",
-            e.origin_label, e.sha256[:12] + "…" if e.sha256 else "computing…",
-        )[index.column()]
 
 
 class ModelsView(QWidget):

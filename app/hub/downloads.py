@@ -30,7 +30,8 @@ from app.hub.sidecar import (
     spec_from_sidecar,
     write_sidecar,
 )
-from app.hub.transfer import RESUMABLE, Transfer, TransferError, TransferPolicy
+from app.hub.transfer import Transfer
+from app.hub.transfer_errors import RESUMABLE, TransferError, TransferPolicy
 from app.models.files import ModelImportError, sha256_of, split_parts
 from app.models.library import ModelEntry, ModelLibrary
 

@@ -10,23 +10,20 @@ against the hub's SHA-256 and only then renamed into place (atomic on one file s
 model file in the library is always whole and genuine.
 
 huggingface_hub provides the URL, the auth headers and the HTTP session; it no longer
-resumes across processes, so the transfer itself is done here.
+resumes across processes, so the transfer itself is done here. What can go wrong, and how
+patient the transfer is about it, lives in :mod:`app.hub.transfer_errors`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import email.utils
 import errno
 import hashlib
 import random
 import re
 import shutil
 import threading
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import IO
 
@@ -45,81 +42,18 @@ from app.hub.sidecar import (
     spec_from_sidecar,
     write_sidecar,
 )
+from app.hub.transfer_errors import (
+    RESUMABLE,
+    Retry,
+    TransferError,
+    TransferErrorKind,
+    TransferPolicy,
+    retry_after_seconds,
+)
 from app.models.memory_fit import MIB, format_bytes
 
 _DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
-
-
-@dataclass(frozen=True)
-class TransferPolicy:
-    """How patient a transfer is. The defaults suit a real network."""
-
-    stall_s: float = 20.0  # no bytes for this long: treated as a dropped connection
-    connect_timeout_s: float = 20.0
-    max_failures: int = 8  # consecutive failed attempts (without progress) before giving up
-    backoff_base_s: float = 1.0
-    backoff_max_s: float = 60.0
-    max_retry_after_s: float = 600.0
-    reserve_bytes: int = 256 * MIB  # free disk left over after the download
-    disk_check_bytes: int = 64 * MIB
-
-
-class TransferErrorKind(StrEnum):
-    """Why a transfer stopped or is being retried, for code (the message is for people)."""
-
-    PAUSED = "paused"
-    AUTH = "auth"
-    FORBIDDEN = "forbidden"
-    NOT_FOUND = "not_found"
-    OFFLINE = "offline"
-    DISK_FULL = "disk_full"
-    HASH_MISMATCH = "hash_mismatch"
-    BAD_RESPONSE = "bad_response"
-    BUSY = "busy"
-    EXISTS = "exists"
-    IO = "io"
-    # Retried, never raised to the caller as such:
-    STALLED = "stalled"
-    DROPPED = "dropped"
-    RATE_LIMITED = "rate_limited"
-    SERVER = "server"
-
-
-# A transfer that stopped for one of these keeps its partial file and is resumed, not failed.
-RESUMABLE = frozenset({TransferErrorKind.PAUSED, TransferErrorKind.DISK_FULL,
-                       TransferErrorKind.OFFLINE})
-
-
-class TransferError(Exception):
-    """A download stopped. ``kind`` is machine-readable; the message says what to do."""
-
-    def __init__(self, kind: TransferErrorKind, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-
-
-class _Retry(Exception):  # noqa: N818 (a signal to try again, not an error)
-    def __init__(self, kind: TransferErrorKind, message: str, delay: float | None = None) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-        self.delay = delay
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        parsed = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, parsed.timestamp() - time.time())
 
 
 @contextlib.contextmanager
@@ -262,7 +196,7 @@ class Transfer:
             try:
                 self._attempt()
                 continue
-            except _Retry as retry:
+            except Retry as retry:
                 failures = 1 if self._offset > before else failures + 1
                 if failures > self._policy.max_failures:
                     kind = (TransferErrorKind.OFFLINE if retry.kind == TransferErrorKind.OFFLINE
@@ -298,18 +232,18 @@ class Transfer:
                 "Hub access is off (HF_HUB_OFFLINE is set).") from None
         except httpx2.TimeoutException as exc:
             if isinstance(exc, (httpx2.ConnectTimeout, httpx2.PoolTimeout)):
-                raise _Retry(TransferErrorKind.OFFLINE, f"Cannot reach {endpoint()}.") from None
-            raise _Retry(TransferErrorKind.STALLED, f"No data for {policy.stall_s:g} s.") from None
+                raise Retry(TransferErrorKind.OFFLINE, f"Cannot reach {endpoint()}.") from None
+            raise Retry(TransferErrorKind.STALLED, f"No data for {policy.stall_s:g} s.") from None
         except httpx2.ConnectError:
-            raise _Retry(
+            raise Retry(
                 TransferErrorKind.OFFLINE,
                 f"Cannot reach {endpoint()}: you may be offline.") from None
         except httpx2.TransportError as exc:
-            raise _Retry(
+            raise Retry(
                 TransferErrorKind.DROPPED,
                 f"The connection dropped ({exc.__class__.__name__}).") from None
         if self._offset < self.spec.size:
-            raise _Retry(
+            raise Retry(
                 TransferErrorKind.DROPPED,
                 f"The connection closed after {self._offset:,} of "
                 f"{self.spec.size:,} bytes.")
@@ -336,25 +270,25 @@ class Transfer:
                 f"'{self.spec.repo_path}' is no longer in "
                 f"'{self.spec.repo_id}' at commit {self.spec.commit[:10]}.")
         if status == 429:
-            wait = _retry_after(response.headers.get("retry-after"))
+            wait = retry_after_seconds(response.headers.get("retry-after"))
             wait = min(self._policy.max_retry_after_s, 5.0 if wait is None else wait)
-            raise _Retry(
+            raise Retry(
                 TransferErrorKind.RATE_LIMITED,
                 "The hub is rate-limiting downloads (HTTP 429).", wait)
         if status == 416 and self._offset:
             self._truncate(0)
-            raise _Retry(
+            raise Retry(
                 TransferErrorKind.BAD_RESPONSE,
                 "The hub refused to resume (HTTP 416); starting over.",
                 0.0)
         if status >= 500:
-            raise _Retry(TransferErrorKind.SERVER, f"The hub had a problem (HTTP {status}).")
+            raise Retry(TransferErrorKind.SERVER, f"The hub had a problem (HTTP {status}).")
         if status not in (200, 206):
-            raise _Retry(
+            raise Retry(
                 TransferErrorKind.BAD_RESPONSE,
                 f"Unexpected answer from the hub (HTTP {status}).")
         if "text/html" in response.headers.get("content-type", "").lower():
-            raise _Retry(
+            raise Retry(
                 TransferErrorKind.BAD_RESPONSE,
                 "The hub sent a web page instead of the file (an error "
                 "page from a proxy or captive portal?).")
@@ -364,7 +298,7 @@ class Transfer:
             total = match.group(3) if match else "*"
             if start != self._offset or total not in ("*", str(self.spec.size)):
                 self._truncate(0)
-                raise _Retry(
+                raise Retry(
                     TransferErrorKind.BAD_RESPONSE,
                     "The hub answered a resume request with the wrong "
                     "part of the file; starting over.", 0.0)
@@ -374,7 +308,7 @@ class Transfer:
             self._truncate(0)
         length = response.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) != self.spec.size:
-            raise _Retry(
+            raise Retry(
                 TransferErrorKind.BAD_RESPONSE,
                 f"The hub sent {int(length):,} bytes for a file of "
                 f"{self.spec.size:,} bytes.")
@@ -392,13 +326,13 @@ class Transfer:
                     if len(head) >= 4:
                         checked_magic = True
                         if not head.startswith(b"GGUF"):
-                            raise _Retry(
+                            raise Retry(
                                 TransferErrorKind.BAD_RESPONSE,
                                 "The hub sent something that is not a "
                                 "GGUF file (an error page?).")
                 if self._offset + len(chunk) > self.spec.size:
                     self._truncate(0)
-                    raise _Retry(
+                    raise Retry(
                         TransferErrorKind.BAD_RESPONSE,
                         "The hub sent more bytes than the file has; "
                         "starting over.", 0.0)
