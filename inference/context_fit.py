@@ -12,12 +12,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from inference.events import (
-    ERROR_BAD_REQUEST,
     OVERFLOW_ROLLING,
     OVERFLOW_STOP,
     ChatMessage,
     ChatRequest,
     ContextTrimmed,
+    ErrorKind,
     Event,
     Failed,
 )
@@ -73,7 +73,7 @@ def build_prompt(
         return
     if request.overflow == OVERFLOW_STOP:
         yield Failed(
-            error=ERROR_BAD_REQUEST,
+            error=ErrorKind.BAD_REQUEST,
             message=f"The conversation is {len(tokens):,} tokens long and does not fit "
             f"in the context of {n_ctx:,} tokens. Start a new chat, raise the context "
             "size, or let older messages drop out (context overflow setting).",
@@ -90,7 +90,7 @@ def build_prompt(
         ]
         if not candidates:
             yield Failed(
-                error=ERROR_BAD_REQUEST,
+                error=ErrorKind.BAD_REQUEST,
                 message=f"The last message alone ({len(tokens):,} tokens) does not fit in "
                 f"the context of {n_ctx:,} tokens. Shorten it or raise the context size.",
                 path=request.model_path,

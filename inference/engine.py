@@ -28,17 +28,10 @@ from collections.abc import Iterator
 
 from inference.context_fit import Prompt, build_prompt, make_room, tokenize
 from inference.events import (
-    ERROR_BAD_REQUEST,
-    ERROR_INTERNAL,
-    ERROR_TEMPLATE,
     OVERFLOW_POLICIES,
-    STOP_CONTEXT_FULL,
-    STOP_END_OF_TURN,
-    STOP_LENGTH,
-    STOP_STRING,
-    STOP_USER,
     ChatRequest,
     Done,
+    ErrorKind,
     Event,
     Failed,
     Loaded,
@@ -47,6 +40,7 @@ from inference.events import (
     ModelInfo,
     Progress,
     Stats,
+    StopReason,
     Token,
 )
 from inference.llama_api import AbortCallback, LlamaModel
@@ -136,7 +130,7 @@ class Engine:
                 else:
                     yield item
         except LoadCancelledError:
-            yield Done(stop_reason=STOP_USER, stats=Stats())
+            yield Done(stop_reason=StopReason.USER, stats=Stats())
 
     # -- generation ----------------------------------------------------------------------
 
@@ -163,7 +157,7 @@ class Engine:
         except Exception as exc:  # last line of defence: errors travel as values
             _log.exception("engine error on %s", request.model_path)
             yield Failed(
-                error=ERROR_INTERNAL, message=f"Internal engine error: {exc!r}",
+                error=ErrorKind.INTERNAL, message=f"Internal engine error: {exc!r}",
                 path=request.model_path,
             )
 
@@ -188,7 +182,7 @@ class Engine:
         assert self._model is not None
         llm = self._model.llm
         if request.overflow not in OVERFLOW_POLICIES:
-            yield Failed(error=ERROR_BAD_REQUEST, message=f"Unknown context overflow policy "
+            yield Failed(error=ErrorKind.BAD_REQUEST, message=f"Unknown context overflow policy "
                          f"'{request.overflow}'.", path=request.model_path)
             return
         self._snapshots.configure(
@@ -205,7 +199,7 @@ class Engine:
                 else:
                     yield item
         except TemplateError as exc:
-            yield Failed(error=ERROR_TEMPLATE, message=f"Chat template: {exc}",
+            yield Failed(error=ErrorKind.TEMPLATE, message=f"Chat template: {exc}",
                          path=request.model_path)
             return
         if prompt is None:
@@ -245,7 +239,8 @@ class Engine:
             # The interrupted batch left nothing usable in the cache past n_tokens.
             llm.truncate(llm.n_tokens)
             reply = Reply(received, prompt, cached, 0.0, self._model.info.load_s, llm.n_ctx())
-            yield Done(stop_reason=STOP_USER, stats=reply.stats(llm.n_tokens, STOP_USER))
+            stopped = reply.stats(llm.n_tokens, StopReason.USER)
+            yield Done(stop_reason=StopReason.USER, stats=stopped)
             return
         finally:
             llm.set_abort_callback(None)
@@ -292,7 +287,7 @@ class Engine:
             """Show one sampled token; sets ``stop`` when the reply must end with it."""
             nonlocal stop
             if is_end(token) or token in model.stop_tokens:
-                stop = STOP_END_OF_TURN
+                stop = StopReason.END_OF_TURN
                 return
             now = time.perf_counter()
             if not reply.generated:
@@ -310,9 +305,9 @@ class Engine:
                 yield Token(text=visible, n=reply.unsent)
                 reply.unsent = 0
             if hit:
-                stop = STOP_STRING
+                stop = StopReason.STOP_STRING
             elif sampling.max_tokens and len(reply.generated) >= sampling.max_tokens:
-                stop = STOP_LENGTH
+                stop = StopReason.LENGTH
 
         pending = sampler.sample(-1)
         while True:
@@ -320,11 +315,11 @@ class Engine:
             if stop:
                 break
             if self._cancel.is_set():
-                stop = STOP_USER
+                stop = StopReason.USER
                 break
             if llm.n_tokens + 1 >= n_ctx:
                 if not make_room(llm, request, reply.prompt):
-                    stop = STOP_CONTEXT_FULL
+                    stop = StopReason.CONTEXT_FULL
                     break
                 reply.shifted = True
             room = n_ctx - llm.n_tokens - 1
@@ -359,7 +354,7 @@ class Engine:
                 yield from emit(token)
                 if stop:
                     # Tokens after this one were evaluated but are not part of the reply.
-                    keep = before + 1 + i + (0 if stop == STOP_END_OF_TURN else 1)
+                    keep = before + 1 + i + (0 if stop == StopReason.END_OF_TURN else 1)
                     llm.truncate(keep)
                     break
                 if lookup is not None:
@@ -371,7 +366,7 @@ class Engine:
                 last_stats = now
                 yield reply.stats(llm.n_tokens + 1)
 
-        if stop != STOP_STRING:
+        if stop != StopReason.STOP_STRING:
             tail = matcher.flush(decoder.flush())
             if tail or reply.unsent:
                 reply.text.append(tail)

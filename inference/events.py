@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, ClassVar
 
 # The options are declared in their own module; they are re-exported here because every
@@ -29,21 +30,23 @@ __all__ = [
     "OVERFLOW_TRUNCATE_MIDDLE", "LoadSettings", "Sampling",
 ]
 
-# Why a reply ended.
-STOP_END_OF_TURN = "end_of_turn"
-STOP_LENGTH = "length"
-STOP_STRING = "stop_string"
-STOP_USER = "user"
-STOP_CONTEXT_FULL = "context_full"
-STOP_ERROR = "error"
 
-STOP_REASON_LABELS = {
-    STOP_END_OF_TURN: "end of turn",
-    STOP_LENGTH: "length limit",
-    STOP_STRING: "stop string",
-    STOP_USER: "stopped by user",
-    STOP_CONTEXT_FULL: "context full",
-    STOP_ERROR: "error",
+class StopReason(StrEnum):
+    """Why a reply ended (``Done.stop_reason``; "" in ``Stats`` while it streams)."""
+
+    END_OF_TURN = "end_of_turn"
+    LENGTH = "length"
+    STOP_STRING = "stop_string"
+    USER = "user"
+    CONTEXT_FULL = "context_full"
+
+
+STOP_REASON_LABELS: dict[str, str] = {
+    StopReason.END_OF_TURN: "end of turn",
+    StopReason.LENGTH: "length limit",
+    StopReason.STOP_STRING: "stop string",
+    StopReason.USER: "stopped by user",
+    StopReason.CONTEXT_FULL: "context full",
 }
 
 
@@ -240,25 +243,28 @@ class Failed(Event):
     """A failure, as a value. ``kind`` is machine-readable, ``message`` is for people."""
 
     kind: ClassVar[str] = "failed"
-    error: str  # one of the ERROR_* names below
+    error: str  # an ErrorKind
     message: str
     path: str = ""
 
 
-# Failure classes (Failed.error).
-ERROR_NOT_FOUND = "not_found"
-ERROR_NOT_A_FILE = "not_a_file"
-ERROR_EMPTY = "empty_file"
-ERROR_NOT_GGUF = "not_gguf"
-ERROR_TRUNCATED = "truncated"
-ERROR_CORRUPT = "corrupt"
-ERROR_UNSUPPORTED_ARCH = "unsupported_architecture"
-ERROR_LOAD = "load_failed"
-ERROR_OUT_OF_MEMORY = "out_of_memory"
-ERROR_HOST_CRASHED = "host_crashed"
-ERROR_TEMPLATE = "template"
-ERROR_BAD_REQUEST = "bad_request"
-ERROR_INTERNAL = "internal"
+class ErrorKind(StrEnum):
+    """What kind of failure a :class:`Failed` event reports (``Failed.error``)."""
+
+    NOT_FOUND = "not_found"
+    NOT_A_FILE = "not_a_file"
+    EMPTY = "empty_file"
+    NOT_GGUF = "not_gguf"
+    TRUNCATED = "truncated"
+    CORRUPT = "corrupt"
+    UNSUPPORTED_ARCH = "unsupported_architecture"
+    LOAD = "load_failed"
+    OUT_OF_MEMORY = "out_of_memory"
+    HOST_CRASHED = "host_crashed"
+    TEMPLATE = "template"
+    BAD_REQUEST = "bad_request"
+    INTERNAL = "internal"
+
 
 _EVENT_TYPES: dict[str, type[Any]] = {
     cls.kind: cls

@@ -17,14 +17,7 @@ from typing import Any, BinaryIO
 
 from gguf.constants import GGML_QUANT_SIZES, GGMLQuantizationType, LlamaFileType
 
-from inference.events import (
-    ERROR_CORRUPT,
-    ERROR_EMPTY,
-    ERROR_NOT_A_FILE,
-    ERROR_NOT_FOUND,
-    ERROR_NOT_GGUF,
-    ERROR_TRUNCATED,
-)
+from inference.events import ErrorKind
 
 GGUF_MAGIC = b"GGUF"
 _DEFAULT_ALIGNMENT = 32
@@ -137,7 +130,7 @@ class _Reader:
         data = self._handle.read(n)
         if len(data) != n:
             raise GGUFError(
-                ERROR_TRUNCATED,
+                ErrorKind.TRUNCATED,
                 f"{_describe(self._path)} is truncated: its header ends early at byte "
                 f"{self._size:,}. Download or copy the file again.",
             )
@@ -150,7 +143,7 @@ class _Reader:
         length = self.unpack("<Q")
         if length > _MAX_STRING:
             raise GGUFError(
-                ERROR_CORRUPT,
+                ErrorKind.CORRUPT,
                 f"{_describe(self._path)} is corrupt: a metadata string claims "
                 f"{length:,} bytes.",
             )
@@ -170,7 +163,7 @@ class _Reader:
                 (length,) = struct.unpack_from("<Q", view, pos)
                 if length > _MAX_STRING:
                     raise GGUFError(
-                        ERROR_CORRUPT,
+                        ErrorKind.CORRUPT,
                         f"{_describe(self._path)} is corrupt: a metadata string claims "
                         f"{length:,} bytes.",
                     )
@@ -180,7 +173,7 @@ class _Reader:
                     self._handle.seek(pos)
                     return
         raise GGUFError(
-            ERROR_TRUNCATED,
+            ErrorKind.TRUNCATED,
             f"{_describe(self._path)} is truncated: its header ends early at byte "
             f"{self._size:,}. Download or copy the file again.",
         )
@@ -195,7 +188,7 @@ class _Reader:
             count = self.unpack("<Q")
             if count > _MAX_ITEMS:
                 raise GGUFError(
-                    ERROR_CORRUPT,
+                    ErrorKind.CORRUPT,
                     f"{_describe(self._path)} is corrupt: an array claims {count:,} items.",
                 )
             if item_type in _SCALAR_FORMATS:
@@ -211,7 +204,7 @@ class _Reader:
             items = [self.value(item_type) for _ in range(count)]
             return items if count <= _KEEP_ARRAY_MAX else _LongArray(count)
         raise GGUFError(
-            ERROR_CORRUPT,
+            ErrorKind.CORRUPT,
             f"{_describe(self._path)} is corrupt: unknown metadata value type {value_type}.",
         )
 
@@ -227,10 +220,10 @@ def read_gguf_info(path: str | os.PathLike[str]) -> GGUFInfo:
     """
     file_path = Path(path)
     if not file_path.exists():
-        raise GGUFError(ERROR_NOT_FOUND, f"Model file not found: '{file_path}'.")
+        raise GGUFError(ErrorKind.NOT_FOUND, f"Model file not found: '{file_path}'.")
     if file_path.is_dir():
         raise GGUFError(
-            ERROR_NOT_A_FILE,
+            ErrorKind.NOT_A_FILE,
             f"'{file_path}' is a folder, not a GGUF model file. Choose the .gguf file inside it.",
         )
     try:
@@ -238,12 +231,12 @@ def read_gguf_info(path: str | os.PathLike[str]) -> GGUFInfo:
         handle = file_path.open("rb")
     except OSError as exc:
         raise GGUFError(
-            ERROR_NOT_A_FILE, f"Cannot read '{file_path}': {exc.strerror or exc}."
+            ErrorKind.NOT_A_FILE, f"Cannot read '{file_path}': {exc.strerror or exc}."
         ) from exc
     if size == 0:
         handle.close()
         raise GGUFError(
-            ERROR_EMPTY, f"'{file_path}' is empty (0 bytes): it is not a model. "
+            ErrorKind.EMPTY, f"'{file_path}' is empty (0 bytes): it is not a model. "
             "Download or copy it again."
         )
     with handle:
@@ -254,14 +247,14 @@ def _parse(reader: _Reader, path: Path, size: int) -> GGUFInfo:
     magic = reader._handle.read(4)
     if magic != GGUF_MAGIC:
         raise GGUFError(
-            ERROR_NOT_GGUF,
+            ErrorKind.NOT_GGUF,
             f"{_describe(path)} is not a GGUF model file (it does not start with 'GGUF'). "
             "Slice runs GGUF models, as published for llama.cpp.",
         )
     version = reader.unpack("<I")
     if version not in (2, 3):
         raise GGUFError(
-            ERROR_CORRUPT,
+            ErrorKind.CORRUPT,
             f"{_describe(path)} uses GGUF version {version}, which this version of Slice "
             "does not read (it reads versions 2 and 3).",
         )
@@ -269,7 +262,7 @@ def _parse(reader: _Reader, path: Path, size: int) -> GGUFInfo:
     n_kv = reader.unpack("<Q")
     if n_tensors > _MAX_ITEMS or n_kv > _MAX_ITEMS:
         raise GGUFError(
-            ERROR_CORRUPT,
+            ErrorKind.CORRUPT,
             f"{_describe(path)} is corrupt: its header claims {n_tensors:,} tensors and "
             f"{n_kv:,} metadata entries.",
         )
@@ -282,19 +275,19 @@ def _parse(reader: _Reader, path: Path, size: int) -> GGUFInfo:
     alignment = metadata.get("general.alignment", _DEFAULT_ALIGNMENT)
     if not isinstance(alignment, int) or alignment <= 0 or alignment & (alignment - 1):
         raise GGUFError(
-            ERROR_CORRUPT, f"{_describe(path)} is corrupt: bad alignment {alignment!r}."
+            ErrorKind.CORRUPT, f"{_describe(path)} is corrupt: bad alignment {alignment!r}."
         )
     data_offset = -(-reader.tell() // alignment) * alignment
     data_end = max((t.offset + t.n_bytes for t in tensors), default=0) + data_offset
     if data_end > size:
         raise GGUFError(
-            ERROR_TRUNCATED,
+            ErrorKind.TRUNCATED,
             f"{_describe(path)} is truncated: it holds {size:,} bytes but its tensors need "
             f"{data_end:,}. Download or copy the file again.",
         )
     if not tensors:
         raise GGUFError(
-            ERROR_CORRUPT, f"{_describe(path)} has no tensors: it holds no model weights."
+            ErrorKind.CORRUPT, f"{_describe(path)} has no tensors: it holds no model weights."
         )
     return GGUFInfo(
         path=str(path),
@@ -311,7 +304,7 @@ def _read_tensor(reader: _Reader, path: Path) -> TensorInfo:
     n_dims = reader.unpack("<I")
     if n_dims == 0 or n_dims > _MAX_DIMS:
         raise GGUFError(
-            ERROR_CORRUPT, f"{_describe(path)} is corrupt: tensor '{name}' has {n_dims} dims."
+            ErrorKind.CORRUPT, f"{_describe(path)} is corrupt: tensor '{name}' has {n_dims} dims."
         )
     shape = tuple(reader.unpack("<Q") for _ in range(n_dims))
     ggml_type = reader.unpack("<I")
@@ -320,7 +313,7 @@ def _read_tensor(reader: _Reader, path: Path) -> TensorInfo:
         block, type_size = GGML_QUANT_SIZES[GGMLQuantizationType(ggml_type)]
     except (ValueError, KeyError):
         raise GGUFError(
-            ERROR_CORRUPT,
+            ErrorKind.CORRUPT,
             f"{_describe(path)} is corrupt or too new: tensor '{name}' has unknown type "
             f"{ggml_type}.",
         ) from None
@@ -329,7 +322,7 @@ def _read_tensor(reader: _Reader, path: Path) -> TensorInfo:
         count *= dim
     if shape[0] % block:
         raise GGUFError(
-            ERROR_CORRUPT,
+            ErrorKind.CORRUPT,
             f"{_describe(path)} is corrupt: tensor '{name}' rows are not whole blocks.",
         )
     return TensorInfo(name, shape, ggml_type, offset, count // block * type_size)

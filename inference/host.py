@@ -22,7 +22,13 @@ import threading
 import time
 from typing import IO, Any
 
-from inference.events import ERROR_BAD_REQUEST, STOP_USER, Done, Failed, Stats
+from inference.events import (
+    Done,
+    ErrorKind,
+    Failed,
+    Stats,
+    StopReason,
+)
 from inference.protocol import (
     Command,
     Op,
@@ -120,7 +126,7 @@ class _Host:
                 print(f"inference host: {exc}", file=sys.stderr)
                 if exc.request_id:  # the supervisor waits for an answer to this id
                     self._out.write(event_payload(exc.request_id, Failed(
-                        error=ERROR_BAD_REQUEST, message=f"The model process could not read "
+                        error=ErrorKind.BAD_REQUEST, message=f"The model process could not read "
                         f"the request: {exc}")))
                 continue
             if command.op is Op.CANCEL:
@@ -146,7 +152,7 @@ class _Host:
                 skip = request_id in self._cancelled
                 self._cancelled.discard(request_id)
             if skip:
-                self._out.write(event_payload(request_id, Done(stop_reason=STOP_USER,
+                self._out.write(event_payload(request_id, Done(stop_reason=StopReason.USER,
                                                                 stats=Stats())))
                 continue
             self._out.new_reply(max(0, request.stream_batch_ms) / 1000)

@@ -21,16 +21,15 @@ from pathlib import Path
 from typing import IO
 
 from inference.events import (
-    ERROR_HOST_CRASHED,
-    ERROR_OUT_OF_MEMORY,
-    STOP_USER,
     ChatRequest,
     Done,
+    ErrorKind,
     Event,
     Failed,
     Loaded,
     Loading,
     Stats,
+    StopReason,
 )
 from inference.protocol import (
     ABORT_PREFIX,
@@ -66,7 +65,7 @@ def describe_exit(returncode: int, stderr_tail: str, model_path: str, loading: b
             name = f"signal {signum}"
         if signum == signal.SIGKILL:
             return Failed(
-                error=ERROR_OUT_OF_MEMORY if loading else ERROR_HOST_CRASHED,
+                error=ErrorKind.OUT_OF_MEMORY if loading else ErrorKind.HOST_CRASHED,
                 message=f"The model process was killed {where} (SIGKILL): the system may have "
                 "run out of memory, or another program ended it. Send again to restart it; "
                 "if it repeats, lower the context size or pick a smaller model.",
@@ -80,20 +79,20 @@ def describe_exit(returncode: int, stderr_tail: str, model_path: str, loading: b
                 else ""
             )
             return Failed(
-                error=ERROR_HOST_CRASHED,
+                error=ErrorKind.HOST_CRASHED,
                 message=f"llama.cpp aborted {where}{reason}.{hint} Send again to restart it.",
                 path=model_path,
             )
         reason = f" ({detail})" if detail else ""
         return Failed(
-            error=ERROR_HOST_CRASHED,
+            error=ErrorKind.HOST_CRASHED,
             message=f"The model process crashed {where} ({name}){reason}. "
             "Send again to restart it.",
             path=model_path,
         )
     reason = f": {detail}" if detail else ""
     return Failed(
-        error=ERROR_HOST_CRASHED,
+        error=ErrorKind.HOST_CRASHED,
         message=f"The model process exited unexpectedly {where} (exit code {returncode})"
         f"{reason}. Send again to restart it.",
         path=model_path,
@@ -199,7 +198,7 @@ class HostClient:
                 self._proc = self._start()
             except OSError as exc:
                 yield Failed(
-                    error=ERROR_HOST_CRASHED,
+                    error=ErrorKind.HOST_CRASHED,
                     message=f"Could not start the model process: {exc}",
                     path=request.model_path,
                 )
@@ -231,7 +230,7 @@ class HostClient:
         tail = "\n".join(self._stderr)
         self._proc = None
         if self._stopped_by_kill:
-            yield Done(stop_reason=STOP_USER, stats=Stats())
+            yield Done(stop_reason=StopReason.USER, stats=Stats())
         else:
             yield describe_exit(returncode, tail, request.model_path, self._loading)
 

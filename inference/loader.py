@@ -17,12 +17,8 @@ from dataclasses import dataclass
 
 from inference import __version__
 from inference.events import (
-    ERROR_CORRUPT,
-    ERROR_LOAD,
-    ERROR_OUT_OF_MEMORY,
-    ERROR_TEMPLATE,
-    ERROR_UNSUPPORTED_ARCH,
     KV_CACHE_TYPES,
+    ErrorKind,
     Event,
     Failed,
     LoadProgress,
@@ -107,7 +103,7 @@ def load_model(
     """
     problem = check_settings(settings)
     if problem:
-        yield Failed(error=ERROR_LOAD, message=f"Cannot load '{path}': {problem}.", path=path)
+        yield Failed(error=ErrorKind.LOAD, message=f"Cannot load '{path}': {problem}.", path=path)
         return
     try:
         info = read_gguf_info(path)
@@ -151,7 +147,7 @@ def load_model(
         template = _pick_template(llm, info)
     except TemplateError as exc:
         llm.close()
-        yield Failed(error=ERROR_TEMPLATE, message=f"'{path}': {exc}", path=path)
+        yield Failed(error=ErrorKind.TEMPLATE, message=f"'{path}': {exc}", path=path)
         return
     if settings.warmup:
         _warm_up(llm)
@@ -197,20 +193,20 @@ def classify_load_failure(info: GGUFInfo, exc: BaseException) -> Failed:
     lowered = LOG.text().lower()
     if "unknown model architecture" in lowered:
         return Failed(
-            error=ERROR_UNSUPPORTED_ARCH,
+            error=ErrorKind.UNSUPPORTED_ARCH,
             message=f"'{path}' is a '{info.architecture}' model, an architecture this "
             f"version of llama.cpp does not support. Update Slice or pick another model.",
             path=path,
         )
     if "failed to allocate" in lowered or "out of memory" in lowered:
         return Failed(
-            error=ERROR_OUT_OF_MEMORY,
+            error=ErrorKind.OUT_OF_MEMORY,
             message=f"Not enough memory to load '{path}'. Lower the context size or the "
             "GPU layers, or close other programs.",
             path=path,
         )
     detail = LOG.last_error() or str(exc)
-    kind = ERROR_CORRUPT if "tensor" in lowered or "gguf" in lowered else ERROR_LOAD
+    kind = ErrorKind.CORRUPT if "tensor" in lowered or "gguf" in lowered else ErrorKind.LOAD
     return Failed(error=kind, message=f"llama.cpp could not load '{path}': {detail}", path=path)
 
 

@@ -10,7 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from inference.context_fit import Prompt
-from inference.events import STOP_END_OF_TURN, STOP_LENGTH, STOP_USER, ChatRequest, Stats
+from inference.events import (
+    ChatRequest,
+    Stats,
+    StopReason,
+)
 from inference.prompt_cache import Turn
 
 
@@ -61,7 +65,7 @@ class Reply:
             self.prompt.trimmed
             or self.shifted
             or request.continue_last
-            or stop not in (STOP_END_OF_TURN, STOP_LENGTH, STOP_USER)
+            or stop not in (StopReason.END_OF_TURN, StopReason.LENGTH, StopReason.USER)
             or "\ufffd" in text
         ):
             return None

@@ -16,7 +16,15 @@ from collections.abc import Iterator
 from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
-from inference.events import STOP_USER, ChatRequest, Done, Event, Failed, Stats, Token
+from inference.events import (
+    ChatRequest,
+    Done,
+    Event,
+    Failed,
+    Stats,
+    StopReason,
+    Token,
+)
 
 #: What an engine answers to a load-only request (a preload) for a model it already has.
 ALREADY_LOADED: tuple[Event, ...] = (Done(stop_reason="", stats=Stats()),)
@@ -85,7 +93,7 @@ class ScriptedHostClient:
         with self._changed:
             self._changed.wait_for(lambda: self._events or self._cancelled or self.closed)
             if self._cancelled or self.closed:
-                return Done(stop_reason=STOP_USER, stats=Stats())
+                return Done(stop_reason=StopReason.USER, stats=Stats())
             self._busy = True
             return self._events.popleft()
 

@@ -8,10 +8,6 @@ import pytest
 
 from inference.engine import Engine
 from inference.events import (
-    STOP_END_OF_TURN,
-    STOP_LENGTH,
-    STOP_STRING,
-    STOP_USER,
     ChatMessage,
     ChatRequest,
     Done,
@@ -21,6 +17,7 @@ from inference.events import (
     LoadSettings,
     Progress,
     Sampling,
+    StopReason,
     Token,
 )
 from inference.llama_api import LlamaModel
@@ -78,13 +75,13 @@ def test_stats_are_consistent(engine: Engine, smollm_path: str) -> None:
     assert 0 < stats.context_used <= stats.context_size == 2048
     assert stats.prompt_tokens > 0 and 0 <= stats.cached_tokens < stats.prompt_tokens
     assert stats.ttft_s > 0 and stats.decode_tps > 0 and stats.prompt_tps > 0
-    assert stats.stop_reason == done.stop_reason in (STOP_END_OF_TURN, STOP_LENGTH)
+    assert stats.stop_reason == done.stop_reason in (StopReason.END_OF_TURN, StopReason.LENGTH)
     assert stats.context_used == stats.prompt_tokens + stats.generated_tokens
 
 
 def test_length_limit(engine: Engine, smollm_path: str) -> None:
     _, _, done = stream_reply(engine, ask(smollm_path, "Write a long essay about the ocean.", 5))
-    assert done.stop_reason == STOP_LENGTH
+    assert done.stop_reason == StopReason.LENGTH
     assert done.stats.generated_tokens == 5
 
 
@@ -103,7 +100,7 @@ def test_stop_string_is_honoured_and_not_shown(engine: Engine, smollm_path: str)
     cut, _, done = stream_reply(
         engine, ask(smollm_path, "Count from 1 to 10, separated by commas.", 60, stop=("5",))
     )
-    assert done.stop_reason == STOP_STRING
+    assert done.stop_reason == StopReason.STOP_STRING
     assert "5" not in cut
     assert full.startswith(cut)
 
@@ -116,7 +113,7 @@ def test_stop_mid_reply(engine: Engine, smollm_path: str) -> None:
         if sum(isinstance(e, Token) for e in events) == 5:
             engine.cancel()
     done = events[-1]
-    assert isinstance(done, Done) and done.stop_reason == STOP_USER
+    assert isinstance(done, Done) and done.stop_reason == StopReason.USER
     assert 5 <= done.stats.generated_tokens <= 6
     # The engine is ready for the next request.
     text, _, _ = stream_reply(engine, ask(smollm_path, "Say hi.", 5))
@@ -140,7 +137,7 @@ def test_stop_mid_prefill(engine: Engine, smollm_path: str) -> None:
             timer = threading.Timer(0.05, engine.cancel)
             timer.start()
     done = events[-1]
-    assert isinstance(done, Done) and done.stop_reason == STOP_USER
+    assert isinstance(done, Done) and done.stop_reason == StopReason.USER
     assert done.stats.generated_tokens == 0
     assert not any(isinstance(e, Token) and e.text for e in events)
     # The interrupted prefill left the engine usable, with a consistent cache.

@@ -15,8 +15,6 @@ from inference.events import (
     OVERFLOW_ROLLING,
     OVERFLOW_STOP,
     OVERFLOW_TRUNCATE_MIDDLE,
-    STOP_CONTEXT_FULL,
-    STOP_USER,
     ChatMessage,
     ChatRequest,
     ContextTrimmed,
@@ -26,6 +24,7 @@ from inference.events import (
     LoadProgress,
     LoadSettings,
     Sampling,
+    StopReason,
 )
 from tests.conftest import stream_reply
 
@@ -180,10 +179,10 @@ def test_rolling_window_keeps_generating_past_the_context(
     # More tokens went through the model than the context holds: it was shifted.
     assert stats.prompt_tokens + stats.generated_tokens > stats.context_size
     assert stats.context_used <= stats.context_size
-    assert done.stop_reason != STOP_CONTEXT_FULL
+    assert done.stop_reason != StopReason.CONTEXT_FULL
     _, _, done = stream_reply(engine, request(smollm_path, messages, 220, "stop", load=small,
                                      overflow=OVERFLOW_STOP))
-    assert done.stop_reason == STOP_CONTEXT_FULL
+    assert done.stop_reason == StopReason.CONTEXT_FULL
     assert done.stats.context_used == done.stats.context_size
 
 
@@ -241,7 +240,7 @@ def test_stop_during_a_load_aborts_it(gemma_path: str) -> None:
             events.append(event)
             if isinstance(event, LoadProgress) and event.fraction > 0:
                 threading.Thread(target=engine.cancel).start()
-        assert isinstance(events[-1], Done) and events[-1].stop_reason == STOP_USER
+        assert isinstance(events[-1], Done) and events[-1].stop_reason == StopReason.USER
         assert engine.model_info is None
     finally:
         engine.close()

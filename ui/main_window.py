@@ -17,7 +17,12 @@ from app.paths import app_paths
 from app.settings import Settings
 from app.store.chat_store import ChatStore, StoreError
 from app.store.search import query_words
-from inference.events import STOP_CONTEXT_FULL, ChatMessage, Done, Failed
+from inference.events import (
+    ChatMessage,
+    Done,
+    Failed,
+    StopReason,
+)
 from ui.chat_view import ChatView
 from ui.composer import Composer
 from ui.conversation_actions import BUSY_NOTE, ConversationActions
@@ -291,7 +296,7 @@ class ChatWindow(QMainWindow):
         self.pager.rerender(message_id)
         self.progress.finished(done)
         self._end_request()
-        if done.stop_reason == STOP_CONTEXT_FULL:
+        if done.stop_reason == StopReason.CONTEXT_FULL:
             self.show_error("The conversation filled the model's context. Start a new chat.")
 
     def _on_failed(self, message_id: int, failed: Failed) -> None:

@@ -18,7 +18,6 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from app.models.gpu_fit import resolve_request
 from inference.events import (
-    STOP_USER,
     ChatRequest,
     ContextTrimmed,
     Done,
@@ -30,6 +29,7 @@ from inference.events import (
     LoadSettings,
     Progress,
     Stats,
+    StopReason,
     Token,
 )
 from inference.host_client import HostClient
@@ -73,7 +73,7 @@ class _Worker(QObject):
     @Slot(int, object)
     def run_request(self, request_id: int, request: ChatRequest) -> None:
         if self._stops.is_set(request_id):
-            self.produced.emit(request_id, Done(stop_reason=STOP_USER, stats=Stats()))
+            self.produced.emit(request_id, Done(stop_reason=StopReason.USER, stats=Stats()))
             return
         cancel_sent = False
         for event in self._client.chat(resolve_request(request)):

@@ -12,9 +12,12 @@ from app.store.records import (
     MessageState,
     Role,
 )
-from inference.events import STOP_LENGTH, STOP_USER, ChatMessage
+from inference.events import (
+    ChatMessage,
+    StopReason,
+)
 
-CONTINUABLE_STOPS = (STOP_USER, STOP_LENGTH)
+CONTINUABLE_STOPS = (StopReason.USER, StopReason.LENGTH)
 
 
 def conversation_messages(path: Sequence[Message]) -> list[ChatMessage]:

@@ -7,7 +7,6 @@ read (0600). Never in the settings file, never in a log.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -59,8 +58,11 @@ class TokenStore:
         """The stored token, or None."""
         keyring = _keyring()
         if keyring is not None:
-            with contextlib.suppress(Exception):
+            try:
                 token = keyring.get_password(SERVICE, ACCOUNT)
+            except Exception:  # locked or refused: the file may still hold one
+                _log.warning("the OS keyring could not be read", exc_info=True)
+            else:
                 if token:
                     return str(token)
         try:
@@ -92,6 +94,10 @@ class TokenStore:
         """Forget the token, wherever it is."""
         keyring = _keyring()
         if keyring is not None:
-            with contextlib.suppress(Exception):
+            try:
                 keyring.delete_password(SERVICE, ACCOUNT)
+            except keyring.errors.PasswordDeleteError:
+                pass  # there was none
+            except Exception:
+                _log.warning("the OS keyring refused to forget the token", exc_info=True)
         self._file.unlink(missing_ok=True)

@@ -31,7 +31,6 @@ from app.models.memory_fit import (
     judge_fit,
 )
 from inference.events import (
-    STOP_USER,
     ChatMessage,
     ChatRequest,
     Done,
@@ -39,6 +38,7 @@ from inference.events import (
     Loaded,
     LoadSettings,
     Sampling,
+    StopReason,
     Token,
 )
 from inference.gguf_info import GGUFInfo
@@ -233,7 +233,7 @@ def trial_load(
                 )
             elif isinstance(event, Done):
                 elapsed = time.perf_counter() - started
-                if timed_out.is_set() or event.stop_reason == STOP_USER:
+                if timed_out.is_set() or event.stop_reason == StopReason.USER:
                     return TrialResult(
                         ok=False, error="timeout", elapsed_s=elapsed,
                         message=f"The trial load of '{path}' did not finish within "
