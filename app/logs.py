@@ -2,9 +2,10 @@
 
 Every module logs to ``logging.getLogger(__name__)``. :func:`setup_logging` (called once by
 the entry point) sends records to ``slice.log`` in the log folder, rotated at 1 MiB with
-three old files kept, and warnings and errors to stderr; ``--verbose`` puts debug records
-on stderr too. An exception that reaches the top of the program, or of a Qt slot, is
-logged with its traceback, so a message shown to the user always has its cause on file.
+three old files kept. stderr stays the user's: a command prints its one error line there
+itself, and only ``--verbose`` adds the log's records (debug ones included) to it. An
+exception that reaches the top of the program, or of a Qt slot, is logged with its
+traceback, so a message shown to the user always has its cause on file.
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ log = logging.getLogger("slice")
 
 
 def setup_logging(folder: Path | None, verbose: bool = False) -> Path | None:
-    """Log to ``folder/slice.log`` (when it can be written) and to stderr.
+    """Log to ``folder/slice.log`` (when it can be written); with ``verbose``, to stderr too.
 
-    Returns the log file's path, or None when the folder could not be used (then only
-    stderr gets the records; the app itself goes on). Calling it again replaces the
-    handlers it added before.
+    Returns the log file's path, or None when the folder could not be used (then warnings
+    go to stderr; the app itself goes on). Calling it again replaces the handlers it added
+    before.
     """
     root = logging.getLogger()
     for handler in _OWN_HANDLERS:
@@ -39,9 +40,9 @@ def setup_logging(folder: Path | None, verbose: bool = False) -> Path | None:
     _OWN_HANDLERS.clear()
     root.setLevel(logging.DEBUG)
     console = logging.StreamHandler(sys.stderr)
-    console.setLevel(logging.DEBUG if verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("slice-chat: %(levelname)s: %(name)s: %(message)s"))
-    _OWN_HANDLERS.append(console)
+    if verbose:
+        _OWN_HANDLERS.append(console)
     path: Path | None = None
     if folder is not None:
         try:
@@ -54,6 +55,9 @@ def setup_logging(folder: Path | None, verbose: bool = False) -> Path | None:
                 "name": "slice", "levelno": logging.WARNING, "levelname": "WARNING",
                 "msg": f"cannot write the log file in {folder}: {exc}",
             }))
+            if not verbose:  # no file: warnings and errors at least reach stderr
+                console.setLevel(logging.WARNING)
+                _OWN_HANDLERS.append(console)
         else:
             handler.setLevel(logging.DEBUG if verbose else logging.INFO)
             handler.setFormatter(logging.Formatter(_FORMAT))

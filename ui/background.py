@@ -45,7 +45,8 @@ class Background(QObject):
             try:
                 result = work()
             except Exception as exc:  # delivered to the caller, who says what went wrong
-                _log.debug("background call %d failed", call_id, exc_info=True)
+                # Into the log file (not the console): the caller shows the message.
+                _log.info("background call %d failed", call_id, exc_info=True)
                 self._finished.emit(call_id, None, exc)
             else:
                 self._finished.emit(call_id, result, None)

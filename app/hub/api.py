@@ -12,6 +12,7 @@ The endpoint is read from ``HF_ENDPOINT`` at each call (tests point it at a loca
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from huggingface_hub.errors import (
 from huggingface_hub.utils import build_hf_headers, get_session
 
 from app.models.files import SPLIT_RE
+
+_log = logging.getLogger(__name__)
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 SORTS = {"downloads": "downloads", "likes": "likes", "recent": "last_modified"}
@@ -151,7 +154,10 @@ def describe_error(exc: BaseException, repo_id: str = "", what: str = "") -> Hub
     if isinstance(exc, HfHubHTTPError):
         return HubError("http", f"The hub refused the request (HTTP {status}).")
     if isinstance(exc, ValueError):
+        _log.warning("unreadable hub answer for %s", subject, exc_info=exc)
         return HubError("bad_response", f"The hub sent an answer Slice cannot read: {exc}")
+    # Nothing above knew this failure: keep its traceback for a bug report.
+    _log.error("unexpected hub failure for %s", subject, exc_info=exc)
     return HubError("error", f"Hub request failed: {exc}")
 
 
