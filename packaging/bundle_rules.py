@@ -37,6 +37,12 @@ EXCLUDED_MODULES = [
     "pytest",
     "setuptools",
     "pip",
+    # pydantic ships a mypy plugin (pydantic.mypy); collecting it drags the type checker and
+    # its compiled parts into the bundle. A type checker has no use at run time.
+    "pydantic.mypy",
+    "mypy",
+    "ast_serialize",
+    "librt",
     # Qt modules Slice does not use; each would bring large libraries along.
     "PySide6.QtQml",
     "PySide6.QtQuick",
