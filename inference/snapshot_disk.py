@@ -194,6 +194,9 @@ class SnapshotDisk:
                 out.write(header)
                 out.write(ids.tobytes())
                 out.write(state)
+            # A cache file, not the user's data: renamed into place whole but never fsynced
+            # (app.files' durable write would cost milliseconds on the request path). After
+            # a power cut a torn file fails its size/CRC check and the chat is re-processed.
             os.replace(temp, path)
         except OSError:
             _unlink(temp)  # a full disk or an unwritable folder: the snapshot is lost
