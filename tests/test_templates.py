@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from inference.events import ChatMessage
@@ -72,10 +70,9 @@ def test_runaway_render_raises_template_error() -> None:
         "{% for i in range(100000) %}{% for j in range(100000) %}{{ i }}{% endfor %}{% endfor %}",
         bos="", eos="", source="gguf", name="gguf",
     )
-    started = time.monotonic()
-    with pytest.raises(TemplateError):
+    # The sandbox's guards stop it (its deadline or its output bound), with the reason.
+    with pytest.raises(TemplateError, match=r"took longer than|grew without bound"):
         template.render(CONVERSATION)
-    assert time.monotonic() - started < 5
 
 
 @pytest.mark.parametrize(
