@@ -8,7 +8,7 @@ the older half after the kept system prompt) so that generation can go on.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from inference.events import (
@@ -35,6 +35,29 @@ class Prompt:
     text: str
     keep: int  # tokens a context shift must keep (the system prompt)
     trimmed: bool = False  # older messages were dropped to make it fit
+    # The messages that made the prompt (the request's, less the dropped ones), and how
+    # many droppable messages were cut (the conversation's :class:`Cut`).
+    messages: tuple[ChatMessage, ...] = ()
+    cut: Cut | None = None
+    recut: bool = False  # the cut moved this turn: the KV cache may be shifted to match
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Where a conversation was cut: the oldest ``count`` droppable messages are left out.
+
+    Kept across turns so that the next turn, which appends to the same messages, cuts at
+    the same place and extends the same token prefix; it moves (in a large step) only
+    when the kept messages no longer fit.
+    """
+
+    overflow: str
+    n_ctx: int
+    dropped: tuple[ChatMessage, ...]  # the messages left out, in order
+
+    @property
+    def count(self) -> int:
+        return len(self.dropped)
 
 
 def tokenize(llm: LlamaModel, text: str, first: bool) -> list[int]:
@@ -47,31 +70,66 @@ def tokenize(llm: LlamaModel, text: str, first: bool) -> list[int]:
     return tokens
 
 
+def droppable(messages: Sequence[ChatMessage], overflow: str) -> list[int]:
+    """Indices of the messages ``overflow`` may drop, oldest first: never the last one,
+    and the system prompt only when rolling."""
+    return [
+        i for i in range(len(messages) - 1)
+        if messages[i].role != "system" or overflow == OVERFLOW_ROLLING
+    ]
+
+
 def build_prompt(
-    model: LoadedModel, request: ChatRequest, turn: Turn | None
+    model: LoadedModel, request: ChatRequest, turn: Turn | None, cut: Cut | None = None
 ) -> Iterator[Event | Prompt]:
     """The prompt's tokens (extending ``turn``, the conversation's last one, when possible),
     fitted to the context according to the overflow policy: yields ContextTrimmed and the
-    Prompt, or a Failed event. Raises TemplateError when the template cannot render."""
+    Prompt, or a Failed event. Raises TemplateError when the template cannot render.
+
+    ``cut``: where the conversation's previous turn was cut. It is kept while the kept
+    messages fit; past that, enough of the oldest messages are dropped at once to bring the
+    prompt to about half the context, so that the following turns reuse a stable prefix.
+    """
     template = model.template
     llm = model.llm
     messages = request.messages
+    n_ctx = llm.n_ctx()
+    candidates = droppable(messages, request.overflow)
+    reserve = min(request.sampling.max_tokens or 512, n_ctx // 4)
+
+    def render(count: int) -> tuple[list[int], str, tuple[ChatMessage, ...]]:
+        """The prompt without the oldest ``count`` droppable messages, from scratch."""
+        out = set(candidates[:count])
+        subset = tuple(m for i, m in enumerate(messages) if i not in out)
+        text = template.render(subset, continue_last=request.continue_last)
+        return tokenize(llm, text, first=True), text, subset
+
+    start = 0
+    if (
+        cut is not None
+        and request.overflow != OVERFLOW_STOP
+        and cut.overflow == request.overflow
+        and cut.n_ctx == n_ctx
+        and cut.count < len(candidates)
+        and tuple(messages[i] for i in candidates[: cut.count]) == cut.dropped
+    ):
+        start = cut.count
+    out = set(candidates[:start])
+    subset = tuple(m for i, m in enumerate(messages) if i not in out)
     built = None
     if turn is not None and not request.continue_last:
         built = continue_tokens(
-            turn, messages, template.render, lambda text: tokenize(llm, text, first=False)
+            turn, subset, template.render, lambda text: tokenize(llm, text, first=False)
         )
     if built is not None:
         tokens, text = built
     else:
-        text = template.render(messages, continue_last=request.continue_last)
+        text = template.render(subset, continue_last=request.continue_last)
         tokens = tokenize(llm, text, first=True)
-    n_ctx = llm.n_ctx()
-    keep = system_tokens(model, messages, text)
-    if len(tokens) < n_ctx:
-        yield Prompt(tokens, text, keep)
+    if start == 0 and len(tokens) < n_ctx:
+        yield Prompt(tokens, text, system_tokens(model, subset, text), messages=subset)
         return
-    if request.overflow == OVERFLOW_STOP:
+    if start == 0 and request.overflow == OVERFLOW_STOP:
         yield Failed(
             error=ErrorKind.BAD_REQUEST,
             message=f"The conversation is {len(tokens):,} tokens long and does not fit "
@@ -80,31 +138,50 @@ def build_prompt(
             path=request.model_path,
         )
         return
-    reserve = min(request.sampling.max_tokens or 512, n_ctx // 4)
-    kept = list(range(len(messages)))
-    dropped: list[int] = []
-    while len(tokens) + reserve > n_ctx:
-        candidates = [
-            i for i in kept[:-1]
-            if messages[i].role != "system" or request.overflow == OVERFLOW_ROLLING
-        ]
-        if not candidates:
+    count = start
+    recut = len(tokens) + reserve > n_ctx
+    if recut:
+        # The smallest cut past the old one that brings the prompt to half the context
+        # (bisection: the prompt only shrinks as more messages drop), else the smallest
+        # that fits at all.
+        found = _smallest_cut(render, start + 1, len(candidates), n_ctx // 2)
+        if found is None:
+            found = _smallest_cut(render, start + 1, len(candidates), n_ctx - reserve)
+        if found is None:
+            last, _, _ = render(len(candidates))
             yield Failed(
                 error=ErrorKind.BAD_REQUEST,
-                message=f"The last message alone ({len(tokens):,} tokens) does not fit in "
+                message=f"The last message alone ({len(last):,} tokens) does not fit in "
                 f"the context of {n_ctx:,} tokens. Shorten it or raise the context size.",
                 path=request.model_path,
             )
             return
-        kept.remove(candidates[0])
-        dropped.append(candidates[0])
-        subset = [messages[i] for i in kept]
-        text = template.render(subset, continue_last=request.continue_last)
-        tokens = tokenize(llm, text, first=True)
-    keep = system_tokens(model, [messages[i] for i in kept], text)
-    yield ContextTrimmed(dropped=tuple(sorted(dropped)), prompt_tokens=len(tokens),
-                         context_size=n_ctx)
-    yield Prompt(tokens, text, keep, trimmed=True)
+        count = found
+        tokens, text, subset = render(count)
+    dropped = tuple(candidates[:count])
+    keep = system_tokens(model, subset, text)
+    yield ContextTrimmed(dropped=dropped, prompt_tokens=len(tokens), context_size=n_ctx)
+    new_cut = Cut(request.overflow, n_ctx, tuple(messages[i] for i in dropped))
+    yield Prompt(tokens, text, keep, trimmed=True, messages=subset, cut=new_cut, recut=recut)
+
+
+def _smallest_cut(
+    render: Callable[[int], tuple[list[int], str, tuple[ChatMessage, ...]]],
+    low: int,
+    high: int,
+    limit: int,
+) -> int | None:
+    """The smallest count in ``low..high`` whose prompt is at most ``limit`` tokens, by
+    bisection (about log2(high - low) renders); None when even ``high`` is too long."""
+    if low > high or len(render(high)[0]) > limit:
+        return None
+    while low < high:
+        mid = (low + high) // 2
+        if len(render(mid)[0]) <= limit:
+            high = mid
+        else:
+            low = mid + 1
+    return low
 
 
 def system_tokens(model: LoadedModel, messages: Sequence[ChatMessage], text: str) -> int:

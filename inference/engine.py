@@ -26,7 +26,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterator
 
-from inference.context_fit import Prompt, build_prompt, make_room, tokenize
+from inference.context_fit import Cut, Prompt, build_prompt, make_room, tokenize
 from inference.events import (
     OVERFLOW_POLICIES,
     ChatRequest,
@@ -45,7 +45,7 @@ from inference.events import (
 )
 from inference.llama_api import AbortCallback, LlamaModel
 from inference.loader import LoadCancelledError, LoadedModel, load_model
-from inference.prompt_cache import SnapshotCache, Turn
+from inference.prompt_cache import SnapshotCache, Turn, shift_reuse
 from inference.reply import Reply
 from inference.speculative import PromptLookup
 from inference.stops import StopMatcher
@@ -75,6 +75,8 @@ class Engine:
         self._cancel = threading.Event()
         self._abort_cb = AbortCallback(self._cancel.is_set)
         self._turns: OrderedDict[str, Turn] = OrderedDict()
+        # Where each conversation was last cut to fit the context (see build_prompt).
+        self._cuts: OrderedDict[str, Cut] = OrderedDict()
         self._snapshots = SnapshotCache(snapshot_budget_mb * _MB)
         self._active: str | None = None  # the conversation whose tokens are in the KV cache
 
@@ -108,6 +110,7 @@ class Engine:
 
     def _forget_conversations(self) -> None:
         self._turns.clear()
+        self._cuts.clear()
         self._snapshots.clear()
         self._active = None
 
@@ -193,7 +196,8 @@ class Engine:
         prompt: Prompt | None = None
         try:
             turn = self._turns.get(request.conversation_id)
-            for item in build_prompt(self._model, request, turn):
+            cut = self._cuts.get(request.conversation_id)
+            for item in build_prompt(self._model, request, turn, cut):
                 if isinstance(item, Prompt):
                     prompt = item
                 else:
@@ -204,6 +208,7 @@ class Engine:
             return
         if prompt is None:
             return
+        self._remember_cut(request.conversation_id, prompt.cut)
         tokens = prompt.tokens
         # Reuse the longest prefix already in the KV cache; evaluate at least the last token
         # so that its logits are fresh.
@@ -212,6 +217,10 @@ class Engine:
             if a != b:
                 break
             cached += 1
+        shifted_out = 0
+        if prompt.recut:
+            # The cut moved: the kept messages are still in the cache, further along.
+            cached, shifted_out = shift_reuse(llm, tokens, cached)
         llm.set_cached(cached)
         todo = tokens[cached:]
         started = time.perf_counter()
@@ -238,7 +247,8 @@ class Engine:
         except _CancelledError:
             # The interrupted batch left nothing usable in the cache past n_tokens.
             llm.truncate(llm.n_tokens)
-            reply = Reply(received, prompt, cached, 0.0, self._model.info.load_s, llm.n_ctx())
+            reply = Reply(received, prompt, cached, 0.0, self._model.info.load_s, llm.n_ctx(),
+                          shifted_out=shifted_out)
             stopped = reply.stats(llm.n_tokens, StopReason.USER)
             yield Done(stop_reason=StopReason.USER, stats=stopped)
             return
@@ -255,6 +265,7 @@ class Engine:
             n_ctx=llm.n_ctx(),
             # A continued reply keeps its leading whitespace ("teeming" + " with").
             leading=not request.continue_last,
+            shifted_out=shifted_out,
         )
         yield from self._decode(request, reply)
 
@@ -378,6 +389,15 @@ class Engine:
             llm.n_tokens
         )
         yield Done(stop_reason=stop, stats=reply.stats(used, stop))
+
+    def _remember_cut(self, conversation_id: str, cut: Cut | None) -> None:
+        """Keep where the conversation was cut, so the next turn cuts at the same place."""
+        self._cuts.pop(conversation_id, None)
+        if cut is None:
+            return
+        self._cuts[conversation_id] = cut
+        while len(self._cuts) > _MAX_TURNS:
+            self._cuts.popitem(last=False)
 
     def _remember(self, request: ChatRequest, reply: Reply, stop: str) -> None:
         """Keep the turn so the next one extends its tokens, when they match the text."""

@@ -209,6 +209,9 @@ class Stats(Event):
     load_s: float = 0.0
     draft_tokens: int = 0  # tokens proposed by speculative drafting
     accepted_tokens: int = 0  # of which the model accepted
+    # Tokens of older messages shifted out of the KV cache when the context was cut, so
+    # that the kept ones were not evaluated again (0: no shift).
+    context_shifted: int = 0
 
     @property
     def acceptance(self) -> float:
@@ -223,11 +226,14 @@ class Stats(Event):
             if self.draft_tokens
             else ""
         )
+        shifted = (
+            f" · context shifted {self.context_shifted} tok" if self.context_shifted else ""
+        )
         return (
             f"ttft {self.ttft_s * 1000:.0f} ms · prompt {self.prompt_tokens} tok "
             f"({self.cached_tokens} cached) at {self.prompt_tps:.1f} tok/s · "
             f"generated {self.generated_tokens} tok at {self.decode_tps:.1f} tok/s · "
-            f"context {self.context_used}/{self.context_size} · {reason}{drafts}"
+            f"context {self.context_used}/{self.context_size}{shifted} · {reason}{drafts}"
         )
 
 

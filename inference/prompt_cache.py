@@ -69,6 +69,37 @@ def continue_tokens(
     return [*turn.prompt_tokens, *turn.reply_tokens, *tokenize(after)], full
 
 
+def shift_reuse(llm: LlamaModel, tokens: Sequence[int], head: int) -> tuple[int, int]:
+    """Reuse the KV cache for ``tokens`` after a cut: when they are the cache's first
+    ``head`` tokens followed by a later stretch of it (the older messages dropped from
+    between), remove the dropped range and shift the stretch back (llama.cpp's context
+    shift) instead of evaluating it again.
+
+    Only tokens equal to the cached ones are reused (a cut can tokenize its boundary
+    differently), never the last prompt token (its logits must be fresh). Returns the
+    tokens now cached and how many were shifted out; ``(head, 0)`` when nothing was.
+    """
+    cached = np.asarray(llm.history(), dtype=np.intc)
+    wanted = np.asarray(tokens[:-1], dtype=np.intc)
+    if head >= len(wanted) or head + 1 >= len(cached):
+        return head, 0
+    best, best_len = 0, 0
+    # Every place the next wanted token occurs is a candidate start of the kept stretch;
+    # these are few (a chat's messages), each checked with one vector comparison.
+    for at in np.flatnonzero(cached[head + 1 :] == wanted[head]) + head + 1:
+        n = min(len(cached) - int(at), len(wanted) - head)
+        same = cached[at : at + n] == wanted[head : head + n]
+        length = n if bool(same.all()) else int(np.argmin(same))
+        if length > best_len:
+            best, best_len = int(at) - head, length
+    if best_len == 0:
+        return head, 0
+    llm.truncate(head + best + best_len)
+    if not llm.kv_shift(head, best):
+        return head, 0
+    return head + best_len, best
+
+
 @dataclass
 class _Snapshot:
     data: StateBuffer  # llama.cpp's sequence state

@@ -37,6 +37,7 @@ class Reply:
     shifted: bool = False  # the context was shifted: the turn's tokens are no longer whole
     drafted: int = 0
     accepted: int = 0
+    shifted_out: int = 0  # prompt tokens shifted out of the KV cache instead of re-evaluated
 
     def stats(self, context_used: int, reason: str = "") -> Stats:
         """The reply's figures so far; ``reason``: why it stopped (empty: it goes on)."""
@@ -55,22 +56,23 @@ class Reply:
             load_s=self.load_s,
             draft_tokens=self.drafted,
             accepted_tokens=self.accepted,
+            context_shifted=self.shifted_out,
         )
 
     def as_turn(self, request: ChatRequest, stop: str) -> Turn | None:
         """The turn the next request may extend; None when the tokens fed to the model no
-        longer match the text (trimmed, shifted, continued, cut mid-character...)."""
+        longer match the text (shifted, continued, cut mid-character...). A trimmed prompt's
+        turn holds the kept messages, which the next turn extends under the same cut."""
         text = "".join(self.text)
         if (
-            self.prompt.trimmed
-            or self.shifted
+            self.shifted
             or request.continue_last
             or stop not in (StopReason.END_OF_TURN, StopReason.LENGTH, StopReason.USER)
             or "\ufffd" in text
         ):
             return None
         return Turn(
-            messages=tuple(request.messages),
+            messages=self.prompt.messages or tuple(request.messages),
             prompt_text=self.prompt.text,
             prompt_tokens=tuple(self.prompt.tokens),
             reply_tokens=tuple(self.generated),

@@ -183,7 +183,10 @@ class StatsBar(QWidget):
                 rate=format_rate(stats.decode_tps) if stats.decode_tps > 0 else "",
             )
         if stats.context_size:
-            self._context.set_value(f"{stats.context_used} / {stats.context_size}")
+            self._context.set_value(
+                f"{stats.context_used} / {stats.context_size}",
+                "(context shifted)" if stats.context_shifted else "",
+            )
         if stats.stop_reason:
             self._show_stop_reason(stats.stop_reason)
 
