@@ -275,8 +275,12 @@ class LlamaModel:
     # -- sizes and vocabulary ------------------------------------------------------------
 
     def n_ctx(self) -> int:
-        """Tokens the context holds."""
-        return int(self.llm.n_ctx())
+        """Tokens the context holds.
+
+        llama.cpp rounds the context up (to a multiple of 256) while llama-cpp-python sizes
+        its token history for the context asked for: the smaller of the two is what fits.
+        """
+        return min(int(self.llm.n_ctx()), len(self.llm.input_ids))
 
     def n_ctx_train(self) -> int:
         """The context length the model was trained with."""

@@ -118,3 +118,24 @@ def test_a_reply_after_a_shift_matches_one_from_scratch(engine: Engine, smollm_p
         list(shifted_turn.reply_tokens),
         list(engine._turns["scratch"].reply_tokens),
     )
+
+
+def test_a_context_llama_cpp_rounds_up_still_fills_without_a_crash(
+    engine: Engine, smollm_path: str
+) -> None:
+    # llama.cpp makes a 300-token context 512 tokens long, but llama-cpp-python keeps room
+    # for 300 tokens of history: the engine must fill and cut at 300, not at 512.
+    load = LoadSettings(n_ctx=300, n_threads=1)
+    messages = [SYSTEM]
+    for n in range(12):
+        messages.append(ChatMessage("user", f"Tell me one short fact about the number {n}."))
+        request = ChatRequest(
+            model_path=smollm_path, messages=tuple(messages), load=load,
+            sampling=Sampling(temperature=0.0, seed=1, max_tokens=8),
+            conversation_id="rounded", overflow=OVERFLOW_TRUNCATE_MIDDLE,
+        )
+        text, events, done = stream_reply(engine, request)
+        assert done.stats.context_size == 300
+        assert done.stats.context_used <= 300
+        messages.append(ChatMessage("assistant", text))
+    assert any(isinstance(e, ContextTrimmed) for e in events)
