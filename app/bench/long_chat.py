@@ -96,13 +96,13 @@ def _raw_turn(llm: LlamaModel, tokens: list[int], reply_tokens: int) -> float:
     so that its context holds what a llama.cpp front end's would at the next turn."""
     started = time.perf_counter()
     first = float("nan")
-    produced = 0
     # reset=True is generate()'s own prefix reuse: it keeps the longest common prefix of
     # ``tokens`` with its context and evaluates only the rest.
-    for token in llm.llm.generate(tokens, temp=0.0, top_k=1, reset=True):
-        if produced == 0:
+    for produced, token in enumerate(
+        llm.llm.generate(tokens, temp=0.0, top_k=1, reset=True), start=1
+    ):
+        if produced == 1:
             first = time.perf_counter() - started
-        produced += 1
         if llm.is_end_of_generation(token) or produced >= reply_tokens:
             break
     return first
