@@ -10,7 +10,8 @@ Every path decodes the same prompt greedily with the same load settings:
   measured by a probe the entry point passes in (the widget layer lives in ``ui/``).
 
 Plus prompt processing speed, TTFT per turn with and without prefix reuse, TTFT when
-returning to a conversation (snapshot restore vs re-processing), and speculative decoding.
+returning to a conversation (snapshot restore vs re-processing), and speculative decoding;
+the long-chat phase lives in :mod:`app.bench.long_chat`.
 :mod:`app.bench.suite` runs them all in order; :mod:`app.cli.bench` prints the table.
 """
 
