@@ -41,5 +41,16 @@ def test_quick_bench_writes_every_field(tmp_path: Path, smollm_path: str) -> Non
     for policy in ("reuse", "no_reuse"):
         assert len(data["turn_ttft_s"][policy]) == 20
         assert all(v > 0 for v in data["turn_ttft_s"][policy])
+    # The long chat, scaled down: every mark on Slice's side, the raw side's marks a prefix
+    # of them (it stops when the conversation no longer fits), and the trimming recorded.
+    long_chat, marks = data["long_chat_ttft_s"], [str(m) for m in data["long_chat"]["marks"]]
+    assert list(long_chat["slice"]) == marks
+    assert list(long_chat["raw"]) == marks[: len(long_chat["raw"])] and long_chat["raw"]
+    for side in ("slice", "raw"):
+        assert all(math.isfinite(v) and v > 0 for v in long_chat[side].values()), long_chat
+    details = data["long_chat"]
+    assert 0 < details["raw_turns"] <= details["turns"]
+    assert details["trimmed_turns"] >= 0
+    assert "long chat" in result.stdout
     assert "(e) full GUI" in result.stdout and "speculative" in result.stdout
     assert chart.stat().st_size > 20_000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
@@ -53,4 +54,38 @@ def format_table(result: dict[str, Any]) -> str:
         f"{check(spec['rewrite_speedup'] >= 1.5)}], prose ×{spec['prose_speedup']:.2f} [≥0.95 "
         f"{check(spec['prose_speedup'] >= 0.95)}], acceptance {spec['acceptance']:.0%}",
     ]
+    rows += _long_chat_rows(result["long_chat_ttft_s"], result["long_chat"], ms, check)
     return "\n".join(rows)
+
+
+def _long_chat_rows(
+    ttft: dict[str, dict[str, float]], details: dict[str, Any],
+    ms: Callable[[float | None], str], check: Callable[[bool], str],
+) -> list[str]:
+    """The long-chat phase: Slice beside raw at every mark but the last (Slice ≤ 1.1× raw),
+    and the last mark, where trimming runs, beside the one before (≤ 1.5×)."""
+    marks = [str(mark) for mark in details["marks"]]
+    sl, raw = ttft["slice"], ttft["raw"]
+    pairs = []
+    for mark in marks[:-1]:
+        if mark in raw and mark in sl:
+            ratio = sl[mark] / raw[mark]
+            pairs.append(f"{mark}: {ms(sl[mark])} vs {ms(raw[mark])} (×{ratio:.2f}) "
+                         f"[≤1.1 {check(ratio <= 1.1)}]")
+        else:
+            pairs.append(f"{mark}: {ms(sl.get(mark))} vs n/a (raw ran {details['raw_turns']} "
+                         "turns)")
+    last, before = marks[-1], marks[-2]
+    growth = sl[last] / sl[before] if last in sl and before in sl else float("nan")
+    first = details["first_trimmed_turn"]
+    trimming = (
+        f"{details['trimmed_turns']} turns trimmed from turn {first}" if first is not None
+        else "no turn trimmed"
+    )
+    return [
+        f"long chat, {details['turns']} turns, context {details['n_ctx']}, "
+        f"{details['reply_tokens']}-token replies, TTFT Slice vs raw:",
+        "  " + ", ".join(pairs),
+        f"  last {last}: {ms(sl.get(last))}, ×{growth:.2f} of {before} "
+        f"[≤1.5 {check(growth <= 1.5)}] ({trimming}; raw ran {details['raw_turns']} turns)",
+    ]

@@ -10,7 +10,8 @@ Every path decodes the same prompt greedily with the same load settings:
   measured by a probe the entry point passes in (the widget layer lives in ``ui/``).
 
 Plus prompt processing speed, TTFT per turn with and without prefix reuse, TTFT when
-returning to a conversation (snapshot restore vs re-processing), and speculative decoding.
+returning to a conversation (snapshot restore vs re-processing), and speculative decoding;
+the long-chat phase lives in :mod:`app.bench.long_chat`.
 :mod:`app.bench.suite` runs them all in order; :mod:`app.cli.bench` prints the table.
 """
 
@@ -102,26 +103,30 @@ class Bench:
     # -- helpers --------------------------------------------------------------------------
 
     def request(
-        self, messages: list[ChatMessage], max_tokens: int, conversation: str = "", **extra: Any
+        self, messages: list[ChatMessage], max_tokens: int, conversation: str = "",
+        load: LoadSettings | None = None, **extra: Any,
     ) -> ChatRequest:
+        """A greedy request for ``messages``, with the bench's load settings unless ``load``
+        replaces them (a phase that needs another context size)."""
         return ChatRequest(
             model_path=self.model,
             messages=tuple(messages),
-            load=self.load,
+            load=self.load if load is None else load,
             sampling=Sampling(temperature=0.0, seed=1, max_tokens=max_tokens),
             conversation_id=conversation,
             **extra,
         )
 
-    def raw_llama(self) -> LlamaModel:
-        """llama-cpp-python's own ``Llama``, constructed plainly (baselines (a) and (b))."""
+    def raw_llama(self, n_ctx: int | None = None) -> LlamaModel:
+        """llama-cpp-python's own ``Llama``, constructed plainly (baselines (a) and (b));
+        with the bench's context size unless ``n_ctx`` is given."""
         import llama_cpp
 
         from inference.llama_api import LlamaModel
 
         return LlamaModel(llama_cpp.Llama(
             model_path=self.model,
-            n_ctx=self.load.n_ctx,
+            n_ctx=self.load.n_ctx if n_ctx is None else n_ctx,
             n_batch=self.load.n_batch,
             n_ubatch=self.load.n_ubatch,
             n_threads=self.threads,

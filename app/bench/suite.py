@@ -7,6 +7,7 @@ import platform
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from app.bench.long_chat import FULL_PLAN, QUICK_PLAN, long_chat
 from app.bench.runner import Bench, Timed, best_of, events_ok
 from app.bench.workloads import DECODE_PROMPT
 from app.models.gpu_fit import resolve_load
@@ -83,6 +84,9 @@ def measure(
         switch = bench.switch(engine)
         step("speculative decoding")
         speculative = bench.speculative(engine)
+        plan = QUICK_PLAN if quick else FULL_PLAN
+        step(f"long chat, {plan.turns} turns")
+        long_chat_ttft, long_chat_details = long_chat(bench, client, engine, plan)
     finally:
         client.close()
         engine.close()
@@ -135,5 +139,7 @@ def measure(
         "switch_ttft_s": switch,
         "gui": {k: v for k, v in gui.items() if k not in ("decode_tps", "ttft_s")},
         "speculative": speculative,
+        "long_chat_ttft_s": long_chat_ttft,
+        "long_chat": long_chat_details,
     }
     return result

@@ -24,7 +24,7 @@ def add_bench_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPar
         "bench",
         help="measure Slice's latency beside llama.cpp's own",
         description="Decode and prompt speed, TTFT per turn, conversation switching, "
-        "speculative decoding and GUI figures, side by side on one model.",
+        "speculative decoding, GUI figures and a long chat, side by side on one model.",
     )
     bench.add_argument("--model", metavar="PATH", help="GGUF model (default: the starter model)")
     bench.add_argument("--quick", action="store_true", help="a smoke run: fewer, shorter runs")
