@@ -55,9 +55,7 @@ class LongChatPlan:
 # on, so that its "300" measures turns with trimming running.
 FULL_PLAN = LongChatPlan(turns=300, n_ctx=8192, reply_tokens=8, marks=(10, 100, 200, 300))
 # The same shape scaled down for --quick: trimming starts at turn ~23 and runs in the last
-# mark's ten turns, so the smoke run goes through the overflow path too. A multiple of 256:
-# llama.cpp rounds the context up to one, and the engine then fails on a context it sees
-# larger than llama-cpp-python's token buffer (seen at 832; reported, not fixed here).
+# mark's ten turns, so the smoke run goes through the overflow path too.
 QUICK_PLAN = LongChatPlan(turns=30, n_ctx=768, reply_tokens=8, marks=(10, 20, 30))
 
 
@@ -70,6 +68,7 @@ class _Turn:
     trimmed: ContextTrimmed | None
     prompt_tokens: int
     cached_tokens: int
+    shifted_tokens: int  # KV cache shifted instead of evaluated again (Stats.context_shifted)
 
 
 def _host_turn(client: HostClient, request: ChatRequest) -> _Turn:
@@ -90,7 +89,7 @@ def _host_turn(client: HostClient, request: ChatRequest) -> _Turn:
     if done is None:
         raise BenchError("a long-chat turn ended without a Done event")
     return _Turn(first, "".join(text), trimmed, done.stats.prompt_tokens,
-                 done.stats.cached_tokens)
+                 done.stats.cached_tokens, done.stats.context_shifted)
 
 
 def _raw_turn(llm: LlamaModel, tokens: list[int], reply_tokens: int) -> float:
@@ -136,6 +135,7 @@ def long_chat(
     slice_ttft: list[float] = []
     raw_ttft: list[float] = []
     trimmed_turns: list[int] = []
+    shifted_turns = 0
     dropped_messages = 0
     prompt_tokens: dict[str, int] = {}
     cached_tokens: dict[str, int] = {}
@@ -157,6 +157,7 @@ def long_chat(
                     raw_ttft.append(_raw_turn(llm, tokens, plan.reply_tokens))
             result = _host_turn(client, request)
             slice_ttft.append(result.ttft_s)
+            shifted_turns += result.shifted_tokens > 0
             if result.trimmed is not None:
                 trimmed_turns.append(turn)
                 dropped_messages = len(result.trimmed.dropped)
@@ -178,6 +179,8 @@ def long_chat(
         "trimmed_turns": len(trimmed_turns),
         "first_trimmed_turn": trimmed_turns[0] if trimmed_turns else None,
         "dropped_messages": dropped_messages,
+        # Turns whose cut moved and whose kept cache was shifted, not evaluated again.
+        "shifted_turns": shifted_turns,
         "prompt_tokens": prompt_tokens,
         "cached_tokens": cached_tokens,
     }

@@ -79,7 +79,8 @@ def _long_chat_rows(
     growth = sl[last] / sl[before] if last in sl and before in sl else float("nan")
     first = details["first_trimmed_turn"]
     trimming = (
-        f"{details['trimmed_turns']} turns trimmed from turn {first}" if first is not None
+        f"{details['trimmed_turns']} turns trimmed from turn {first}, "
+        f"{details.get('shifted_turns', 0)} cuts shifted the cache" if first is not None
         else "no turn trimmed"
     )
     return [
