@@ -29,6 +29,7 @@ from inference.events import (
     Stats,
     StopReason,
 )
+from inference.held_histories import HeldHistories
 from inference.protocol import (
     Command,
     Op,
@@ -36,6 +37,7 @@ from inference.protocol import (
     decode_command,
     encode_payloads,
     event_payload,
+    history_missing_payload,
     is_token,
     merge_tokens,
 )
@@ -116,6 +118,7 @@ class _Host:
         self._lock = threading.Lock()
         self._current = 0
         self._cancelled: set[int] = set()
+        self._histories = HeldHistories()  # each conversation's last request, for deltas
 
     def read_commands(self, stream: IO[str]) -> None:
         """Reader thread: queue chat requests, act on cancels at once."""
@@ -155,6 +158,15 @@ class _Host:
                 self._out.write(event_payload(request_id, Done(stop_reason=StopReason.USER,
                                                                 stats=Stats())))
                 continue
+            if command.prefix is not None:
+                full = self._histories.resolve(request, command.prefix)
+                if full is None:  # the supervisor sends the whole conversation again
+                    with self._lock:
+                        self._current = 0
+                    self._out.write(history_missing_payload(request_id))
+                    continue
+                request = full
+            self._histories.remember(request)
             self._out.new_reply(max(0, request.stream_batch_ms) / 1000)
             for event in self._engine.stream_chat(request):
                 self._out.write(event_payload(request_id, event))

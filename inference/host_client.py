@@ -31,10 +31,12 @@ from inference.events import (
     Stats,
     StopReason,
 )
+from inference.held_histories import HeldHistories
 from inference.protocol import (
     ABORT_PREFIX,
     HOST_FLAG,
     Command,
+    HistoryMissing,
     Op,
     ProtocolError,
     decode_event,
@@ -130,6 +132,11 @@ class HostClient:
         self._watchdog: threading.Timer | None = None
         self._loading = False  # the current request is loading its model
         self._stopped_by_kill = False  # the host was ended to carry out a Stop
+        # What the running host holds of each conversation: a turn sends only what is new.
+        self._held = HeldHistories()
+        #: Chat commands sent, by kind: "full", "delta" (new messages only) and "resent"
+        #: (the whole conversation again, after the host did not hold the prefix).
+        self.sent = {"full": 0, "delta": 0, "resent": 0}
 
     @property
     def pid(self) -> int | None:
@@ -153,6 +160,7 @@ class HostClient:
             start_new_session=True,  # a Ctrl+C in a terminal reaches us, not the host directly
         )
         self._stderr.clear()
+        self._held.clear()  # a new host holds no conversation
         assert proc.stderr is not None
         self._stderr_thread = threading.Thread(
             target=self._drain_stderr, args=(proc.stderr,), daemon=True
@@ -208,7 +216,10 @@ class HostClient:
         proc = self._proc
         assert proc.stdout is not None
         self._loading = self._stopped_by_kill = False
-        if self._send(Command(Op.CHAT, request_id, request)):
+        sent, prefix = self._held.split(request)
+        self._held.remember(request)
+        self.sent["delta" if prefix is not None else "full"] += 1
+        if self._send(Command(Op.CHAT, request_id, sent, prefix)):
             for line in proc.stdout:
                 try:
                     event_id, event = decode_event(line)
@@ -216,6 +227,12 @@ class HostClient:
                     continue  # not a protocol line
                 if event_id != request_id:
                     continue  # a late event of an earlier request
+                if isinstance(event, HistoryMissing):
+                    # The host does not hold what this side thought: send everything.
+                    self.sent["resent"] += 1
+                    if not self._send(Command(Op.CHAT, request_id, request)):
+                        break
+                    continue
                 if isinstance(event, (Loading, Loaded)):
                     self._loading = isinstance(event, Loading)
                 yield event

@@ -3,22 +3,27 @@
 Both sides import this module and nothing of each other:
 
 - commands, supervisor to host, on the host's stdin: ``{"op": "chat", "id": N,
-  "request": {...}}``, ``{"op": "cancel", "id": N}``, ``{"op": "exit"}``;
+  "request": {...}}``, ``{"op": "cancel", "id": N}``, ``{"op": "exit"}``; a chat command
+  may carry only a conversation's new messages, with ``"prefix": {"count": K, "digest":
+  D}`` naming the K earlier messages the host already holds (see :class:`Prefix`);
 - events, host to supervisor, on a private copy of the host's stdout: one event a line,
-  ``{"id": N, "type": ..., ...}`` (:meth:`inference.events.Event.to_dict` plus the id);
+  ``{"id": N, "type": ..., ...}`` (:meth:`inference.events.Event.to_dict` plus the id),
+  or ``{"id": N, "type": "history_missing"}`` when the host does not hold the prefix a
+  command named: the supervisor then sends the whole conversation;
 - on stderr, free text kept to explain a crash; a line starting with :data:`ABORT_PREFIX`
   carries llama.cpp's last words before an ``abort()``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from inference.events import ChatRequest, Event, event_from_dict
+from inference.events import ChatMessage, ChatRequest, Event, event_from_dict
 
 #: The frozen app's flag that makes its executable run the inference host.
 HOST_FLAG = "--inference-host"
@@ -28,6 +33,7 @@ ABORT_PREFIX = "llama.cpp abort: "
 _ID = "id"
 _TYPE = "type"
 _TOKEN = "token"
+_HISTORY_MISSING = "history_missing"
 
 
 class ProtocolError(ValueError):
@@ -51,12 +57,42 @@ class Op(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Prefix:
+    """The earlier messages of a conversation that a chat command leaves out.
+
+    The host holds the messages of each conversation's last request; a command whose
+    ``request.messages`` are only the new ones names how many earlier messages precede them
+    and their :func:`history_digest`, and the host puts them back in front.
+    """
+
+    count: int
+    digest: str
+
+
+def history_digest(messages: Sequence[ChatMessage]) -> str:
+    """A digest of ``messages`` (roles and texts, in order): equal only for equal messages."""
+    digest = hashlib.sha256()
+    for message in messages:
+        digest.update(json.dumps([message.role, message.content], ensure_ascii=False).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
 class Command:
-    """One command to the host. ``request`` is set for :attr:`Op.CHAT` only."""
+    """One command to the host. ``request`` is set for :attr:`Op.CHAT` only; ``prefix``
+    when the request holds only the conversation's new messages."""
 
     op: Op
     request_id: int = 0
     request: ChatRequest | None = None
+    prefix: Prefix | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryMissing:
+    """The host's answer to a command whose prefix it does not hold (a new host, an edited
+    or forgotten conversation): send the command again with the whole conversation."""
 
 
 def encode_command(command: Command) -> str:
@@ -66,6 +102,8 @@ def encode_command(command: Command) -> str:
         data[_ID] = command.request_id
     if command.request is not None:
         data["request"] = command.request.to_dict()
+    if command.prefix is not None:
+        data["prefix"] = {"count": command.prefix.count, "digest": command.prefix.digest}
     return json.dumps(data, ensure_ascii=False) + "\n"
 
 
@@ -77,9 +115,15 @@ def decode_command(line: str) -> Command:
         op = Op(data["op"])
         request_id = int(data.get(_ID, 0))
         request = ChatRequest.from_dict(data["request"]) if op is Op.CHAT else None
+        raw_prefix = data.get("prefix") if op is Op.CHAT else None
+        prefix = None
+        if raw_prefix is not None:
+            prefix = Prefix(count=int(raw_prefix["count"]), digest=str(raw_prefix["digest"]))
+            if prefix.count < 1:
+                raise ValueError(f"a prefix of {prefix.count} messages")
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ProtocolError(f"malformed command {line[:200]!r}: {exc!r}", request_id) from exc
-    return Command(op=op, request_id=request_id, request=request)
+    return Command(op=op, request_id=request_id, request=request, prefix=prefix)
 
 
 def event_payload(request_id: int, event: Event) -> dict[str, Any]:
@@ -115,11 +159,18 @@ def encode_payloads(payloads: Iterable[dict[str, Any]]) -> str:
     return "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in payloads)
 
 
-def decode_event(line: str) -> tuple[int, Event]:
+def history_missing_payload(request_id: int) -> dict[str, Any]:
+    """The host's answer to a chat command whose prefix it does not hold."""
+    return {_ID: request_id, _TYPE: _HISTORY_MISSING}
+
+
+def decode_event(line: str) -> tuple[int, Event | HistoryMissing]:
     """(request id, event) of an event line; raises :class:`ProtocolError` if it is not one."""
     try:
         data = json.loads(line)
         request_id = int(data.pop(_ID))
+        if data.get(_TYPE) == _HISTORY_MISSING:
+            return request_id, HistoryMissing()
         return request_id, event_from_dict(data)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ProtocolError(f"not an event line: {line[:200]!r}") from exc

@@ -12,13 +12,16 @@ import pytest
 from inference.events import ChatMessage, ChatRequest, Done, Failed, Stats, Token
 from inference.protocol import (
     Command,
+    HistoryMissing,
     Op,
+    Prefix,
     ProtocolError,
     decode_command,
     decode_event,
     encode_command,
     encode_payloads,
     event_payload,
+    history_digest,
     merge_tokens,
 )
 
@@ -66,3 +69,21 @@ def test_the_host_answers_a_malformed_request_instead_of_hanging() -> None:
     request_id, event = answers[0]
     assert request_id == 5 and isinstance(event, Failed) and event.error == "bad_request"
     assert "could not read the request" in event.message
+
+
+def test_a_host_asks_for_a_history_it_does_not_hold() -> None:
+    # A fresh host holds no conversation: a command that names a prefix gets "send it all"
+    # for its id, before any model is loaded.
+    delta = ChatRequest(model_path="m.gguf", messages=(ChatMessage("user", "and then?"),),
+                        conversation_id="c")
+    prefix = Prefix(count=2, digest=history_digest([ChatMessage("user", "hi"),
+                                                    ChatMessage("assistant", "hello")]))
+    commands = encode_command(Command(Op.CHAT, 9, delta, prefix)) + encode_command(
+        Command(Op.EXIT))
+    assert decode_command(encode_command(Command(Op.CHAT, 9, delta, prefix))).prefix == prefix
+    result = subprocess.run([sys.executable, "-m", "inference.host"], input=commands,
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert [decode_event(line) for line in result.stdout.splitlines()] == [
+        (9, HistoryMissing())
+    ]

@@ -1,0 +1,62 @@
+"""What each conversation's last request held, so the next one need carry only what is new.
+
+Both ends of the host's pipe keep one: the host, to put a conversation's earlier messages
+back in front of a request that names them by a :class:`~inference.protocol.Prefix`; the
+supervisor, to know what the host holds and send it only the new messages. The digest makes
+a mismatch harmless: a host that does not hold exactly those messages (it restarted, forgot
+the conversation, or an earlier message was edited) asks for the whole conversation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import OrderedDict
+
+from inference.events import ChatMessage, ChatRequest
+from inference.protocol import Prefix, history_digest
+
+# Conversations remembered (least recently used go first); the engine keeps as many turns.
+DEFAULT_LIMIT = 256
+
+
+class HeldHistories:
+    """The messages of each conversation's last request, bounded."""
+
+    def __init__(self, limit: int = DEFAULT_LIMIT) -> None:
+        self._limit = limit
+        self._held: OrderedDict[str, tuple[ChatMessage, ...]] = OrderedDict()
+
+    def clear(self) -> None:
+        """Forget everything (the host process was replaced)."""
+        self._held.clear()
+
+    def remember(self, request: ChatRequest) -> None:
+        """Keep ``request``'s messages (whole) as its conversation's last."""
+        if not request.conversation_id:
+            return
+        self._held.pop(request.conversation_id, None)
+        self._held[request.conversation_id] = request.messages
+        while len(self._held) > self._limit:
+            self._held.popitem(last=False)
+
+    def split(self, request: ChatRequest) -> tuple[ChatRequest, Prefix | None]:
+        """What to send for ``request``: only its new messages and the :class:`Prefix` of
+        the earlier ones when they are exactly the conversation's last request; else the
+        request whole (and None)."""
+        held = self._held.get(request.conversation_id) if request.conversation_id else None
+        messages = request.messages
+        if not held or len(messages) <= len(held) or messages[: len(held)] != held:
+            return request, None
+        delta = dataclasses.replace(request, messages=messages[len(held):])
+        return delta, Prefix(count=len(held), digest=history_digest(held))
+
+    def resolve(self, request: ChatRequest, prefix: Prefix) -> ChatRequest | None:
+        """``request`` with the ``prefix`` it names put back in front; None when this side
+        does not hold exactly those messages."""
+        held = self._held.get(request.conversation_id) if request.conversation_id else None
+        if held is None or len(held) < prefix.count:
+            return None
+        earlier = held[: prefix.count]
+        if history_digest(earlier) != prefix.digest:
+            return None
+        return dataclasses.replace(request, messages=earlier + request.messages)
