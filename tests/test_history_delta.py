@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -79,6 +80,9 @@ def test_a_new_host_gets_the_whole_conversation(
     pid = client.pid
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while client.pid is not None and time.monotonic() < deadline:  # until it is gone
+        time.sleep(0.05)
     history = [SYSTEM, FIRST, ChatMessage("assistant", answer), SECOND]
     after_restart = reply(client, ask(smollm_path, history))
     assert client.pid not in (None, pid)
