@@ -26,7 +26,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from app.files import write_atomically
+from app.files import fsync_file, replace_durably, write_atomically
 from app.models.files import (
     SPLIT_RE,
     ModelFiles,
@@ -277,7 +277,9 @@ class ModelLibrary:
                     f"The bundled starter model at '{source}' is damaged (SHA-256 mismatch). "
                     "Reinstall Slice."
                 )
-            partial.replace(target)
+            # Durable before it counts: a later start trusts a starter of the right size.
+            fsync_file(partial)
+            replace_durably(partial, target)
         entry = entry_from_files(
             read_model_files(target),
             Origin.STARTER,
