@@ -20,22 +20,30 @@ DEFAULT_LIMIT = 256
 
 
 class HeldHistories:
-    """The messages of each conversation's last request, bounded."""
+    """The messages of each conversation's last request, with their digest, bounded."""
 
     def __init__(self, limit: int = DEFAULT_LIMIT) -> None:
         self._limit = limit
-        self._held: OrderedDict[str, tuple[ChatMessage, ...]] = OrderedDict()
+        self._held: OrderedDict[str, tuple[tuple[ChatMessage, ...], str]] = OrderedDict()
 
     def clear(self) -> None:
         """Forget everything (the host process was replaced)."""
         self._held.clear()
 
     def remember(self, request: ChatRequest) -> None:
-        """Keep ``request``'s messages (whole) as its conversation's last."""
+        """Keep ``request``'s messages (whole) as its conversation's last.
+
+        A request that extends the conversation's last one digests only its new messages.
+        """
         if not request.conversation_id:
             return
-        self._held.pop(request.conversation_id, None)
-        self._held[request.conversation_id] = request.messages
+        messages = request.messages
+        held = self._held.pop(request.conversation_id, None)
+        if held is not None and _extends(messages, held[0]):
+            digest = history_digest(messages[len(held[0]):], after=held[1])
+        else:
+            digest = history_digest(messages)
+        self._held[request.conversation_id] = (messages, digest)
         while len(self._held) > self._limit:
             self._held.popitem(last=False)
 
@@ -45,18 +53,29 @@ class HeldHistories:
         request whole (and None)."""
         held = self._held.get(request.conversation_id) if request.conversation_id else None
         messages = request.messages
-        if not held or len(messages) <= len(held) or messages[: len(held)] != held:
+        if held is None or not held[0] or not _extends(messages, held[0]) or (
+            len(messages) == len(held[0])
+        ):
             return request, None
-        delta = dataclasses.replace(request, messages=messages[len(held):])
-        return delta, Prefix(count=len(held), digest=history_digest(held))
+        earlier, digest = held
+        delta = dataclasses.replace(request, messages=messages[len(earlier):])
+        return delta, Prefix(count=len(earlier), digest=digest)
 
     def resolve(self, request: ChatRequest, prefix: Prefix) -> ChatRequest | None:
         """``request`` with the ``prefix`` it names put back in front; None when this side
         does not hold exactly those messages."""
         held = self._held.get(request.conversation_id) if request.conversation_id else None
-        if held is None or len(held) < prefix.count:
+        if held is None or len(held[0]) < prefix.count:
             return None
-        earlier = held[: prefix.count]
-        if history_digest(earlier) != prefix.digest:
+        messages, digest = held
+        earlier = messages[: prefix.count]
+        if prefix.count < len(messages):  # an older point of the conversation (rare)
+            digest = history_digest(earlier)
+        if digest != prefix.digest:
             return None
         return dataclasses.replace(request, messages=earlier + request.messages)
+
+
+def _extends(messages: tuple[ChatMessage, ...], earlier: tuple[ChatMessage, ...]) -> bool:
+    """Whether ``messages`` start with ``earlier``."""
+    return len(messages) >= len(earlier) and messages[: len(earlier)] == earlier

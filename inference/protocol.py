@@ -69,13 +69,17 @@ class Prefix:
     digest: str
 
 
-def history_digest(messages: Sequence[ChatMessage]) -> str:
-    """A digest of ``messages`` (roles and texts, in order): equal only for equal messages."""
-    digest = hashlib.sha256()
+def history_digest(messages: Sequence[ChatMessage], after: str = "") -> str:
+    """A digest of ``messages`` (roles and texts, in order): equal only for equal messages.
+
+    Chained message by message, so that ``history_digest(b, after=history_digest(a))`` is
+    ``history_digest(a + b)``: a conversation's digest grows by its new messages alone.
+    """
+    digest = after
     for message in messages:
-        digest.update(json.dumps([message.role, message.content], ensure_ascii=False).encode())
-        digest.update(b"\n")
-    return digest.hexdigest()
+        line = json.dumps([message.role, message.content], ensure_ascii=False)
+        digest = hashlib.sha256(f"{digest}\n{line}".encode()).hexdigest()
+    return digest
 
 
 @dataclass(frozen=True, slots=True)

@@ -136,3 +136,19 @@ def test_held_histories_split_and_resolve() -> None:
     anonymous = ask("m.gguf", [SYSTEM, FIRST], conversation="")
     sender.remember(anonymous)
     assert sender.split(anonymous) == (anonymous, None)
+
+
+def test_a_digest_grows_by_the_new_messages_alone() -> None:
+    earlier = [SYSTEM, FIRST]
+    later = [ChatMessage("assistant", "Red."), SECOND]
+    assert history_digest(later, after=history_digest(earlier)) == history_digest(
+        earlier + later)
+    assert history_digest(earlier) != history_digest([FIRST, SYSTEM])
+    # What a side holds after two turns is digested as the whole conversation.
+    held = HeldHistories()
+    held.remember(ask("m.gguf", earlier))
+    second = ask("m.gguf", earlier + later)
+    held.remember(second)
+    third = ask("m.gguf", [*earlier, *later, ChatMessage("assistant", "An apple.")])
+    _delta, prefix = held.split(third)
+    assert prefix == Prefix(count=4, digest=history_digest(second.messages))
