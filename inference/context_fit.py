@@ -94,6 +94,9 @@ def build_prompt(
     llm = model.llm
     messages = request.messages
     n_ctx = llm.n_ctx()
+    if request.prompt is not None:
+        yield from _plain_prompt(llm, request, n_ctx)
+        return
     candidates = droppable(messages, request.overflow)
     reserve = min(request.sampling.max_tokens or 512, n_ctx // 4)
 
@@ -163,6 +166,24 @@ def build_prompt(
     yield ContextTrimmed(dropped=dropped, prompt_tokens=len(tokens), context_size=n_ctx)
     new_cut = Cut(request.overflow, n_ctx, tuple(messages[i] for i in dropped))
     yield Prompt(tokens, text, keep, trimmed=True, messages=subset, cut=new_cut, recut=recut)
+
+
+def _plain_prompt(llm: LlamaModel, request: ChatRequest, n_ctx: int) -> Iterator[Event | Prompt]:
+    """A plain-text completion's prompt: the text as it is, which must fit the context."""
+    assert request.prompt is not None
+    tokens = tokenize(llm, request.prompt, first=True)
+    if not tokens:
+        yield Failed(error=ErrorKind.BAD_REQUEST, message="The prompt is empty: give the "
+                     "model some text to continue.", path=request.model_path)
+    elif len(tokens) >= n_ctx:
+        yield Failed(
+            error=ErrorKind.BAD_REQUEST,
+            message=f"The prompt is {len(tokens):,} tokens long and does not fit in the "
+            f"context of {n_ctx:,} tokens. Shorten it or raise the context size.",
+            path=request.model_path,
+        )
+    else:
+        yield Prompt(tokens, request.prompt, keep=1)
 
 
 def _smallest_cut(

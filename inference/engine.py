@@ -153,7 +153,7 @@ class Engine:
                 if isinstance(event, (Failed, Done)):
                     return
             assert self._model is not None
-            if not request.messages:
+            if not request.messages and request.prompt is None:
                 yield Done(stop_reason="", stats=Stats(load_s=self._model.info.load_s))
                 return
             yield from self._reply(request, received)
@@ -167,6 +167,8 @@ class Engine:
     def tokenize_chat(self, request: ChatRequest) -> list[int]:
         """The prompt tokens of ``request``'s messages, rendered from scratch."""
         assert self._model is not None
+        if request.prompt is not None:
+            return tokenize(self._model.llm, request.prompt, first=True)
         text = self._model.template.render(request.messages, continue_last=request.continue_last)
         return tokenize(self._model.llm, text, first=True)
 
@@ -264,8 +266,9 @@ class Engine:
             load_s=self._model.info.load_s,
             n_ctx=llm.n_ctx(),
             # A continued reply keeps its leading whitespace ("teeming" + " with").
-            leading=not request.continue_last,
+            leading=not request.continue_last and request.prompt is None,
             shifted_out=shifted_out,
+            prompt_s=elapsed,
         )
         yield from self._decode(request, reply)
 
@@ -285,6 +288,8 @@ class Engine:
             min_p=sampling.min_p,
             temp=sampling.temperature,
             repeat_penalty=sampling.repeat_penalty,
+            frequency_penalty=sampling.frequency_penalty,
+            presence_penalty=sampling.presence_penalty,
         )
         n_ctx = reply.n_ctx
         decoder = TokenDecoder(llm.token_pieces())
@@ -402,6 +407,8 @@ class Engine:
     def _remember(self, request: ChatRequest, reply: Reply, stop: str) -> None:
         """Keep the turn so the next one extends its tokens, when they match the text."""
         self._turns.pop(request.conversation_id, None)
+        if request.prompt is not None:
+            return  # a plain completion's tokens are reused from the KV cache alone
         turn = reply.as_turn(request, stop)
         if turn is None:
             return

@@ -82,6 +82,9 @@ class ChatRequest:
     # token of a reply is never held back. 0 sends every token at once. A GUI that paints
     # every ~30 ms loses nothing and stops competing with the model for the CPU per token.
     stream_batch_ms: int = 0
+    # A plain-text completion: the model continues this text as it is, without a chat
+    # template; ``messages`` are then unused. None: a chat reply to ``messages``.
+    prompt: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         # Not dataclasses.asdict: it would copy the pydantic options instead of dumping them.
@@ -108,6 +111,7 @@ class ChatRequest:
             snapshot_dir=str(data.get("snapshot_dir", "")),
             continue_last=bool(data.get("continue_last", False)),
             stream_batch_ms=int(data.get("stream_batch_ms", 0)),
+            prompt=None if data.get("prompt") is None else str(data["prompt"]),
         )
 
 
@@ -212,6 +216,10 @@ class Stats(Event):
     # Tokens of older messages shifted out of the KV cache when the context was cut, so
     # that the kept ones were not evaluated again (0: no shift).
     context_shifted: int = 0
+    # Time spent evaluating the prompt tokens not reused from the cache, and from the first
+    # generated token to the last (the span ``decode_tps`` is measured over).
+    prompt_ms: float = 0.0
+    decode_ms: float = 0.0
 
     @property
     def acceptance(self) -> float:

@@ -371,11 +371,13 @@ class LlamaModel:
         self.llm.set_seed(seed)
 
     def sampler(
-        self, *, top_k: int, top_p: float, min_p: float, temp: float, repeat_penalty: float
+        self, *, top_k: int, top_p: float, min_p: float, temp: float, repeat_penalty: float,
+        frequency_penalty: float = 0.0, presence_penalty: float = 0.0,
     ) -> Sampler:
         """A native sampler chain (temperature 0: greedy)."""
         chain = self.llm._init_sampler(
-            top_k=top_k, top_p=top_p, min_p=min_p, temp=temp, repeat_penalty=repeat_penalty
+            top_k=top_k, top_p=top_p, min_p=min_p, temp=temp, repeat_penalty=repeat_penalty,
+            frequency_penalty=frequency_penalty, presence_penalty=presence_penalty,
         )
         return Sampler(chain, self._ctx)
 

@@ -135,6 +135,16 @@ class Sampling(BaseModel):
         description="Above 1 makes repeating recent tokens less likely; 1: off.",
         json_schema_extra={"step": 0.05},
     )
+    frequency_penalty: float = Field(
+        default=0.0, ge=-2.0, le=2.0, title="Frequency penalty",
+        description="Above 0 makes a token less likely the more often it already appeared "
+        "in the reply; 0: off.", json_schema_extra={"step": 0.05},
+    )
+    presence_penalty: float = Field(
+        default=0.0, ge=-2.0, le=2.0, title="Presence penalty",
+        description="Above 0 makes any token that already appeared less likely; 0: off.",
+        json_schema_extra={"step": 0.05},
+    )
     seed: int = Field(
         default=-1, ge=-1, le=2**31 - 1, title="Seed",
         description="The same seed, prompt and settings give the same reply; -1: random.",

@@ -33,6 +33,7 @@ class Reply:
     unsent: int = 0
     first_at: float = 0.0
     last_at: float = 0.0
+    prompt_s: float = 0.0  # spent evaluating the prompt tokens not reused from the cache
     leading: bool = True  # strip whitespace before the reply's first visible character
     shifted: bool = False  # the context was shifted: the turn's tokens are no longer whole
     drafted: int = 0
@@ -57,6 +58,8 @@ class Reply:
             draft_tokens=self.drafted,
             accepted_tokens=self.accepted,
             context_shifted=self.shifted_out,
+            prompt_ms=self.prompt_s * 1000,
+            decode_ms=decode_s * 1000 if n > 1 else 0.0,
         )
 
     def as_turn(self, request: ChatRequest, stop: str) -> Turn | None:

@@ -31,7 +31,7 @@ ALREADY_LOADED: tuple[Event, ...] = (Done(stop_reason="", stats=Stats()),)
 
 
 class ScriptedHostClient:
-    """An :class:`app.chat.bridge.EngineClient` whose events the test plays.
+    """An :class:`app.engine.client.EngineClient` whose events the test plays.
 
     Load-only requests (the window's preloads) are answered with :attr:`load_answer` at once
     unless :attr:`script_loads` is set, in which case they wait for played events as a reply

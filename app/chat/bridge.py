@@ -1,22 +1,19 @@
-"""The bridge between the GUI and the inference host.
+"""The bridge between the GUI and the engine's scheduler.
 
-:class:`EngineController` lives on the GUI thread. It owns a worker ``QObject`` on its own
-``QThread``; the worker runs one request at a time through an :class:`EngineClient` (by
-default :class:`HostClient`, which supervises the host process) and relays each engine event
-back as a Qt signal. Requests are tagged with ids; the GUI ignores events of a request it no
-longer shows.
+:class:`EngineController` lives on the GUI thread. It submits the window's requests to the
+:class:`~app.engine.scheduler.Scheduler` (which may also serve the API server) and relays
+each event of its own requests back as a Qt signal. Requests are tagged with ids; the GUI
+ignores events of a request it no longer shows. Stop ends only the window's own reply.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
-from app.models.gpu_fit import resolve_request
+from app.engine.client import EngineClient
+from app.engine.scheduler import Job, Scheduler, Source
 from inference.events import (
     ChatRequest,
     ContextTrimmed,
@@ -29,80 +26,9 @@ from inference.events import (
     LoadSettings,
     Progress,
     Stats,
-    StopReason,
     Token,
 )
 from inference.host_client import HostClient
-
-
-class EngineClient(Protocol):
-    """What the controller drives: one request at a time, cancellable from another thread.
-
-    :class:`inference.host_client.HostClient` (the supervised host process) is the real one;
-    the tests drive the controller through a scripted one.
-    """
-
-    @property
-    def pid(self) -> int | None:
-        """The serving process's id while it runs, else None."""
-        ...
-
-    def chat(self, request: ChatRequest) -> Iterator[Event]:
-        """Run ``request``; yields its events, ending with ``Done`` or ``Failed``."""
-        ...
-
-    def cancel(self) -> None:
-        """Stop the request now running, if any (called from the GUI thread)."""
-        ...
-
-    def close(self) -> None:
-        """End whatever serves the requests."""
-        ...
-
-
-class _Worker(QObject):
-    """Runs on the engine thread; everything it does is serialised there."""
-
-    produced = Signal(int, object)  # request id, inference.events.Event
-
-    def __init__(self, client: EngineClient, stops: _StopFlags) -> None:
-        super().__init__()
-        self._client = client
-        self._stops = stops
-
-    @Slot(int, object)
-    def run_request(self, request_id: int, request: ChatRequest) -> None:
-        if self._stops.is_set(request_id):
-            self.produced.emit(request_id, Done(stop_reason=StopReason.USER, stats=Stats()))
-            return
-        cancel_sent = False
-        for event in self._client.chat(resolve_request(request)):
-            # A Stop that arrived before the host had the request is delivered now.
-            if not cancel_sent and self._stops.is_set(request_id):
-                self._client.cancel()
-                cancel_sent = True
-            self.produced.emit(request_id, event)
-        self._stops.discard(request_id)
-
-
-class _StopFlags:
-    """Request ids the user asked to stop; shared by the GUI and engine threads."""
-
-    def __init__(self) -> None:
-        self._ids: set[int] = set()
-        self._lock = threading.Lock()
-
-    def set(self, request_id: int) -> None:
-        with self._lock:
-            self._ids.add(request_id)
-
-    def is_set(self, request_id: int) -> bool:
-        with self._lock:
-            return request_id in self._ids
-
-    def discard(self, request_id: int) -> None:
-        with self._lock:
-            self._ids.discard(request_id)
 
 
 class EngineController(QObject):
@@ -127,34 +53,44 @@ class EngineController(QObject):
     #: A reply failed; the message says what to do (request id, inference.events.Failed).
     reply_failed = Signal(int, object)
 
-    _submit = Signal(int, object)
+    #: A reply waits its turn (request id, requests running or waiting before it).
+    reply_waiting = Signal(int, int)
+
+    _produced = Signal(int, object)  # emitted on the scheduler's thread, relayed on ours
 
     def __init__(self, client: EngineClient | None = None, *, log_path: Path | None = None,
-                 parent: QObject | None = None) -> None:
-        """Drive ``client``, or by default a :class:`HostClient` logging to ``log_path``."""
+                 scheduler: Scheduler | None = None, parent: QObject | None = None) -> None:
+        """Submit to ``scheduler``, or to a scheduler of its own over ``client`` (by default
+        a :class:`HostClient` logging to ``log_path``), which :meth:`shutdown` then ends."""
         super().__init__(parent)
-        self._client: EngineClient = client if client is not None else HostClient(log_path)
-        self._stops = _StopFlags()
+        self._owns_scheduler = scheduler is None
+        if scheduler is None:
+            scheduler = Scheduler(client if client is not None else HostClient(log_path))
+        self.scheduler = scheduler
         self._next_id = 0
         self._current = 0
-        self._thread = QThread()
-        self._thread.setObjectName("slice-engine")
-        self._worker = _Worker(self._client, self._stops)
-        self._worker.moveToThread(self._thread)
-        self._submit.connect(self._worker.run_request)
-        self._worker.produced.connect(self._relay)
-        self._thread.start()
+        self._jobs: dict[int, Job] = {}
+        self._produced.connect(self._relay)
 
     @property
     def host_pid(self) -> int | None:
         """The inference host's process id while it runs (diagnostics and tests)."""
-        return self._client.pid
+        return self.scheduler.pid
+
+    def _submit(self, request_id: int, request: ChatRequest) -> None:
+        def sink(event: Event) -> None:
+            self._produced.emit(request_id, event)
+
+        job = self.scheduler.submit(request, sink, source=Source.WINDOW)
+        self._jobs[request_id] = job
+        if job.ahead:
+            self.reply_waiting.emit(request_id, job.ahead)
 
     def send(self, request: ChatRequest) -> int:
         """Queue a reply to ``request``; returns its request id."""
         self._next_id += 1
         self._current = self._next_id
-        self._submit.emit(self._next_id, request)
+        self._submit(self._next_id, request)
         return self._next_id
 
     def preload(self, model_path: str, load: LoadSettings) -> None:
@@ -163,20 +99,20 @@ class EngineController(QObject):
         Its Loading/Loaded (or Failed, via ``reply_failed`` with request id 0) signals arrive
         as for a reply; a message sent meanwhile waits for the load to end.
         """
-        self._submit.emit(0, ChatRequest(model_path=model_path, messages=(), load=load))
+        self._submit(0, ChatRequest(model_path=model_path, messages=(), load=load))
 
     def stop(self) -> None:
-        """Stop the current reply, also during prompt processing."""
-        if self._current:
-            self._stops.set(self._current)
-            self._client.cancel()
+        """Stop the current reply, also during prompt processing (never an API request)."""
+        job = self._jobs.get(self._current) if self._current else None
+        if job is not None:
+            job.cancel()
 
     def shutdown(self) -> None:
-        """Stop everything and end the host process and the engine thread."""
-        self.stop()
-        self._client.close()
-        self._thread.quit()
-        self._thread.wait(5000)
+        """Stop the window's requests; end the scheduler and the host if they are ours."""
+        for job in list(self._jobs.values()):
+            job.cancel()
+        if self._owns_scheduler:
+            self.scheduler.close()
 
     @Slot(int, object)
     def _relay(self, request_id: int, event: Event) -> None:
@@ -196,6 +132,7 @@ class EngineController(QObject):
         elif isinstance(event, Loaded):
             self.model_loaded.emit(event.model)
         elif isinstance(event, (Done, Failed)):
+            self._jobs.pop(request_id, None)
             if request_id == self._current:
                 self._current = 0
             if isinstance(event, Done):

@@ -1,0 +1,270 @@
+"""One queue in front of the one local engine, shared by the window and the API server.
+
+Requests run one at a time on the scheduler's thread, the window's before any API request
+that waits; API requests wait in a bounded queue (past the bound, :class:`QueueFullError`). A
+request for another model loads it when its turn comes: one model is resident, never two
+copies. Each request's events go to its own sink, and cancelling a request ends only that
+one: the window's Stop never stops an API request, and a client that disconnects never
+ends the window's reply. After ``idle_unload_s`` without requests the host is ended, which
+frees the model's memory; the next request starts it again.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.engine.client import EngineClient
+from app.models.gpu_fit import resolve_request
+from inference.events import ChatRequest, Done, ErrorKind, Event, Failed, Loaded, Stats, StopReason
+
+_log = logging.getLogger(__name__)
+
+#: Where a request's events go (called on the scheduler's thread).
+Sink = Callable[[Event], None]
+# Failures that leave the loaded model where it was.
+_MODEL_KEPT = frozenset({ErrorKind.BAD_REQUEST, ErrorKind.TEMPLATE})
+
+
+class Source(StrEnum):
+    """Who submitted a request."""
+
+    WINDOW = "window"
+    API = "api"
+
+
+class QueueFullError(Exception):
+    """The API queue holds as many requests as it may; try again later."""
+
+    def __init__(self, limit: int, retry_after_s: int) -> None:
+        super().__init__(
+            f"The model is busy: {limit} requests are already waiting. Try again in "
+            f"{retry_after_s} s."
+        )
+        self.limit = limit
+        self.retry_after_s = retry_after_s
+
+
+class SchedulerClosedError(Exception):
+    """The scheduler was shut down: no request can be submitted any more."""
+
+
+class Job:
+    """One submitted request. :meth:`cancel` may be called from any thread, any time."""
+
+    def __init__(self, job_id: int, source: Source, request: ChatRequest, sink: Sink,
+                 scheduler: Scheduler) -> None:
+        self.id = job_id
+        self.source = source
+        self.request = request
+        self.ahead = 0  # requests before this one when it was submitted (running included)
+        self._sink = sink
+        self._scheduler = scheduler
+        self.cancelled = threading.Event()
+        self.finished = threading.Event()
+
+    def cancel(self) -> None:
+        """Stop this request: dropped from the queue, or stopped where it runs."""
+        self.cancelled.set()
+        self._scheduler._cancel(self)
+
+    def deliver(self, event: Event) -> None:
+        try:
+            self._sink(event)
+        except Exception:  # a client's bug must not stop the queue
+            _log.exception("the sink of request %d failed; stopping it", self.id)
+            self.cancelled.set()
+
+
+@dataclass(frozen=True, slots=True)
+class SchedulerStatus:
+    """A snapshot of the queue, for the window's Server section and the API's /health."""
+
+    running: Source | None
+    waiting_window: int
+    waiting_api: int
+    served: dict[Source, int]
+    model_path: str  # the model the engine holds ("" before the first load, after unload)
+    idle_unload_s: float
+    queue_limit: int
+
+
+class Scheduler:
+    """Runs submitted requests one at a time on its own thread (see the module's text)."""
+
+    def __init__(self, client: EngineClient, *, queue_limit: int = 8,
+                 idle_unload_s: float = 0.0, average_s: float = 10.0) -> None:
+        self._client = client
+        self._queue_limit = queue_limit
+        self._idle_unload_s = idle_unload_s
+        self._average_s = average_s  # a guess at one request's time, for Retry-After
+        self._ids = itertools.count(1)
+        self._lock = threading.Condition()
+        self._waiting: dict[Source, deque[Job]] = {s: deque() for s in Source}
+        self._running: Job | None = None
+        self._cancel_sent = False
+        self._served = dict.fromkeys(Source, 0)
+        self._model_path = ""
+        self._last_active = time.monotonic()
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="slice-scheduler", daemon=True)
+        self._thread.start()
+
+    # -- clients ------------------------------------------------------------------------
+
+    @property
+    def pid(self) -> int | None:
+        """The inference host's process id while it runs (diagnostics and tests)."""
+        return self._client.pid
+
+    def submit(self, request: ChatRequest, sink: Sink, *, source: Source = Source.WINDOW
+               ) -> Job:
+        """Queue ``request``; its events go to ``sink`` on the scheduler's thread, ending
+        with ``Done`` or ``Failed``. Raises :class:`QueueFullError` for an API request past the
+        queue's bound, :class:`SchedulerClosedError` after :meth:`close`."""
+        with self._lock:
+            if self._closed:
+                raise SchedulerClosedError("The engine has been shut down.")
+            waiting = self._waiting[source]
+            if source is Source.API and len(waiting) >= self._queue_limit:
+                retry = max(1, round(self._average_s * (len(waiting) + 1)))
+                raise QueueFullError(self._queue_limit, retry)
+            job = Job(next(self._ids), source, request, sink, self)
+            job.ahead = len(self._waiting[Source.WINDOW]) + (self._running is not None)
+            if source is Source.API:
+                job.ahead += len(waiting)
+            waiting.append(job)
+            self._lock.notify_all()
+        return job
+
+    def status(self) -> SchedulerStatus:
+        with self._lock:
+            return SchedulerStatus(
+                running=self._running.source if self._running is not None else None,
+                waiting_window=len(self._waiting[Source.WINDOW]),
+                waiting_api=len(self._waiting[Source.API]),
+                served=dict(self._served),
+                model_path=self._model_path,
+                idle_unload_s=self._idle_unload_s,
+                queue_limit=self._queue_limit,
+            )
+
+    def configure(self, *, queue_limit: int | None = None,
+                  idle_unload_s: float | None = None) -> None:
+        """Change the API queue's bound or the idle-unload time (0: never unload)."""
+        with self._lock:
+            if queue_limit is not None:
+                self._queue_limit = max(1, queue_limit)
+            if idle_unload_s is not None:
+                self._idle_unload_s = max(0.0, idle_unload_s)
+            self._lock.notify_all()
+
+    def close(self) -> None:
+        """Stop every request, end the host and the scheduler's thread."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            dropped = [job for queue in self._waiting.values() for job in queue]
+            for queue in self._waiting.values():
+                queue.clear()
+            running = self._running
+            self._lock.notify_all()
+        for job in dropped:
+            self._end_unrun(job)
+        if running is not None:
+            running.cancelled.set()
+            self._client.cancel()
+        self._thread.join(timeout=10.0)
+        self._client.close()
+
+    # -- the scheduler's thread ---------------------------------------------------------
+
+    def _cancel(self, job: Job) -> None:
+        with self._lock:
+            for queue in self._waiting.values():
+                if job in queue:
+                    queue.remove(job)
+                    break
+            else:
+                if self._running is job and not self._cancel_sent:
+                    self._cancel_sent = True
+                    self._client.cancel()
+                return
+        self._end_unrun(job)
+
+    @staticmethod
+    def _end_unrun(job: Job) -> None:
+        """End a request that never ran: stopped by its client, or by the shutdown."""
+        job.deliver(Done(stop_reason=StopReason.USER, stats=Stats()))
+        job.finished.set()
+
+    def _next(self) -> Job | None:
+        """The next request to run (None: closed); unloads the model while idle."""
+        with self._lock:
+            while True:
+                if self._closed:
+                    return None
+                for source in (Source.WINDOW, Source.API):
+                    if self._waiting[source]:
+                        job = self._waiting[source].popleft()
+                        self._running = job
+                        self._cancel_sent = False
+                        return job
+                timeout = None
+                if self._idle_unload_s > 0 and self._model_path:
+                    timeout = self._last_active + self._idle_unload_s - time.monotonic()
+                    if timeout <= 0:
+                        self._model_path = ""
+                        self._lock.release()
+                        try:
+                            _log.info("unloading the model after %.0f s idle",
+                                      self._idle_unload_s)
+                            self._client.close()
+                        finally:
+                            self._lock.acquire()
+                        continue
+                self._lock.wait(timeout)
+
+    def _run(self) -> None:
+        while (job := self._next()) is not None:
+            try:
+                self._serve(job)
+            finally:
+                with self._lock:
+                    self._running = None
+                    self._served[job.source] += 1
+                    self._last_active = time.monotonic()
+                job.finished.set()
+
+    def _serve(self, job: Job) -> None:
+        if job.cancelled.is_set():
+            job.deliver(Done(stop_reason=StopReason.USER, stats=Stats()))
+            return
+        try:
+            request = resolve_request(job.request)
+            for event in self._client.chat(request):
+                # A cancel that came before the host had the request is delivered now.
+                if job.cancelled.is_set():
+                    with self._lock:
+                        send = not self._cancel_sent
+                        self._cancel_sent = True
+                    if send:
+                        self._client.cancel()
+                if isinstance(event, Loaded):
+                    with self._lock:
+                        self._model_path = event.model.path
+                elif isinstance(event, Failed) and event.error not in _MODEL_KEPT:
+                    with self._lock:
+                        self._model_path = ""  # a failed load or a crash: none resident
+                job.deliver(event)
+        except Exception as exc:  # the queue goes on whatever one request does
+            _log.exception("request %d failed in the scheduler", job.id)
+            job.deliver(Failed(error=ErrorKind.INTERNAL, message=f"Internal error: {exc!r}",
+                               path=job.request.model_path))
