@@ -71,6 +71,53 @@ def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_version_1}
 
 
+#: The API server's port unless the user picks another (LM Studio has 1234, llama-server
+#: 8080, Ollama 11434: Slice keeps out of their way).
+DEFAULT_SERVER_PORT = 8181
+
+
+class ServerSettings(BaseModel):
+    """The OpenAI-compatible API server (off until the user turns it on)."""
+
+    model_config = OPTIONS_CONFIG
+
+    enabled: bool = Field(default=False, title="Serve the API",
+                          description="Let other apps on this computer use Slice's model "
+                          "through the OpenAI-compatible API.")
+    host: str = Field(
+        default="127.0.0.1", min_length=1, max_length=253, title="Address",
+        description="127.0.0.1 serves this computer only. Any other address lets other "
+        "machines connect, and then every request needs the API key.",
+    )
+    port: int = Field(default=DEFAULT_SERVER_PORT, ge=1, le=65535, title="Port",
+                      description="The TCP port the server listens on.")
+    require_key: bool = Field(
+        default=False, title="Require the API key on this computer too",
+        description="Requests must carry the key even from this computer (always required "
+        "when the server is reachable from other machines).",
+    )
+    cors_origins: tuple[str, ...] = Field(
+        default=(), title="Browser origins allowed",
+        description="Web pages at these origins (for example http://localhost:3000) may "
+        "call the API from a browser; none by default.",
+    )
+    queue_limit: int = Field(
+        default=8, ge=1, le=1000, title="Queued requests",
+        description="API requests that may wait for the model; past this, a request is "
+        "answered 503 with Retry-After.",
+    )
+    idle_unload_min: int = Field(
+        default=0, ge=0, le=10_080, title="Unload the model when idle",
+        description="Minutes without requests after which the model is unloaded to free "
+        "memory (the next request loads it again); 0: never.",
+        json_schema_extra={"special": "never"},
+    )
+    max_tokens: int = Field(
+        default=8192, ge=1, le=1_000_000, title="Most tokens per API reply",
+        description="A request may not ask for more tokens than this.",
+    )
+
+
 class Settings(BaseModel):
     """Everything the user can set: the load and sampling options and the app's own."""
 
@@ -107,6 +154,7 @@ class Settings(BaseModel):
         "cache folder (readable only by you, deleted when the model is unloaded). "
         "0 turns it off.", json_schema_extra={"step": 512},
     )
+    server: ServerSettings = Field(default_factory=ServerSettings)
 
 
 def validate_leniently(model: type[_M], data: dict[str, Any], source: str = "") -> _M:

@@ -1,0 +1,1 @@
+"""The OpenAI-compatible HTTP API: other apps use the model the user already runs."""
