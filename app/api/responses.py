@@ -65,7 +65,8 @@ def error_body(message: str, *, kind: str = "invalid_request_error", param: str 
 
 def sse(data: dict[str, Any] | str) -> bytes:
     """One server-sent event."""
-    text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)
+    text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False,
+                                                           separators=(",", ":"))
     return f"data: {text}\n\n".encode()
 
 

@@ -26,6 +26,7 @@ from enum import StrEnum
 from typing import Any
 
 import uvicorn
+import uvicorn.lifespan.off  # named by a string in uvicorn's config: imported for bundlers
 from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -34,6 +35,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from app.api.guard import Guard, is_loopback
 from app.api.model_ids import model_ids
@@ -159,8 +161,11 @@ class ApiServer:
             self._set_failed(f"Could not listen on {host}:{port}: {reason}.{hint}")
             return
         bound_port = sock.getsockname()[1]
+        # The protocol class itself, not a name that uvicorn imports by string: a frozen
+        # build then bundles it. h11: pure Python, no compiled parser to ship.
         config = uvicorn.Config(
-            app, log_level="warning", access_log=False, lifespan="off",
+            app, http=H11Protocol, ws="none", log_level="warning", access_log=False,
+            lifespan="off",
             timeout_graceful_shutdown=_SHUTDOWN_GRACE_S, server_header=False,
         )
         server = uvicorn.Server(config)
