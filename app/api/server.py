@@ -265,11 +265,10 @@ class ApiServer:
                          exception_handlers={HTTPException: _http_error})
 
     async def _health(self, _request: Request) -> Response:
+        """Up, and how busy (no key needed: nothing here names a model or a request)."""
         queue = self._scheduler.status()
-        ids = {e.path: i for i, e in model_ids(self._library.models()).items()}
         return JSONResponse({
             "status": "ok",
-            "model": ids.get(queue.model_path) if queue.model_path else None,
             "busy": queue.running is not None,
             "waiting": queue.waiting_window + queue.waiting_api,
         })
