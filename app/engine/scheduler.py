@@ -151,9 +151,9 @@ class Scheduler:
 
     def submit(self, request: ChatRequest, sink: Sink, *, source: Source = Source.WINDOW
                ) -> Job:
-        """Queue ``request``; its events go to ``sink`` on the scheduler's thread, ending
-        with ``Done`` or ``Failed``. Raises :class:`QueueFullError` for an API request past the
-        queue's bound, :class:`SchedulerClosedError` after :meth:`close`."""
+        """Queue ``request``; its events go to ``sink`` (on the threads :data:`Sink` says),
+        ending with ``Done`` or ``Failed``. Raises :class:`QueueFullError` for an API request
+        past the queue's bound, :class:`SchedulerClosedError` after :meth:`close`."""
         with self._lock:
             if self._closed:
                 raise SchedulerClosedError("The engine has been shut down.")
