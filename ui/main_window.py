@@ -256,6 +256,7 @@ class ChatWindow(QMainWindow):
             (controller.reply_failed, self.model_status.preload_failed),
             (controller.load_progress, self.model_status.load_progress),
             (controller.context_trimmed, self.progress.context_trimmed),
+            (controller.reply_waiting, self.progress.reply_waiting),
         ]
         for signal, slot in self._controller_links:
             signal.connect(slot)

@@ -10,13 +10,14 @@ from app.chat.session import ChatSession
 from inference.events import ContextTrimmed, Done, Stats
 from ui.chat_view import ChatView
 from ui.stats_bar import StatsBar
-from ui.status_line import GENERATING_STATUS, WAITING_STATUS, StatusLine
+from ui.status_line import GENERATING_STATUS, WAITING_STATUS, StatusLine, waiting_turn_text
 
 
 class ReplyProgress(QObject):
-    """Shows how the current request is going: waiting for the model, processing the prompt,
-    generating; the live figures in the stats bar; the end-to-end time to first token (from
-    Send to the first text on screen), which it also gives the session to save with the reply.
+    """Shows how the current request is going: waiting for other apps' requests, waiting for
+    the model, processing the prompt, generating; the live figures in the stats bar; the
+    end-to-end time to first token (from Send to the first text on screen), which it also
+    gives the session to save with the reply.
 
     The window calls :meth:`begin` before a request goes out and :meth:`end` when it is over,
     and routes the session's and engine's events for the request here.
@@ -38,6 +39,7 @@ class ReplyProgress(QObject):
         self._generating = False
         self._sent_at = 0.0
         self._ttft_pending = False
+        self._waiting_turn = ""  # the status shown while the reply waits for other apps
 
     def begin(self) -> None:
         """A request is about to go out: clear the last one's figures and notes."""
@@ -47,12 +49,28 @@ class ReplyProgress(QObject):
         self._chat_view.clear_highlight()
         self._generating = False
         self._ttft_pending = True
+        self._waiting_turn = ""
         self._status_line.set_status(WAITING_STATUS)
 
     def end(self) -> None:
         """The request is over (or was never sent)."""
         self._generating = False
         self._ttft_pending = False
+        self._waiting_turn = ""
+
+    def reply_waiting(self, request_id: int, ahead: int) -> None:
+        """Request ``request_id`` waits for ``ahead`` requests of other apps to finish."""
+        if self._session.is_current_request(request_id) and not self._generating:
+            self._waiting_turn = waiting_turn_text(ahead)
+            self._status_line.show_waiting_turn(ahead)
+
+    def _turn_came(self) -> None:
+        """An event of the current request that says nothing of its own came: the request
+        no longer waits for other apps. (Load, prompt, text and end events replace the
+        status themselves.)"""
+        if self._waiting_turn and self._status_line.text() == self._waiting_turn:
+            self._status_line.set_status(WAITING_STATUS)
+        self._waiting_turn = ""
 
     def reply_text(self, message_id: int, text: str) -> None:
         """Text of a reply arrived: paint it if that reply is on screen."""
@@ -74,11 +92,13 @@ class ReplyProgress(QObject):
     def stats(self, request_id: int, stats: Stats) -> None:
         """Live figures of request ``request_id``."""
         if self._session.is_current_request(request_id):
+            self._turn_came()
             self._stats_bar.set_stats(stats)
 
     def context_trimmed(self, request_id: int, trimmed: ContextTrimmed) -> None:
         """Older messages were left out of request ``request_id`` to fit the context."""
         if request_id == self._session.request_id:
+            self._turn_came()
             self._status_line.show_context_trimmed(trimmed)
 
     def first_paint(self, painted_at: float) -> None:

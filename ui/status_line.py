@@ -14,6 +14,12 @@ WAITING_STATUS = "Waiting for the model…"
 MAX_LISTED = 12  # trimmed message numbers listed before "…"
 
 
+def waiting_turn_text(ahead: int) -> str:
+    """What the status line says while a reply waits for ``ahead`` requests of other apps
+    (the API server's clients) to finish on the one engine."""
+    return f"Waiting for {ahead} request{'s' if ahead != 1 else ''} from another app to finish…"
+
+
 def warning_label() -> QLabel:
     """A wrapping label in the warning colour, hidden until it has something to say."""
     label = QLabel()
@@ -74,6 +80,10 @@ class StatusLine(QWidget):
     def show_loaded(self, model_name: str, info: ModelInfo) -> None:
         """Say a model finished loading while a reply waits for it, and how long it took."""
         self.set_status(f"Loaded {model_name} in {info.load_s:.1f} s")
+
+    def show_waiting_turn(self, ahead: int) -> None:
+        """Say that the reply waits for ``ahead`` requests of other apps."""
+        self.set_status(waiting_turn_text(ahead))
 
     def show_prefill(self, done: int, total: int) -> None:
         """Show how much of the prompt the model has read."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from app.engine.client import EngineClient
 from app.engine.scheduler import Job, Scheduler, Source
@@ -53,10 +53,16 @@ class EngineController(QObject):
     #: A reply failed; the message says what to do (request id, inference.events.Failed).
     reply_failed = Signal(int, object)
 
-    #: A reply waits its turn (request id, requests running or waiting before it).
+    #: A reply waits for other apps' requests (the API server's) to finish (request id, how
+    #: many ran or waited before it when it was sent); before any other signal of the reply.
+    #: The window's own requests before it (a preload) are not counted: their signals tell.
     reply_waiting = Signal(int, int)
 
-    _produced = Signal(int, object)  # emitted on the scheduler's thread, relayed on ours
+    # Both are always relayed through the GUI thread's event queue, in the order posted: an
+    # event comes after the call that caused it returned (a Stop of a request that never ran
+    # is ended on the GUI thread itself), and a request is announced before its events.
+    _produced = Signal(int, object)  # (request id, event)
+    _submitted = Signal(int)  # (request id), posted just before the request is queued
 
     def __init__(self, client: EngineClient | None = None, *, log_path: Path | None = None,
                  scheduler: Scheduler | None = None, parent: QObject | None = None) -> None:
@@ -70,7 +76,8 @@ class EngineController(QObject):
         self._next_id = 0
         self._current = 0
         self._jobs: dict[int, Job] = {}
-        self._produced.connect(self._relay)
+        self._produced.connect(self._relay, Qt.ConnectionType.QueuedConnection)
+        self._submitted.connect(self._announce_wait, Qt.ConnectionType.QueuedConnection)
 
     @property
     def host_pid(self) -> int | None:
@@ -81,10 +88,8 @@ class EngineController(QObject):
         def sink(event: Event) -> None:
             self._produced.emit(request_id, event)
 
-        job = self.scheduler.submit(request, sink, source=Source.WINDOW)
-        self._jobs[request_id] = job
-        if job.ahead:
-            self.reply_waiting.emit(request_id, job.ahead)
+        self._submitted.emit(request_id)
+        self._jobs[request_id] = self.scheduler.submit(request, sink, source=Source.WINDOW)
 
     def send(self, request: ChatRequest) -> int:
         """Queue a reply to ``request``; returns its request id."""
@@ -113,6 +118,14 @@ class EngineController(QObject):
             job.cancel()
         if self._owns_scheduler:
             self.scheduler.close()
+
+    @Slot(int)
+    def _announce_wait(self, request_id: int) -> None:
+        job = self._jobs.get(request_id)
+        others = 0 if job is None else sum(
+            n for source, n in job.ahead_by_source.items() if source is not Source.WINDOW)
+        if others:
+            self.reply_waiting.emit(request_id, others)
 
     @Slot(int, object)
     def _relay(self, request_id: int, event: Event) -> None:

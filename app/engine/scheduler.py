@@ -23,11 +23,24 @@ from enum import StrEnum
 from app.engine.client import EngineClient
 from app.models.gpu_fit import resolve_request
 from app.remote.refs import is_remote
-from inference.events import ChatRequest, Done, ErrorKind, Event, Failed, Loaded, Stats, StopReason
+from inference.events import (
+    ChatRequest,
+    Done,
+    ErrorKind,
+    Event,
+    Failed,
+    Loaded,
+    Loading,
+    Stats,
+    StopReason,
+)
 
 _log = logging.getLogger(__name__)
 
-#: Where a request's events go (called on the scheduler's thread).
+#: Where a request's events go: called on the scheduler's thread, except for the one ``Done``
+#: of a request that never ran, which comes on the thread that cancelled it or closed the
+#: scheduler (waiting for the scheduler's thread would make a Stop wait for the request
+#: that runs).
 Sink = Callable[[Event], None]
 # Failures that leave the loaded model where it was.
 _MODEL_KEPT = frozenset({ErrorKind.BAD_REQUEST, ErrorKind.TEMPLATE})
@@ -64,11 +77,18 @@ class Job:
         self.id = job_id
         self.source = source
         self.request = request
-        self.ahead = 0  # requests before this one when it was submitted (running included)
+        #: Requests before this one when it was submitted (the running one included), by
+        #: source: the window tells the user how many of them are other apps'.
+        self.ahead_by_source: dict[Source, int] = dict.fromkeys(Source, 0)
         self._sink = sink
         self._scheduler = scheduler
         self.cancelled = threading.Event()
         self.finished = threading.Event()
+
+    @property
+    def ahead(self) -> int:
+        """Requests before this one when it was submitted (the running one included)."""
+        return sum(self.ahead_by_source.values())
 
     def cancel(self) -> None:
         """Stop this request: dropped from the queue, or stopped where it runs."""
@@ -76,6 +96,7 @@ class Job:
         self._scheduler._cancel(self)
 
     def deliver(self, event: Event) -> None:
+        """Give ``event`` to the request's sink; a sink that raises stops its request."""
         try:
             self._sink(event)
         except Exception:  # a client's bug must not stop the queue
@@ -108,13 +129,18 @@ class Scheduler:
         self._client = client
         self._remote = remote
         self._remote_jobs: dict[Job, EngineClient] = {}
-        self._queue_limit = queue_limit
-        self._idle_unload_s = idle_unload_s
+        self._queue_limit = max(1, queue_limit)
+        self._idle_unload_s = max(0.0, idle_unload_s)
         self._average_s = average_s  # a guess at one request's time, for Retry-After
         self._ids = itertools.count(1)
         self._lock = threading.Condition()
         self._waiting: dict[Source, deque[Job]] = {s: deque() for s in Source}
         self._running: Job | None = None
+        # The client has the running request: it yielded an event of it, not yet the last.
+        # Only then does a cancel reach it: before, the client may not know the request yet
+        # (a host that starts) and would drop the cancel; after, the cancel could stop the
+        # next request.
+        self._in_client = False
         self._cancel_sent = False
         self._served = dict.fromkeys(Source, 0)
         self._model_path = ""
@@ -132,9 +158,9 @@ class Scheduler:
 
     def submit(self, request: ChatRequest, sink: Sink, *, source: Source = Source.WINDOW
                ) -> Job:
-        """Queue ``request``; its events go to ``sink`` on the scheduler's thread, ending
-        with ``Done`` or ``Failed``. Raises :class:`QueueFullError` for an API request past the
-        queue's bound, :class:`SchedulerClosedError` after :meth:`close`."""
+        """Queue ``request``; its events go to ``sink`` (on the threads :data:`Sink` says),
+        ending with ``Done`` or ``Failed``. Raises :class:`QueueFullError` for an API request
+        past the queue's bound, :class:`SchedulerClosedError` after :meth:`close`."""
         if self._remote is not None and is_remote(request.model_path):
             return self._submit_remote(request, sink, source)
         with self._lock:
@@ -145,9 +171,12 @@ class Scheduler:
                 retry = max(1, round(self._average_s * (len(waiting) + 1)))
                 raise QueueFullError(self._queue_limit, retry)
             job = Job(next(self._ids), source, request, sink, self)
-            job.ahead = len(self._waiting[Source.WINDOW]) + (self._running is not None)
+            # The window's requests go before every waiting API request.
+            job.ahead_by_source[Source.WINDOW] = len(self._waiting[Source.WINDOW])
             if source is Source.API:
-                job.ahead += len(waiting)
+                job.ahead_by_source[Source.API] = len(waiting)
+            if self._running is not None:
+                job.ahead_by_source[self._running.source] += 1
             waiting.append(job)
             self._lock.notify_all()
         return job
@@ -183,6 +212,7 @@ class Scheduler:
         return job
 
     def status(self) -> SchedulerStatus:
+        """The queue as it stands now."""
         with self._lock:
             return SchedulerStatus(
                 running=self._running.source if self._running is not None else None,
@@ -223,9 +253,9 @@ class Scheduler:
             job.cancelled.set()
             client.cancel()
         if running is not None:
-            running.cancelled.set()
-            self._client.cancel()
-        self._thread.join(timeout=10.0)
+            running.cancel()
+        if threading.current_thread() is not self._thread:  # not from a sink
+            self._thread.join(timeout=10.0)
         self._client.close()
 
     # -- the scheduler's thread ---------------------------------------------------------
@@ -242,7 +272,8 @@ class Scheduler:
                     queue.remove(job)
                     break
             else:
-                if self._running is job and not self._cancel_sent:
+                # Not yet in the client: _serve passes the cancel on at the first event.
+                if self._running is job and self._in_client and not self._cancel_sent:
                     self._cancel_sent = True
                     self._client.cancel()
                 return
@@ -264,7 +295,7 @@ class Scheduler:
                     if self._waiting[source]:
                         job = self._waiting[source].popleft()
                         self._running = job
-                        self._cancel_sent = False
+                        self._in_client = self._cancel_sent = False
                         return job
                 timeout = None
                 if self._idle_unload_s > 0 and self._model_path:
@@ -296,24 +327,50 @@ class Scheduler:
         if job.cancelled.is_set():
             job.deliver(Done(stop_reason=StopReason.USER, stats=Stats()))
             return
+        ended = False
         try:
-            request = resolve_request(job.request)
+            request = resolve_request(job.request)  # may take seconds: a GPU probe
+            if job.cancelled.is_set():
+                job.deliver(Done(stop_reason=StopReason.USER, stats=Stats()))
+                return
+            # Run the client's events to their end (never left half-way: the client tidies
+            # up after its last event), passing on those up to Done or Failed.
             for event in self._client.chat(request):
-                # A cancel that came before the host had the request is delivered now.
-                if job.cancelled.is_set():
-                    with self._lock:
-                        send = not self._cancel_sent
-                        self._cancel_sent = True
-                    if send:
-                        self._client.cancel()
-                if isinstance(event, Loaded):
-                    with self._lock:
-                        self._model_path = event.model.path
-                elif isinstance(event, Failed) and event.error not in _MODEL_KEPT:
-                    with self._lock:
-                        self._model_path = ""  # a failed load or a crash: none resident
+                if ended:
+                    continue
+                ended = isinstance(event, (Done, Failed))
+                with self._lock:
+                    self._in_client = not ended
+                    # A cancel that came before the client had the request (or a sink that
+                    # failed) is passed on now, once.
+                    send = job.cancelled.is_set() and not ended and not self._cancel_sent
+                    self._cancel_sent = self._cancel_sent or send
+                    self._note_model(event)
+                if send:
+                    self._client.cancel()
                 job.deliver(event)
+            if ended:
+                return
+            failed = Failed(error=ErrorKind.INTERNAL, path=job.request.model_path,
+                            message="Internal error: the engine stopped without ending the "
+                            "reply.")
         except Exception as exc:  # the queue goes on whatever one request does
             _log.exception("request %d failed in the scheduler", job.id)
-            job.deliver(Failed(error=ErrorKind.INTERNAL, message=f"Internal error: {exc!r}",
-                               path=job.request.model_path))
+            if ended:
+                return  # its reply was over: the sink has had its last event
+            failed = Failed(error=ErrorKind.INTERNAL, message=f"Internal error: {exc!r}",
+                            path=job.request.model_path)
+        with self._lock:
+            self._in_client = False
+            self._note_model(failed)
+        job.deliver(failed)
+
+    def _note_model(self, event: Event) -> None:
+        """Follow the resident model through ``event`` (the lock held)."""
+        if isinstance(event, Loaded):
+            self._model_path = event.model.path
+        elif isinstance(event, Loading) or (
+                isinstance(event, Failed) and event.error not in _MODEL_KEPT):
+            # The engine lets the old model go before it loads; a failed load or a crash
+            # leaves none.
+            self._model_path = ""
