@@ -92,9 +92,9 @@ class ServerSettings(BaseModel):
     port: int = Field(default=DEFAULT_SERVER_PORT, ge=1, le=65535, title="Port",
                       description="The TCP port the server listens on.")
     require_key: bool = Field(
-        default=False, title="Require the API key on this computer too",
-        description="Requests must carry the key even from this computer (always required "
-        "when the server is reachable from other machines).",
+        default=True, title="Require the API key",
+        description="Every request must carry the key. Off lets programs on this computer "
+        "connect without it; always required when other machines can connect.",
     )
     cors_origins: tuple[str, ...] = Field(
         default=(), title="Browser origins allowed",
