@@ -243,7 +243,6 @@ class ServerDialog(QDialog):
     def _switched(self, on: bool) -> None:
         if not on:  # always possible, even with a field being fixed
             self._emit(self._control.settings().server.model_copy(update={"enabled": False}))
-            self._edited()
             return
         self.apply()
 

@@ -2,25 +2,31 @@
 model is exposed, and a click opens the Server dialog.
 
 The server starts and fails on its own thread, so the indicator reads the control's status on
-a timer rather than waiting for a word from it.
+a timer rather than waiting for a word from it (while the settings want it on: the server's
+code then loads, not before).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from app.api.control import ServerControl
-from app.api.server import ServerState, ServerStatus, is_loopback
 from ui.message_render import ERROR_COLOR, WARNING_COLOR
+
+if TYPE_CHECKING:
+    from app.api.control import ServerControl
+    from app.api.server import ServerStatus
 
 REFRESH_MS = 1000
 
 
 def indicator_text(status: ServerStatus) -> tuple[str, str]:
     """What the indicator says for ``status``, and its tooltip ("" when it hides)."""
+    from app.api.server import ServerState, is_loopback
+
     if status.state is ServerState.RUNNING:
         where = urlsplit(status.url)
         reach = ("this computer only" if is_loopback(where.hostname or "")
@@ -51,6 +57,11 @@ class ServerIndicator(QPushButton):
 
     def refresh(self) -> None:
         """Show the server's state now."""
+        if not self._control.wanted:  # off: nothing to read (nor any server code to load)
+            self.hide()
+            return
+        from app.api.server import ServerState, is_loopback
+
         status = self._control.status()
         text, tip = indicator_text(status)
         self.setText(text)

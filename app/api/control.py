@@ -6,6 +6,9 @@ stops the server that runs (waiting until its port is free) and starts the one w
 change that needs a new server (address, port, browser origins, key rule, a new key)
 restarts it; the queue's bound and the idle-unload time go straight to the scheduler; the
 rest (the token limit) the server reads from the settings at each request.
+
+The server's code (uvicorn, starlette: about 0.1 s to import) loads when a server is first
+wanted or asked about, never at a launch that leaves it off.
 """
 
 from __future__ import annotations
@@ -14,17 +17,27 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from app.api.keys import ApiKeyStore
-from app.api.server import ApiServer, ServerState, ServerStatus
 from app.engine.scheduler import Scheduler
 from app.models.library import ModelLibrary
 from app.settings import ServerSettings, Settings
 
+if TYPE_CHECKING:
+    from app.api.server import ApiServer, ServerState, ServerStatus
+
 _log = logging.getLogger(__name__)
 
 #: Makes the server (the real one, or a test's): scheduler, library, settings, key.
-ServerFactory = Callable[[Scheduler, ModelLibrary, Callable[[], Settings], str], ApiServer]
+ServerFactory = Callable[[Scheduler, ModelLibrary, Callable[[], Settings], str], "ApiServer"]
+
+
+def _api_server(scheduler: Scheduler, library: ModelLibrary, settings: Callable[[], Settings],
+                key: str) -> ApiServer:
+    from app.api.server import ApiServer
+
+    return ApiServer(scheduler, library, settings, key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +52,8 @@ class _Wanted:
 
 
 def _status(state: ServerState, error: str = "") -> ServerStatus:
+    from app.api.server import ServerStatus
+
     return ServerStatus(state=state, url="", error=error, requests_served=0,
                         requests_failed=0, last_error="", waiting=0, key_required=False)
 
@@ -47,7 +62,7 @@ class ServerControl:
     """Runs the :class:`~app.api.server.ApiServer` the settings ask for (see the module)."""
 
     def __init__(self, scheduler: Scheduler, library: ModelLibrary, keys: ApiKeyStore,
-                 settings: Settings, factory: ServerFactory = ApiServer) -> None:
+                 settings: Settings, factory: ServerFactory = _api_server) -> None:
         self._scheduler = scheduler
         self._library = library
         self._keys = keys
@@ -65,6 +80,11 @@ class ServerControl:
         self._thread.start()
 
     # -- the GUI thread -----------------------------------------------------------------
+
+    @property
+    def wanted(self) -> bool:
+        """Whether the settings in use want the server on (it may still be starting)."""
+        return self._settings.server.enabled and not self._closed
 
     def settings(self) -> Settings:
         """The settings in use (the server reads them at each request)."""
@@ -99,6 +119,8 @@ class ServerControl:
 
     def status(self) -> ServerStatus:
         """How the server is doing now: STARTING while it is being (re)started."""
+        from app.api.server import ServerState
+
         with self._changed:
             if self._wanted is None:
                 return _status(ServerState.OFF)
@@ -141,6 +163,9 @@ class ServerControl:
                     self._changed.wait()
                 wanted, old, closed = self._wanted, self._server, self._closed
             if old is not None:
+                # A stop that comes while the server is still binding would be missed (it
+                # has no uvicorn server to tell yet): let it finish starting first.
+                old.wait_started()
                 old.stop(wait=True)  # its port must be free before a new server binds it
             new, failure = None, ""
             if wanted is not None:
