@@ -24,6 +24,7 @@ from inference.events import (
 from inference.llama_api import LlamaModel
 from inference.loader import LoadedModel
 from inference.prompt_cache import Turn, continue_tokens
+from inference.template_window import TemplateWindow
 from inference.templates import TemplateError
 
 
@@ -80,7 +81,11 @@ def droppable(messages: Sequence[ChatMessage], overflow: str) -> list[int]:
 
 
 def build_prompt(
-    model: LoadedModel, request: ChatRequest, turn: Turn | None, cut: Cut | None = None
+    model: LoadedModel,
+    request: ChatRequest,
+    turn: Turn | None,
+    cut: Cut | None = None,
+    window: TemplateWindow | None = None,
 ) -> Iterator[Event | Prompt]:
     """The prompt's tokens (extending ``turn``, the conversation's last one, when possible),
     fitted to the context according to the overflow policy: yields ContextTrimmed and the
@@ -89,6 +94,9 @@ def build_prompt(
     ``cut``: where the conversation's previous turn was cut. It is kept while the kept
     messages fit; past that, enough of the oldest messages are dropped at once to bring the
     prompt to about half the context, so that the following turns reuse a stable prefix.
+
+    ``window``: renders a turn that extends ``turn`` from a window of its messages instead
+    of the whole conversation, when the model's template allows it (the same text).
     """
     template = model.template
     llm = model.llm
@@ -121,9 +129,11 @@ def build_prompt(
     subset = tuple(m for i, m in enumerate(messages) if i not in out)
     built = None
     if turn is not None and not request.continue_last:
-        built = continue_tokens(
-            turn, subset, template.render, lambda text: tokenize(llm, text, first=False)
+        extend = (
+            window.renderer(turn, request.conversation_id) if window is not None
+            else template.render
         )
+        built = continue_tokens(turn, subset, extend, lambda text: tokenize(llm, text, first=False))
     if built is not None:
         tokens, text = built
     else:

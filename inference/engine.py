@@ -9,7 +9,8 @@ Speed decisions (see DESIGN.md):
 - the token loop samples with llama.cpp's native sampler chain and decodes each token's
   bytes through an incremental UTF-8 decoder (llama-cpp-python's streaming completions
   re-detokenize the whole reply per token);
-- a conversation's turns extend its token history instead of re-tokenizing it, and only
+- a conversation's turns extend its token history instead of re-tokenizing it (and, for a
+  template that allows it, render only a window of the conversation), and only
   the tokens after the longest prefix already in the KV cache are evaluated; the KV state of
   a conversation the user leaves is snapshotted and restored on return (from RAM, or from
   a disk folder when the request names one and RAM is short);
@@ -49,6 +50,7 @@ from inference.prompt_cache import SnapshotCache, Turn, shift_reuse
 from inference.reply import Reply
 from inference.speculative import PromptLookup
 from inference.stops import StopMatcher
+from inference.template_window import TemplateWindow
 from inference.templates import TemplateError
 from inference.token_decoder import TokenDecoder
 
@@ -67,11 +69,17 @@ class _CancelledError(Exception):
 class Engine:
     """Loads one model at a time and streams chat replies from it.
 
-    Only :meth:`cancel` may be called from another thread.
+    Only :meth:`cancel` may be called from another thread. ``window_render``: a turn that
+    extends the last one renders only a window of the conversation when the template
+    allows it (:mod:`inference.template_window`); off, it renders the whole conversation.
     """
 
-    def __init__(self, snapshot_budget_mb: int = DEFAULT_SNAPSHOT_BUDGET_MB) -> None:
+    def __init__(
+        self, snapshot_budget_mb: int = DEFAULT_SNAPSHOT_BUDGET_MB, window_render: bool = True
+    ) -> None:
         self._model: LoadedModel | None = None
+        self._window_render = window_render
+        self._window: TemplateWindow | None = None  # the loaded model's, when window_render
         self._cancel = threading.Event()
         self._abort_cb = AbortCallback(self._cancel.is_set)
         self._turns: OrderedDict[str, Turn] = OrderedDict()
@@ -100,6 +108,7 @@ class Engine:
         if self._model is not None:
             self._model.llm.close()
         self._model = None
+        self._window = None
         self._forget_conversations()
 
     def forget_cache(self) -> None:
@@ -129,6 +138,8 @@ class Engine:
             for item in load_model(path, settings, self._cancel):
                 if isinstance(item, LoadedModel):
                     self._model = item
+                    if self._window_render:
+                        self._window = TemplateWindow(item.template)
                     yield Loaded(model=item.info)
                 else:
                     yield item
@@ -199,7 +210,7 @@ class Engine:
         try:
             turn = self._turns.get(request.conversation_id)
             cut = self._cuts.get(request.conversation_id)
-            for item in build_prompt(self._model, request, turn, cut):
+            for item in build_prompt(self._model, request, turn, cut, self._window):
                 if isinstance(item, Prompt):
                     prompt = item
                 else:

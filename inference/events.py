@@ -220,6 +220,11 @@ class Stats(Event):
     # generated token to the last (the span ``decode_tps`` is measured over).
     prompt_ms: float = 0.0
     decode_ms: float = 0.0
+    # A remote engine's reply: its provider's name ("" for the local engine), and where the
+    # speeds come from: "server" (the server's own ``timings``), "client" (computed here
+    # from the stream's clock and ``usage``), "" (the local engine's own).
+    remote: str = ""
+    figures: str = ""
 
     @property
     def acceptance(self) -> float:

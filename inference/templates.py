@@ -145,31 +145,37 @@ class ChatTemplate:
         messages: Sequence[ChatMessage],
         add_generation_prompt: bool = True,
         continue_last: bool = False,
+        now: datetime | None = None,
     ) -> str:
         """Render the conversation to prompt text. Raises :class:`TemplateError`.
 
         With ``continue_last`` the last message must be the assistant's, and the text ends
         right after its content (the turn is left open so that generation extends it).
+        ``now``: the time ``strftime_now`` gives the template (default: the clock's).
         """
         if not continue_last:
-            return self._render(messages, add_generation_prompt)
+            return self._render(messages, add_generation_prompt, now)
         if not messages or messages[-1].role != "assistant":
             raise TemplateError("only an assistant reply can be continued")
         last = messages[-1]
         marked = [*messages[:-1], ChatMessage(last.role, last.content + _CONTINUE_MARK)]
-        text = self._render(marked, add_generation_prompt=False)
+        text = self._render(marked, add_generation_prompt=False, now=now)
         if _CONTINUE_MARK not in text:
             raise TemplateError("this chat format cannot continue a reply")
         return text[: text.index(_CONTINUE_MARK)]
 
-    def _render(self, messages: Sequence[ChatMessage], add_generation_prompt: bool) -> str:
+    def _render(
+        self, messages: Sequence[ChatMessage], add_generation_prompt: bool, now: datetime | None
+    ) -> str:
         self._env.deadline = time.monotonic() + RENDER_SECONDS
-        context = {
+        context: dict[str, Any] = {
             "messages": [{"role": m.role, "content": m.content} for m in messages],
             "add_generation_prompt": add_generation_prompt,
             "bos_token": self._bos,
             "eos_token": self._eos,
         }
+        if now is not None:  # the render's variables shadow the environment's globals
+            context["strftime_now"] = now.strftime
         parts: list[str] = []
         size = 0
         try:

@@ -73,6 +73,34 @@ user_env "$work/home-cli" "$app" chat --model /opt/slice/_internal/models/$start
   || fail "slice-chat chat exited $?: $(cat "$work/chat.json")"
 [ -n "$(field "$(cat "$work/chat.json")" reply)" ] || fail "chat gave no reply: $(cat "$work/chat.json")"
 
+say "Installed app: slice-chat serve answers the OpenAI API, then stops on Ctrl+C"
+port=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+user_env "$work/home-cli" "$app" serve --port "$port" --threads 2 --ctx 1024 2>"$work/serve.err" &
+serve_pid=$!
+for _ in $(seq 1 120); do
+  grep -q "Press Ctrl+C" "$work/serve.err" && break
+  kill -0 "$serve_pid" 2>/dev/null || fail "slice-chat serve exited: $(cat "$work/serve.err")"
+  sleep 0.5
+done
+key=$(sed -n 's/^API key: //p' "$work/serve.err")
+[ -n "$key" ] || fail "slice-chat serve printed no key: $(cat "$work/serve.err")"
+"$python" - "$port" "$key" >"$work/serve.json" <<'PY' || fail "the API did not answer: $(cat "$work/serve.json" "$work/serve.err")"
+import json, sys, urllib.request
+port, key = sys.argv[1], sys.argv[2]
+body = {"messages": [{"role": "user", "content": "Say hi."}], "max_tokens": 8, "stream": True}
+request = urllib.request.Request(
+    f"http://127.0.0.1:{port}/v1/chat/completions", data=json.dumps(body).encode(),
+    headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+events = urllib.request.urlopen(request, timeout=120).read().decode().split("\n\n")
+assert events[-2] == "data: [DONE]", events[-3:]
+text = "".join(json.loads(e[6:])["choices"][0]["delta"].get("content") or ""
+               for e in events[:-2] if json.loads(e[6:])["choices"])
+assert text.strip(), events
+print(json.dumps({"reply": text}))
+PY
+kill -INT "$serve_pid"
+wait "$serve_pid" || fail "slice-chat serve did not stop cleanly on Ctrl+C: $(cat "$work/serve.err")"
+
 say "Installed app: first launch in a real window (Xvfb), offline, with a fresh home"
 home=$work/home
 rm -f "$screenshot"

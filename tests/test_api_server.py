@@ -190,8 +190,10 @@ def test_key_is_required_and_checked(api: Running) -> None:
     assert missing.headers["www-authenticate"] == "Bearer"
     assert http(api.port, "GET", "/v1/models", key="sk-wrong").status == 401
     assert http(api.port, "POST", CHAT, HELLO, key=KEY[:-1]).status == 401
-    assert http(api.port, "GET", "/health", key=None).status == 401
-    assert http(api.port, "GET", "/health").json()["status"] == "ok"
+    # /health needs no key, as llama-server's, and names nothing.
+    health = http(api.port, "GET", "/health", key=None)
+    assert health.status == 200
+    assert set(health.json()) == {"status", "busy", "waiting"}
 
 
 @pytest.mark.parametrize("host", ["evil.example", "127.0.0.1.nip.io:8181", "localhost.evil",
@@ -371,7 +373,10 @@ def _fuzzed(rng: random.Random, depth: int = 0) -> Any:
 
 def test_fuzzed_bodies_never_crash_anything(api: Running, starter_id: str) -> None:
     rng = random.Random(20261201)
+    assert http(api.port, "POST", CHAT, {"model": starter_id, "messages": HELLO,
+                                         "max_tokens": 1}).status == 200
     pid = api.scheduler.pid
+    assert pid is not None
     fields = ["messages", "model", "max_tokens", "temperature", "top_p", "top_k", "min_p",
               "stop", "stream", "seed", "n", "stream_options", "frequency_penalty",
               "prompt", "max_completion_tokens"]
@@ -397,3 +402,50 @@ def test_fuzzed_bodies_never_crash_anything(api: Running, starter_id: str) -> No
     assert http(api.port, "GET", "/health").json()["status"] == "ok"
     assert api.scheduler.pid == pid  # the host never crashed
     assert api.scheduler.status().served[Source.API] > 0
+
+
+def test_lifecycle_never_waits_and_restarts_on_its_port(tmp_path: Path, smollm_path: str
+                                                        ) -> None:
+    from app.api.server import ServerState
+
+    with running_server(tmp_path, [smollm_path]) as running:
+        server = running.server
+        started = time.monotonic()
+        server.start()  # a restart: the new thread waits for the old one to let go
+        assert time.monotonic() - started < 0.5
+        status = server.wait_started()
+        assert status.state is ServerState.RUNNING, status
+        assert http(running.port, "GET", "/health").status == 200
+        # A second server on the same port fails with a reason, and the first goes on.
+        other = type(server)(running.scheduler, running.library, lambda: running.settings,
+                             KEY)
+        other.start()
+        failed = other.wait_started()
+        assert failed.state is ServerState.FAILED
+        assert f"Could not listen on 127.0.0.1:{running.port}" in failed.error
+        assert http(running.port, "GET", "/health").status == 200
+        server.stop()
+        assert server.status().state is ServerState.OFF
+        assert server.status().url == ""
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                http(running.port, "GET", "/health", timeout=1)
+            except OSError:
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("the server still answers after stop()")
+
+
+def test_stopping_the_server_cancels_its_streams(tmp_path: Path, smollm_path: str) -> None:
+    with running_server(tmp_path, [smollm_path]) as running:
+        model = next(iter(running.ids))
+        sock, _ = _open_stream(running.port, {
+            "model": model, "messages": [{"role": "user", "content": "Tell a long story."}],
+            "max_tokens": 900, "stream": True, "temperature": 0.8, "seed": 5})
+        running.server.stop()
+        assert _wait_idle(running, timeout=10) < 10
+        sock.close()
+        done = running.client.runs[-1][1][-1]
+        assert isinstance(done, Done) and done.stop_reason == "user"

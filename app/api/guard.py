@@ -7,7 +7,8 @@
 - A browser's ``Origin`` must be on the allow-list (none by default): a page cannot even
   make the model run by a request it cannot read (403).
 - ``Authorization: Bearer <key>`` when a key is required (401 otherwise); compared in
-  constant time.
+  constant time. ``/health`` needs none (as llama-server's): it says only that the server
+  is up and how busy.
 - A body larger than the limit is refused before it is read (413).
 
 A pure ASGI middleware (not starlette's ``BaseHTTPMiddleware``, which buffers streams).
@@ -27,6 +28,7 @@ from app.api.responses import error_body
 
 LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 WILDCARDS = frozenset({"0.0.0.0", "::"})
+PUBLIC_PATHS = frozenset({"/health"})
 
 
 def is_loopback(host: str) -> bool:
@@ -93,7 +95,7 @@ class Guard:
                           code="origin_not_allowed", kind="permission_error")
             return
         preflight = scope["method"] == "OPTIONS" and origin is not None
-        if self._key is not None and not preflight:
+        if self._key is not None and not preflight and scope["path"] not in PUBLIC_PATHS:
             auth = headers.get("authorization", "")
             scheme, _, token = auth.partition(" ")
             if scheme.lower() != "bearer" or not hmac.compare_digest(

@@ -130,15 +130,22 @@ class ApiServer:
         self._thread: threading.Thread | None = None
         self._jobs: set[Job] = set()
         self._started = threading.Event()
+        self._generation = 0  # each start's number: a stopped thread never writes state
 
     # -- lifecycle ----------------------------------------------------------------------
 
     def start(self) -> None:
-        """Bind and serve on a thread of its own; :meth:`status` tells how it went."""
-        self.stop(wait=True)
+        """Bind and serve on a thread of its own; :meth:`status` tells how it went.
+
+        A server already running is stopped first; the new one binds once the old one has
+        let go of its port, on the new thread, so this never waits."""
+        previous = self._thread
+        self.stop()
         config = self._settings().server
         key_required = config.require_key or not is_loopback(config.host)
         with self._lock:
+            self._generation += 1
+            generation = self._generation
             self._state = ServerState.STARTING
             self._error = self._url = ""
             self._key_required = key_required
@@ -146,30 +153,35 @@ class ApiServer:
         app = self._app(config.host, self._key if key_required else None,
                         tuple(config.cors_origins))
         self._thread = threading.Thread(
-            target=self._serve, args=(app, config.host, config.port), name="slice-api",
-            daemon=True,
+            target=self._serve, args=(generation, previous, app, config.host, config.port),
+            name="slice-api", daemon=True,
         )
         self._thread.start()
 
-    def _serve(self, app: Any, host: str, port: int) -> None:
+    def _serve(self, generation: int, previous: threading.Thread | None, app: Any, host: str,
+               port: int) -> None:
+        if previous is not None:
+            previous.join(timeout=_SHUTDOWN_GRACE_S + 5)
         try:
             sock = _listen(host, port)
         except OSError as exc:
             reason = exc.strerror or str(exc)
             hint = (" Another program uses this port: pick another one."
                     if getattr(exc, "errno", None) in (98, 48, 10048) else "")
-            self._set_failed(f"Could not listen on {host}:{port}: {reason}.{hint}")
+            self._set_failed(generation, f"Could not listen on {host}:{port}: {reason}.{hint}")
             return
         bound_port = sock.getsockname()[1]
         # The protocol class itself, not a name that uvicorn imports by string: a frozen
         # build then bundles it. h11: pure Python, no compiled parser to ship.
         config = uvicorn.Config(
             app, http=H11Protocol, ws="none", log_level="warning", access_log=False,
-            lifespan="off",
-            timeout_graceful_shutdown=_SHUTDOWN_GRACE_S, server_header=False,
+            lifespan="off", timeout_graceful_shutdown=_SHUTDOWN_GRACE_S, server_header=False,
         )
         server = uvicorn.Server(config)
         with self._lock:
+            if generation != self._generation or self._state is not ServerState.STARTING:
+                sock.close()  # stopped (or started anew) meanwhile
+                return
             self._server = server
             self._state = ServerState.RUNNING
             self._url = f"http://{_url_host(host)}:{bound_port}/v1"
@@ -179,19 +191,21 @@ class ApiServer:
             asyncio.run(server.serve(sockets=[sock]))
         except BaseException as exc:  # uvicorn exits through SystemExit too
             _log.exception("the API server stopped")
-            self._set_failed(f"The API server stopped: {exc!r}")
+            self._set_failed(generation, f"The API server stopped: {exc!r}")
             return
         finally:
             sock.close()
         with self._lock:
-            if self._state is ServerState.RUNNING:
+            if generation == self._generation:
                 self._state = ServerState.OFF
-            self._url = ""
-            self._server = None
+                self._url = ""
+                self._server = None
 
-    def _set_failed(self, message: str) -> None:
+    def _set_failed(self, generation: int, message: str) -> None:
         _log.warning("%s", message)
         with self._lock:
+            if generation != self._generation:
+                return
             self._state = ServerState.FAILED
             self._error = message
             self._url = ""
@@ -203,8 +217,10 @@ class ApiServer:
         with self._lock:
             server = self._server
             jobs = list(self._jobs)
+            self._server = None
             if self._state is not ServerState.FAILED:
                 self._state = ServerState.OFF
+            self._url = ""
         if server is not None:
             server.should_exit = True
         for job in jobs:
@@ -212,7 +228,6 @@ class ApiServer:
         thread = self._thread
         if wait and thread is not None and thread is not threading.current_thread():
             thread.join(timeout=_SHUTDOWN_GRACE_S + 5)
-            self._thread = None
 
     def wait_started(self, timeout: float = 10.0) -> ServerStatus:
         """The status once the server runs or failed (or ``timeout`` passed)."""
@@ -250,11 +265,10 @@ class ApiServer:
                          exception_handlers={HTTPException: _http_error})
 
     async def _health(self, _request: Request) -> Response:
+        """Up, and how busy (no key needed: nothing here names a model or a request)."""
         queue = self._scheduler.status()
-        ids = {e.path: i for i, e in model_ids(self._library.models()).items()}
         return JSONResponse({
             "status": "ok",
-            "model": ids.get(queue.model_path) if queue.model_path else None,
             "busy": queue.running is not None,
             "waiting": queue.waiting_window + queue.waiting_api,
         })

@@ -22,6 +22,7 @@ from enum import StrEnum
 
 from app.engine.client import EngineClient
 from app.models.gpu_fit import resolve_request
+from app.remote.refs import is_remote
 from inference.events import ChatRequest, Done, ErrorKind, Event, Failed, Loaded, Stats, StopReason
 
 _log = logging.getLogger(__name__)
@@ -99,8 +100,14 @@ class Scheduler:
     """Runs submitted requests one at a time on its own thread (see the module's text)."""
 
     def __init__(self, client: EngineClient, *, queue_limit: int = 8,
-                 idle_unload_s: float = 0.0, average_s: float = 10.0) -> None:
+                 idle_unload_s: float = 0.0, average_s: float = 10.0,
+                 remote: Callable[[ChatRequest], EngineClient] | None = None) -> None:
+        """``remote`` makes the client for a request to a remote model (``remote://``
+        paths, :mod:`app.remote.refs`); such requests run at once, each on a thread of its
+        own: the local queue never waits for a remote server, nor a remote one for it."""
         self._client = client
+        self._remote = remote
+        self._remote_jobs: dict[Job, EngineClient] = {}
         self._queue_limit = queue_limit
         self._idle_unload_s = idle_unload_s
         self._average_s = average_s  # a guess at one request's time, for Retry-After
@@ -128,6 +135,8 @@ class Scheduler:
         """Queue ``request``; its events go to ``sink`` on the scheduler's thread, ending
         with ``Done`` or ``Failed``. Raises :class:`QueueFullError` for an API request past the
         queue's bound, :class:`SchedulerClosedError` after :meth:`close`."""
+        if self._remote is not None and is_remote(request.model_path):
+            return self._submit_remote(request, sink, source)
         with self._lock:
             if self._closed:
                 raise SchedulerClosedError("The engine has been shut down.")
@@ -141,6 +150,36 @@ class Scheduler:
                 job.ahead += len(waiting)
             waiting.append(job)
             self._lock.notify_all()
+        return job
+
+    def _submit_remote(self, request: ChatRequest, sink: Sink, source: Source) -> Job:
+        assert self._remote is not None
+        with self._lock:
+            if self._closed:
+                raise SchedulerClosedError("The engine has been shut down.")
+            job = Job(next(self._ids), source, request, sink, self)
+            client = self._remote(request)
+            self._remote_jobs[job] = client
+
+        def run() -> None:
+            try:
+                if job.cancelled.is_set():
+                    job.deliver(Done(stop_reason=StopReason.USER, stats=Stats()))
+                    return
+                for event in client.chat(request):
+                    job.deliver(event)
+            except Exception as exc:  # a remote client's bug ends its request only
+                _log.exception("remote request %d failed", job.id)
+                job.deliver(Failed(error=ErrorKind.INTERNAL, message=f"Internal error: "
+                                   f"{exc!r}", path=request.model_path))
+            finally:
+                with self._lock:
+                    self._remote_jobs.pop(job, None)
+                    self._served[source] += 1
+                client.close()
+                job.finished.set()
+
+        threading.Thread(target=run, name=f"slice-remote-{job.id}", daemon=True).start()
         return job
 
     def status(self) -> SchedulerStatus:
@@ -178,6 +217,11 @@ class Scheduler:
             self._lock.notify_all()
         for job in dropped:
             self._end_unrun(job)
+        with self._lock:
+            remote = list(self._remote_jobs.items())
+        for job, client in remote:
+            job.cancelled.set()
+            client.cancel()
         if running is not None:
             running.cancelled.set()
             self._client.cancel()
@@ -187,6 +231,11 @@ class Scheduler:
     # -- the scheduler's thread ---------------------------------------------------------
 
     def _cancel(self, job: Job) -> None:
+        with self._lock:
+            remote = self._remote_jobs.get(job)
+        if remote is not None:
+            remote.cancel()  # closes its stream at once
+            return
         with self._lock:
             for queue in self._waiting.values():
                 if job in queue:

@@ -1,0 +1,1 @@
+"""Remote engines: OpenAI-compatible servers the user adds as providers, used like local models."""
