@@ -101,12 +101,21 @@ class RunningGui:
     store: Any
     instance: Any = None
     self_test: Any = None
+    scheduler: Any = None  # the one queue in front of the engine: the window's and the API's
+    server: Any = None  # the API server's control (none in the self-test)
 
     temporary: Path | None = None  # the self-test's throwaway chat folder
 
     def close(self) -> None:
         self.window.session.close()
+        if self.server is not None:
+            self.server.close(timeout=0)  # stops taking requests now; waited for below
         self.controller.shutdown()
+        if self.scheduler is not None:
+            # Ends the API's requests too, so the server's shutdown has no stream to wait for.
+            self.scheduler.close()
+        if self.server is not None and not self.server.close():
+            logging.getLogger(__name__).warning("the API server did not stop in time")
         self.store.close()
         if self.instance is not None:
             self.instance.release()
@@ -126,7 +135,10 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMessageBox
 
+    from app.api.control import ServerControl
+    from app.api.keys import ApiKeyStore
     from app.chat.bridge import EngineController
+    from app.engine.scheduler import Scheduler
     from app.models.files import ModelImportError
     from app.models.library import ModelLibrary
     from app.paths import DataFolderError, app_paths
@@ -134,6 +146,7 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
     from app.single_instance import SingleInstance
     from app.store import ChatStore, NewerSchemaError, StoreUnavailableError, open_chat_store
     from app.store.recovery import start_backup_if_due
+    from inference.host_client import HostClient
     from ui.main_window import ChatWindow
     from ui.theme import apply_theme
 
@@ -186,13 +199,22 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
             "sampling": settings.sampling.model_copy(update={"temperature": 0.0,
                                                              "max_tokens": 64}),
         })
-    controller = EngineController(log_path=paths.host_log)
-    window = ChatWindow(controller, library, settings, store)
+    # One scheduler in front of the one engine: the window's replies and the API's requests
+    # take turns on it (the window's first).
+    scheduler = Scheduler(HostClient(paths.host_log))
+    controller = EngineController(scheduler=scheduler)
+    # The self-test must not open the user's port (nor need their key).
+    server = None if args.self_test else ServerControl(
+        scheduler, library, ApiKeyStore(paths.config), settings)
+    window = ChatWindow(controller, library, settings, store, server=server)
     if not args.self_test:
         window.settings_changed.connect(
             lambda changed: save_settings(paths.settings_file, changed)
         )
-    running = RunningGui(window, controller, store, instance, temporary=temporary)
+    running = RunningGui(window, controller, store, instance, scheduler=scheduler,
+                         server=server, temporary=temporary)
+    if server is not None:
+        server.apply(settings)  # starts the server when the settings say it is on
     if instance is not None:
         instance.woken.connect(window.bring_to_front)
         instance.woken.connect(lambda: print(

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.client import HTTPConnection
+from http.client import HTTPConnection, HTTPException
 from pathlib import Path
 from typing import Any
 
@@ -144,3 +144,17 @@ def sse_events(body: bytes) -> list[str]:
         assert "\n" not in block, block
         events.append(block.removeprefix("data: "))
     return events
+
+
+def refuses(port: int) -> bool:
+    """True when nothing listens on 127.0.0.1:``port`` (any more).
+
+    A server still shutting down may take the connection and then drop it: not refused yet.
+    """
+    try:
+        http(port, "GET", "/health", timeout=2)
+    except ConnectionRefusedError:
+        return True
+    except (OSError, HTTPException):
+        return False
+    return False

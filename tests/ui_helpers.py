@@ -18,19 +18,22 @@ from ui.chat_view import ChatView
 from ui.main_window import ChatWindow
 
 if TYPE_CHECKING:
+    from app.api.control import ServerControl
     from app.settings import Settings
     from app.store import ChatStore
 
 
 def open_window(
     qtbot: QtBot, controller: EngineController, store: ChatStore | None = None,
-    size: tuple[int, int] | None = None,
+    size: tuple[int, int] | None = None, server: ServerControl | None = None,
 ) -> ChatWindow:
     """The chat window over ``controller`` and the :class:`FakeLibrary` model list, shown.
 
-    Without ``store`` the window opens the chat store of the test's SLICE_HOME.
+    Without ``store`` the window opens the chat store of the test's SLICE_HOME; without
+    ``server`` its API server entry is disabled.
     """
-    window = ChatWindow(controller, FakeLibrary(), store=store)  # type: ignore[arg-type]
+    window = ChatWindow(controller, FakeLibrary(), store=store,  # type: ignore[arg-type]
+                        server=server)
     return _show(qtbot, window, size)
 
 

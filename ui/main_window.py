@@ -39,7 +39,10 @@ from ui.status_line import StatusLine
 from ui.window_menus import build_menus
 
 if TYPE_CHECKING:
+    from app.api.control import ServerControl
     from app.chat.bridge import EngineController
+    from ui.server_dialog import ServerDialog
+    from ui.server_indicator import ServerIndicator
 
 
 
@@ -64,10 +67,17 @@ class ChatWindow(QMainWindow):
         library: ModelLibrary,
         settings: Settings | None = None,
         store: ChatStore | None = None,
+        *,
+        server: ServerControl | None = None,
     ) -> None:
+        """``server``: the API server's control, when this window may turn it on and off
+        (its menu entry is disabled without one)."""
         super().__init__()
         self.controller = controller
         self.library = library
+        self.server = server
+        self.server_indicator: ServerIndicator | None = None  # in the status line, with a server
+        self.server_dialog: ServerDialog | None = None  # the one the menus opened
         self._settings = settings or Settings()
         self._owns_store = store is None
         self.store = store or ChatStore(app_paths().ensure().data / "chats.db")
@@ -196,6 +206,11 @@ class ChatWindow(QMainWindow):
         self.composer = Composer()
         self.status_line = StatusLine()
         self.status_line.insert_note(self.model_selection.template_note)
+        if self.server is not None:
+            from ui.server_indicator import ServerIndicator
+
+            self.server_indicator = ServerIndicator(self.server)
+            self.status_line.add_indicator(self.server_indicator)
         self.progress = ReplyProgress(
             self.session, self.chat_view, self.stats_bar, self.status_line, self
         )
@@ -366,6 +381,10 @@ class ChatWindow(QMainWindow):
         self._settings = changed
         self.session.settings = changed
         self.model_selection.load_settings = changed.load
+        if self.server is not None:
+            self.server.apply(changed)
+        if self.server_indicator is not None:
+            self.server_indicator.refresh()
         self.settings_changed.emit(changed)
         return True
 

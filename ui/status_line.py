@@ -48,6 +48,10 @@ class StatusLine(QWidget):
         """Show ``note`` (owned by another widget) after the status text, before the reply's."""
         self._layout.insertWidget(self._layout.indexOf(self.context_note), note, 1)
 
+    def add_indicator(self, indicator: QWidget) -> None:
+        """Show ``indicator`` (a small, lasting state such as the API server's) at the end."""
+        self._layout.addWidget(indicator, 0, Qt.AlignmentFlag.AlignRight)
+
     def text(self) -> str:
         """The status text shown now."""
         return self.status_label.text()

@@ -6,7 +6,7 @@ Every shortcut listed in :mod:`ui.shortcuts` is bound here, once.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QFileDialog, QMenuBar
@@ -27,6 +27,11 @@ from ui.shortcuts import ShortcutsDialog
 from ui.sidebar import Sidebar
 from ui.theme import THEME_DARK, THEME_LIGHT, THEME_SYSTEM, set_theme
 
+if TYPE_CHECKING:
+    from app.api.control import ServerControl
+    from ui.server_dialog import ServerDialog
+    from ui.server_indicator import ServerIndicator
+
 
 class ChatWindow(Protocol):
     """What the menus use of the window they are built into (:class:`ui.main_window.ChatWindow`).
@@ -40,6 +45,9 @@ class ChatWindow(Protocol):
     settings_button: QAbstractButton
     theme_actions: dict[str, QAction]
     shortcuts_dialog: ShortcutsDialog | None
+    server: ServerControl | None
+    server_indicator: ServerIndicator | None
+    server_dialog: ServerDialog | None
 
     @property
     def settings(self) -> Settings: ...
@@ -84,6 +92,11 @@ def build_menus(window: ChatWindow) -> None:
         group.addAction(action)
         window.theme_actions[name] = action
 
+    tools = bar.addMenu("&Tools")
+    server = _action(window, tools, "&API server…", lambda: open_server_dialog(window))
+    server.setEnabled(window.server is not None)
+    server.setStatusTip("Let other apps use the model through the OpenAI-compatible API")
+
     help_menu = bar.addMenu("&Help")
     _action(window, help_menu, "&Keyboard shortcuts", lambda: show_shortcuts(window), "F1")
     # "?" opens the list too, when the focus is not in a text field (those take the key).
@@ -95,6 +108,8 @@ def build_menus(window: ChatWindow) -> None:
     undo.activated.connect(lambda: window.sidebar.undo_delete() if window.sidebar.can_undo()
                            else None)
     window.settings_button.clicked.connect(lambda: open_chat_settings(window))
+    if window.server_indicator is not None:
+        window.server_indicator.clicked.connect(lambda: open_server_dialog(window))
     window.sidebar.export_requested.connect(lambda chat_id: export_dialog(window, False, chat_id))
 
 
@@ -118,6 +133,29 @@ def open_chat_settings(window: ChatWindow) -> ChatSettingsDialog:
         if result == QDialog.DialogCode.Accepted else None
     )
     dialog.open()
+    return dialog
+
+
+def open_server_dialog(window: ChatWindow) -> ServerDialog | None:
+    """Show the API server's dialog (the one already open, if any); None without a server.
+
+    Not modal: its figures stay live while the user works in the window.
+    """
+    if window.server is None:
+        return None
+    from ui.server_dialog import ServerDialog  # a window without a server never loads it
+
+    dialog = window.server_dialog
+    if dialog is None:
+        dialog = ServerDialog(window.server, window)  # type: ignore[arg-type]  # a QWidget
+        dialog.applied.connect(lambda server: window.change_settings(
+            window.settings.model_copy(update={"server": server})))
+        window.server_dialog = dialog
+    elif not dialog.isVisible():
+        dialog.load(window.server.settings().server)  # edits left unapplied are dropped
+    dialog.show()
+    dialog.raise_()
+    dialog.activateWindow()
     return dialog
 
 
