@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli.chat import add_chat_parser
     from app.cli.export import add_export_parsers
     from app.cli.models import add_models_parser
+    from app.cli.providers import add_providers_parser
     from app.cli.serve import add_serve_parser
 
     parser = argparse.ArgumentParser(
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_chat_parser(subparsers)
     add_export_parsers(subparsers)
     add_models_parser(subparsers)
+    add_providers_parser(subparsers)
     add_bench_parser(subparsers)
     add_serve_parser(subparsers)
     return parser
@@ -292,6 +294,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.cli.models import run_models
 
             return run_models(args)
+        if args.command == "providers":
+            from app.cli.providers import run_providers
+
+            return run_providers(args)
         if args.command == "serve":
             from app.cli.serve import run_serve
 

@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from inference.context_fit import Cut, Prompt, build_prompt, make_room, tokenize
 from inference.events import (
     OVERFLOW_POLICIES,
+    STATS_INTERVAL_S,
     ChatRequest,
     Done,
     ErrorKind,
@@ -56,7 +57,6 @@ from inference.token_decoder import TokenDecoder
 
 _log = logging.getLogger(__name__)
 
-STATS_INTERVAL_S = 0.25
 DEFAULT_SNAPSHOT_BUDGET_MB = 512
 _MB = 1024 * 1024
 _MAX_TURNS = 256  # conversations whose last turn is remembered

@@ -31,6 +31,10 @@ __all__ = [
 ]
 
 
+#: How often a streaming reply reports its figures (a ``Stats`` event), in seconds.
+STATS_INTERVAL_S = 0.25
+
+
 class StopReason(StrEnum):
     """Why a reply ended (``Done.stop_reason``; "" in ``Stats`` while it streams)."""
 
@@ -242,11 +246,19 @@ class Stats(Event):
         shifted = (
             f" · context shifted {self.context_shifted} tok" if self.context_shifted else ""
         )
+        context = f"context {self.context_used}/{self.context_size}"
+        remote = ""
+        if self.remote:  # a remote server may not say how large its context is
+            if not self.context_size:
+                context = f"context {self.context_used}"
+            source = "speeds from the server" if self.figures == "server" else (
+                "speeds measured here")
+            remote = f" · {self.remote}, {source}"
         return (
             f"ttft {self.ttft_s * 1000:.0f} ms · prompt {self.prompt_tokens} tok "
             f"({self.cached_tokens} cached) at {self.prompt_tps:.1f} tok/s · "
             f"generated {self.generated_tokens} tok at {self.decode_tps:.1f} tok/s · "
-            f"context {self.context_used}/{self.context_size}{shifted} · {reason}{drafts}"
+            f"{context}{shifted} · {reason}{drafts}{remote}"
         )
 
 
@@ -283,6 +295,17 @@ class ErrorKind(StrEnum):
     TEMPLATE = "template"
     BAD_REQUEST = "bad_request"
     INTERNAL = "internal"
+    # A remote engine's (app/remote): each message names the problem and what to do.
+    NO_PROVIDER = "no_provider"  # the request names a provider the user does not have
+    NETWORK = "network"  # connection refused, name not found (DNS), network unreachable
+    TLS = "tls"  # the certificate cannot be verified, or the server speaks no TLS
+    TIMEOUT = "timeout"  # no connection, or no answer, in time
+    AUTH = "auth"  # HTTP 401/403: the key is missing or refused
+    MODEL_GONE = "model_gone"  # HTTP 404: the server has no such model (or no such route)
+    RATE_LIMITED = "rate_limited"  # HTTP 429 (the message gives the server's Retry-After)
+    REMOTE = "remote"  # the server's own failure: HTTP 5xx, an error in the stream
+    INTERRUPTED = "interrupted"  # the stream stalled or broke off; the text so far is kept
+    BAD_RESPONSE = "bad_response"  # not the OpenAI format (malformed JSON, no stream)
 
 
 _EVENT_TYPES: dict[str, type[Any]] = {

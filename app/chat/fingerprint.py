@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from app.models.files import sha256_of
+from app.remote.refs import parse_remote
 from inference import __version__
 from inference.events import LoadSettings, ModelInfo, Sampling
 
@@ -77,6 +78,28 @@ def build_fingerprint(
             "gpu_layers": load.n_gpu_layers,
             "os": platform.platform(),
         },
+    }
+
+
+def remote_fingerprint(
+    *, model_path: str, model_name: str, info: ModelInfo | None, sampling: Sampling
+) -> dict[str, Any]:
+    """The fingerprint of a reply from a remote model: provider, model id, the server's
+    engine as it reported itself (``info``: its ``Loaded``), the sampling sent. No file,
+    load settings or hardware: they are the server's, which does not say."""
+    remote = parse_remote(model_path)
+    provider, model_id = (remote.provider, remote.model_id) if remote else ("", model_path)
+    engine = info.system_info if info is not None and info.path == model_path else ""
+    return {
+        "model": {
+            "name": model_name, "file": model_id, "path": model_path, "size": 0,
+            "sha256": "", "quantization": "", "architecture": "remote", "parameters": 0,
+            "chat_template": "server",
+        },
+        "remote": {"provider": provider, "model_id": model_id, "engine": engine},
+        "sampling": sampling.model_dump(),
+        "engine": {"slice": __version__, "backend": "remote", "context_size": 0,
+                   "system_info": engine},
     }
 
 

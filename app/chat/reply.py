@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.chat.conversation import conversation_messages
-from app.chat.fingerprint import FileHasher, build_fingerprint
+from app.chat.fingerprint import FileHasher, build_fingerprint, remote_fingerprint
 from app.chat.presets import effective_sampling, system_prompt
 from app.models.gpu_fit import resolve_load
 from app.paths import app_paths
+from app.remote.refs import is_remote
 from app.settings import Settings
 from app.store.chat_store import ChatStore
 from app.store.records import ChatSettings, Message
@@ -95,6 +96,9 @@ def reply_fingerprint(
     else from ``hasher`` (computed in the background while the reply streamed).
     """
     model = reply.model
+    if is_remote(model.path):
+        return remote_fingerprint(model_path=model.path, model_name=model.name, info=info,
+                                  sampling=reply.request.sampling)
     sha = model.sha256
     key = FileHasher.key(model.path)
     if not sha and key is not None:

@@ -1,9 +1,11 @@
 """``slice-chat chat``: one reply from a model, for scripts and checks.
 
-Runs on the same engine and the same inference host process as the GUI. The reply streams
-to stdout and a one-line stats summary goes to stderr; with ``--json`` stdout holds exactly
-one JSON object at the end. Every failure exits non-zero with one line on stderr that names
-the problem and the file.
+Runs on the same engine and the same inference host process as the GUI; with
+``--provider NAME`` the model is a remote one (``--model`` its id on that server), through
+the same client the window uses (:mod:`app.remote.client`). The reply streams to stdout and
+a one-line stats summary goes to stderr; with ``--json`` stdout holds exactly one JSON object
+at the end. Every failure exits non-zero with one line on stderr that names the problem and
+the file (or the server).
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ from pydantic import ValidationError
 
 from app.cli.errors import Exit, fail
 from app.cli.flags import add_switch, add_value_flag, validation_problem, value_parser
+from app.engine.client import EngineClient
 from app.models.gpu_fit import GPU_AUTO, resolve_load
 from app.paths import app_paths
+from app.remote.providers import ProviderStore
+from app.remote.refs import RemoteModel
 from app.settings import Settings
 from inference.events import (
     ChatMessage,
@@ -42,16 +47,24 @@ STATS_KEYS = (
 )
 # Present in --json output only when speculative decoding ran.
 SPECULATIVE_KEYS = ("draft_tokens", "accepted_tokens")
+# Present in --json output only for a remote model: its provider, and where the speeds
+# come from ("server": the server's own timings; "client": measured here).
+REMOTE_KEYS = ("remote", "figures")
 
 
 def add_chat_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     chat = subparsers.add_parser(
         "chat",
         help="get one reply from a model (prompt from --prompt or standard input)",
-        description="Get one reply from a local GGUF model. The reply streams to stdout, "
-        "a stats line goes to stderr.",
+        description="Get one reply from a local GGUF model, or from a remote one with "
+        "--provider. The reply streams to stdout, a stats line goes to stderr.",
     )
-    chat.add_argument("--model", required=True, metavar="PATH", help="GGUF model file")
+    chat.add_argument("--model", required=True, metavar="PATH|ID",
+                      help="GGUF model file (with --provider: the model's id on that server, "
+                      "as slice-chat providers list shows it)")
+    chat.add_argument("--provider", metavar="NAME",
+                      help="a provider added with slice-chat providers add: the reply comes "
+                      "from its server (the model loading flags do not apply)")
     chat.add_argument("--prompt", metavar="TEXT", help="the user message (default: stdin)")
     chat.add_argument("--system", metavar="TEXT", help="a system prompt")
     add_value_flag(chat, "--max-tokens", Sampling, "max_tokens", default=512)
@@ -146,6 +159,17 @@ def run_chat(args: argparse.Namespace, stdin: TextIO = sys.stdin) -> int:
         prompt = stdin.read()
     if not prompt.strip():
         return fail("the prompt is empty", Exit.USAGE)
+    messages = [ChatMessage("user", prompt)]
+    if args.system:
+        messages.insert(0, ChatMessage("system", args.system))
+    sampling = Sampling(temperature=args.temperature, seed=args.seed, max_tokens=args.max_tokens)
+    if args.provider is not None:
+        request = ChatRequest(model_path=RemoteModel(args.provider, args.model).path,
+                              messages=tuple(messages), sampling=sampling)
+        from app.remote.client import remote_client  # httpx, only when a reply is remote
+
+        store = ProviderStore(app_paths().config)
+        return _stream(request, remote_client(request, store), as_json=args.json)
     try:
         info = read_gguf_info(args.model)
     except GGUFError as exc:
@@ -154,24 +178,18 @@ def run_chat(args: argparse.Namespace, stdin: TextIO = sys.stdin) -> int:
     n_ctx = args.ctx or max(min(4096, info.context_length or 4096),
                             int(field_spec(LoadSettings, "n_ctx").low or 0))
     load = load.model_copy(update={"n_ctx": n_ctx})
-    messages = [ChatMessage("user", prompt)]
-    if args.system:
-        messages.insert(0, ChatMessage("system", args.system))
     request = ChatRequest(
         model_path=args.model,
         messages=tuple(messages),
         load=resolve_load(args.model, load),
-        sampling=Sampling(
-            temperature=args.temperature, seed=args.seed, max_tokens=args.max_tokens
-        ),
+        sampling=sampling,
         overflow=args.overflow,
         speculative=args.speculative,
     )
-    return _stream(request, as_json=args.json)
+    return _stream(request, HostClient(app_paths().host_log), as_json=args.json)
 
 
-def _stream(request: ChatRequest, as_json: bool) -> int:
-    client = HostClient(app_paths().host_log)
+def _stream(request: ChatRequest, client: EngineClient, as_json: bool) -> int:
     interrupted = threading.Event()
 
     def on_interrupt(_signum: int, _frame: FrameType | None) -> None:
@@ -193,6 +211,7 @@ def _stream(request: ChatRequest, as_json: bool) -> int:
                 text = "".join(reply)
                 if as_json:
                     keys = STATS_KEYS + (SPECULATIVE_KEYS if request.speculative else ())
+                    keys += REMOTE_KEYS if event.stats.remote else ()
                     stats = {key: getattr(event.stats, key) for key in keys}
                     print(json.dumps({"reply": text, "stats": stats}, ensure_ascii=False))
                 else:
@@ -201,7 +220,7 @@ def _stream(request: ChatRequest, as_json: bool) -> int:
                     sys.stdout.flush()
                     print(event.stats.summary(), file=sys.stderr)
                 return Exit.INTERRUPTED if interrupted.is_set() else 0
-        return fail("the model process ended without an answer")
+        return fail("the model ended without an answer")
     finally:
         signal.signal(signal.SIGINT, previous)
         client.close()

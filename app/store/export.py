@@ -242,6 +242,14 @@ def fingerprint_line(fingerprint: dict[str, Any]) -> str:
     """A reply's fingerprint as one line: file, hash, quantization, engine, hardware."""
     model = fingerprint.get("model") or {}
     engine = fingerprint.get("engine") or {}
+    remote = fingerprint.get("remote")
+    if isinstance(remote, dict):
+        said = remote.get("engine") or ""
+        return " · ".join([
+            f"{remote.get('model_id', '?')} on {remote.get('provider', '?')}",
+            f"server engine {said}" if said else "the server did not name its engine",
+            f"Slice {engine.get('slice', '?')}",
+        ])
     hardware = fingerprint.get("hardware") or {}
     sha = str(model.get("sha256") or "")
     parts = [
