@@ -147,6 +147,8 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
     from app.settings import load_settings, save_settings
     from app.single_instance import SingleInstance
     from app.store import ChatStore, NewerSchemaError, StoreUnavailableError, open_chat_store
+    from app.remote.client import remote_client
+    from app.remote.providers import ProviderStore
     from app.store.recovery import start_backup_if_due
     from inference.host_client import HostClient
     from ui.main_window import ChatWindow
@@ -203,7 +205,11 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
         })
     # One scheduler in front of the one engine: the window's replies and the API's requests
     # take turns on it (the window's first).
-    scheduler = Scheduler(HostClient(paths.host_log))
+    providers = ProviderStore(paths.config)
+    # Local models queue for the one host process; a remote model's request goes straight
+    # to its provider's server.
+    scheduler = Scheduler(HostClient(paths.host_log),
+                          remote=lambda request: remote_client(request, providers))
     controller = EngineController(scheduler=scheduler)
     # The self-test must not open the user's port (nor need their key).
     server = None if args.self_test else ServerControl(

@@ -183,11 +183,12 @@ class Scheduler:
 
     def _submit_remote(self, request: ChatRequest, sink: Sink, source: Source) -> Job:
         assert self._remote is not None
+        client = self._remote(request)  # outside the lock: it may read the keyring
         with self._lock:
             if self._closed:
+                client.close()
                 raise SchedulerClosedError("The engine has been shut down.")
             job = Job(next(self._ids), source, request, sink, self)
-            client = self._remote(request)
             self._remote_jobs[job] = client
 
         def run() -> None:
