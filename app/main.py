@@ -144,11 +144,11 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
     from app.models.files import ModelImportError
     from app.models.library import ModelLibrary
     from app.paths import DataFolderError, app_paths
+    from app.remote.client import remote_client
+    from app.remote.providers import ProviderStore
     from app.settings import load_settings, save_settings
     from app.single_instance import SingleInstance
     from app.store import ChatStore, NewerSchemaError, StoreUnavailableError, open_chat_store
-    from app.remote.client import remote_client
-    from app.remote.providers import ProviderStore
     from app.store.recovery import start_backup_if_due
     from inference.host_client import HostClient
     from ui.main_window import ChatWindow
