@@ -28,7 +28,7 @@ from app.remote.client import remote_client
 from app.remote.providers import Provider, ProviderStore
 from app.remote.refs import RemoteModel
 from app.store.records import MessageState
-from inference.events import Sampling
+from inference.events import Sampling, Stats
 from tests.api_helpers import KEY, Running, api_settings, free_port, running_server
 from tests.remote_helpers import FaultProxy
 from tests.ui_helpers import click_link, link_positions, open_window
@@ -36,6 +36,7 @@ from ui.main_window import ChatWindow
 from ui.model_picker import remote_label
 from ui.provider_editor import TLS_WARNING
 from ui.providers_dialog import ProvidersDialog
+from ui.stats_bar import StatsBar
 from ui.status_line import waiting_for_text
 
 WAIT_MS = 120_000
@@ -171,6 +172,19 @@ def test_providers_dialog_adds_edits_and_removes(qtbot: QtBot, artifacts: Path) 
     assert dialog.names() == [] and store.providers() == []
     assert store.key("office-2") is None
     assert key not in saved.read_text()
+
+
+def test_stats_bar_says_where_a_remote_replys_speeds_come_from(qtbot: QtBot) -> None:
+    bar = StatsBar()
+    qtbot.addWidget(bar)
+    bar.reset("vllm-box")
+    bar.set_stats(Stats(ttft_s=0.5, prompt_tokens=40, generated_tokens=12, decode_tps=30.0,
+                        context_used=52, remote="vllm-box", figures="client"))
+    assert bar.text() == ("Remote vllm-box · speeds measured here  TTFT …  Prompt 40 tok "
+                          "(0 cached)  Output 12 tok · 30.0 tok/s")
+    bar.reset()  # the next reply is a local model's: its context is shown again
+    bar.set_stats(Stats(context_used=52, context_size=1024))
+    assert bar.text() == "TTFT –  Prompt –  Output –  Context 52 / 1024"
 
 
 def test_chat_menu_opens_providers_and_a_change_lists_them_again(
