@@ -214,7 +214,8 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
     # The self-test must not open the user's port (nor need their key).
     server = None if args.self_test else ServerControl(
         scheduler, library, ApiKeyStore(paths.config), settings)
-    window = ChatWindow(controller, library, settings, store, server=server)
+    window = ChatWindow(controller, library, settings, store, server=server,
+                        providers=providers)
     if not args.self_test:
         window.settings_changed.connect(
             lambda changed: save_settings(paths.settings_file, changed)

@@ -80,7 +80,9 @@ def api_settings(port: int, **server: Any) -> Settings:
 
 @contextmanager
 def running_server(folder: Path, models: list[str], **server: Any) -> Iterator[Running]:
-    """The API server on a free port, serving ``models`` (GGUF paths)."""
+    """The API server on a free port, serving ``models`` (GGUF paths); ``remote`` (in
+    ``server``) makes its scheduler's clients for ``remote://`` models, for a window that
+    shares its queue."""
     from app.api.model_ids import model_ids
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -88,7 +90,8 @@ def running_server(folder: Path, models: list[str], **server: Any) -> Iterator[R
     for path in models:
         library.import_file(path)
     client = RecordingClient()
-    scheduler = Scheduler(client, queue_limit=server.pop("queue_limit", 8))
+    scheduler = Scheduler(client, queue_limit=server.pop("queue_limit", 8),
+                          remote=server.pop("remote", None))
     port = free_port()
     running = Running(server=None, scheduler=scheduler, client=client,  # type: ignore[arg-type]
                       library=library, settings=api_settings(port, **server), port=port)

@@ -315,8 +315,9 @@ def test_live_figures_do_not_lay_out_or_repaint_the_window(qtbot, window: ChatWi
     assert "1443 tok" in window.stats_bar.text()
     assert seen == []
     fields = window.stats_bar.findChildren(QObject)
-    rights = [f.geometry().right() for f in fields if hasattr(f, "plain_text")]
-    assert rights == sorted(rights)  # side by side, in order
+    rights = [f.geometry().right() for f in fields
+              if hasattr(f, "plain_text") and not f.isHidden()]  # a local reply: no "Remote"
+    assert len(rights) == 5 and rights == sorted(rights)  # side by side, in order
 
 
 def test_end_to_end_ttft_is_measured_at_first_paint(

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QPushButton, QSplitter, 
 from app.chat.session import ChatSession
 from app.models.library import ModelLibrary
 from app.paths import app_paths
+from app.remote.providers import ProviderStore
+from app.remote.refs import parse_remote
 from app.settings import Settings
 from app.store.chat_store import ChatStore, StoreError
 from app.store.search import query_words
@@ -30,6 +32,7 @@ from ui.model_load_status import ModelLoadStatus
 from ui.model_selection import ModelSelection
 from ui.notice_bar import NoticeBar
 from ui.path_pager import PathPager
+from ui.remote_models import RemoteModels
 from ui.reply_progress import ReplyProgress
 from ui.shortcuts import ShortcutsDialog
 from ui.sidebar import WIDTH as SIDEBAR_WIDTH
@@ -41,13 +44,15 @@ from ui.window_menus import build_menus
 if TYPE_CHECKING:
     from app.api.control import ServerControl
     from app.chat.bridge import EngineController
+    from ui.providers_dialog import ProvidersDialog
     from ui.server_dialog import ServerDialog
     from ui.server_indicator import ServerIndicator
 
 
 
 class ChatWindow(QMainWindow):
-    """Conversations with local models, kept in the chat store.
+    """Conversations with local models and remote ones (the providers'), kept in the chat
+    store.
 
     The open conversation lives in a :class:`ChatSession`, which commits every message
     before it is sent and saves replies as they stream. The window composes the sidebar,
@@ -69,15 +74,21 @@ class ChatWindow(QMainWindow):
         store: ChatStore | None = None,
         *,
         server: ServerControl | None = None,
+        providers: ProviderStore | None = None,
     ) -> None:
         """``server``: the API server's control, when this window may turn it on and off
-        (its menu entry is disabled without one)."""
+        (its menu entry is disabled without one). ``providers``: the remote servers the
+        model list asks for their models (default: the user's, in the config folder); the
+        controller's scheduler sends their models' requests to them."""
         super().__init__()
         self.controller = controller
         self.library = library
         self.server = server
         self.server_indicator: ServerIndicator | None = None  # in the status line, with a server
         self.server_dialog: ServerDialog | None = None  # the one the menus opened
+        self.providers = providers or ProviderStore(app_paths().config)
+        self.remote_models = RemoteModels(self.providers, self)
+        self.providers_dialog: ProvidersDialog | None = None  # the one the menus opened
         self._settings = settings or Settings()
         self._owns_store = store is None
         self.store = store or ChatStore(app_paths().ensure().data / "chats.db")
@@ -98,6 +109,7 @@ class ChatWindow(QMainWindow):
         self._update_controls()
         self.composer.focus()
         QTimer.singleShot(0, self.model_selection.preload_selected)
+        self.remote_models.refresh()  # off the GUI thread; the list fills in as they answer
 
     # Public actions
 
@@ -192,7 +204,8 @@ class ChatWindow(QMainWindow):
 
     def _build(self, library: ModelLibrary) -> None:
         self.sidebar = Sidebar(self.store)
-        self.model_selection = ModelSelection(library, self._settings.load)
+        self.model_selection = ModelSelection(library, self._settings.load,
+                                              remote=self.remote_models)
         self.settings_button = QPushButton("Chat settings")
         self.settings_button.setAccessibleName("Chat settings")
         self.settings_button.setToolTip("System prompt, sampling and presets (Ctrl+,)")
@@ -352,7 +365,7 @@ class ChatWindow(QMainWindow):
             self.composer.focus()
 
     def _begin_request(self) -> None:
-        self.progress.begin()
+        self.progress.begin(self.model_selection.selected_provider())
         self._update_controls(busy=True)
 
     def _end_request(self) -> None:
@@ -364,9 +377,13 @@ class ChatWindow(QMainWindow):
         """Switch to the open chat's model; say so when it is missing."""
         wanted = self.session.chat_settings().model_path
         if not self.model_selection.follow_chat(wanted):
+            remote = parse_remote(wanted)
+            where = (f"{remote.model_id} of the provider {remote.provider}, which is no "
+                     "longer in Chat ▸ Providers…" if remote is not None else
+                     f"{Path(wanted).name}, which is not in the model list")
             self.show_notice(
-                f"This chat was written with {Path(wanted).name}, which is not in the model "
-                f"list; new replies come from {self.model_selection.selected_name() or 'no model'}."
+                f"This chat was written with {where}; new replies come from "
+                f"{self.model_selection.selected_name() or 'no model'}."
             )
 
     def _on_model_chosen(self, path: str) -> None:

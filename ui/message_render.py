@@ -176,6 +176,9 @@ def insert_footer(cursor: QTextCursor, entry: PathEntry, look: Look, *,
     elif message.state == MessageState.FAILED:
         note, note_color = f"⚠ {message.error or 'The reply failed.'}", ERROR_COLOR
         actions = [("Retry", MessageAction.REGENERATE, "Try this reply again")]
+        if last and can_continue(message):  # cut off: its text is kept
+            actions.insert(0, ("Continue", MessageAction.CONTINUE,
+                               "Generate the rest of this reply"))
     elif not has_text:
         note = EMPTY_REPLY_NOTE
         actions = [("Regenerate", MessageAction.REGENERATE, "Write a new reply")]

@@ -1,9 +1,11 @@
 """The model's load as the status line tells it: loading (with progress), loaded, a failed
-preload, and the idle line naming the chosen model."""
+preload, and the idle line naming the chosen model. A remote model loads nothing here: its
+server's first answer (a ``Loaded`` naming it) is no load to report."""
 
 from __future__ import annotations
 
 from app.chat.session import ChatSession
+from app.remote.refs import is_remote
 from inference.events import Failed, ModelInfo
 from ui.model_selection import ModelSelection
 from ui.status_line import StatusLine
@@ -30,6 +32,10 @@ class ModelLoadStatus:
         """Show the chosen model (and whether it is loaded) as the idle status."""
         selection = self.model_selection
         name = selection.selected_name() if selection.selected_path() is not None else None
+        provider = selection.selected_provider()
+        if name is not None and provider:
+            self.status_line.show_remote_idle(name, provider)
+            return
         self.status_line.show_idle(name, selection.loaded_model())
 
     def model_loading(self, path: str) -> None:
@@ -42,8 +48,12 @@ class ModelLoadStatus:
         self.status_line.show_loading(self.model_selection.name_for_path(path), fraction)
 
     def model_loaded(self, info: ModelInfo) -> None:
-        """The engine loaded a model."""
+        """The engine loaded a model (or a remote server answered: the status stays)."""
         self.model_selection.model_loaded(info)
+        if is_remote(info.path):
+            if not self.session.busy:
+                self.show_idle()
+            return
         if self.session.busy:
             self.status_line.show_loaded(self.model_selection.name_for_path(info.path), info)
         else:

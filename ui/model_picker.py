@@ -1,33 +1,61 @@
-"""The model picker: the library's models plus an entry that imports a GGUF file."""
+"""The model picker: the library's models, each provider's models (marked as remote), and
+an entry that imports a GGUF file."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QSizePolicy, QWidget
 
 from app.models.files import ModelImportError
 from app.models.library import ModelLibrary
+from app.remote.refs import RemoteModel, parse_remote
+from ui.remote_models import Listing, RemoteModels
 
 OPEN_FILE_TEXT = "Open GGUF file…"
+MAX_NOTE = 90  # characters of a provider's error shown in the list (all of it in the tip)
+
+
+def remote_label(model: RemoteModel) -> str:
+    """A remote model as the picker names it: ``llama-3.1-70b · office-server (remote)``."""
+    return f"{model.model_id} · {model.provider} (remote)"
+
+
+def listing_note(listing: Listing) -> str:
+    """The line a provider gets when it has no model to pick: being asked, or its error."""
+    if listing.pending:
+        return f"{listing.name} (remote): asking for its models…"
+    if listing.error:
+        error = listing.error.removeprefix(f"{listing.name} ")  # it is named before
+        short = error if len(error) <= MAX_NOTE else error[:MAX_NOTE].rstrip() + "…"
+        return f"⚠ {listing.name} (remote): {short}"
+    return f"{listing.name} (remote): serves no models"
 
 
 class ModelPicker(QComboBox):
-    """Lists the library's models; the last item opens a file dialog and imports the file.
+    """Lists the library's models, then the providers' (``remote``, when given); the last
+    item opens a file dialog and imports the file.
 
-    A failed import leaves the previous selection in place and reports why through
-    :attr:`import_failed`.
+    A provider still being asked, or one that could not be, has a line of its own that
+    cannot be picked (its error in full in the tooltip). The selected remote model stays
+    listed even while its provider is asked again or cannot be reached: the reply says
+    what is wrong. A failed import leaves the previous selection in place and reports why
+    through :attr:`import_failed`.
     """
 
     model_selected = Signal(str)
-    """The user picked a model (its file path), from the list or by importing a file."""
+    """The user picked a model (its file path, or ``remote://…``), from the list or by
+    importing a file."""
     import_failed = Signal(str)
     """A chosen file could not be imported; the message says why, for people."""
 
-    def __init__(self, library: ModelLibrary, parent: QWidget | None = None) -> None:
+    def __init__(self, library: ModelLibrary, remote: RemoteModels | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._library = library
+        self._remote = remote
         self._last_index = -1
         self.setAccessibleName("Model")
         self.setToolTip("The model that answers. Pick one, or open a GGUF file to add it.")
@@ -39,7 +67,8 @@ class ModelPicker(QComboBox):
         self.reload()
 
     def reload(self, select_path: str | None = None) -> None:
-        """Re-read the library and select ``select_path`` (default: keep the current model)."""
+        """Re-read the library and the providers' listings and select ``select_path``
+        (default: keep the current model)."""
         keep = select_path or self.selected_path()
         self.clear()
         for entry in self._library.models():
@@ -47,13 +76,53 @@ class ModelPicker(QComboBox):
             self.setItemData(
                 self.count() - 1, f"{entry.path}\n({entry.origin})", Qt.ItemDataRole.ToolTipRole
             )
+        self._add_remote(keep)
         if self.count():
             self.insertSeparator(self.count())
         self.addItem(OPEN_FILE_TEXT)
         index = self.findData(keep) if keep else -1
-        if index < 0 and self._open_index() > 0:
-            index = 0
+        if index < 0:
+            index = self._first_model_index()
         self._select(index)
+
+    def _add_remote(self, keep: str | None) -> None:
+        listings = self._remote.listings() if self._remote is not None else []
+        kept = parse_remote(keep) if keep else None
+        if (listings or kept) and self.count():
+            self.insertSeparator(self.count())
+        for listing in listings:
+            if not listing.models:
+                self._add_note(listing_note(listing), listing.error)
+            for model_id in listing.models:
+                self._add_remote_model(RemoteModel(listing.name, model_id),
+                                       f"{model_id} on {listing.name}")
+        if kept is not None and self.findData(kept.path) < 0:
+            self._add_remote_model(kept, f"{kept.model_id} on {kept.provider} (not listed "
+                                   "by it now)")
+
+    def _add_remote_model(self, model: RemoteModel, tip: str) -> None:
+        self.addItem(remote_label(model), model.path)
+        self.setItemData(self.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+
+    def _add_note(self, text: str, tip: str) -> None:
+        self.addItem(text)
+        row = self.count() - 1
+        if tip:
+            self.setItemData(row, tip, Qt.ItemDataRole.ToolTipRole)
+        model = self.model()
+        if isinstance(model, QStandardItemModel):
+            item = model.item(row)
+            if item is not None:
+                item.setEnabled(False)
+
+    def _first_model_index(self) -> int:
+        return next((i for i in range(self._open_index())
+                     if isinstance(self.itemData(i), str)), -1)
+
+    def notes(self) -> list[str]:
+        """The lines of providers that have no model to pick (being asked, or an error)."""
+        return [self.itemText(i) for i in range(self._open_index())
+                if self.itemData(i) is None and self.itemText(i)]
 
     def selected_path(self) -> str | None:
         """File path of the selected model; None when there is none."""
@@ -65,9 +134,13 @@ class ModelPicker(QComboBox):
         return self.currentText() if self.selected_path() else ""
 
     def name_for_path(self, path: str) -> str:
-        """Display name of the library model at ``path``, else the file's name."""
+        """Display name of the model at ``path`` as listed, else the file's name (a remote
+        model's label)."""
         index = self.findData(path)
-        return self.itemText(index) if index >= 0 else Path(path).stem
+        if index >= 0:
+            return self.itemText(index)
+        remote = parse_remote(path)
+        return remote_label(remote) if remote is not None else Path(path).stem
 
     def _open_index(self) -> int:
         return self.count() - 1
@@ -78,6 +151,9 @@ class ModelPicker(QComboBox):
 
     def _on_activated(self, index: int) -> None:
         if index != self._open_index():
+            if not isinstance(self.itemData(index), str):  # a provider's note
+                self._select(self._last_index)
+                return
             self._last_index = index
             self.model_selected.emit(self.itemData(index))
             return

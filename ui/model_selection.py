@@ -1,7 +1,9 @@
 """The model selection: which model answers, checked before it loads, loaded ahead of time.
 
 The picker, the "Models…" button (library and downloads) and the "Model settings…" button,
-with the template note of the loaded model.
+with the template note of the loaded model. A remote model (``remote://PROVIDER/ID``, from
+the providers' listings) runs on its server: nothing is checked, fitted, hashed or loaded
+here for it.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.chat.reply import ModelChoice
 from app.models.library import ModelLibrary
+from app.remote.refs import is_remote, parse_remote, provider_of
 from app.settings import LoadSettings
 from inference.events import ModelInfo
 from ui.model_picker import ModelPicker
+from ui.remote_models import RemoteModels
 from ui.status_line import warning_label
 
 if TYPE_CHECKING:
@@ -34,7 +38,8 @@ class ModelSelection(QWidget):
     A model picked in the list is checked first (the file's header, milliseconds) and the user
     is asked before one that will not fit or has a problem is loaded; declining keeps the
     previous model. The owner loads models (:attr:`load_wanted`) and reports what loaded
-    (:meth:`model_loaded`, :meth:`forget_loaded`).
+    (:meth:`model_loaded`, :meth:`forget_loaded`). ``remote`` lists the providers' models
+    beside the library's; picking one of them asks nothing and loads nothing.
     """
 
     model_chosen = Signal(str)
@@ -48,10 +53,12 @@ class ModelSelection(QWidget):
     """A GGUF file chosen in the picker could not be imported; the message says why."""
 
     def __init__(
-        self, library: ModelLibrary, load: LoadSettings, parent: QWidget | None = None
+        self, library: ModelLibrary, load: LoadSettings, parent: QWidget | None = None, *,
+        remote: RemoteModels | None = None,
     ) -> None:
         super().__init__(parent)
         self.library = library
+        self.remote = remote
         self.load_settings = load
         """How models load: the header check and the models dialog judge the fit with it."""
         self._busy = False
@@ -59,7 +66,7 @@ class ModelSelection(QWidget):
         self._confirmed = ""
         self.models_dialog: ModelsDialog | None = None
 
-        self.model_picker = ModelPicker(library)
+        self.model_picker = ModelPicker(library, remote)
         label = QLabel("&Model")
         label.setBuddy(self.model_picker)
         self.models_button = QPushButton("Models…")
@@ -85,12 +92,18 @@ class ModelSelection(QWidget):
         self.model_picker.import_failed.connect(self.import_failed)
         self.models_button.clicked.connect(self.open_models_dialog)
         self.model_settings_button.clicked.connect(self.settings_requested)
+        if remote is not None:
+            remote.changed.connect(lambda: self.model_picker.reload())
 
     # What is selected
 
     def selected_path(self) -> str | None:
-        """File path of the selected model; None when there is none."""
+        """File path (or ``remote://…``) of the selected model; None when there is none."""
         return self.model_picker.selected_path()
+
+    def selected_provider(self) -> str:
+        """The provider of the selected model when it is a remote one, else ""."""
+        return provider_of(self.selected_path() or "")
 
     def selected_name(self) -> str:
         """Display name of the selected model ("" when there is none)."""
@@ -105,7 +118,7 @@ class ModelSelection(QWidget):
         path = self.selected_path()
         if path is None:
             return None
-        entry = self.library.find(path)
+        entry = None if is_remote(path) else self.library.find(path)
         return ModelChoice(
             path=path,
             name=self.name_for_path(path),
@@ -121,10 +134,15 @@ class ModelSelection(QWidget):
 
     def follow_chat(self, wanted: str) -> bool:
         """Select ``wanted``, the model a chat was written with, and load it; False when it is
-        not in the list (the selection stays)."""
+        not in the list, or a remote model of a provider the user no longer has (the
+        selection stays)."""
         if not wanted or wanted == self.selected_path():
             return True
-        if self.model_picker.findData(wanted) < 0:
+        remote = parse_remote(wanted)
+        if remote is not None:
+            if self.remote is None or not self.remote.has_provider(remote.provider):
+                return False
+        elif self.model_picker.findData(wanted) < 0:
             return False
         self.model_picker.reload(select_path=wanted)
         self._sync_note()
@@ -139,14 +157,21 @@ class ModelSelection(QWidget):
     # What is loaded
 
     def loaded_model(self) -> ModelInfo | None:
-        """What the engine has loaded, if it is the selected model."""
+        """What the local engine has loaded, if it is the selected model (never a remote
+        one: nothing is loaded here for it)."""
         info, path = self._loaded, self.selected_path()
-        if info is None or path is None or os.path.realpath(info.path) != os.path.realpath(path):
+        if info is None or path is None or is_remote(path) or (
+                os.path.realpath(info.path) != os.path.realpath(path)):
             return None
         return info
 
     def model_loaded(self, info: ModelInfo) -> None:
-        """The engine loaded ``info``: show its template note if it has none of its own."""
+        """The engine loaded ``info``: show its template note if it has none of its own.
+
+        A remote model's ``Loaded`` (its server's first answer) loads nothing here: the
+        local model stays loaded."""
+        if is_remote(info.path):
+            return
         self._loaded = info
         if info.template_source == TEMPLATE_FALLBACK:
             note = info.template_note or FALLBACK_TEMPLATE_NOTE
@@ -160,9 +185,9 @@ class ModelSelection(QWidget):
         self._sync_note()
 
     def preload_selected(self) -> None:
-        """Ask for the selected model to be loaded, unless it already is."""
+        """Ask for the selected model to be loaded, unless it already is (or is remote)."""
         path = self.selected_path()
-        if path is not None and self.loaded_model() is None:
+        if path is not None and not is_remote(path) and self.loaded_model() is None:
             self.load_wanted.emit(path)
 
     # The user's choices
@@ -187,7 +212,9 @@ class ModelSelection(QWidget):
     def _on_picked(self, path: str) -> None:
         from ui.models_view import confirm_load
 
-        if not os.path.isfile(path):  # gone since the list was read: the load will say so
+        # A remote model has no file to check; a file gone since the list was read: the
+        # load will say so.
+        if is_remote(path) or not os.path.isfile(path):
             self._choose(path)
             return
         load_it, _report = confirm_load(self.window(), path, self.load_settings)

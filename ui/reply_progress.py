@@ -10,12 +10,19 @@ from app.chat.session import ChatSession
 from inference.events import ContextTrimmed, Done, Stats
 from ui.chat_view import ChatView
 from ui.stats_bar import StatsBar
-from ui.status_line import GENERATING_STATUS, WAITING_STATUS, StatusLine, waiting_turn_text
+from ui.status_line import (
+    GENERATING_STATUS,
+    WAITING_STATUS,
+    StatusLine,
+    waiting_for_text,
+    waiting_turn_text,
+)
 
 
 class ReplyProgress(QObject):
     """Shows how the current request is going: waiting for other apps' requests, waiting for
-    the model, processing the prompt, generating; the live figures in the stats bar; the
+    the model (or a remote model's provider, which says nothing until its first text),
+    processing the prompt, generating; the live figures in the stats bar; the
     end-to-end time to first token (from Send to the first text on screen), which it also
     gives the session to save with the reply.
 
@@ -40,17 +47,20 @@ class ReplyProgress(QObject):
         self._sent_at = 0.0
         self._ttft_pending = False
         self._waiting_turn = ""  # the status shown while the reply waits for other apps
+        self._waiting = WAITING_STATUS  # the status shown until the first text
 
-    def begin(self) -> None:
-        """A request is about to go out: clear the last one's figures and notes."""
+    def begin(self, provider: str = "") -> None:
+        """A request is about to go out (to ``provider``'s server for a remote model):
+        clear the last one's figures and notes."""
         self._sent_at = time.perf_counter()  # end-to-end TTFT counts from here
-        self._stats_bar.reset()
+        self._stats_bar.reset(provider)
         self._status_line.hide_context_note()
         self._chat_view.clear_highlight()
         self._generating = False
         self._ttft_pending = True
         self._waiting_turn = ""
-        self._status_line.set_status(WAITING_STATUS)
+        self._waiting = waiting_for_text(provider) if provider else WAITING_STATUS
+        self._status_line.set_status(self._waiting)
 
     def end(self) -> None:
         """The request is over (or was never sent)."""
@@ -69,7 +79,7 @@ class ReplyProgress(QObject):
         no longer waits for other apps. (Load, prompt, text and end events replace the
         status themselves.)"""
         if self._waiting_turn and self._status_line.text() == self._waiting_turn:
-            self._status_line.set_status(WAITING_STATUS)
+            self._status_line.set_status(self._waiting)
         self._waiting_turn = ""
 
     def reply_text(self, message_id: int, text: str) -> None:

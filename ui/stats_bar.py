@@ -77,12 +77,27 @@ class _Field(QLabel):
             self.setMinimumWidth(width)
 
 
+ENGINE_TTFT_TIP = (
+    "Time to first token, from pressing Send to the first text on screen.\n"
+    "“engine” is the model's own share: request received to first token."
+)
+REMOTE_TTFT_TIP = (
+    "Time to first token, from pressing Send to the first text on screen: the network, the "
+    "server's queue and its reading of the prompt included."
+)
+REMOTE_SOURCES = {"server": "speeds from the server", "client": "speeds measured here"}
+
+
 class StatsBar(QWidget):
     """Latency figures of one reply: time to first token, prompt, output, context, stop reason.
 
     Updated live with :meth:`set_stats` while a reply runs and finalised by :meth:`finish`.
     The time to first token shown is end to end (Send to first text on screen, set by the
     window with :meth:`set_end_to_end_ttft`); the engine's own share is shown beside it.
+    A remote model's reply names its provider first, and where the speeds come from (the
+    server's own figures, or measured here from the stream); the server does not say how
+    large its context is, so the context field is hidden (the reply's Stats line in the
+    conversation has the tokens used).
 
     The bar places its fields itself instead of using a QLayout: a label whose text changes
     asks its parent's layout to run again, and a layout always passes that request up to the
@@ -100,9 +115,11 @@ class StatsBar(QWidget):
         self._output = _Field("Output", "Output", self)
         self._context = _Field("Context", "Context used", self)
         self._stop = _Field("", "Stop reason", self)
-        self._ttft.setToolTip(
-            "Time to first token, from pressing Send to the first text on screen.\n"
-            "“engine” is the model's own share: request received to first token."
+        self._source = _Field("Remote", "Remote model", self)
+        self._ttft.setToolTip(ENGINE_TTFT_TIP)
+        self._source.setToolTip(
+            "The provider whose server wrote the reply. “speeds from the server”: its own "
+            "timings; “speeds measured here”: computed from the stream as it arrived."
         )
         self._prompt.setToolTip("Prompt tokens processed (reused from cache) and processing speed")
         self._output.setToolTip("Generated tokens and generation speed")
@@ -110,6 +127,7 @@ class StatsBar(QWidget):
         self._height = 0
         self._end_to_end_s: float | None = None
         self._engine_ttft_s = 0.0
+        self._remote = ""
         self.reset()
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
@@ -146,14 +164,24 @@ class StatsBar(QWidget):
             field.setGeometry(x, 2, width, height - 4)
             x += width + spacing
 
-    def reset(self) -> None:
-        """Clear every figure, for a new reply."""
+    def reset(self, remote: str = "") -> None:
+        """Clear every figure, for a new reply (from the provider ``remote``, when it is a
+        remote model's)."""
         self._end_to_end_s = None
         self._engine_ttft_s = 0.0
-        for field in self._fields():
+        self._remote = ""
+        self._ttft.setToolTip(ENGINE_TTFT_TIP)
+        for field in self._all_fields():
             field.setMinimumWidth(0)
             field.set_value(PLACEHOLDER)
+            field.show()
         self._stop.set_value("")
+        self._source.set_value("")
+        self._source.hide()
+        if remote:
+            self._source.set_value(remote)
+            self._show_remote(remote)
+        self._place()
 
     def set_end_to_end_ttft(self, seconds: float) -> None:
         """Show the end-to-end time to first token (Send to first text painted)."""
@@ -162,6 +190,10 @@ class StatsBar(QWidget):
 
     def set_stats(self, stats: Stats) -> None:
         """Show live figures of the reply in progress."""
+        if stats.remote and stats.remote != self._remote:
+            self._show_remote(stats.remote)
+        if stats.remote:
+            self._source.set_value(stats.remote, rate=REMOTE_SOURCES.get(stats.figures, ""))
         if stats.ttft_s > 0:
             self._engine_ttft_s = stats.ttft_s
             self._show_ttft()
@@ -187,6 +219,7 @@ class StatsBar(QWidget):
                 f"{stats.context_used} / {stats.context_size}",
                 "(context shifted)" if stats.context_shifted else "",
             )
+
         if stats.stop_reason:
             self._show_stop_reason(stats.stop_reason)
 
@@ -199,12 +232,29 @@ class StatsBar(QWidget):
         """Everything the bar shows, as plain text."""
         return "  ".join(f.plain_text for f in self._fields() if f.plain_text)
 
+    def _all_fields(self) -> tuple[_Field, ...]:
+        return (self._source, self._ttft, self._prompt, self._output, self._context,
+                self._stop)
+
     def _fields(self) -> tuple[_Field, ...]:
-        return (self._ttft, self._prompt, self._output, self._context, self._stop)
+        """The fields shown (a local reply has no "Remote", a remote one no context)."""
+        return tuple(field for field in self._all_fields() if not field.isHidden())
+
+    def _show_remote(self, provider: str) -> None:
+        """The reply comes from ``provider``'s server: say so; its context size is not
+        known; the time to first token is measured here only."""
+        self._remote = provider
+        self._ttft.setToolTip(REMOTE_TTFT_TIP)
+        self._context.hide()
+        self._source.show()
+        self._show_ttft()
+        self._place()
 
     def _show_ttft(self) -> None:
         shown = format_duration(self._end_to_end_s) if self._end_to_end_s is not None else "…"
-        engine = f"(engine {format_duration(self._engine_ttft_s)})" if self._engine_ttft_s else ""
+        # A remote reply's own share (request to first text) is all but the same figure.
+        engine = f"(engine {format_duration(self._engine_ttft_s)})" if (
+            self._engine_ttft_s and not self._remote) else ""
         self._ttft.set_value(shown, engine)
 
     def _show_stop_reason(self, reason: str) -> None:

@@ -11,6 +11,12 @@ from ui.message_render import ERROR_COLOR, WARNING_COLOR
 NO_MODEL_STATUS = "Choose “Open GGUF file…” in the model list to add a model."
 GENERATING_STATUS = "Generating…  Esc stops"
 WAITING_STATUS = "Waiting for the model…"
+
+
+def waiting_for_text(provider: str) -> str:
+    """What the status line says from Send to the first text of a remote model's reply."""
+    return f"Waiting for {provider}…"
+
 MAX_LISTED = 12  # trimmed message numbers listed before "…"
 
 
@@ -75,6 +81,10 @@ class StatusLine(QWidget):
             self.set_status(f"{model_name} is ready · context {loaded.n_ctx} tokens")
         else:
             self.set_status(f"{model_name} loads when you send a message.")
+
+    def show_remote_idle(self, model_name: str, provider: str) -> None:
+        """Say that the chosen model runs on ``provider``'s server (nothing loads here)."""
+        self.set_status(f"{model_name} answers from {provider}'s server; nothing loads here.")
 
     def show_loading(self, model_name: str, fraction: float | None = None) -> None:
         """Say a model is loading, with how far when known."""

@@ -29,6 +29,9 @@ from ui.theme import THEME_DARK, THEME_LIGHT, THEME_SYSTEM, set_theme
 
 if TYPE_CHECKING:
     from app.api.control import ServerControl
+    from app.remote.providers import ProviderStore
+    from ui.providers_dialog import ProvidersDialog
+    from ui.remote_models import RemoteModels
     from ui.server_dialog import ServerDialog
     from ui.server_indicator import ServerIndicator
 
@@ -48,6 +51,9 @@ class ChatWindow(Protocol):
     server: ServerControl | None
     server_indicator: ServerIndicator | None
     server_dialog: ServerDialog | None
+    providers: ProviderStore
+    remote_models: RemoteModels
+    providers_dialog: ProvidersDialog | None
 
     @property
     def settings(self) -> Settings: ...
@@ -68,6 +74,8 @@ def build_menus(window: ChatWindow) -> None:
     _action(window, chat, "&New chat", window.new_chat, QKeySequence.StandardKey.New)
     _action(window, chat, "&Rename", lambda: window.sidebar.start_rename(), "F2")
     _action(window, chat, "Chat &settings…", lambda: open_chat_settings(window), "Ctrl+,")
+    providers = _action(window, chat, "&Providers…", lambda: open_providers_dialog(window))
+    providers.setStatusTip("Remote servers (OpenAI-compatible) whose models you can chat with")
     chat.addSeparator()
     _action(window, chat, "&Export this chat…", lambda: export_dialog(window, everything=False))
     _action(window, chat, "Export &all chats…", lambda: export_dialog(window, everything=True))
@@ -133,6 +141,24 @@ def open_chat_settings(window: ChatWindow) -> ChatSettingsDialog:
         if result == QDialog.DialogCode.Accepted else None
     )
     dialog.open()
+    return dialog
+
+
+def open_providers_dialog(window: ChatWindow) -> ProvidersDialog:
+    """Show the Providers dialog (the one already open, if any); a change makes the model
+    list ask the providers again. Not modal: the window stays usable."""
+    from ui.providers_dialog import ProvidersDialog
+
+    dialog = window.providers_dialog
+    if dialog is None:
+        dialog = ProvidersDialog(window.providers, window)  # type: ignore[arg-type]  # a QWidget
+        dialog.providers_changed.connect(window.remote_models.refresh)
+        window.providers_dialog = dialog
+    else:
+        dialog.refresh()
+    dialog.show()
+    dialog.raise_()
+    dialog.activateWindow()
     return dialog
 
 

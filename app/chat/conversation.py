@@ -14,10 +14,14 @@ from app.store.records import (
 )
 from inference.events import (
     ChatMessage,
+    ErrorKind,
     StopReason,
 )
 
 CONTINUABLE_STOPS = (StopReason.USER, StopReason.LENGTH)
+#: The stop reason saved with a failed reply whose stream broke off (a remote server's):
+#: its text is kept, and it can be continued.
+CUT_OFF = str(ErrorKind.INTERRUPTED)
 
 
 def conversation_messages(path: Sequence[Message]) -> list[ChatMessage]:
@@ -42,10 +46,13 @@ def conversation_messages(path: Sequence[Message]) -> list[ChatMessage]:
 
 
 def can_continue(message: Message) -> bool:
-    """Whether a reply can be extended: interrupted, or stopped by the user or the length."""
+    """Whether a reply can be extended: interrupted (the app closed, or a remote stream
+    broke off), or stopped by the user or the length."""
     if message.role != Role.ASSISTANT:
         return False
     if message.state == MessageState.PARTIAL:
         return True
     reason = (message.stats or {}).get("stop_reason", "")
+    if message.state == MessageState.FAILED:
+        return reason == CUT_OFF and bool(message.content.strip())
     return message.state == MessageState.DONE and reason in CONTINUABLE_STOPS

@@ -20,7 +20,7 @@ from app.remote.refs import is_remote
 from app.settings import Settings
 from app.store.chat_store import ChatStore
 from app.store.records import ChatSettings, Message
-from inference.events import ChatMessage, ChatRequest, ModelInfo
+from inference.events import ChatMessage, ChatRequest, ModelInfo, Stats
 
 # The host sends a fast model's tokens in groups at most this far apart (the view paints
 # every ~33 ms anyway): one wake-up of the GUI process per group, not per token.
@@ -50,6 +50,7 @@ class StreamingReply:
     parts: list[str] = field(default_factory=list)
     dirty: bool = False  # text arrived since the last save
     ttft_e2e_s: float | None = None
+    last_stats: Stats | None = None  # the latest live figures
 
     def text(self) -> str:
         """The reply's whole text so far."""

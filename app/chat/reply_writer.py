@@ -4,7 +4,9 @@
 reply under it) reaches the chat store before the request goes to the engine; the growing
 reply is saved at least every :data:`PARTIAL_SAVE_MS` ms while it streams; on ``Done`` it
 is finalised with its stats and fingerprint. A reply still partial when the app starts
-again shows as interrupted. It changes the :class:`ShownPath` it is given (a new exchange,
+again shows as interrupted. A remote reply whose stream broke off (``INTERRUPTED``) is
+kept as failed with its text, its figures so far and its fingerprint, and can be
+continued. It changes the :class:`ShownPath` it is given (a new exchange,
 a new version of a reply) and says so through its signals.
 """
 
@@ -17,14 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.chat.conversation import can_continue
+from app.chat.conversation import CUT_OFF, can_continue
 from app.chat.fingerprint import FileHasher
 from app.chat.reply import ModelChoice, StreamingReply, chat_request, reply_fingerprint
 from app.chat.shown_path import ShownPath, store_write
+from app.remote.refs import is_remote, provider_of
 from app.settings import Settings
 from app.store.chat_store import ChatStore
 from app.store.records import Message, MessageState, Role
-from inference.events import Done, Failed, ModelInfo
+from inference.events import Done, ErrorKind, Failed, ModelInfo, Stats
 
 if TYPE_CHECKING:
     from app.chat.bridge import EngineController
@@ -77,6 +80,7 @@ class ReplyWriter(QObject):
             (controller.reply_finished, self._on_finished),
             (controller.reply_failed, self._on_failed),
             (controller.model_loaded, self._on_model_loaded),
+            (controller.stats_updated, self._on_stats),
         ]
         for signal, slot in self._links:
             signal.connect(slot)
@@ -220,7 +224,7 @@ class ReplyWriter(QObject):
             self.settings, self._path.chat_settings(), self.store.user_presets(),
             reply.chat_id, continue_last,
         )
-        key = FileHasher.key(model.path)
+        key = None if is_remote(model.path) else FileHasher.key(model.path)
         if key is not None and not model.sha256 and self.store.known_sha256(*key) is None:
             self._hasher.start(key)
         self._reply = StreamingReply(
@@ -234,6 +238,10 @@ class ReplyWriter(QObject):
 
     def _on_model_loaded(self, info: ModelInfo) -> None:
         self._model_info = info
+
+    def _on_stats(self, request_id: int, stats: Stats) -> None:
+        if self._reply is not None and self._reply.request_id == request_id:
+            self._reply.last_stats = stats
 
     def _on_token(self, request_id: int, text: str) -> None:
         reply = self._reply
@@ -290,6 +298,18 @@ class ReplyWriter(QObject):
     def _on_failed(self, request_id: int, failed: Failed) -> None:
         if not self.is_current_request(request_id):
             return
-        reply = self._finish(MessageState.FAILED, None, failed.message)
+        assert self._reply is not None
+        stats = None
+        if failed.error == ErrorKind.INTERRUPTED and self._reply.text().strip():
+            # Cut off: what came is kept with its figures, and can be continued.
+            # Before the first live figures: the pieces of text that came, as the remote
+            # client counts them when the server sends no usage.
+            stats = dataclasses.asdict(self._reply.last_stats or Stats(
+                remote=provider_of(self._reply.model.path),
+                generated_tokens=len(self._reply.parts), figures="client"))
+            stats["stop_reason"] = CUT_OFF
+            stats["ttft_e2e_s"] = self._reply.ttft_e2e_s
+        reply = self._finish(MessageState.FAILED, stats, failed.message)
         if reply is not None:
             self.reply_failed.emit(reply.message_id, failed)
+

@@ -16,12 +16,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from app.cli.errors import Exit, fail
 from app.paths import app_paths
 from app.remote.providers import Provider, ProviderError, ProviderStore, normalise_base_url
+
+if TYPE_CHECKING:
+    from app.remote.catalog import ProviderModels
 
 
 def add_providers_parser(
@@ -109,27 +111,21 @@ def _add(args: argparse.Namespace, store: ProviderStore, stdin: TextIO) -> int:
     return int(Exit.OK)
 
 
-def _describe(store: ProviderStore, provider: Provider) -> dict[str, Any]:
-    from app.remote.client import RemoteError, list_models  # httpx, only when asked
-
-    key = store.key(provider.name)
-    entry: dict[str, Any] = {
+def _describe(found: ProviderModels) -> dict[str, Any]:
+    provider = found.provider
+    return {
         "name": provider.name, "base_url": provider.base_url,
         "headers": sorted(provider.headers), "verify_tls": provider.verify_tls,
-        "key": bool(key), "models": [], "error": None, "error_kind": None,
+        "key": found.has_key, "models": list(found.models),
+        "error": found.error.message if found.error else None,
+        "error_kind": str(found.error.kind) if found.error else None,
     }
-    try:
-        entry["models"] = list_models(provider, key)
-    except RemoteError as exc:
-        entry["error"], entry["error_kind"] = exc.message, str(exc.kind)
-    return entry
 
 
 def _list(store: ProviderStore, as_json: bool) -> int:
-    providers = store.providers()
-    # Each provider is asked at once: one that does not answer delays only itself.
-    with ThreadPoolExecutor(max_workers=max(1, min(8, len(providers)))) as pool:
-        entries = list(pool.map(lambda p: _describe(store, p), providers))
+    from app.remote.catalog import all_models  # httpx, only when asked
+
+    entries = [_describe(found) for found in all_models(store)]
     if as_json:
         print(json.dumps(entries, ensure_ascii=False, indent=2))
         return int(Exit.OK)

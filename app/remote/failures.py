@@ -151,9 +151,9 @@ def transport_failure(exc: httpx.HTTPError, *, provider: Provider, connect_s: fl
             reason = tls.verify_message or tls.reason or "verification failed"
             return RemoteError(ErrorKind.TLS, (
                 f"The certificate of {name} at {host} cannot be trusted ({reason}). If it "
-                "is a self-signed certificate you trust, untick 'Verify TLS certificates' "
-                "in Chat ▸ Providers… (or add the provider with --insecure); otherwise fix "
-                "the server's certificate."))
+                "is a self-signed certificate you trust, untick “Verify TLS certificates” "
+                "for it in Chat ▸ Providers… (or add it with --insecure); otherwise fix the "
+                "server's certificate."))
         if tls is not None:
             why = tls.reason or str(tls)
             if why.upper() in ("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE",

@@ -152,3 +152,7 @@ class ProviderStore:
 
     def key(self, name: str) -> str | None:
         return self._key_store(name).get()
+
+    def key_location(self, name: str) -> str:
+        """Where the key of ``name`` is (or would be) kept, for people."""
+        return self._key_store(name).location()

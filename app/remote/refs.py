@@ -36,3 +36,9 @@ def parse_remote(path: str) -> RemoteModel | None:
     if not sep or not provider or not model_id:
         return None
     return RemoteModel(provider, model_id)
+
+
+def provider_of(path: str) -> str:
+    """The provider a remote model's path names ("" for a local path)."""
+    remote = parse_remote(path)
+    return remote.provider if remote is not None else ""
