@@ -201,3 +201,19 @@ def test_tls(api: Running, model: str, tmp_path: Path) -> None:
     _text, events = _run(Provider(NAME, f"https://127.0.0.1:{api.port}/v1"), model)
     assert isinstance(events[0], Failed) and events[0].error == ErrorKind.TLS
     assert "does not speak HTTPS" in events[0].message
+
+
+def test_openais_own_api_gets_no_llama_sampler_fields() -> None:
+    from app.remote.client import request_body, speaks_llama_samplers
+    from app.remote.providers import Provider
+    from inference.events import ChatMessage, ChatRequest
+
+    request = ChatRequest(model_path="remote://openai/gpt-4o-mini",
+                          messages=(ChatMessage("user", "hi"),))
+    openai = Provider("openai", "https://api.openai.com/v1")
+    local = Provider("box", "http://127.0.0.1:8080/v1")
+    assert not speaks_llama_samplers(openai)
+    assert speaks_llama_samplers(local)
+    strict = request_body(request, "gpt-4o-mini", llama_samplers=False)
+    assert not {"top_k", "min_p", "repeat_penalty"} & set(strict)
+    assert {"top_k", "min_p", "repeat_penalty"} <= set(request_body(request, "m"))

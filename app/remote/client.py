@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx2 as httpx
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -148,9 +149,22 @@ class _Watchdog:
         self._line.cut(_STALLED)
 
 
-def request_body(request: ChatRequest, model_id: str) -> dict[str, Any]:
-    """What ``request`` sends: OpenAI's fields, and llama-server's for the samplers OpenAI
-    lacks (``top_k``, ``min_p``, ``repeat_penalty``; Slice's server takes them too)."""
+#: Hosts that speak OpenAI's API strictly: a field it does not define is a 400 there.
+STRICT_HOSTS = ("api.openai.com",)
+
+
+def speaks_llama_samplers(provider: Provider) -> bool:
+    """Whether the provider takes llama-server's sampler fields (every local engine does;
+    OpenAI's own API refuses them)."""
+    host = (urlsplit(provider.base_url).hostname or "").lower()
+    return not any(host == h or host.endswith("." + h) for h in STRICT_HOSTS)
+
+
+def request_body(request: ChatRequest, model_id: str, *, llama_samplers: bool = True
+                 ) -> dict[str, Any]:
+    """What ``request`` sends: OpenAI's fields, and (``llama_samplers``) llama-server's for
+    the samplers OpenAI lacks (``top_k``, ``min_p``, ``repeat_penalty``; vLLM and Slice's
+    server take them too)."""
     sampling = request.sampling
     body: dict[str, Any] = {
         "model": model_id,
@@ -160,10 +174,10 @@ def request_body(request: ChatRequest, model_id: str) -> dict[str, Any]:
         "top_p": sampling.top_p,
         "frequency_penalty": sampling.frequency_penalty,
         "presence_penalty": sampling.presence_penalty,
-        "top_k": sampling.top_k,
-        "min_p": sampling.min_p,
-        "repeat_penalty": sampling.repeat_penalty,
     }
+    if llama_samplers:
+        body.update(top_k=sampling.top_k, min_p=sampling.min_p,
+                    repeat_penalty=sampling.repeat_penalty)
     if sampling.max_tokens > 0:  # 0: until the context is full, the server's default
         body["max_tokens"] = sampling.max_tokens
     if sampling.seed >= 0:
@@ -267,7 +281,8 @@ class RemoteClient:
         finished = False  # [DONE] came
         try:
             with self._http.stream(
-                "POST", url, json=request_body(request, model.model_id),
+                "POST", url, json=request_body(request, model.model_id,
+                                  llama_samplers=speaks_llama_samplers(self.provider)),
                 headers={**_headers(self.provider, self._key), "Accept": "text/event-stream"},
                 extensions={"trace": line.trace},
             ) as response:
