@@ -25,9 +25,11 @@ def test_quick_bench_writes_every_field(tmp_path: Path, smollm_path: str) -> Non
         assert data[key]
     assert data["gpu_layers"] >= 0  # GPU layers Auto resolved to what was offloaded
     groups = {
-        "decode_tps": ("raw_stream", "raw_generate", "engine", "host", "gui"),
+        "decode_tps": ("raw_stream", "raw_generate", "engine", "host", "gui", "api"),
         "prefill_tps": ("raw_generate", "host"),
-        "ttft_s": ("raw_generate", "host", "gui"),
+        "ttft_s": ("raw_generate", "host", "gui", "api"),
+        "ttft_engine_s": ("host", "api"),
+        "ratios": ("api_vs_host",),
         "switch_ttft_s": ("warm", "restore", "reprocess", "restore_disk"),
         "gui": ("max_stall_ms", "p99_gap_ms", "window_shown_s", "rss_mb"),
         "speculative": ("rewrite_speedup", "prose_speedup", "acceptance"),
@@ -38,6 +40,17 @@ def test_quick_bench_writes_every_field(tmp_path: Path, smollm_path: str) -> Non
             assert isinstance(value, float | int) and math.isfinite(value), (group, key, value)
             assert value >= 0, (group, key, value)
     assert "open_10k_ms" in data["gui"]
+    # (f), the HTTP API: positive rates and TTFTs (checked above), the server's token count
+    # that of the request, the overhead over (d) a finite difference (either sign).
+    api = data["api"]
+    assert api["tokens_per_reply"] == data["tokens_per_run"], api
+    assert 1 < api["chunks_per_reply"] <= api["tokens_per_reply"], api
+    assert api["ttft_overhead_basis"] == "cold"  # --quick: one round, so no warm one
+    for key in ("ttft_overhead_ms", "ttft_overhead_cold_ms"):
+        assert math.isfinite(api[key]), (key, api)
+    for key in ("host", "api"):
+        assert math.isfinite(api["outside_engine_ms"][key]), api
+        assert 0 < data["ttft_engine_s"][key] < data["ttft_s"][key], (key, data["ttft_s"])
     for policy in ("reuse", "no_reuse"):
         assert len(data["turn_ttft_s"][policy]) == 20
         assert all(v > 0 for v in data["turn_ttft_s"][policy])
@@ -53,4 +66,5 @@ def test_quick_bench_writes_every_field(tmp_path: Path, smollm_path: str) -> Non
     assert details["trimmed_turns"] >= 0
     assert "long chat" in result.stdout
     assert "(e) full GUI" in result.stdout and "speculative" in result.stdout
+    assert "(f) HTTP API" in result.stdout and "(f)/(d)" in result.stdout
     assert chart.stat().st_size > 20_000

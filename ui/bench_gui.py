@@ -285,7 +285,7 @@ def write_chart(result: dict[str, Any], path: str) -> None:
     decode, ttft = result["decode_tps"], result["ttft_s"]
     paths = [("(a) stream", "raw_stream", raw), ("(b) generate", "raw_generate", raw),
              ("(c) engine", "engine", slice_), ("(d) host", "host", slice_),
-             ("(e) GUI", "gui", slice_)]
+             ("(e) GUI", "gui", slice_), ("(f) API", "api", slice_)]
     col, row = (width - 90) / 3, (height - 80) / 2
     cell = [QRectF(30 + c * (col + 15), 56 + r * (row + 10), col, row - 10)
             for r in range(2) for c in range(3)]

@@ -7,7 +7,9 @@ Every path decodes the same prompt greedily with the same load settings:
 - (c) ``engine``: Slice's engine in this process;
 - (d) ``host``: through the inference host process;
 - (e) ``gui``: through the full GUI pipeline (the time each token reaches the chat view),
-  measured by a probe the entry point passes in (the widget layer lives in ``ui/``).
+  measured by a probe the entry point passes in (the widget layer lives in ``ui/``);
+- (f) ``api``: through the OpenAI-compatible HTTP API with a streaming client
+  (:mod:`app.bench.api_path`).
 
 Plus prompt processing speed, TTFT per turn with and without prefix reuse, TTFT when
 returning to a conversation (snapshot restore vs re-processing), and speculative decoding;
@@ -54,10 +56,12 @@ class BenchError(Exception):
 
 @dataclass
 class Timed:
-    """Token arrival times of one streamed reply."""
+    """Token arrival times of one streamed reply, by the bench's clock, and the engine's
+    own TTFT of it (request received in the engine to first token; NaN where unknown)."""
 
     started: float
     times: list[float]
+    engine_ttft_s: float = float("nan")
 
     @property
     def ttft_s(self) -> float:
@@ -207,9 +211,10 @@ class Bench:
     def host_once(self, client: Any, prompt: str) -> Timed:
         """One run of (d). The first run is cold (a fresh host); later ones find the prompt
         cached, which changes TTFT, not decode speed."""
-        timed, _ = self.stream(
+        timed, done = self.stream(
             client.chat(self.request([ChatMessage("user", prompt)], self.tokens))
         )
+        timed.engine_ttft_s = done.stats.ttft_s
         return timed
 
     def host_prefill_tps(self, client: Any, engine: Any, n_prompt: int) -> float:

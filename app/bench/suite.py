@@ -7,6 +7,7 @@ import platform
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from app.bench.api_path import ApiPath, api_figures
 from app.bench.long_chat import FULL_PLAN, QUICK_PLAN, long_chat
 from app.bench.runner import Bench, Timed, best_of, events_ok
 from app.bench.workloads import DECODE_PROMPT
@@ -49,27 +50,35 @@ def measure(
         list(events_ok(engine.load(model, bench.load)))
         prompt_tokens = bench.prompt_tokens(engine, DECODE_PROMPT)
         request = bench.request([ChatMessage("user", DECODE_PROMPT)], tokens)
-        step("decode: (a) to (e), one run of each per round, rounds interleaved")
+        step("decode: (a) to (f), one run of each per round, rounds interleaved")
         list(events_ok(client.chat(bench.request([], 0))))  # load it in the host first
-        raw_llm = bench.raw_llama()
+        api = ApiPath(bench)
         runs: dict[str, list[Timed]] = {"raw_stream": [], "raw_generate": [], "engine": [],
-                                        "host": []}
+                                        "host": [], "api": []}
 
         def one_round() -> None:
             # Between two GUI runs, one run of every other path: a machine whose speed
-            # drifts moves all five paths alike, not the one measured at that moment.
+            # drifts moves all six paths alike, not the one measured at that moment.
             stream, generate = bench.raw_once(raw_llm, prompt_tokens)
             runs["raw_stream"].append(stream)
             runs["raw_generate"].append(generate)
             runs["engine"].append(bench.engine_once(engine, DECODE_PROMPT))
             runs["host"].append(bench.host_once(client, DECODE_PROMPT))
+            runs["api"].append(api.once(DECODE_PROMPT))
 
         try:
-            gui = gui_probe(request, bench.decode_repeats, one_round)
+            api.start()  # its own host, loaded before the first run as (d)'s is
+            raw_llm = bench.raw_llama()
+            try:
+                gui = gui_probe(request, bench.decode_repeats, one_round)
+            finally:
+                raw_llm.close()
         finally:
-            raw_llm.close()
+            api.close()  # the later phases run without its host and server
         raw = {name: best_of(runs[name]) for name in ("raw_stream", "raw_generate")}
         engine_run, host_run = best_of(runs["engine"]), best_of(runs["host"])
+        api_run = best_of(runs["api"])
+        api_details = api_figures(runs["host"], api.runs)
         step("prompt processing, 512 tokens")
         prefill = {
             "raw_generate": bench.raw_prefill_tps(512),
@@ -97,6 +106,7 @@ def measure(
         "engine": engine_run.decode_tps,
         "host": host_run.decode_tps,
         "gui": gui["decode_tps"],
+        "api": api_run.decode_tps,
     }
     import PySide6
 
@@ -126,6 +136,7 @@ def measure(
             "gui_vs_raw_generate": decode["gui"] / decode["raw_generate"],
             "gui_vs_raw_stream": decode["gui"] / decode["raw_stream"],
             "prefill_host_vs_raw_generate": prefill["host"] / prefill["raw_generate"],
+            "api_vs_host": decode["api"] / decode["host"],
         },
         "prefill_tps": prefill,
         "ttft_s": {
@@ -134,7 +145,13 @@ def measure(
             "engine": engine_run.ttft_s,
             "host": host_run.ttft_s,
             "gui": gui["ttft_s"],
+            "api": api_run.ttft_s,
         },
+        # The engine's own share of the first (cold) runs' TTFT: request received in the
+        # host to first token (``ttft_s`` is the bench's clock, from the call or request).
+        "ttft_engine_s": {"host": runs["host"][0].engine_ttft_s,
+                          "api": runs["api"][0].engine_ttft_s},
+        "api": api_details,
         "turn_ttft_s": turn_ttft,
         "switch_ttft_s": switch,
         "gui": {k: v for k, v in gui.items() if k not in ("decode_tps", "ttft_s")},

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # imported when needed: importing llama_cpp loads llama.cpp
     from inference.llama_api import LlamaModel
 
-# Rounds of decode runs, one run of each path (a) to (e) per round (ui.bench_gui drives
+# Rounds of decode runs, one run of each path (a) to (f) per round (ui.bench_gui drives
 # them): ratios of medians, with one noisy run on a shared machine deciding nothing.
 DECODE_REPEATS = 5
 DECODE_PROMPT = "Write a long, detailed story about a lighthouse keeper and a storm."
