@@ -2,7 +2,8 @@
 
 Runs on the same engine and the same inference host process as the GUI. The reply streams
 to stdout and a one-line stats summary goes to stderr; with ``--json`` stdout holds exactly
-one JSON object at the end. Every failure exits non-zero with one line on stderr that names
+one JSON object at the end. A reasoning model's thinking goes to stderr (in ``--json``, to
+its ``thinking`` key). Every failure exits non-zero with one line on stderr that names
 the problem and the file.
 """
 
@@ -18,11 +19,14 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
+from app.chat.presets import effective_sampling
 from app.cli.errors import Exit, fail
 from app.cli.flags import add_switch, add_value_flag, validation_problem, value_parser
 from app.models.gpu_fit import GPU_AUTO, resolve_load
+from app.models.recommended import model_recommendation
 from app.paths import app_paths
 from app.settings import Settings
+from app.store.records import ChatSettings
 from inference.events import (
     ChatMessage,
     ChatRequest,
@@ -42,6 +46,8 @@ STATS_KEYS = (
 )
 # Present in --json output only when speculative decoding ran.
 SPECULATIVE_KEYS = ("draft_tokens", "accepted_tokens")
+# Present in --json output only when the model thought before answering.
+THINKING_KEYS = ("thinking_tokens", "thinking_ms", "answer_ttft_s")
 
 
 def add_chat_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -54,8 +60,9 @@ def add_chat_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     chat.add_argument("--model", required=True, metavar="PATH", help="GGUF model file")
     chat.add_argument("--prompt", metavar="TEXT", help="the user message (default: stdin)")
     chat.add_argument("--system", metavar="TEXT", help="a system prompt")
-    add_value_flag(chat, "--max-tokens", Sampling, "max_tokens", default=512)
-    add_value_flag(chat, "--temperature", Sampling, "temperature", metavar="T")
+    # Unset, each follows the model's recommendation, as in the window.
+    add_value_flag(chat, "--max-tokens", Sampling, "max_tokens", default=None)
+    add_value_flag(chat, "--temperature", Sampling, "temperature", metavar="T", default=None)
     add_value_flag(chat, "--seed", Sampling, "seed", metavar="S")
     add_value_flag(chat, "--ctx", LoadSettings, "n_ctx", default=0, also=(0,),
                    help="context size in tokens (0: 4096, or the model's own if smaller)")
@@ -63,6 +70,9 @@ def add_chat_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
                       help="print one JSON object with the reply and its stats at the end")
     add_value_flag(chat, "--overflow", Settings, "overflow")
     add_switch(chat, "--speculative", Settings, "speculative")
+    add_switch(chat, "--no-loop-guard", Settings, "loop_guard",
+               help="let a reply that repeats itself run on (by default it stops, with the "
+               "stop reason 'repetition')")
     add_load_arguments(chat)
 
 
@@ -161,13 +171,21 @@ def run_chat(args: argparse.Namespace, stdin: TextIO = sys.stdin) -> int:
         model_path=args.model,
         messages=tuple(messages),
         load=resolve_load(args.model, load),
-        sampling=Sampling(
-            temperature=args.temperature, seed=args.seed, max_tokens=args.max_tokens
-        ),
+        sampling=cli_sampling(args, load),
         overflow=args.overflow,
         speculative=args.speculative,
+        loop_guard=not args.no_loop_guard,
+        thinking_apart=True,
     )
     return _stream(request, as_json=args.json)
+
+
+def cli_sampling(args: argparse.Namespace, load: LoadSettings) -> Sampling:
+    """The flags given, over the model's recommendation, over the declared defaults."""
+    given = {name: getattr(args, name) for name in ("temperature", "seed", "max_tokens")
+             if getattr(args, name) is not None}
+    return effective_sampling(Settings(), ChatSettings(overrides=given), {},
+                              model_recommendation(args.model, load))
 
 
 def _stream(request: ChatRequest, as_json: bool) -> int:
@@ -180,9 +198,18 @@ def _stream(request: ChatRequest, as_json: bool) -> int:
 
     previous = signal.signal(signal.SIGINT, on_interrupt)
     reply: list[str] = []
+    thinking: list[str] = []
     try:
         for event in client.chat(request):
-            if isinstance(event, Token):
+            if isinstance(event, Token) and event.thinking:
+                # A reasoning model's thinking goes to stderr: stdout holds the answer.
+                thinking.append(event.text)
+                if not as_json:
+                    sys.stderr.write(event.text)
+                    sys.stderr.flush()
+            elif isinstance(event, Token):
+                if not reply and thinking and not as_json:
+                    sys.stderr.write("\n")
                 reply.append(event.text)
                 if not as_json:
                     sys.stdout.write(event.text)
@@ -193,8 +220,13 @@ def _stream(request: ChatRequest, as_json: bool) -> int:
                 text = "".join(reply)
                 if as_json:
                     keys = STATS_KEYS + (SPECULATIVE_KEYS if request.speculative else ())
+                    if event.stats.thinking_tokens:
+                        keys += THINKING_KEYS
                     stats = {key: getattr(event.stats, key) for key in keys}
-                    print(json.dumps({"reply": text, "stats": stats}, ensure_ascii=False))
+                    result: dict[str, object] = {"reply": text, "stats": stats}
+                    if thinking:
+                        result["thinking"] = "".join(thinking)
+                    print(json.dumps(result, ensure_ascii=False))
                 else:
                     if text and not text.endswith("\n"):
                         sys.stdout.write("\n")
