@@ -102,14 +102,19 @@ class StatsBar(QWidget):
         self._stop = _Field("", "Stop reason", self)
         self._ttft.setToolTip(
             "Time to first token, from pressing Send to the first text on screen.\n"
-            "“engine” is the model's own share: request received to first token."
+            "“engine” is the model's own share: request received to first token.\n"
+            "“answer” (a reasoning model): request received to the first token of the "
+            "answer, after the thinking."
         )
         self._prompt.setToolTip("Prompt tokens processed (reused from cache) and processing speed")
-        self._output.setToolTip("Generated tokens and generation speed")
+        self._output.setToolTip(
+            "Generated tokens (of which thinking, for a reasoning model) and generation speed"
+        )
         self._context.setToolTip("Context window used / context size, in tokens")
         self._height = 0
         self._end_to_end_s: float | None = None
         self._engine_ttft_s = 0.0
+        self._answer_ttft_s = 0.0
         self.reset()
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
@@ -150,6 +155,7 @@ class StatsBar(QWidget):
         """Clear every figure, for a new reply."""
         self._end_to_end_s = None
         self._engine_ttft_s = 0.0
+        self._answer_ttft_s = 0.0
         for field in self._fields():
             field.setMinimumWidth(0)
             field.set_value(PLACEHOLDER)
@@ -164,6 +170,7 @@ class StatsBar(QWidget):
         """Show live figures of the reply in progress."""
         if stats.ttft_s > 0:
             self._engine_ttft_s = stats.ttft_s
+            self._answer_ttft_s = stats.answer_ttft_s if stats.thinking_tokens else 0.0
             self._show_ttft()
         if stats.prompt_tokens:
             self._prompt.set_value(
@@ -172,14 +179,14 @@ class StatsBar(QWidget):
                 format_rate(stats.prompt_tps) if stats.prompt_tps > 0 else "",
             )
         if stats.generated_tokens:
-            drafts = (
-                f"({stats.acceptance:.0%} of {stats.draft_tokens} drafted accepted)"
-                if stats.draft_tokens
-                else ""
-            )
+            notes = []
+            if stats.thinking_tokens:
+                notes.append(f"{stats.thinking_tokens} thinking")
+            if stats.draft_tokens:
+                notes.append(f"{stats.acceptance:.0%} of {stats.draft_tokens} drafted accepted")
             self._output.set_value(
                 f"{stats.generated_tokens} tok",
-                drafts,
+                f"({', '.join(notes)})" if notes else "",
                 rate=format_rate(stats.decode_tps) if stats.decode_tps > 0 else "",
             )
         if stats.context_size:
@@ -204,8 +211,12 @@ class StatsBar(QWidget):
 
     def _show_ttft(self) -> None:
         shown = format_duration(self._end_to_end_s) if self._end_to_end_s is not None else "…"
-        engine = f"(engine {format_duration(self._engine_ttft_s)})" if self._engine_ttft_s else ""
-        self._ttft.set_value(shown, engine)
+        parts = []
+        if self._engine_ttft_s:
+            parts.append(f"engine {format_duration(self._engine_ttft_s)}")
+        if self._answer_ttft_s:
+            parts.append(f"answer {format_duration(self._answer_ttft_s)}")
+        self._ttft.set_value(shown, f"({' · '.join(parts)})" if parts else "")
 
     def _show_stop_reason(self, reason: str) -> None:
         self._stop.set_value(STOP_REASON_LABELS.get(reason, reason.replace("_", " ")))
