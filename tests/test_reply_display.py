@@ -110,6 +110,7 @@ def test_the_chats_switch_shows_every_replys_thinking(
 
 def test_a_reply_stopped_for_repeating_itself_offers_continue_anyway(
     qtbot: QtBot, window: ChatWindow, store: ChatStore, scripted_host: ScriptedHostClient,
+    artifacts: Path,
 ) -> None:
     window.send_message("What is the capital of France?")
     qtbot.waitUntil(lambda: len(scripted_host.replies) == 1)
@@ -121,6 +122,7 @@ def test_a_reply_stopped_for_repeating_itself_offers_continue_anyway(
     assert REPETITION_NOTE in text
     assert "repetition" in window.stats_bar.text()
     assert link_positions(window.chat_view, "Continue anyway")
+    assert window.grab().save(str(artifacts / "loop_guard_stopped.png"))
     reply_id = window.session.path_ids[-1]
     click_link(qtbot, window.chat_view, "Continue anyway")
     qtbot.waitUntil(lambda: len(scripted_host.replies) == 2)
