@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 _M = TypeVar("_M", bound=BaseModel)
 
-SETTINGS_VERSION = 2
+SETTINGS_VERSION = 3
 Theme = Literal["system", "light", "dark"]
 THEMES: tuple[str, ...] = get_args(Theme)
 
@@ -67,8 +67,34 @@ def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+# Version 3 stores only the sampling values the user chose: the others follow the model's
+# recommendation (inference/model_defaults.py). Version 2 wrote every value, so a value
+# equal to version 2's default is taken as never chosen (the user who set exactly that
+# loses nothing but the model's advice beating it); any other value was the user's.
+# Fixed numbers, as above.
+_V2_SAMPLING_DEFAULTS: dict[str, float] = {
+    "temperature": 0.7, "top_p": 0.95, "top_k": 40, "min_p": 0.05, "repeat_penalty": 1.0,
+    "frequency_penalty": 0.0, "presence_penalty": 0.0, "seed": -1, "max_tokens": 1024,
+}
+
+
+def _from_version_2(data: dict[str, Any]) -> dict[str, Any]:
+    data = dict(data)
+    values = data.get("sampling")
+    if isinstance(values, dict):
+        data["sampling"] = {
+            name: value for name, value in values.items()
+            if name not in _V2_SAMPLING_DEFAULTS
+            or isinstance(value, bool)
+            or value != _V2_SAMPLING_DEFAULTS[name]
+        }
+    return data
+
+
 # Migrations: version N -> N+1, applied in order to the raw JSON dict before validation.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_version_1}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    1: _from_version_1, 2: _from_version_2,
+}
 
 
 #: The API server's port unless the user picks another (LM Studio has 1234, llama-server
@@ -130,7 +156,14 @@ class Settings(BaseModel):
     theme: Theme = Field(default="system", title="Theme",
                          description="Follow the system's colours, or always light or dark.")
     load: LoadSettings = Field(default_factory=LoadSettings)
-    sampling: Sampling = Field(default_factory=Sampling)
+    # The values the user chose are the ones set on this object (pydantic's
+    # ``model_fields_set``): only they are saved, and only they beat the model's
+    # recommendation (see chosen_sampling). The others are the declared defaults.
+    sampling: Sampling = Field(
+        default_factory=Sampling, title="Sampling",
+        description="The sampling you chose for every chat; what you leave unset follows "
+        "the model's recommendation.",
+    )
     overflow: Overflow = Field(
         default=OVERFLOW_STOP, title="When the context is full",
         description="Stop at the limit, drop the oldest turns but keep the system prompt, "
@@ -141,6 +174,12 @@ class Settings(BaseModel):
         description="Guesses upcoming tokens from text already in the conversation and "
         "checks several at once. Fast when a reply repeats earlier text (code edits); "
         "turns itself down when guesses miss.",
+    )
+    loop_guard: bool = Field(
+        default=True, title="Stop replies that repeat themselves",
+        description="Ends a reply that has fallen into a loop (the same sentences written "
+        "again and again) instead of letting it run to the length limit; Continue carries "
+        "on anyway.",
     )
     snapshot_budget_mb: int = Field(
         default=512, ge=0, le=1_048_576, title="Cache of recent chats",
@@ -226,7 +265,15 @@ def load_settings(path: Path) -> Settings:
 def save_settings(path: Path, settings: Settings) -> None:
     """Write settings atomically (a crash mid-write leaves the old file)."""
     data = {"version": SETTINGS_VERSION, **settings.model_dump()}
+    data["sampling"] = chosen_sampling(settings)
     write_atomically(path, json.dumps(data, indent=2))
+
+
+def chosen_sampling(settings: Settings) -> dict[str, Any]:
+    """The sampling values the user chose at the app level (the rest are defaults)."""
+    sampling = settings.sampling
+    return {name: getattr(sampling, name) for name in SAMPLING_FIELDS
+            if name in sampling.model_fields_set}
 
 
 def clean_sampling_values(values: Any) -> dict[str, Any]:

@@ -47,7 +47,9 @@ from inference.events import (
 )
 from inference.llama_api import AbortCallback, LlamaModel
 from inference.loader import LoadCancelledError, LoadedModel, load_model
+from inference.loop_guard import LoopGuard
 from inference.prompt_cache import SnapshotCache, Turn, shift_reuse
+from inference.reasoning import THINK, ThinkingSplitter, opens_thinking
 from inference.reply import Reply
 from inference.speculative import PromptLookup
 from inference.stops import StopMatcher
@@ -307,8 +309,29 @@ class Engine:
         is_end = llm.is_end_of_generation
         matcher = StopMatcher(request.stop)
         lookup = PromptLookup(reply.prompt.tokens) if request.speculative else None
+        guard = LoopGuard() if request.loop_guard else None
+        splitter: ThinkingSplitter | None = None
+        if request.prompt is None:  # a chat reply (a plain completion has no thinking)
+            tags = model.template.thinking or THINK
+            splitter = ThinkingSplitter(tags, inside=opens_thinking(reply.prompt.text, tags))
         last_stats = time.perf_counter()
         stop = ""
+
+        def show(text: str, thinking: bool = False) -> Iterator[Event]:
+            """Pass text on: thinking as it is, answer text through the stop strings."""
+            nonlocal stop
+            if thinking:
+                reply.thought_apart = True
+                yield Token(text=text, n=reply.unsent, thinking=True)
+                reply.unsent = 0
+                return
+            visible, hit = matcher.feed(text)
+            if visible or hit:
+                reply.text.append(visible)
+                yield Token(text=visible, n=reply.unsent)
+                reply.unsent = 0
+            if hit:
+                stop = StopReason.STOP_STRING
 
         def emit(token: int) -> Iterator[Event]:
             """Show one sampled token; sets ``stop`` when the reply must end with it."""
@@ -326,13 +349,23 @@ class Engine:
             if reply.leading:
                 text = text.lstrip()
                 reply.leading = not text
-            visible, hit = matcher.feed(text)
-            if visible or hit:
-                reply.text.append(visible)
-                yield Token(text=visible, n=reply.unsent)
-                reply.unsent = 0
-            if hit:
-                stop = StopReason.STOP_STRING
+            if splitter is None:
+                reply.note_token(now, thinking=False, answered=bool(text))
+                yield from show(text)
+            else:
+                was_thinking = splitter.thinking
+                segments = splitter.feed(text)
+                reply.note_token(now, thinking=was_thinking or splitter.thinking,
+                                 answered=any(not s.thinking for s in segments))
+                if request.thinking_apart:
+                    for segment in segments:
+                        yield from show(segment.text, segment.thinking)
+                else:
+                    yield from show(text)
+            if stop:
+                return
+            if guard is not None and guard.feed(token):
+                stop = StopReason.REPETITION
             elif sampling.max_tokens and len(reply.generated) >= sampling.max_tokens:
                 stop = StopReason.LENGTH
 
@@ -394,7 +427,16 @@ class Engine:
                 yield reply.stats(llm.n_tokens + 1)
 
         if stop != StopReason.STOP_STRING:
-            tail = matcher.flush(decoder.flush())
+            rest = decoder.flush()
+            if splitter is not None and request.thinking_apart:
+                answer: list[str] = []
+                for segment in [*splitter.feed(rest), *splitter.flush()]:
+                    if segment.thinking:
+                        yield from show(segment.text, thinking=True)
+                    else:
+                        answer.append(segment.text)
+                rest = "".join(answer)
+            tail = matcher.flush(rest)
             if tail or reply.unsent:
                 reply.text.append(tail)
                 yield Token(text=tail, n=reply.unsent)

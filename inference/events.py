@@ -43,6 +43,8 @@ class StopReason(StrEnum):
     STOP_STRING = "stop_string"
     USER = "user"
     CONTEXT_FULL = "context_full"
+    # The loop guard stopped a reply that kept writing the same spans (inference/loop_guard).
+    REPETITION = "repetition"
 
 
 STOP_REASON_LABELS: dict[str, str] = {
@@ -51,6 +53,7 @@ STOP_REASON_LABELS: dict[str, str] = {
     StopReason.STOP_STRING: "stop string",
     StopReason.USER: "stopped by user",
     StopReason.CONTEXT_FULL: "context full",
+    StopReason.REPETITION: "repetition",
 }
 
 
@@ -58,6 +61,9 @@ STOP_REASON_LABELS: dict[str, str] = {
 class ChatMessage:
     role: str  # "system", "user" or "assistant"
     content: str
+    # An assistant reply's thinking, kept apart from its content. The model sees it in
+    # later turns only when the chat template asks for it (``reasoning_content``).
+    thinking: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +79,8 @@ class ChatRequest:
     conversation_id: str = ""
     overflow: str = OVERFLOW_STOP
     speculative: bool = False  # prompt-lookup drafting (n-grams from the context)
+    # Stop a reply that has fallen into a repetition loop (StopReason.REPETITION).
+    loop_guard: bool = True
     # RAM for the KV snapshots of conversations the user left (least recently used go first).
     snapshot_budget_mb: int = 512
     # Disk for the snapshots RAM cannot hold, in a folder of the app's cache ("" or 0: off).
@@ -89,6 +97,9 @@ class ChatRequest:
     # A plain-text completion: the model continues this text as it is, without a chat
     # template; ``messages`` are then unused. None: a chat reply to ``messages``.
     prompt: str | None = None
+    # Stream the model's thinking apart: as Token events with ``thinking`` set, without
+    # its tags (inference/reasoning.py). Off, thinking streams inline as the model wrote it.
+    thinking_apart: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         # Not dataclasses.asdict: it would copy the pydantic options instead of dumping them.
@@ -110,12 +121,14 @@ class ChatRequest:
             conversation_id=str(data.get("conversation_id", "")),
             overflow=str(data.get("overflow", OVERFLOW_STOP)),
             speculative=bool(data.get("speculative", False)),
+            loop_guard=bool(data.get("loop_guard", True)),
             snapshot_budget_mb=int(data.get("snapshot_budget_mb", 512)),
             snapshot_disk_mb=int(data.get("snapshot_disk_mb", 0)),
             snapshot_dir=str(data.get("snapshot_dir", "")),
             continue_last=bool(data.get("continue_last", False)),
             stream_batch_ms=int(data.get("stream_batch_ms", 0)),
             prompt=None if data.get("prompt") is None else str(data["prompt"]),
+            thinking_apart=bool(data.get("thinking_apart", False)),
         )
 
 
@@ -189,11 +202,16 @@ class Progress(Event):
 
 @dataclass(frozen=True, slots=True)
 class Token(Event):
-    """Text that is ready to show, covering ``n`` generated tokens (text may be empty)."""
+    """Text that is ready to show, covering ``n`` generated tokens (text may be empty).
+
+    ``thinking``: the text is the model's thinking, not its answer (only for a request
+    with ``thinking_apart``).
+    """
 
     kind: ClassVar[str] = "token"
     text: str
     n: int = 1
+    thinking: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +247,12 @@ class Stats(Event):
     # from the stream's clock and ``usage``), "" (the local engine's own).
     remote: str = ""
     figures: str = ""
+    # A reasoning model's thinking: its tokens (part of ``generated_tokens``), the time
+    # from its first token to its last, and the time from request received to the first
+    # token of the answer (``ttft_s`` counts from the first token, thinking or not).
+    thinking_tokens: int = 0
+    thinking_ms: float = 0.0
+    answer_ttft_s: float = 0.0
 
     @property
     def acceptance(self) -> float:
@@ -254,8 +278,13 @@ class Stats(Event):
             source = "speeds from the server" if self.figures == "server" else (
                 "speeds measured here")
             remote = f" · {self.remote}, {source}"
+        thinking = (
+            f" · thought {self.thinking_tokens} tok for {self.thinking_ms / 1000:.1f} s, "
+            f"answer after {self.answer_ttft_s * 1000:.0f} ms"
+            if self.thinking_tokens else ""
+        )
         return (
-            f"ttft {self.ttft_s * 1000:.0f} ms · prompt {self.prompt_tokens} tok "
+            f"ttft {self.ttft_s * 1000:.0f} ms{thinking} · prompt {self.prompt_tokens} tok "
             f"({self.cached_tokens} cached) at {self.prompt_tps:.1f} tok/s · "
             f"generated {self.generated_tokens} tok at {self.decode_tps:.1f} tok/s · "
             f"{context}{shifted} · {reason}{drafts}{remote}"

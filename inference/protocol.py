@@ -77,7 +77,10 @@ def history_digest(messages: Sequence[ChatMessage], after: str = "") -> str:
     """
     digest = after
     for message in messages:
-        line = json.dumps([message.role, message.content], ensure_ascii=False)
+        fields = [message.role, message.content]
+        if message.thinking:  # (digests of messages without thinking are as before)
+            fields.append(message.thinking)
+        line = json.dumps(fields, ensure_ascii=False)
         digest = hashlib.sha256(f"{digest}\n{line}".encode()).hexdigest()
     return digest
 
@@ -143,13 +146,15 @@ def is_token(payload: dict[str, Any]) -> bool:
 
 
 def merge_tokens(payloads: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Consecutive token payloads of one request joined into one (texts joined, counts added)."""
+    """Consecutive token payloads of one request joined into one (texts joined, counts
+    added); thinking and answer text stay apart."""
     merged: list[dict[str, Any]] = []
     for payload in payloads:
         last = merged[-1] if merged else None
         if (
             last is not None and is_token(last) and is_token(payload)
             and last.get(_ID) == payload.get(_ID)
+            and last.get("thinking", False) == payload.get("thinking", False)
         ):
             last["text"] += payload["text"]
             last["n"] = last.get("n", 1) + payload.get("n", 1)

@@ -17,6 +17,9 @@ from inference.events import (
 )
 from inference.prompt_cache import Turn
 
+# Stops after which every generated token is the reply's: the next turn can extend them.
+_WHOLE_STOPS = (StopReason.END_OF_TURN, StopReason.LENGTH, StopReason.USER, StopReason.REPETITION)
+
 
 @dataclass
 class Reply:
@@ -39,6 +42,20 @@ class Reply:
     drafted: int = 0
     accepted: int = 0
     shifted_out: int = 0  # prompt tokens shifted out of the KV cache instead of re-evaluated
+    thinking_tokens: int = 0
+    thinking_from: float = 0.0  # when the first and the last thinking token came
+    thinking_to: float = 0.0
+    answer_at: float = 0.0  # when the first token of the answer came
+    thought_apart: bool = False  # thinking streamed apart: the text holds the answer alone
+
+    def note_token(self, now: float, *, thinking: bool, answered: bool) -> None:
+        """Count a generated token as thinking, or note the answer's first one."""
+        if thinking:
+            self.thinking_tokens += 1
+            self.thinking_from = self.thinking_from or now
+            self.thinking_to = now
+        elif answered and not self.answer_at:
+            self.answer_at = now
 
     def stats(self, context_used: int, reason: str = "") -> Stats:
         """The reply's figures so far; ``reason``: why it stopped (empty: it goes on)."""
@@ -60,17 +77,22 @@ class Reply:
             context_shifted=self.shifted_out,
             prompt_ms=self.prompt_s * 1000,
             decode_ms=decode_s * 1000 if n > 1 else 0.0,
+            thinking_tokens=self.thinking_tokens,
+            thinking_ms=(self.thinking_to - self.thinking_from) * 1000,
+            answer_ttft_s=(self.answer_at - self.received) if self.answer_at else 0.0,
         )
 
     def as_turn(self, request: ChatRequest, stop: str) -> Turn | None:
         """The turn the next request may extend; None when the tokens fed to the model no
-        longer match the text (shifted, continued, cut mid-character...). A trimmed prompt's
-        turn holds the kept messages, which the next turn extends under the same cut."""
+        longer match the text (shifted, continued, cut mid-character, thinking left out of
+        the text...). A trimmed prompt's turn holds the kept messages, which the next turn
+        extends under the same cut."""
         text = "".join(self.text)
         if (
             self.shifted
+            or self.thought_apart
             or request.continue_last
-            or stop not in (StopReason.END_OF_TURN, StopReason.LENGTH, StopReason.USER)
+            or stop not in _WHOLE_STOPS
             or "\ufffd" in text
         ):
             return None

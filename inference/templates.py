@@ -19,6 +19,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from inference.events import ChatMessage
+from inference.reasoning import ThinkingTags, thinking_tags
 
 RENDER_SECONDS = 2.0
 RENDER_MAX_CHARS = 8_000_000
@@ -135,6 +136,9 @@ class ChatTemplate:
     name: str  # "gguf" or a KNOWN_FORMATS key
     note: str  # why a fallback is in use; empty for the file's own template
     end_markers: tuple[str, ...]
+    # The tags around the model's thinking when the template declares them (it mentions
+    # the closing one), else None.
+    thinking: ThinkingTags | None
     _env: _BoundedEnvironment
     _template: jinja2.Template
     _bos: str
@@ -158,7 +162,8 @@ class ChatTemplate:
         if not messages or messages[-1].role != "assistant":
             raise TemplateError("only an assistant reply can be continued")
         last = messages[-1]
-        marked = [*messages[:-1], ChatMessage(last.role, last.content + _CONTINUE_MARK)]
+        marked = [*messages[:-1],
+                  ChatMessage(last.role, last.content + _CONTINUE_MARK, last.thinking)]
         text = self._render(marked, add_generation_prompt=False, now=now)
         if _CONTINUE_MARK not in text:
             raise TemplateError("this chat format cannot continue a reply")
@@ -169,7 +174,13 @@ class ChatTemplate:
     ) -> str:
         self._env.deadline = time.monotonic() + RENDER_SECONDS
         context: dict[str, Any] = {
-            "messages": [{"role": m.role, "content": m.content} for m in messages],
+            # A template that wants earlier thinking reads it as ``reasoning_content`` (as
+            # llama.cpp's server passes it); the others never see it.
+            "messages": [
+                {"role": m.role, "content": m.content,
+                 **({"reasoning_content": m.thinking} if m.thinking else {})}
+                for m in messages
+            ],
             "add_generation_prompt": add_generation_prompt,
             "bos_token": self._bos,
             "eos_token": self._eos,
@@ -216,7 +227,8 @@ def compile_template(
         ) from None
     except Exception as exc:
         raise TemplateError(f"the template cannot be compiled: {exc}") from exc
-    return ChatTemplate(source, name, note, end_markers, env, template, bos, eos)
+    return ChatTemplate(source, name, note, end_markers, thinking_tags(text), env, template,
+                        bos, eos)
 
 
 def fallback_format(architecture: str, is_single_token: Callable[[str], bool]) -> str:

@@ -29,6 +29,19 @@ def test_json_output(smollm_path: str) -> None:
     assert result.stdout.count("\n") == 1  # exactly one JSON object
 
 
+def test_sampling_not_given_follows_the_model(smollm_path: str) -> None:
+    # No --temperature, no --max-tokens: the starter model's own recommendation (0.2),
+    # which gives the same reply as asking for 0.2, and a short one.
+    args = ("chat", "--model", smollm_path, "--prompt", "What is the capital of France?",
+            "--seed", "2", "--ctx", "1024", "--threads", "1", "--json")
+    result, explicit = slice_chat(*args), slice_chat(*args, "--temperature", "0.2")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["reply"] == json.loads(explicit.stdout)["reply"]
+    assert "France" in data["reply"] and data["stats"]["stop_reason"] == "end_of_turn"
+    assert data["stats"]["generated_tokens"] < 64
+
+
 def test_streams_reply_and_stats_line_from_stdin(smollm_path: str) -> None:
     result = slice_chat(
         "chat", "--model", smollm_path, "--system", "You are terse.", "--temperature", "0",

@@ -87,3 +87,27 @@ def test_a_host_asks_for_a_history_it_does_not_hold() -> None:
     assert [decode_event(line) for line in result.stdout.splitlines()] == [
         (9, HistoryMissing())
     ]
+
+
+def test_thinking_travels_apart_from_the_answer() -> None:
+    # A request's new switches and a message's thinking cross the pipe.
+    request = ChatRequest(
+        model_path="m.gguf", loop_guard=False, thinking_apart=True,
+        messages=(ChatMessage("user", "2 + 2?"), ChatMessage("assistant", "4", "Two and two.")),
+    )
+    assert decode_command(encode_command(Command(Op.CHAT, 1, request))).request == request
+    # Held tokens merge, but thinking never joins the answer.
+    payloads = [event_payload(1, Token("Two ", thinking=True)),
+                event_payload(1, Token("and two.", thinking=True)),
+                event_payload(1, Token("4")), event_payload(1, Token("."))]
+    merged = [decode_event(line)[1] for line in encode_payloads(merge_tokens(payloads))
+              .splitlines()]
+    assert merged == [Token("Two and two.", n=2, thinking=True), Token("4.", n=2)]
+    stats = Stats(generated_tokens=9, thinking_tokens=5, thinking_ms=420.0, answer_ttft_s=0.6)
+    line = encode_payloads([event_payload(1, Done("repetition", stats))])
+    assert decode_event(line.strip())[1] == Done("repetition", stats)
+    # A message's thinking is part of what the host's digest holds (not of messages
+    # without thinking, whose digests stay as they were).
+    plain = (ChatMessage("assistant", "4"),)
+    assert history_digest(plain) != history_digest((ChatMessage("assistant", "4", "hm"),))
+    assert history_digest(plain) == history_digest((ChatMessage("assistant", "4", ""),))

@@ -180,7 +180,11 @@ def test_a_locked_database_is_not_mistaken_for_a_damaged_one(
     monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:2])
     monkeypatch.setattr(schema, "KNOWN", schema.KNOWN[:2])
     old = open_chat_store(data).store  # an older Slice's database: a migration is pending
-    fill(old, "kept", chats=1)
+    # Rows as that schema held them (today's code writes columns it did not have).
+    old.connection.execute("INSERT INTO chats (id, uuid, created_at, updated_at) "
+                           "VALUES (1, 'u-1', 1, 1)")
+    old.connection.execute("INSERT INTO messages (chat_id, role, content, created_at, "
+                           "updated_at) VALUES (1, 'assistant', 'kept answer', 1, 1)")
     old.close()
     monkeypatch.undo()
     monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 0.2)

@@ -105,7 +105,7 @@ def test_a_version_1_file_is_migrated(tmp_path: Path) -> None:
     # Values version 1 already refused still fall back to their defaults.
     assert MIGRATIONS[1]({"load": {"n_batch": 0}})["load"]["n_batch"] == 0
     save_settings(path, settings)
-    assert json.loads(path.read_text())["version"] == SETTINGS_VERSION == 2
+    assert json.loads(path.read_text())["version"] == SETTINGS_VERSION == 3
 
 
 def test_presets_and_overrides_keep_only_valid_values() -> None:
@@ -214,4 +214,6 @@ def test_cli_help_shows_the_declared_ranges() -> None:
     text = " ".join(result.stdout.split())
     assert field_spec(LoadSettings, "n_batch").help.split()[0] in text
     assert "from 16 to 65536; default 512" in text  # --batch
-    assert "from 0 to 1000000; default 512" in text  # --max-tokens keeps its CLI default
+    # --max-tokens and --temperature follow the model unless given
+    assert "from 0 to 1000000; default the model's recommendation" in text
+    assert "--no-loop-guard" in text and "'repetition'" in text

@@ -68,8 +68,13 @@ def test_an_older_database_is_upgraded_and_indexed(tmp_path: Path, monkeypatch) 
     monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
     monkeypatch.setattr(schema, "KNOWN", schema.KNOWN[:1])
     old = ChatStore(path)
-    chat = old.create_chat(title="Tomatoes")
-    old.add_message(chat, None, "user", "How do I grow tomatoes?")
+    # Rows as the first schema held them (today's code writes columns it did not have).
+    old.connection.execute(
+        "INSERT INTO chats (id, uuid, title, created_at, updated_at) "
+        "VALUES (1, 'u-1', 'Tomatoes', 1, 1)")
+    old.connection.execute(
+        "INSERT INTO messages (chat_id, role, content, created_at, updated_at) "
+        "VALUES (1, 'user', 'How do I grow tomatoes?', 1, 1)")
     old.close()
     monkeypatch.undo()
 
@@ -77,6 +82,9 @@ def test_an_older_database_is_upgraded_and_indexed(tmp_path: Path, monkeypatch) 
     assert schema.applied_migrations(upgraded.connection) == list(schema.KNOWN)
     hits = search(upgraded.connection, "tomatoes")
     assert {h.message_id is None for h in hits} == {True, False}  # title and message
+    # The old rows read with today's columns' defaults: no thinking, folded.
+    assert upgraded.chat(1).settings.show_thinking is False  # type: ignore[union-attr]
+    assert upgraded.chat_messages(1)[0].thinking == ""
     upgraded.close()
 
 

@@ -1,4 +1,10 @@
-"""The chat settings dialog: system prompt, sampling, and presets (built-in and saved)."""
+"""The chat settings dialog: system prompt, sampling, presets (built-in and saved), and
+whether replies show their thinking.
+
+Beside each sampling field, in small muted words, is where its value comes from: changed
+in this chat, the preset, your setting, the model (its file, or Slice's table of well-known
+families) or Slice's default; see :mod:`app.chat.presets`.
+"""
 
 from __future__ import annotations
 
@@ -17,11 +23,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.chat.presets import BUILTIN_PRESETS, overrides_for, preset_base
+from app.chat.presets import (
+    BUILTIN_PRESETS,
+    FROM_OVERRIDE,
+    overrides_for,
+    preset_base,
+    sampling_sources,
+)
 from app.settings import SAMPLING_FIELDS, Settings, clean_sampling_values
 from app.store.chat_store import ChatStore, StoreError
 from app.store.records import DEFAULT_PRESET, DEFAULT_PRESET_LABEL, ChatSettings
 from inference.events import Sampling
+from inference.model_defaults import Recommendation
 from ui.setting_fields import double_spin, int_spin, label
 
 # Every sampling field is edited here; ranges, steps, labels and tooltips come from their
@@ -38,12 +51,15 @@ class ChatSettingsDialog(QDialog):
         current: ChatSettings,
         store: ChatStore,
         parent: QWidget | None = None,
+        recommendation: Recommendation | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Chat settings")
         self._app = app_settings
         self._current = current
         self._store = store
+        # What the chat's model recommends (its part of the sampling; empty: none known).
+        self._model = recommendation or Recommendation()
         self._loading = False
 
         self.own_prompt = QCheckBox("This chat has its own system prompt")
@@ -65,6 +81,21 @@ class ChatSettingsDialog(QDialog):
         }
         for box in self.fields.values():
             box.valueChanged.connect(self._update_note)
+        # Where each field's value comes from ("from the model file", "preset Precise"...).
+        self.sources = {name: QLabel() for name in SAMPLING_FIELDS}
+        for name, source in self.sources.items():
+            source.setObjectName(f"source-{name}")
+            source.setEnabled(False)  # drawn in the palette's muted text colour
+        self.model_note = QLabel()
+        self.model_note.setWordWrap(True)
+        self.model_note.setEnabled(False)
+        self.show_thinking = QCheckBox("Show the model's thinking opened")
+        self.show_thinking.setToolTip(
+            "Reasoning models think before they answer. On: each reply shows its thinking "
+            "above the answer. Off: the thinking is folded to one line (“Thought for 4.2 s”) "
+            "that opens it."
+        )
+        self.show_thinking.setChecked(current.show_thinking)
 
         presets_row = QHBoxLayout()
         presets_row.addWidget(self.preset, 1)
@@ -73,8 +104,12 @@ class ChatSettingsDialog(QDialog):
         form = QFormLayout()
         form.addRow("Preset", presets_row)
         form.addRow("", self.changed_note)
+        form.addRow("", self.model_note)
         for name, box in self.fields.items():
-            form.addRow(_LABELS[name], box)
+            row = QHBoxLayout()
+            row.addWidget(box)
+            row.addWidget(self.sources[name], 1)
+            form.addRow(_LABELS[name], row)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -84,6 +119,7 @@ class ChatSettingsDialog(QDialog):
         layout.addWidget(self.own_prompt)
         layout.addWidget(self.prompt)
         layout.addLayout(form)
+        layout.addWidget(self.show_thinking)
         layout.addWidget(buttons)
 
         own = current.system_prompt is not None
@@ -92,7 +128,9 @@ class ChatSettingsDialog(QDialog):
         self.prompt.setEnabled(own)
         self.own_prompt.toggled.connect(self._on_own_prompt)
         self._fill_presets(current.preset)
-        base = preset_base(app_settings, current.preset, store.user_presets())
+        self.model_note.setText(self._model_words())
+        self.model_note.setVisible(bool(self.model_note.text()))
+        base = self._base(current.preset)
         self._set_fields(base.model_copy(update=clean_sampling_values(current.overrides)))
         self.preset.currentIndexChanged.connect(self._on_preset)
         self.save_preset.clicked.connect(self._save_preset)
@@ -112,13 +150,17 @@ class ChatSettingsDialog(QDialog):
 
     def chat_settings(self) -> ChatSettings:
         """The chat's settings as the dialog shows them (the chat's model is kept)."""
-        base = preset_base(self._app, self.preset_name(), self._store.user_presets())
         return ChatSettings(
             system_prompt=self.prompt.toPlainText() if self.own_prompt.isChecked() else None,
             model_path=self._current.model_path,
             preset=self.preset_name(),
-            overrides=overrides_for(self.sampling(), base),
+            overrides=overrides_for(self.sampling(), self._base(self.preset_name())),
+            show_thinking=self.show_thinking.isChecked(),
         )
+
+    def source_of(self, name: str) -> str:
+        """Where the value the field ``name`` shows comes from, in words."""
+        return self.sources[name].text()
 
     def choose_preset(self, name: str) -> None:
         """Select a preset by name (its values replace the fields)."""
@@ -142,10 +184,26 @@ class ChatSettingsDialog(QDialog):
 
     # Internals
 
+    def _base(self, preset: str) -> Sampling:
+        return preset_base(self._app, preset, self._store.user_presets(), self._model)
+
+    def _model_words(self) -> str:
+        """One line on what the model recommends, or "" when it recommends nothing."""
+        source = self._model.source
+        if not source:
+            return ""
+        values = ", ".join(
+            f"{_LABELS[name].lower()} {value:g}" if isinstance(value, float)
+            else f"{_LABELS[name].lower()} {value}"
+            for name, value in self._model.values.items()
+            if self._model.sources.get(name) == source
+        )
+        return f"The model's recommendation ({source}): {values}."
+
     def _fill_presets(self, selected: str) -> None:
         self._loading = True
         self.preset.clear()
-        self.preset.addItem(f"{DEFAULT_PRESET_LABEL} (Slice's settings)", DEFAULT_PRESET)
+        self.preset.addItem(f"{DEFAULT_PRESET_LABEL} (the model's recommendation)", DEFAULT_PRESET)
         for name in BUILTIN_PRESETS:
             self.preset.addItem(name, name)
         user = self._store.user_presets()
@@ -173,19 +231,22 @@ class ChatSettingsDialog(QDialog):
         if self._loading:
             return
         user = self._store.user_presets()
-        self._set_fields(preset_base(self._app, self.preset_name(), user))
+        self._set_fields(self._base(self.preset_name()))
         self.delete_preset.setEnabled(self.preset_name() in user)
         self._update_note()
 
     def _update_note(self) -> None:
         if self._loading:
             return
-        base = preset_base(self._app, self.preset_name(), self._store.user_presets())
-        changed = overrides_for(self.sampling(), base)
+        changed = overrides_for(self.sampling(), self._base(self.preset_name()))
         self.changed_note.setText(
             "Changed from the preset: " + ", ".join(_LABELS[n] for n in changed)
             if changed else ""
         )
+        sources = sampling_sources(self._app, ChatSettings(preset=self.preset_name()),
+                                   self._store.user_presets(), self._model)
+        for name, shown in self.sources.items():
+            shown.setText(FROM_OVERRIDE if name in changed else sources.get(name, ""))
 
     def _save_preset(self) -> None:
         name, ok = QInputDialog.getText(self, "Save preset", "Name of the new preset:")

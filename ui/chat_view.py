@@ -29,6 +29,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from app.store.export import thinking_title
 from app.store.records import PathEntry, Role
 from ui.fragment_cache import FragmentCache
 from ui.markdown_render import code_blocks
@@ -42,8 +43,10 @@ from ui.message_render import (
     insert_footer,
     insert_header,
     insert_plain,
+    insert_thinking,
     parse_action,
     spaced_block,
+    thinking_text_format,
 )
 from ui.reply_stream import ReplyStream
 from ui.theme import is_dark
@@ -90,6 +93,13 @@ class ChatView(QTextBrowser):
         self._cursor = QTextCursor(document)
         self._shown = TranscriptPositions()
         self._stats_open: set[int] = set()
+        # A reply's thinking shows opened when the chat says so, except for the replies
+        # whose thinking the user opened or folded by hand.
+        self._show_thinking = False
+        self._thinking_toggled: set[int] = set()
+        # Where the streaming reply is: "" (nothing streams), "answer" (text goes to its
+        # body), "thinking" (its thinking streams, no answer yet).
+        self._stream_phase = ""
         self._stream = ReplyStream(self._paint_stream, self._scroll_to_bottom, self)
         self._awaiting_paint = False
         self._highlight: tuple[int, tuple[str, ...]] | None = None
@@ -122,6 +132,7 @@ class ChatView(QTextBrowser):
         total: int | None = None,
         generating_id: int | None = None,
         stream_text: str = "",
+        stream_thinking: str = "",
         keep_in_view: int | None = None,
     ) -> None:
         """Show ``entries``, the path's messages from ``first_index`` on, replacing everything.
@@ -142,7 +153,7 @@ class ChatView(QTextBrowser):
                 f"↑ Show earlier messages ({first_index} more)",
                 look.link_format("slice:earlier/0", "Show the messages before these"),
             )
-        self._append(entries, generating_id, stream_text)
+        self._append(entries, generating_id, stream_text, stream_thinking)
         later = self._shown.total - first_index - len(entries)
         if later > 0:
             self._cursor.insertBlock(spaced_block(top=16), QTextCharFormat())
@@ -165,6 +176,7 @@ class ChatView(QTextBrowser):
         total: int | None = None,
         generating_id: int | None = None,
         stream_text: str = "",
+        stream_thinking: str = "",
     ) -> None:
         """Replace the messages from path index ``index`` to the path's end with ``entries``.
 
@@ -180,7 +192,8 @@ class ChatView(QTextBrowser):
             start = self._shown.start_at(local)
             if start == 0:
                 self.show_path(entries, index, total=self._shown.total,
-                               generating_id=generating_id, stream_text=stream_text)
+                               generating_id=generating_id, stream_text=stream_text,
+                               stream_thinking=stream_thinking)
                 return
             cursor = QTextCursor(self.document())
             cursor.beginEditBlock()
@@ -189,7 +202,7 @@ class ChatView(QTextBrowser):
             cursor.removeSelectedText()
             cursor.endEditBlock()
         self._shown.drop_from(local)
-        self._append(entries, generating_id, stream_text)
+        self._append(entries, generating_id, stream_text, stream_thinking)
         if follow or generating_id is not None:
             self._scroll_to_bottom()
 
@@ -199,9 +212,36 @@ class ChatView(QTextBrowser):
         """Queue streamed text for the open reply; it is painted on the next timer tick."""
         self._stream.append(text)
 
+    def append_thinking(self, text: str) -> None:
+        """Queue streamed thinking for the open reply (shown above its answer)."""
+        self._stream.append(text, thinking=True)
+
     def streamed_text(self) -> str:
         """Everything the open reply shows, including text not painted yet."""
         return self._stream.text()
+
+    def streamed_thinking(self) -> str:
+        """The open reply's thinking, including text not painted yet."""
+        return self._stream.thinking()
+
+    @property
+    def show_thinking(self) -> bool:
+        """Whether replies show their thinking opened (the chat's switch)."""
+        return self._show_thinking
+
+    def set_show_thinking(self, show: bool, *, render: bool = True) -> None:
+        """Open (or fold) every reply's thinking, as the chat's switch says; ``render``:
+        render what is shown again now (else the next render follows the switch)."""
+        if show == self._show_thinking and not self._thinking_toggled:
+            return
+        self._show_thinking = show
+        self._thinking_toggled.clear()
+        if render and len(self._shown):
+            self._render_again()
+
+    def thinking_opened(self, message_id: int) -> bool:
+        """Whether the reply's thinking is shown opened."""
+        return self._show_thinking != (message_id in self._thinking_toggled)
 
     def plain_text_of_last_reply(self) -> str:
         """Text shown for the latest reply (streaming or finished), as plain text."""
@@ -254,6 +294,7 @@ class ChatView(QTextBrowser):
             self.show_path(
                 self._shown.entries(), self._shown.first_index, total=self._shown.total,
                 generating_id=self._stream.message_id, stream_text=self.streamed_text(),
+                stream_thinking=self.streamed_thinking(),
             )
 
     # Links
@@ -285,19 +326,40 @@ class ChatView(QTextBrowser):
                 self.copied.emit("Code copied")
         elif name == MessageAction.STATS:
             self._stats_open ^= {message_id}
-            keep = self.verticalScrollBar().value()
-            self.show_path(
-                self._shown.entries(), self._shown.first_index, total=self._shown.total,
-                generating_id=self._stream.message_id, stream_text=self.streamed_text(),
-            )
-            self.verticalScrollBar().setValue(keep)
+            self._render_again()
+        elif name == MessageAction.THINKING:
+            self._thinking_toggled ^= {message_id}
+            self._render_again()
         else:
             self.action_requested.emit(name, message_id)
 
     # Rendering
 
+    def _render_again(self) -> None:
+        """Render what is shown again, where it is (a reply's stats or thinking opened)."""
+        keep = self.verticalScrollBar().value()
+        self.show_path(
+            self._shown.entries(), self._shown.first_index, total=self._shown.total,
+            generating_id=self._stream.message_id, stream_text=self.streamed_text(),
+            stream_thinking=self.streamed_thinking(),
+        )
+        self.verticalScrollBar().setValue(keep)
+
+    def _streaming_title(self, message_id: int, answered: bool) -> str:
+        """"Thinking…" while the reply thinks, then "Thought for 4.2 s" (as painted; the
+        finished reply shows the engine's figure)."""
+        if not answered:
+            return thinking_title(None, streaming=True)
+        thought = self._stream.thought_s(message_id)
+        return f"Thought for {thought:.1f} s" if thought is not None else thinking_title(None)
+
+    def _insert_thinking(self, cursor: QTextCursor, message_id: int, title: str, text: str,
+                         look: Look) -> None:
+        insert_thinking(cursor, message_id, title, text, look,
+                        opened=self.thinking_opened(message_id))
+
     def _append(self, entries: list[PathEntry], generating_id: int | None,
-                stream_text: str) -> None:
+                stream_text: str, stream_thinking: str = "") -> None:
         look = Look.of(self.palette())
         dark = is_dark(self.palette())
         cursor = self._cursor
@@ -308,13 +370,29 @@ class ChatView(QTextBrowser):
             last = self._shown.next_is_last()
             start = self._end_position()
             insert_header(cursor, entry, look, first=self.document().isEmpty())
-            body_start = self._end_position()
             if message.id == generating_id:
-                insert_plain(cursor, stream_text)
-                self._stream.start(message.id, stream_text)
+                self._stream_phase = "answer"
+                if stream_thinking:
+                    self._insert_thinking(cursor, message.id,
+                                          self._streaming_title(message.id, bool(stream_text)),
+                                          stream_thinking, look)
+                    if not stream_text:
+                        # The thinking streams on at the document's end; the answer's body
+                        # comes when its first text does (the reply is rendered again).
+                        self._stream_phase = "thinking"
+                body_start = self._end_position()
+                if self._stream_phase == "answer":
+                    insert_plain(cursor, stream_text)
+                self._stream.start(message.id, stream_text, stream_thinking)
                 self._awaiting_paint = False
                 self._shown.add(entry, start, (body_start, -1))
                 continue
+            if message.role == Role.ASSISTANT and message.thinking.strip():
+                self._insert_thinking(
+                    cursor, message.id,
+                    thinking_title(message.stats, streaming=False), message.thinking, look,
+                )
+            body_start = self._end_position()
             if message.role == Role.USER:
                 insert_plain(cursor, message.content)
             elif message.content.strip():
@@ -329,22 +407,54 @@ class ChatView(QTextBrowser):
 
     def _stop_stream(self) -> None:
         self._stream.stop()
+        self._stream_phase = ""
 
-    def _paint_stream(self, text: str, first: bool) -> bool:
-        """Append streamed ``text`` at the end; True if the view was following the tail."""
+    def _paint_stream(self, text: str, first: bool, thinking: bool = False) -> bool:
+        """Append streamed ``text`` at the end; True if the view was following the tail.
+
+        The reply is rendered again, once each, when its thinking begins (a "Thinking…"
+        block appears above the answer) and when its answer begins after thinking.
+        """
         follow = self._at_bottom()
-        # Inside the edit block the move to the end does not lay out the growing paragraph
-        # to find the cursor's x (outside it, it does: once more per paint).
-        self._cursor.beginEditBlock()
-        self._cursor.movePosition(QTextCursor.MoveOperation.End)
-        self._cursor.insertText(text, QTextCharFormat())
-        self._cursor.endEditBlock()
+        if thinking != (self._stream_phase == "thinking"):
+            if thinking or self._stream.thinking():
+                self._restream()
+            else:
+                self._append_at_end(text, QTextCharFormat())
+        elif not thinking:
+            self._append_at_end(text, QTextCharFormat())
+        elif self.thinking_opened(self._stream.message_id or 0):
+            self._append_at_end(text, thinking_text_format(Look.of(self.palette())))
         if first:
             if self.isVisible():
                 self._awaiting_paint = True
             else:  # nothing will be painted; the text is as shown as it can be
                 self.first_paint.emit(time.perf_counter())
         return follow
+
+    def _append_at_end(self, text: str, fmt: QTextCharFormat) -> None:
+        # Inside the edit block the move to the end does not lay out the growing paragraph
+        # to find the cursor's x (outside it, it does: once more per paint).
+        self._cursor.beginEditBlock()
+        self._cursor.movePosition(QTextCursor.MoveOperation.End)
+        self._cursor.insertText(text, fmt)
+        self._cursor.endEditBlock()
+
+    def _restream(self) -> None:
+        """Render the streaming reply (the last shown message) again from its header."""
+        entries = self._shown.entries()
+        message_id = self._stream.message_id
+        if not entries or message_id is None or entries[-1].message.id != message_id:
+            return
+        local = len(entries) - 1
+        cursor = QTextCursor(self.document())
+        cursor.beginEditBlock()
+        cursor.setPosition(self._shown.start_at(local))
+        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        cursor.endEditBlock()
+        self._shown.drop_from(local)
+        self._append([entries[-1]], message_id, self._stream.text(), self._stream.thinking())
 
     def _apply_highlight(self) -> None:
         if self._highlight is None:

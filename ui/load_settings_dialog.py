@@ -38,7 +38,8 @@ APP_SPINS = {"snapshot_budget_mb": "snapshot_budget", "snapshot_disk_mb": "snaps
 
 
 class LoadSettingsDialog(QDialog):
-    """Edits the load settings, the context overflow policy and speculative decoding.
+    """Edits the load settings, the context overflow policy, speculative decoding and the
+    loop guard.
 
     :meth:`settings` returns the edited copy; the caller saves it and reloads the model.
     """
@@ -77,6 +78,8 @@ class LoadSettingsDialog(QDialog):
         self.overflow.setAccessibleName(label(Settings, "overflow"))
         self.speculative = check_box(Settings, "speculative")
         self.speculative.setChecked(settings.speculative)
+        self.loop_guard = check_box(Settings, "loop_guard")
+        self.loop_guard.setChecked(settings.loop_guard)
         self.snapshot_budget = int_spin(Settings, "snapshot_budget_mb")
         self.snapshot_disk = int_spin(Settings, "snapshot_disk_mb")
         for field, attribute in APP_SPINS.items():
@@ -98,6 +101,7 @@ class LoadSettingsDialog(QDialog):
             (self.flash_attn, ""), (self.mmap, ""), (self.mlock, ""),
             (self.overflow, label(Settings, "overflow")),
             (self.speculative, ""),
+            (self.loop_guard, ""),
             (self.snapshot_budget, label(Settings, "snapshot_budget_mb")),
             (self.snapshot_disk, label(Settings, "snapshot_disk_mb")),
         ):
@@ -134,6 +138,7 @@ class LoadSettingsDialog(QDialog):
             "load": load,
             "overflow": str(self.overflow.currentData()),
             "speculative": self.speculative.isChecked(),
+            "loop_guard": self.loop_guard.isChecked(),
             "snapshot_budget_mb": self.snapshot_budget.value(),
             "snapshot_disk_mb": self.snapshot_disk.value(),
         })

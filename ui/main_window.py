@@ -291,6 +291,7 @@ class ChatWindow(QMainWindow):
         session = self.session
         session.path_changed.connect(self._on_path_changed)
         session.reply_text.connect(self.progress.reply_text)
+        session.reply_thinking.connect(self.progress.reply_thinking)
         session.reply_finished.connect(self._on_finished)
         session.reply_failed.connect(self._on_failed)
         session.chats_changed.connect(self._on_chats_changed)

@@ -27,6 +27,7 @@ from app.store.records import (
     PathEntry,
     Role,
 )
+from inference.events import StopReason
 
 ACTION_SCHEME = "slice"
 # Mid-tone colours that read on both light and dark palettes.
@@ -37,6 +38,8 @@ NOTE_COLOR = QColor("#8b8f96")
 WARNING_COLOR = QColor("#d97706")
 EMPTY_REPLY_NOTE = "No reply: this message was left out of the conversation."
 INTERRUPTED_NOTE = "Interrupted: Slice closed before this reply finished."
+REPETITION_NOTE = ("Stopped: this reply kept repeating itself. Continue anyway, regenerate, "
+                   "or turn the check off in Model settings.")
 
 
 class MessageAction(StrEnum):
@@ -45,6 +48,7 @@ class MessageAction(StrEnum):
     COPY = "copy"
     CODE = "code"  # copy one code block; the link's extra number says which
     STATS = "stats"  # show or hide the reply's figures
+    THINKING = "thinking"  # open or fold a reply's thinking
     EDIT = "edit"
     REGENERATE = "regenerate"
     CONTINUE = "continue"
@@ -148,6 +152,30 @@ def _nav(cursor: QTextCursor, look: Look, action: MessageAction, message_id: int
         cursor.insertText(glyph, look.text(look.muted))
 
 
+THINKING_INDENT_PX = 14
+
+
+def thinking_text_format(look: Look) -> QTextCharFormat:
+    """How a reply's thinking reads: small, muted, italic (apart from the answer)."""
+    return look.text(look.muted, small=True, italic=True)
+
+
+def insert_thinking(cursor: QTextCursor, message_id: int, title: str, text: str, look: Look,
+                    *, opened: bool) -> None:
+    """A reply's thinking, above its answer: a title that opens or folds it ("▸ Thought
+    for 4.2 s"), and when opened, the thinking itself, indented. The cursor ends at the
+    end of the thinking (or of the title), so that streamed thinking can follow."""
+    cursor.insertBlock(spaced_block(top=2), QTextCharFormat())
+    tip = "Hide the model's thinking" if opened else "Show the model's thinking"
+    cursor.insertText(f"{'▾' if opened else '▸'} {title}",
+                      look.link_format(action_href(MessageAction.THINKING, message_id), tip))
+    if opened:
+        block = spaced_block(top=2, bottom=2)
+        block.setLeftMargin(THINKING_INDENT_PX)
+        cursor.insertBlock(block, thinking_text_format(look))
+        cursor.insertText(text.strip(), thinking_text_format(look))
+
+
 def insert_plain(cursor: QTextCursor, text: str) -> None:
     """``text`` as it was typed (nothing in it is interpreted), in a new block."""
     cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
@@ -184,8 +212,14 @@ def insert_footer(cursor: QTextCursor, entry: PathEntry, look: Look, *,
         actions = [("Regenerate", MessageAction.REGENERATE, "Write a new reply")]
     else:
         actions = [("Regenerate", MessageAction.REGENERATE, "Write a new reply beside this one")]
+        looped = (message.stats or {}).get("stop_reason") == StopReason.REPETITION
+        if looped:
+            note, note_color = f"⚠ {REPETITION_NOTE}", WARNING_COLOR
         if last and can_continue(message):
-            actions.insert(0, ("Continue", MessageAction.CONTINUE, "Generate more of this reply"))
+            actions.insert(0, ("Continue anyway", MessageAction.CONTINUE,
+                               "Generate more of this reply, without the repetition check")
+                           if looped else
+                           ("Continue", MessageAction.CONTINUE, "Generate more of this reply"))
     if message.role != Role.USER and has_text:
         actions.insert(0, ("Copy", MessageAction.COPY, "Copy this reply as Markdown"))
     if message.stats:

@@ -31,7 +31,8 @@ class PathPager:
             index -= 1
             view.replace_from(index, self.session.entries(index), total=total,
                               generating_id=self.session.generating_id,
-                              stream_text=self.session.reply_so_far())
+                              stream_text=self.session.reply_so_far(),
+                              stream_thinking=self.session.thinking_so_far())
         else:
             self._show(max(0, total - PAGE), total)
 
@@ -66,8 +67,10 @@ class PathPager:
         self._show(self.view.first_index, end, keep=ids[-1] if ids else None)
 
     def _show(self, first: int, end: int, keep: int | None = None) -> None:
+        # Another chat may be shown: its thinking opens as its own switch says.
+        self.view.set_show_thinking(self.session.chat_settings().show_thinking, render=False)
         self.view.show_path(
             self.session.entries(first, end), first, total=len(self.session),
             generating_id=self.session.generating_id, stream_text=self.session.reply_so_far(),
-            keep_in_view=keep,
+            stream_thinking=self.session.thinking_so_far(), keep_in_view=keep,
         )

@@ -12,6 +12,7 @@ from ui.chat_view import ChatView
 from ui.stats_bar import StatsBar
 from ui.status_line import (
     GENERATING_STATUS,
+    THINKING_STATUS,
     WAITING_STATUS,
     StatusLine,
     waiting_for_text,
@@ -43,7 +44,8 @@ class ReplyProgress(QObject):
         self._chat_view = chat_view
         self._stats_bar = stats_bar
         self._status_line = status_line
-        self._generating = False
+        self._generating = False  # text (thinking or answer) arrived
+        self._answering = False  # answer text arrived
         self._sent_at = 0.0
         self._ttft_pending = False
         self._waiting_turn = ""  # the status shown while the reply waits for other apps
@@ -57,6 +59,7 @@ class ReplyProgress(QObject):
         self._status_line.hide_context_note()
         self._chat_view.clear_highlight()
         self._generating = False
+        self._answering = False
         self._ttft_pending = True
         self._waiting_turn = ""
         self._waiting = waiting_for_text(provider) if provider else WAITING_STATUS
@@ -64,7 +67,7 @@ class ReplyProgress(QObject):
 
     def end(self) -> None:
         """The request is over (or was never sent)."""
-        self._generating = False
+        self._generating = self._answering = False
         self._ttft_pending = False
         self._waiting_turn = ""
 
@@ -85,10 +88,18 @@ class ReplyProgress(QObject):
     def reply_text(self, message_id: int, text: str) -> None:
         """Text of a reply arrived: paint it if that reply is on screen."""
         if message_id in self._chat_view.message_ids():
-            if not self._generating:
-                self._generating = True
+            if not self._answering:
+                self._generating = self._answering = True
                 self._status_line.set_status(GENERATING_STATUS)
             self._chat_view.append_token(text)
+
+    def reply_thinking(self, message_id: int, text: str) -> None:
+        """Thinking of a reply arrived: paint it (above the answer) if the reply is shown."""
+        if message_id in self._chat_view.message_ids():
+            if not self._generating:
+                self._generating = True
+                self._status_line.set_status(THINKING_STATUS)
+            self._chat_view.append_thinking(text)
 
     def finished(self, done: Done) -> None:
         """The reply ended: show its final figures."""

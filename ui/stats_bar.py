@@ -79,7 +79,9 @@ class _Field(QLabel):
 
 ENGINE_TTFT_TIP = (
     "Time to first token, from pressing Send to the first text on screen.\n"
-    "“engine” is the model's own share: request received to first token."
+    "“engine” is the model's own share: request received to first token.\n"
+    "“answer” (a reasoning model): request received to the first token of the answer, "
+    "after the thinking."
 )
 REMOTE_TTFT_TIP = (
     "Time to first token, from pressing Send to the first text on screen: the network, the "
@@ -122,12 +124,15 @@ class StatsBar(QWidget):
             "timings; “speeds measured here”: computed from the stream as it arrived."
         )
         self._prompt.setToolTip("Prompt tokens processed (reused from cache) and processing speed")
-        self._output.setToolTip("Generated tokens and generation speed")
+        self._output.setToolTip(
+            "Generated tokens (of which thinking, for a reasoning model) and generation speed"
+        )
         self._context.setToolTip("Context window used / context size, in tokens")
         self._height = 0
         self._end_to_end_s: float | None = None
         self._engine_ttft_s = 0.0
         self._remote = ""
+        self._answer_ttft_s = 0.0
         self.reset()
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
@@ -170,6 +175,7 @@ class StatsBar(QWidget):
         self._end_to_end_s = None
         self._engine_ttft_s = 0.0
         self._remote = ""
+        self._answer_ttft_s = 0.0
         self._ttft.setToolTip(ENGINE_TTFT_TIP)
         for field in self._all_fields():
             field.setMinimumWidth(0)
@@ -196,6 +202,7 @@ class StatsBar(QWidget):
             self._source.set_value(stats.remote, rate=REMOTE_SOURCES.get(stats.figures, ""))
         if stats.ttft_s > 0:
             self._engine_ttft_s = stats.ttft_s
+            self._answer_ttft_s = stats.answer_ttft_s if stats.thinking_tokens else 0.0
             self._show_ttft()
         if stats.prompt_tokens:
             self._prompt.set_value(
@@ -204,14 +211,14 @@ class StatsBar(QWidget):
                 format_rate(stats.prompt_tps) if stats.prompt_tps > 0 else "",
             )
         if stats.generated_tokens:
-            drafts = (
-                f"({stats.acceptance:.0%} of {stats.draft_tokens} drafted accepted)"
-                if stats.draft_tokens
-                else ""
-            )
+            notes = []
+            if stats.thinking_tokens:
+                notes.append(f"{stats.thinking_tokens} thinking")
+            if stats.draft_tokens:
+                notes.append(f"{stats.acceptance:.0%} of {stats.draft_tokens} drafted accepted")
             self._output.set_value(
                 f"{stats.generated_tokens} tok",
-                drafts,
+                f"({', '.join(notes)})" if notes else "",
                 rate=format_rate(stats.decode_tps) if stats.decode_tps > 0 else "",
             )
         if stats.context_size:
@@ -252,10 +259,13 @@ class StatsBar(QWidget):
 
     def _show_ttft(self) -> None:
         shown = format_duration(self._end_to_end_s) if self._end_to_end_s is not None else "…"
+        parts = []
         # A remote reply's own share (request to first text) is all but the same figure.
-        engine = f"(engine {format_duration(self._engine_ttft_s)})" if (
-            self._engine_ttft_s and not self._remote) else ""
-        self._ttft.set_value(shown, engine)
+        if self._engine_ttft_s and not self._remote:
+            parts.append(f"engine {format_duration(self._engine_ttft_s)}")
+        if self._answer_ttft_s:
+            parts.append(f"answer {format_duration(self._answer_ttft_s)}")
+        self._ttft.set_value(shown, f"({' · '.join(parts)})" if parts else "")
 
     def _show_stop_reason(self, reason: str) -> None:
         self._stop.set_value(STOP_REASON_LABELS.get(reason, reason.replace("_", " ")))

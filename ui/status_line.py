@@ -10,6 +10,7 @@ from ui.message_render import ERROR_COLOR, WARNING_COLOR
 
 NO_MODEL_STATUS = "Choose “Open GGUF file…” in the model list to add a model."
 GENERATING_STATUS = "Generating…  Esc stops"
+THINKING_STATUS = "Thinking…  Esc stops"
 WAITING_STATUS = "Waiting for the model…"
 
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QFileDialo
 
 from app.chat.session import ChatSession
 from app.files import write_atomically
+from app.models.recommended import model_recommendation
 from app.settings import Settings
 from app.store.chat_store import ChatStore
 from app.store.export import (
@@ -23,6 +24,8 @@ from app.store.export import (
     parse_export,
 )
 from ui.chat_settings import ChatSettingsDialog
+from ui.chat_view import ChatView
+from ui.model_selection import ModelSelection
 from ui.shortcuts import ShortcutsDialog
 from ui.sidebar import Sidebar
 from ui.theme import THEME_DARK, THEME_LIGHT, THEME_SYSTEM, set_theme
@@ -45,6 +48,8 @@ class ChatWindow(Protocol):
     store: ChatStore
     session: ChatSession
     sidebar: Sidebar
+    chat_view: ChatView
+    model_selection: ModelSelection
     settings_button: QAbstractButton
     theme_actions: dict[str, QAction]
     shortcuts_dialog: ShortcutsDialog | None
@@ -133,13 +138,18 @@ def _action(window: ChatWindow, menu: object, text: str, slot: object,
 
 def open_chat_settings(window: ChatWindow) -> ChatSettingsDialog:
     """Open the open chat's settings; the result is saved when the user presses OK."""
+    model = window.model_selection.selected_path() or window.session.chat_settings().model_path
     dialog = ChatSettingsDialog(
-        window.settings, window.session.chat_settings(), window.store, window
+        window.settings, window.session.chat_settings(), window.store, window,
+        recommendation=model_recommendation(model or "", window.settings.load),
     )
-    dialog.finished.connect(
-        lambda result: window.session.update_settings(dialog.chat_settings())
-        if result == QDialog.DialogCode.Accepted else None
-    )
+
+    def apply(result: int) -> None:
+        if result == QDialog.DialogCode.Accepted:
+            window.session.update_settings(dialog.chat_settings())
+            window.chat_view.set_show_thinking(dialog.chat_settings().show_thinking)
+
+    dialog.finished.connect(apply)
     dialog.open()
     return dialog
 

@@ -25,6 +25,7 @@ _FINISH: dict[str, str] = {
     StopReason.USER: "stop",
     StopReason.LENGTH: "length",
     StopReason.CONTEXT_FULL: "length",
+    StopReason.REPETITION: "stop",  # the loop guard ended it: the reply is over, not cut
 }
 
 

@@ -46,6 +46,8 @@ class EngineController(QObject):
     prefill_progress = Signal(int, int, int)
     #: Text of newly generated tokens (request id, text); one per token, not coalesced.
     token_received = Signal(int, str)
+    #: Text of a reasoning model's thinking, apart from its answer (request id, text).
+    thinking_received = Signal(int, str)
     #: Live latency figures while a reply streams (request id, inference.events.Stats).
     stats_updated = Signal(int, object)
     #: A reply ended normally or was stopped (request id, inference.events.Done).
@@ -131,7 +133,8 @@ class EngineController(QObject):
     def _relay(self, request_id: int, event: Event) -> None:
         if isinstance(event, Token):
             if event.text:
-                self.token_received.emit(request_id, event.text)
+                signal = self.thinking_received if event.thinking else self.token_received
+                signal.emit(request_id, event.text)
         elif isinstance(event, Stats):
             self.stats_updated.emit(request_id, event)
         elif isinstance(event, Progress):

@@ -18,7 +18,8 @@ from inference.events import (
     StopReason,
 )
 
-CONTINUABLE_STOPS = (StopReason.USER, StopReason.LENGTH)
+# A reply the loop guard stopped can go on too ("Continue anyway").
+CONTINUABLE_STOPS = (StopReason.USER, StopReason.LENGTH, StopReason.REPETITION)
 #: The stop reason saved with a failed reply whose stream broke off (a remote server's):
 #: its text is kept, and it can be continued.
 CUT_OFF = str(ErrorKind.INTERRUPTED)
@@ -37,8 +38,10 @@ def conversation_messages(path: Sequence[Message]) -> list[ChatMessage]:
             pending = message
             continue
         if pending is not None and message.state != MessageState.FAILED and message.content.strip():
+            # The reply's thinking goes along; the engine shows it to the model only when
+            # the chat template asks for it.
             turns += [ChatMessage(Role.USER, pending.content),
-                      ChatMessage(Role.ASSISTANT, message.content)]
+                      ChatMessage(Role.ASSISTANT, message.content, message.thinking)]
         pending = None
     if pending is not None:
         turns.append(ChatMessage(Role.USER, pending.content))
@@ -47,7 +50,7 @@ def conversation_messages(path: Sequence[Message]) -> list[ChatMessage]:
 
 def can_continue(message: Message) -> bool:
     """Whether a reply can be extended: interrupted (the app closed, or a remote stream
-    broke off), or stopped by the user or the length."""
+    broke off), or stopped by the user, the length limit or the loop guard."""
     if message.role != Role.ASSISTANT:
         return False
     if message.state == MessageState.PARTIAL:

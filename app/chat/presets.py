@@ -1,17 +1,31 @@
 """Sampling presets and a conversation's effective settings.
 
 A chat names a preset ("" for the app's own sampling settings) and keeps the fields the user
-changed on top of it as overrides; what a reply uses is the app's settings, then the
-preset's values, then the overrides, each value checked against its declared range.
+changed on top of it as overrides. What a reply uses, each value from the first layer that
+sets it, each checked against its declared range:
+
+1. the chat's overrides;
+2. the chat's preset;
+3. the app-level values the user chose (``Settings.sampling``, see ``chosen_sampling``);
+4. the model's recommendation (its file's ``general.sampling.*`` keys, else Slice's table
+   of well-known families, and a reply length that fits its context);
+5. the declared defaults (``inference/options.py``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from app.settings import SAMPLING_FIELDS, Settings, clean_sampling_values
-from app.store.records import ChatSettings
+from app.settings import SAMPLING_FIELDS, Settings, chosen_sampling, clean_sampling_values
+from app.store.records import DEFAULT_PRESET_LABEL, ChatSettings
 from inference.events import Sampling
+from inference.model_defaults import Recommendation
+
+# Where a value comes from, in the words of the Chat settings dialog (the model's
+# recommendation names its own source: "from the model file", "Slice's default for ...").
+FROM_OVERRIDE = "changed in this chat"
+FROM_SETTINGS = "your setting"
+FROM_DEFAULT = "Slice's default"
 
 # A preset sets these sampler fields; seed and reply length stay the app's unless overridden.
 BUILTIN_PRESETS: dict[str, dict[str, Any]] = {
@@ -32,16 +46,48 @@ def preset_values(name: str, user_presets: dict[str, dict[str, Any]]) -> dict[st
 
 
 def effective_sampling(
-    app: Settings, chat: ChatSettings, user_presets: dict[str, dict[str, Any]]
+    app: Settings,
+    chat: ChatSettings,
+    user_presets: dict[str, dict[str, Any]],
+    model: Recommendation | None = None,
 ) -> Sampling:
-    """What a reply in this chat samples with: app settings <- preset <- overrides."""
-    values = {
-        **preset_values(chat.preset, user_presets),
-        **clean_sampling_values(chat.overrides),
-    }
-    # Every value was checked on its own by clean_sampling_values (the built-in presets are
-    # valid by construction), so validating the merged whole cannot fail.
-    return Sampling.model_validate({**app.sampling.model_dump(), **values})
+    """What a reply in this chat samples with (the layers in the module's docstring)."""
+    # Every value was checked on its own (clean_sampling_values; the built-in presets and
+    # the model's recommendation are checked where they are made), so validating the
+    # merged whole cannot fail.
+    return Sampling.model_validate(
+        {name: value for name, (value, _) in _merged(app, chat, user_presets, model).items()}
+    )
+
+
+def sampling_sources(
+    app: Settings,
+    chat: ChatSettings,
+    user_presets: dict[str, dict[str, Any]],
+    model: Recommendation | None = None,
+) -> dict[str, str]:
+    """Where each sampling field's value comes from, in words (for the dialog)."""
+    return {name: source for name, (_, source) in _merged(app, chat, user_presets, model).items()}
+
+
+def _merged(
+    app: Settings,
+    chat: ChatSettings,
+    user_presets: dict[str, dict[str, Any]],
+    model: Recommendation | None,
+) -> dict[str, tuple[Any, str]]:
+    """Each field's (value, source), the higher layers over the lower ones."""
+    recommended = model or Recommendation()
+    preset = f"preset {chat.preset or DEFAULT_PRESET_LABEL}"
+    merged = {name: (value, FROM_DEFAULT) for name, value in Sampling().model_dump().items()}
+    merged |= {name: (value, recommended.sources.get(name, FROM_DEFAULT))
+               for name, value in recommended.values.items()}
+    merged |= {name: (value, FROM_SETTINGS) for name, value in chosen_sampling(app).items()}
+    merged |= {name: (value, preset)
+               for name, value in preset_values(chat.preset, user_presets).items()}
+    merged |= {name: (value, FROM_OVERRIDE)
+               for name, value in clean_sampling_values(chat.overrides).items()}
+    return merged
 
 
 def overrides_for(
@@ -56,10 +102,13 @@ def overrides_for(
 
 
 def preset_base(
-    app: Settings, preset: str, user_presets: dict[str, dict[str, Any]]
+    app: Settings,
+    preset: str,
+    user_presets: dict[str, dict[str, Any]],
+    model: Recommendation | None = None,
 ) -> Sampling:
     """The sampling a preset gives before any override."""
-    return effective_sampling(app, ChatSettings(preset=preset), user_presets)
+    return effective_sampling(app, ChatSettings(preset=preset), user_presets, model)
 
 
 def system_prompt(app: Settings, chat: ChatSettings) -> str:

@@ -15,6 +15,7 @@ from app.chat.conversation import conversation_messages
 from app.chat.fingerprint import FileHasher, build_fingerprint, remote_fingerprint
 from app.chat.presets import effective_sampling, system_prompt
 from app.models.gpu_fit import resolve_load
+from app.models.recommended import model_recommendation
 from app.paths import app_paths
 from app.remote.refs import is_remote
 from app.settings import Settings
@@ -48,6 +49,8 @@ class StreamingReply:
     model: ModelChoice
     prefix: str = ""  # text already there when continuing
     parts: list[str] = field(default_factory=list)
+    thinking_prefix: str = ""  # thinking already there when continuing
+    thinking_parts: list[str] = field(default_factory=list)
     dirty: bool = False  # text arrived since the last save
     ttft_e2e_s: float | None = None
     last_stats: Stats | None = None  # the latest live figures
@@ -55,6 +58,10 @@ class StreamingReply:
     def text(self) -> str:
         """The reply's whole text so far."""
         return self.prefix + "".join(self.parts)
+
+    def thinking(self) -> str:
+        """The reply's thinking so far (a reasoning model's, before its answer)."""
+        return self.thinking_prefix + "".join(self.thinking_parts)
 
 
 def chat_request(
@@ -65,8 +72,14 @@ def chat_request(
     user_presets: dict[str, dict[str, Any]],
     chat_id: int,
     continue_last: bool,
+    *,
+    past_loop: bool = False,
 ) -> ChatRequest:
-    """The engine request for a reply after ``path`` (the shown messages before it)."""
+    """The engine request for a reply after ``path`` (the shown messages before it).
+
+    ``past_loop``: the user continues a reply the loop guard stopped ("Continue anyway"),
+    so this one runs without the guard.
+    """
     turns = conversation_messages(path)
     prompt = system_prompt(settings, chat)
     if prompt:
@@ -75,16 +88,20 @@ def chat_request(
         model_path=model.path,
         messages=tuple(turns),
         load=settings.load,  # GPU layers Auto is resolved on the engine thread
-        sampling=effective_sampling(settings, chat, user_presets),
+        sampling=effective_sampling(
+            settings, chat, user_presets, model_recommendation(model.path, settings.load)
+        ),
         continue_last=continue_last,
         # Each chat keeps its own token history and KV snapshot in the engine.
         conversation_id=f"chat-{chat_id}",
         overflow=settings.overflow,
         speculative=settings.speculative,
+        loop_guard=settings.loop_guard and not past_loop,
         snapshot_budget_mb=settings.snapshot_budget_mb,
         stream_batch_ms=STREAM_BATCH_MS,
         snapshot_disk_mb=settings.snapshot_disk_mb,
         snapshot_dir=str(app_paths().snapshots),
+        thinking_apart=True,  # the window shows a reasoning model's thinking in its own block
     )
 
 

@@ -27,7 +27,7 @@ from app.remote.refs import is_remote, provider_of
 from app.settings import Settings
 from app.store.chat_store import ChatStore
 from app.store.records import Message, MessageState, Role
-from inference.events import Done, ErrorKind, Failed, ModelInfo, Stats
+from inference.events import Done, ErrorKind, Failed, ModelInfo, Stats, StopReason
 
 if TYPE_CHECKING:
     from app.chat.bridge import EngineController
@@ -46,6 +46,8 @@ class ReplyWriter(QObject):
     path_changed = Signal(int)
     #: New text of the reply in progress (message id, text).
     reply_text = Signal(int, str)
+    #: New thinking of the reply in progress, before its answer (message id, text).
+    reply_thinking = Signal(int, str)
     #: The reply was finalised (message id, inference.events.Done).
     reply_finished = Signal(int, object)
     #: The reply failed; its partial text is kept (message id, inference.events.Failed).
@@ -77,6 +79,7 @@ class ReplyWriter(QObject):
         self._save_timer.timeout.connect(self._save_partial)
         self._links = [
             (controller.token_received, self._on_token),
+            (controller.thinking_received, self._on_thinking),
             (controller.reply_finished, self._on_finished),
             (controller.reply_failed, self._on_failed),
             (controller.model_loaded, self._on_model_loaded),
@@ -109,6 +112,10 @@ class ReplyWriter(QObject):
     def reply_so_far(self) -> str:
         """The text of the reply in progress ("" when none)."""
         return self._reply.text() if self._reply else ""
+
+    def thinking_so_far(self) -> str:
+        """The thinking of the reply in progress ("" when none)."""
+        return self._reply.thinking() if self._reply else ""
 
     def flush(self) -> None:
         """Save the text of a streaming reply now (before the app closes)."""
@@ -178,8 +185,9 @@ class ReplyWriter(QObject):
         store_write(lambda: self.store.reopen_reply(message_id))
         reply = dataclasses.replace(original, state=MessageState.PARTIAL, error="")
         self._path.remember(reply)
+        past_loop = (original.stats or {}).get("stop_reason") == StopReason.REPETITION
         self._launch(reply, model, continue_last=bool(original.content.strip()),
-                     changed_from=len(self._path) - 1)
+                     changed_from=len(self._path) - 1, past_loop=past_loop)
         return message_id
 
     def stop(self) -> None:
@@ -214,7 +222,8 @@ class ReplyWriter(QObject):
         return reply.id
 
     def _launch(
-        self, reply: Message, model: ModelChoice, continue_last: bool, changed_from: int
+        self, reply: Message, model: ModelChoice, continue_last: bool, changed_from: int,
+        past_loop: bool = False,
     ) -> None:
         """Show the committed reply as in progress, then send its request."""
         index = self._path.index_of(reply.id)
@@ -222,7 +231,7 @@ class ReplyWriter(QObject):
         request = chat_request(
             self._path.path_messages(index + 1 if continue_last else index), model,
             self.settings, self._path.chat_settings(), self.store.user_presets(),
-            reply.chat_id, continue_last,
+            reply.chat_id, continue_last, past_loop=past_loop,
         )
         key = None if is_remote(model.path) else FileHasher.key(model.path)
         if key is not None and not model.sha256 and self.store.known_sha256(*key) is None:
@@ -230,6 +239,7 @@ class ReplyWriter(QObject):
         self._reply = StreamingReply(
             message_id=reply.id, chat_id=reply.chat_id, request_id=0, request=request,
             model=model, prefix=reply.content if continue_last else "",
+            thinking_prefix=reply.thinking if continue_last else "",
         )
         self.path_changed.emit(changed_from)
         # The message is committed (and shown); only now does the request go out.
@@ -251,12 +261,20 @@ class ReplyWriter(QObject):
         reply.dirty = True
         self.reply_text.emit(reply.message_id, text)
 
+    def _on_thinking(self, request_id: int, text: str) -> None:
+        reply = self._reply
+        if reply is None or reply.request_id != request_id:
+            return
+        reply.thinking_parts.append(text)
+        reply.dirty = True
+        self.reply_thinking.emit(reply.message_id, text)
+
     def _save_partial(self) -> None:
         reply = self._reply
         if reply is None or not reply.dirty:
             return
         try:
-            self.store.save_partial(reply.message_id, reply.text())
+            self.store.save_partial(reply.message_id, reply.text(), reply.thinking())
             reply.dirty = False
         except sqlite3.Error as exc:
             self.save_failed.emit(f"Could not save the reply as it streams: {exc}.")
@@ -276,7 +294,7 @@ class ReplyWriter(QObject):
         try:
             self.store.finish_message(
                 reply.message_id, reply.text(), state, error=error, stats=stats,
-                fingerprint=fingerprint,
+                fingerprint=fingerprint, thinking=reply.thinking(),
             )
         except sqlite3.Error as exc:
             self.save_failed.emit(f"Could not save the finished reply: {exc}.")

@@ -40,6 +40,8 @@ class ChatSession(QObject):
     path_changed = Signal(int)
     #: New text of the reply in progress (message id, text).
     reply_text = Signal(int, str)
+    #: New thinking of the reply in progress, before its answer (message id, text).
+    reply_thinking = Signal(int, str)
     #: The reply was finalised (message id, inference.events.Done).
     reply_finished = Signal(int, object)
     #: The reply failed; its partial text is kept (message id, inference.events.Failed).
@@ -64,6 +66,7 @@ class ChatSession(QObject):
         writer = self._writer
         writer.path_changed.connect(self.path_changed)
         writer.reply_text.connect(self.reply_text)
+        writer.reply_thinking.connect(self.reply_thinking)
         writer.reply_finished.connect(self.reply_finished)
         writer.reply_failed.connect(self.reply_failed)
         writer.chats_changed.connect(self.chats_changed)
@@ -149,6 +152,10 @@ class ChatSession(QObject):
     def reply_so_far(self) -> str:
         """The text of the reply in progress ("" when none)."""
         return self._writer.reply_so_far()
+
+    def thinking_so_far(self) -> str:
+        """The thinking of the reply in progress ("" when none, or none yet)."""
+        return self._writer.thinking_so_far()
 
     # Opening chats
 

@@ -4,8 +4,9 @@ Runs on the same engine and the same inference host process as the GUI; with
 ``--provider NAME`` the model is a remote one (``--model`` its id on that server), through
 the same client the window uses (:mod:`app.remote.client`). The reply streams to stdout and
 a one-line stats summary goes to stderr; with ``--json`` stdout holds exactly one JSON object
-at the end. Every failure exits non-zero with one line on stderr that names the problem and
-the file (or the server).
+at the end. A reasoning model's thinking goes to stderr (in ``--json``, to its ``thinking``
+key). Every failure exits non-zero with one line on stderr that names the problem and the
+file (or the server).
 """
 
 from __future__ import annotations
@@ -20,14 +21,17 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
+from app.chat.presets import effective_sampling
 from app.cli.errors import Exit, fail
 from app.cli.flags import add_switch, add_value_flag, validation_problem, value_parser
 from app.engine.client import EngineClient
 from app.models.gpu_fit import GPU_AUTO, resolve_load
+from app.models.recommended import model_recommendation
 from app.paths import app_paths
 from app.remote.providers import ProviderStore
 from app.remote.refs import RemoteModel
 from app.settings import Settings
+from app.store.records import ChatSettings
 from inference.events import (
     ChatMessage,
     ChatRequest,
@@ -50,6 +54,8 @@ SPECULATIVE_KEYS = ("draft_tokens", "accepted_tokens")
 # Present in --json output only for a remote model: its provider, and where the speeds
 # come from ("server": the server's own timings; "client": measured here).
 REMOTE_KEYS = ("remote", "figures")
+# Present in --json output only when the model thought before answering.
+THINKING_KEYS = ("thinking_tokens", "thinking_ms", "answer_ttft_s")
 
 
 def add_chat_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -67,8 +73,9 @@ def add_chat_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
                       "from its server (the model loading flags do not apply)")
     chat.add_argument("--prompt", metavar="TEXT", help="the user message (default: stdin)")
     chat.add_argument("--system", metavar="TEXT", help="a system prompt")
-    add_value_flag(chat, "--max-tokens", Sampling, "max_tokens", default=512)
-    add_value_flag(chat, "--temperature", Sampling, "temperature", metavar="T")
+    # Unset, each follows the model's recommendation, as in the window.
+    add_value_flag(chat, "--max-tokens", Sampling, "max_tokens", default=None)
+    add_value_flag(chat, "--temperature", Sampling, "temperature", metavar="T", default=None)
     add_value_flag(chat, "--seed", Sampling, "seed", metavar="S")
     add_value_flag(chat, "--ctx", LoadSettings, "n_ctx", default=0, also=(0,),
                    help="context size in tokens (0: 4096, or the model's own if smaller)")
@@ -76,6 +83,9 @@ def add_chat_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
                       help="print one JSON object with the reply and its stats at the end")
     add_value_flag(chat, "--overflow", Settings, "overflow")
     add_switch(chat, "--speculative", Settings, "speculative")
+    add_switch(chat, "--no-loop-guard", Settings, "loop_guard",
+               help="let a reply that repeats itself run on (by default it stops, with the "
+               "stop reason 'repetition')")
     add_load_arguments(chat)
 
 
@@ -162,8 +172,12 @@ def run_chat(args: argparse.Namespace, stdin: TextIO = sys.stdin) -> int:
     messages = [ChatMessage("user", prompt)]
     if args.system:
         messages.insert(0, ChatMessage("system", args.system))
-    sampling = Sampling(temperature=args.temperature, seed=args.seed, max_tokens=args.max_tokens)
     if args.provider is not None:
+        # A remote model: the flags given, over the declared defaults (the server's model
+        # has no file here to recommend its own).
+        sampling = Sampling(**{name: getattr(args, name) for name in
+                               ("temperature", "seed", "max_tokens")
+                               if getattr(args, name) is not None})
         request = ChatRequest(model_path=RemoteModel(args.provider, args.model).path,
                               messages=tuple(messages), sampling=sampling)
         from app.remote.client import remote_client  # httpx, only when a reply is remote
@@ -182,11 +196,21 @@ def run_chat(args: argparse.Namespace, stdin: TextIO = sys.stdin) -> int:
         model_path=args.model,
         messages=tuple(messages),
         load=resolve_load(args.model, load),
-        sampling=sampling,
+        sampling=cli_sampling(args, load),
         overflow=args.overflow,
         speculative=args.speculative,
+        loop_guard=not args.no_loop_guard,
+        thinking_apart=True,
     )
     return _stream(request, HostClient(app_paths().host_log), as_json=args.json)
+
+
+def cli_sampling(args: argparse.Namespace, load: LoadSettings) -> Sampling:
+    """The flags given, over the model's recommendation, over the declared defaults."""
+    given = {name: getattr(args, name) for name in ("temperature", "seed", "max_tokens")
+             if getattr(args, name) is not None}
+    return effective_sampling(Settings(), ChatSettings(overrides=given), {},
+                              model_recommendation(args.model, load))
 
 
 def _stream(request: ChatRequest, client: EngineClient, as_json: bool) -> int:
@@ -198,9 +222,18 @@ def _stream(request: ChatRequest, client: EngineClient, as_json: bool) -> int:
 
     previous = signal.signal(signal.SIGINT, on_interrupt)
     reply: list[str] = []
+    thinking: list[str] = []
     try:
         for event in client.chat(request):
-            if isinstance(event, Token):
+            if isinstance(event, Token) and event.thinking:
+                # A reasoning model's thinking goes to stderr: stdout holds the answer.
+                thinking.append(event.text)
+                if not as_json:
+                    sys.stderr.write(event.text)
+                    sys.stderr.flush()
+            elif isinstance(event, Token):
+                if not reply and thinking and not as_json:
+                    sys.stderr.write("\n")
                 reply.append(event.text)
                 if not as_json:
                     sys.stdout.write(event.text)
@@ -212,8 +245,13 @@ def _stream(request: ChatRequest, client: EngineClient, as_json: bool) -> int:
                 if as_json:
                     keys = STATS_KEYS + (SPECULATIVE_KEYS if request.speculative else ())
                     keys += REMOTE_KEYS if event.stats.remote else ()
+                    if event.stats.thinking_tokens:
+                        keys += THINKING_KEYS
                     stats = {key: getattr(event.stats, key) for key in keys}
-                    print(json.dumps({"reply": text, "stats": stats}, ensure_ascii=False))
+                    result: dict[str, object] = {"reply": text, "stats": stats}
+                    if thinking:
+                        result["thinking"] = "".join(thinking)
+                    print(json.dumps(result, ensure_ascii=False))
                 else:
                     if text and not text.endswith("\n"):
                         sys.stdout.write("\n")

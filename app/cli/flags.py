@@ -65,7 +65,8 @@ def add_value_flag(
     """Add ``flag`` that sets field ``name`` of ``model``: a number in range, or a choice.
 
     ``default`` replaces the field's own (a command that means "decide later" passes a
-    value from ``also``, such as 0); ``help`` replaces the field's description.
+    value from ``also``, such as 0, or None for "the model's recommendation"); ``help``
+    replaces the field's description.
     """
     spec = field_spec(model, name)
     value = spec.default if default is _NO_DEFAULT else default
@@ -78,9 +79,11 @@ def add_value_flag(
     valid = spec.range_text()
     if extra:
         valid = f"{', '.join(str(v) for v in extra)} or {valid}"
+    # None: the command decides once it knows more (the model's recommendation).
+    shown = "the model's recommendation" if value is None else value
     parser.add_argument(
         flag, type=value_parser(model, name, extra), default=value, metavar=metavar,
-        help=f"{text} ({valid}; default {value})".replace("%", "%%"),
+        help=f"{text} ({valid}; default {shown})".replace("%", "%%"),
     )
 
 

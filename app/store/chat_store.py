@@ -47,11 +47,11 @@ class ChatStore(MessageTree):
         with self.transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO chats (uuid, title, created_at, updated_at, system_prompt, "
-                "model_path, preset, overrides) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "model_path, preset, overrides, show_thinking) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     chat_uuid or str(uuid_module.uuid4()), title, now, now,
                     settings.system_prompt, settings.model_path, settings.preset,
-                    to_json(settings.overrides) or "{}",
+                    to_json(settings.overrides) or "{}", int(settings.show_thinking),
                 ),
             )
         assert cursor.lastrowid is not None
@@ -94,14 +94,15 @@ class ChatStore(MessageTree):
             conn.execute("UPDATE chats SET title = ? WHERE id = ?", (title, chat_id))
 
     def update_settings(self, chat_id: int, settings: ChatSettings) -> None:
-        """Replace a chat's system prompt, model, preset and sampling overrides."""
+        """Replace a chat's system prompt, model, preset, sampling overrides and thinking
+        switch."""
         with self.transaction() as conn:
             conn.execute(
-                "UPDATE chats SET system_prompt = ?, model_path = ?, preset = ?, overrides = ? "
-                "WHERE id = ?",
+                "UPDATE chats SET system_prompt = ?, model_path = ?, preset = ?, overrides = ?, "
+                "show_thinking = ? WHERE id = ?",
                 (
                     settings.system_prompt, settings.model_path, settings.preset,
-                    to_json(settings.overrides) or "{}", chat_id,
+                    to_json(settings.overrides) or "{}", int(settings.show_thinking), chat_id,
                 ),
             )
 

@@ -33,11 +33,11 @@ CHUNK = 500  # ids per IN (...) query, well under SQLite's parameter limit
 
 MESSAGE_COLUMNS = (
     "id, chat_id, parent_id, role, content, state, error, model, created_at, updated_at, "
-    "stats, fingerprint, active_child_id"
+    "stats, fingerprint, active_child_id, thinking"
 )
 CHAT_COLUMNS = (
     "id, uuid, title, created_at, updated_at, deleted_at, active_root_id, system_prompt, "
-    "model_path, preset, overrides"
+    "model_path, preset, overrides, show_thinking"
 )
 
 
@@ -95,6 +95,7 @@ def message_from_row(row: Sequence[Any]) -> Message:
         state=MessageState(row[5]),
         error=row[6], model=row[7], created_at=row[8], updated_at=row[9],
         stats=from_json(row[10]), fingerprint=from_json(row[11]), active_child_id=row[12],
+        thinking=row[13],
     )
 
 
@@ -104,7 +105,8 @@ def chat_from_row(row: Sequence[Any]) -> Chat:
         id=row[0], uuid=row[1], title=row[2], created_at=row[3], updated_at=row[4],
         deleted_at=row[5], active_root_id=row[6],
         settings=ChatSettings(
-            system_prompt=row[7], model_path=row[8], preset=row[9], overrides=overrides
+            system_prompt=row[7], model_path=row[8], preset=row[9], overrides=overrides,
+            show_thinking=bool(row[11]),
         ),
     )
 

@@ -62,6 +62,7 @@ def chat_to_dict(store: ChatStore, chat: Chat) -> dict[str, Any]:
             "model_path": chat.settings.model_path,
             "preset": chat.settings.preset,
             "overrides": chat.settings.overrides,
+            "show_thinking": chat.settings.show_thinking,
         },
         "active_root": local.get(chat.active_root_id or 0),
         "messages": [
@@ -71,6 +72,8 @@ def chat_to_dict(store: ChatStore, chat: Chat) -> dict[str, Any]:
                 "active_child": local.get(m.active_child_id or 0),
                 "role": m.role,
                 "content": m.content,
+                # A reasoning model's thinking before the content (absent: none).
+                **({"thinking": m.thinking} if m.thinking else {}),
                 "state": m.state,
                 "error": m.error,
                 "model": m.model,
@@ -122,6 +125,7 @@ def _check_chat(raw: Any, n: int) -> dict[str, Any]:
     for name in ("model_path", "preset"):
         _need(settings.get(name, ""), str, where, f"settings.{name}")
     _need(settings.get("overrides", {}), dict, where, "settings.overrides")
+    _need(settings.get("show_thinking", False), bool, where, "settings.show_thinking")
     messages = _need(chat.get("messages"), list, where, "messages")
     seen: set[int] = set()
     for raw_message in messages:
@@ -139,7 +143,7 @@ def _check_chat(raw: Any, n: int) -> dict[str, Any]:
             raise InvalidExportError(
                 f"{at}: 'state' must be one of {', '.join(MessageState)}"
             )
-        for name in ("content", "error", "model"):
+        for name in ("content", "thinking", "error", "model"):
             _need(message.get(name, ""), str, at, name)
         for name in ("created_at", "updated_at"):
             _need(message.get(name), (int, float), at, name)
@@ -194,6 +198,7 @@ def _import_chat(store: ChatStore, chat: dict[str, Any]) -> int:
             model_path=settings.get("model_path", ""),
             preset=settings.get("preset", ""),
             overrides=clean_sampling_values(settings.get("overrides", {})),
+            show_thinking=settings.get("show_thinking", False),
         ),
         created_at=chat["created_at"],
         chat_uuid=chat["uuid"],
@@ -206,7 +211,7 @@ def _import_chat(store: ChatStore, chat: dict[str, Any]) -> int:
             state=MessageState(m.get("state", MessageState.DONE)),
             model=m.get("model", ""), error=m.get("error", ""), stats=m.get("stats"),
             fingerprint=m.get("fingerprint"), created_at=m["created_at"],
-            updated_at=m["updated_at"], select=False,
+            updated_at=m["updated_at"], select=False, thinking=m.get("thinking", ""),
         )
         ids[m["id"]] = added.id
     active_children = {
@@ -263,10 +268,32 @@ def fingerprint_line(fingerprint: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
+def thinking_title(stats: dict[str, Any] | None, streaming: bool = False) -> str:
+    """How a reply's thinking is titled: "Thinking…" while it streams, then "Thought for
+    4.2 s" (or "Thinking" when the time is not known)."""
+    if streaming:
+        return "Thinking…"
+    ms = (stats or {}).get("thinking_ms")
+    if isinstance(ms, (int, float)) and not isinstance(ms, bool) and ms > 0:
+        return f"Thought for {ms / 1000:.1f} s"
+    return "Thinking"
+
+
+def _thinking_markdown(message: Message) -> list[str]:
+    """The thinking as a folded block, each line quoted: marked apart from the reply."""
+    quoted = "\n".join(f"> {line}" if line else ">" for line in
+                       message.thinking.strip().splitlines())
+    return ["<details>", f"<summary>{thinking_title(message.stats)}</summary>", "",
+            quoted, "", "</details>", ""]
+
+
 def _message_markdown(message: Message, sibling: tuple[int, int]) -> list[str]:
     author = "You" if message.role == Role.USER else (message.model or "Assistant")
     version = f" (version {sibling[0]} of {sibling[1]})" if sibling[1] > 1 else ""
-    lines = [f"### {author}{version}", "", message.content.rstrip() or "*(no text)*", ""]
+    lines = [f"### {author}{version}", ""]
+    if message.thinking.strip():
+        lines += _thinking_markdown(message)
+    lines += [message.content.rstrip() or "*(no text)*", ""]
     if message.state == MessageState.PARTIAL:
         lines += ["> ⚠ This reply was interrupted before it finished.", ""]
     elif message.state == MessageState.FAILED:

@@ -52,13 +52,15 @@ class ChatSettings:
     """A conversation's own settings.
 
     ``system_prompt`` None means "the app's default"; ``preset`` "" means the app's default
-    sampling; ``overrides`` holds the sampling fields the user changed on top of the preset.
+    sampling; ``overrides`` holds the sampling fields the user changed on top of the preset;
+    ``show_thinking``: replies show their thinking opened (else folded to one line).
     """
 
     system_prompt: str | None = None
     model_path: str = ""
     preset: str = ""
     overrides: dict[str, Any] = field(default_factory=dict)
+    show_thinking: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +82,8 @@ class Message:
     """One message of a conversation tree.
 
     ``parent_id`` is None for a first message; edits and regenerations are siblings (same
-    parent). ``stats`` and ``fingerprint`` are set on finished replies.
+    parent). ``stats`` and ``fingerprint`` are set on finished replies. ``thinking`` is a
+    reasoning model's thinking before the reply's ``content`` (empty for most replies).
     """
 
     id: int
@@ -96,6 +99,7 @@ class Message:
     stats: dict[str, Any] | None = None
     fingerprint: dict[str, Any] | None = None
     active_child_id: int | None = None
+    thinking: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,6 +105,15 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        "0004_reply_thinking",
+        """
+        -- A reasoning model's thinking, kept apart from the reply's text (not searched).
+        ALTER TABLE messages ADD COLUMN thinking TEXT NOT NULL DEFAULT '';
+        -- Whether a chat shows its replies' thinking opened, or folded to one line.
+        ALTER TABLE chats ADD COLUMN show_thinking INTEGER NOT NULL DEFAULT 0;
+        """,
+    ),
 )
 
 KNOWN = tuple(name for name, _ in MIGRATIONS)

@@ -47,6 +47,7 @@ class MessageTree(Database):
         created_at: float | None = None,
         updated_at: float | None = None,
         select: bool = True,
+        thinking: str = "",
     ) -> Message:
         """Add a message under ``parent_id`` (None: a first message).
 
@@ -65,10 +66,11 @@ class MessageTree(Database):
                     raise StoreError(f"Message {parent_id} is not in chat {chat_id}.")
             cursor = conn.execute(
                 "INSERT INTO messages (chat_id, parent_id, role, content, state, error, model, "
-                "created_at, updated_at, stats, fingerprint) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "created_at, updated_at, stats, fingerprint, thinking) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     chat_id, parent_id, role, content, state, error, model, now, updated,
-                    to_json(stats), to_json(fingerprint),
+                    to_json(stats), to_json(fingerprint), thinking,
                 ),
             )
             message_id = cursor.lastrowid
@@ -94,7 +96,7 @@ class MessageTree(Database):
         return Message(
             id=message_id, chat_id=chat_id, parent_id=parent_id, role=Role(role), content=content,
             state=MessageState(state), error=error, model=model, created_at=now, updated_at=updated,
-            stats=stats, fingerprint=fingerprint,
+            stats=stats, fingerprint=fingerprint, thinking=thinking,
         )
 
     def start_exchange(
@@ -114,13 +116,14 @@ class MessageTree(Database):
             chat_id, parent_id, Role.ASSISTANT, "", state=MessageState.PARTIAL, model=model
         )
 
-    def save_partial(self, message_id: int, content: str) -> None:
-        """Save the text of a reply that is still streaming (not flushed to disk: see
-        :mod:`app.store.database`)."""
+    def save_partial(self, message_id: int, content: str, thinking: str = "") -> None:
+        """Save the text (and thinking) of a reply that is still streaming (not flushed to
+        disk: see :mod:`app.store.database`)."""
         with self.transaction(durable=False) as conn:
             conn.execute(
-                "UPDATE messages SET content = ?, updated_at = ? WHERE id = ? AND state = ?",
-                (content, time.time(), message_id, MessageState.PARTIAL),
+                "UPDATE messages SET content = ?, thinking = ?, updated_at = ? "
+                "WHERE id = ? AND state = ?",
+                (content, thinking, time.time(), message_id, MessageState.PARTIAL),
             )
 
     def finish_message(
@@ -132,14 +135,16 @@ class MessageTree(Database):
         error: str = "",
         stats: dict[str, Any] | None = None,
         fingerprint: dict[str, Any] | None = None,
+        thinking: str = "",
     ) -> None:
-        """Finalise a reply: its full text, state, stats and fingerprint."""
+        """Finalise a reply: its full text and thinking, state, stats and fingerprint."""
         now = time.time()
         with self.transaction() as conn:
             conn.execute(
-                "UPDATE messages SET content = ?, state = ?, error = ?, stats = ?, "
-                "fingerprint = ?, updated_at = ? WHERE id = ?",
-                (content, state, error, to_json(stats), to_json(fingerprint), now, message_id),
+                "UPDATE messages SET content = ?, thinking = ?, state = ?, error = ?, "
+                "stats = ?, fingerprint = ?, updated_at = ? WHERE id = ?",
+                (content, thinking, state, error, to_json(stats), to_json(fingerprint), now,
+                 message_id),
             )
             conn.execute(
                 "UPDATE chats SET updated_at = max(updated_at, ?) "
