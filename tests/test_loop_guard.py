@@ -176,6 +176,7 @@ def test_no_false_stop_on_a_few_varied_prompts(
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # up to 2 x 20 replies of 1,024 tokens
 @pytest.mark.parametrize("sampling", [SMOLLM_SAMPLING, {"temperature": 0.0}, OLD_DEFAULTS],
                          ids=["recommended", "greedy", "old-defaults"])
 def test_no_false_stop_over_twenty_prompts_on_the_starter_model(
@@ -185,6 +186,7 @@ def test_no_false_stop_over_twenty_prompts_on_the_starter_model(
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)
 def test_no_false_stop_over_twenty_prompts_on_gemma(engine: Engine, gemma_path: str) -> None:
     # A base model seldom ends a reply by itself: most of its replies loop, and each
     # stopped one runs again to the limit. Greedy, it loops on every prompt.
