@@ -75,7 +75,9 @@ user_env "$work/home-cli" "$app" chat --model /opt/slice/_internal/models/$start
 
 say "Installed app: slice-chat serve answers the OpenAI API, then stops on Ctrl+C"
 port=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-user_env "$work/home-cli" "$app" serve --port "$port" --threads 2 --ctx 1024 2>"$work/serve.err" &
+# exec: $! must be the server itself (a backgrounded function's shell ignores SIGINT).
+(exec env -i HOME="$work/home-cli" PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 \
+  "$app" serve --port "$port" --threads 2 --ctx 1024 2>"$work/serve.err") &
 serve_pid=$!
 for _ in $(seq 1 120); do
   grep -q "Press Ctrl+C" "$work/serve.err" && break
