@@ -72,6 +72,8 @@ def sse(data: dict[str, Any] | str) -> bytes:
 
 
 SSE_DONE = sse("[DONE]")
+# Stands for a chunk's text in the rendered frame (a private-use character).
+_PLACEHOLDER = "\ue000"
 
 
 @dataclass
@@ -87,6 +89,13 @@ class Answer:
     def __post_init__(self) -> None:
         if not self.id:
             self.id = ("chatcmpl-" if self.chat else "cmpl-") + secrets.token_hex(12)
+        # A text chunk differs from the next only in its text: rendered once around a
+        # placeholder, each chunk is then one small ``json.dumps`` of the text.
+        # (Split at the last placeholder: the text is the frame's last string, after the
+        # model's name, which could hold one.)
+        placeholder = json.dumps(_PLACEHOLDER, ensure_ascii=False).encode()
+        before, after = sse(self._chunk(self._choice(_PLACEHOLDER, None))).rsplit(placeholder, 1)
+        self._text_frame = (before, after)
 
     def _chunk(self, choice: dict[str, Any] | None, **extra: Any) -> dict[str, Any]:
         chunk: dict[str, Any] = {
@@ -118,7 +127,8 @@ class Answer:
         return sse(self._chunk(self._choice("", None, role=True))) if self.chat else None
 
     def text_chunk(self, text: str) -> bytes:
-        return sse(self._chunk(self._choice(text, None)))
+        before, after = self._text_frame
+        return before + json.dumps(text, ensure_ascii=False).encode() + after
 
     def final_chunks(self, stats: Stats, stop_reason: str) -> bytes:
         """The finish chunk (with ``timings``), the usage chunk if asked for, ``[DONE]``."""
