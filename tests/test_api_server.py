@@ -481,3 +481,60 @@ def test_text_chunks_are_rendered_as_a_whole_chunk_would_be(model: str, chat: bo
         whole = sse(answer._chunk(answer._choice(text, None)))
         assert answer.text_chunk(text) == whole
         assert json.loads(answer.text_chunk(text)[6:])["model"] == model
+
+
+def test_unset_sampling_follows_the_model_then_the_users_choices(
+    api: Running, starter_id: str, smollm_path: str,
+) -> None:
+    from app.models.recommended import model_recommendation
+
+    recommended = model_recommendation(smollm_path, api.settings.load).values
+    assert recommended.get("repeat_penalty", 1.0) != 1.0  # SmolLM2's: the case to tell apart
+    assert http(api.port, "POST", CHAT, {"model": starter_id, "messages": HELLO,
+                                         "max_tokens": 2}).status == 200
+    sampling = api.client.runs[-1][0].sampling
+    # What the request leaves unset: the model's recommendation, except what the user chose
+    # in Slice (the test settings choose temperature 0), as in a chat in the window.
+    assert sampling.repeat_penalty == recommended["repeat_penalty"]
+    assert sampling.temperature == 0.0 != recommended.get("temperature", 0.0)
+    assert sampling.max_tokens == 2
+    # What the request sets beats both.
+    assert http(api.port, "POST", CHAT, {"model": starter_id, "messages": HELLO, "max_tokens": 2,
+                                         "repeat_penalty": 1.0, "temperature": 0.5}).status == 200
+    sampling = api.client.runs[-1][0].sampling
+    assert (sampling.repeat_penalty, sampling.temperature) == (1.0, 0.5)
+
+
+@pytest.fixture(scope="module")
+def thinker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    """A server over a tiny random model whose template opens a thinking block."""
+    from tests.gguf_factory import write_tiny_model
+    from tests.test_reasoning import THINKING_TEMPLATE
+
+    folder = tmp_path_factory.mktemp("thinker")
+    model = write_tiny_model(folder / "thinker.gguf", chat_template=THINKING_TEMPLATE)
+    with running_server(folder / "server", [str(model)]) as running:
+        yield running
+
+
+def test_a_thinking_models_thoughts_come_as_reasoning_content(thinker: Running) -> None:
+    model = next(iter(thinker.ids))
+    body = {"model": model, "messages": HELLO, "max_tokens": 12, "stream": True}
+    reply = http(thinker.port, "POST", CHAT, body)
+    assert reply.status == 200
+    chunks = [json.loads(e) for e in sse_events(reply.body)[:-1]]
+    deltas = [c["choices"][0]["delta"] for c in chunks if c["choices"]]
+    # The random model never closes the block its template opened: all it wrote is
+    # thinking, streamed as llama-server streams it, apart from the (empty) answer.
+    thought = "".join(d.get("reasoning_content", "") for d in deltas)
+    assert thought.strip()
+    assert "".join(d.get("content") or "" for d in deltas) == ""
+    assert "<think>" not in thought and "</think>" not in thought
+    whole = http(thinker.port, "POST", CHAT, {**body, "stream": False}).json()
+    message = whole["choices"][0]["message"]
+    assert message["reasoning_content"] == thought  # greedy: the same thoughts
+    assert message["content"] == ""
+    # A plain completion is the model's raw text: no thinking is told apart.
+    text = http(thinker.port, "POST", "/v1/completions", {
+        "model": model, "prompt": "Hi", "max_tokens": 4}).json()
+    assert "reasoning_content" not in text["choices"][0]

@@ -237,7 +237,7 @@ def write_chart(result: dict[str, Any], path: str) -> None:
         painter.setFont(small)
         values = [v for _, v, _ in items if v == v]
         top = (max(values) if values else 1.0) * 1.15 or 1.0
-        area = rect.adjusted(0, 40, 0, -30)
+        area = rect.adjusted(0, 40, 0, -40)
         slot = area.width() / max(1, len(items))
         for i, (label, value, color) in enumerate(items):
             h = 0.0 if value != value else area.height() * value / top
@@ -249,8 +249,10 @@ def write_chart(result: dict[str, Any], path: str) -> None:
                              Qt.AlignmentFlag.AlignCenter,
                              "n/a" if value != value else fmt.format(value))
             painter.setPen(muted)
-            painter.drawText(QRectF(area.left() + i * slot, area.bottom() + 4, slot, 24),
-                             Qt.AlignmentFlag.AlignCenter, label)
+            # A label wider than its slot wraps at its space ("(a)" over "stream").
+            painter.drawText(QRectF(area.left() + i * slot, area.bottom() + 4, slot, 36),
+                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+                             | Qt.TextFlag.TextWordWrap, label)
 
     def lines(rect: QRectF, heading: str, series: list[tuple[str, list[float], QColor]]) -> None:
         painter.setFont(title)

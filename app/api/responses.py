@@ -93,9 +93,15 @@ class Answer:
         # placeholder, each chunk is then one small ``json.dumps`` of the text.
         # (Split at the last placeholder: the text is the frame's last string, after the
         # model's name, which could hold one.)
+        self._text_frame = self._frame(self._choice(_PLACEHOLDER, None))
+        self._reasoning_frame = self._frame(
+            {"index": 0, "delta": {"reasoning_content": _PLACEHOLDER}, "logprobs": None,
+             "finish_reason": None})
+
+    def _frame(self, choice: dict[str, Any]) -> tuple[bytes, bytes]:
         placeholder = json.dumps(_PLACEHOLDER, ensure_ascii=False).encode()
-        before, after = sse(self._chunk(self._choice(_PLACEHOLDER, None))).rsplit(placeholder, 1)
-        self._text_frame = (before, after)
+        before, after = sse(self._chunk(choice)).rsplit(placeholder, 1)
+        return before, after
 
     def _chunk(self, choice: dict[str, Any] | None, **extra: Any) -> dict[str, Any]:
         chunk: dict[str, Any] = {
@@ -126,8 +132,10 @@ class Answer:
         """The chunk that opens a chat stream (the role); text streams have none."""
         return sse(self._chunk(self._choice("", None, role=True))) if self.chat else None
 
-    def text_chunk(self, text: str) -> bytes:
-        before, after = self._text_frame
+    def text_chunk(self, text: str, *, reasoning: bool = False) -> bytes:
+        """A chunk of the answer, or of the model's reasoning (``delta.reasoning_content``,
+        as llama-server streams a thinking model's thoughts apart from its answer)."""
+        before, after = self._reasoning_frame if reasoning else self._text_frame
         return before + json.dumps(text, ensure_ascii=False).encode() + after
 
     def final_chunks(self, stats: Stats, stop_reason: str) -> bytes:
@@ -138,12 +146,17 @@ class Answer:
             out += sse(self._chunk(None, usage=usage(stats), timings=timings(stats)))
         return out + SSE_DONE
 
-    def whole(self, text: str, stats: Stats, stop_reason: str) -> dict[str, Any]:
-        """The non-streamed answer."""
+    def whole(self, text: str, stats: Stats, stop_reason: str, reasoning: str = ""
+              ) -> dict[str, Any]:
+        """The non-streamed answer (a thinking model's thoughts in the message's
+        ``reasoning_content``, as llama-server returns them)."""
         if self.chat:
+            message: dict[str, Any] = {"role": "assistant", "content": text, "refusal": None}
+            if reasoning:
+                message["reasoning_content"] = reasoning
             choice: dict[str, Any] = {
                 "index": 0,
-                "message": {"role": "assistant", "content": text, "refusal": None},
+                "message": message,
                 "logprobs": None,
                 "finish_reason": finish_reason(stop_reason),
             }

@@ -50,8 +50,9 @@ from app.engine.scheduler import (
     Source,
 )
 from app.models.library import ModelEntry, ModelLibrary
+from app.models.recommended import model_recommendation
 from app.paths import app_paths
-from app.settings import Settings
+from app.settings import Settings, chosen_sampling
 from inference.events import (
     ChatRequest,
     Done,
@@ -339,7 +340,11 @@ class ApiServer:
         if max_tokens is not None and max_tokens > limit:
             raise RequestError(f"Invalid '{param}': at most {limit:,} tokens may be asked for "
                                "(the server's limit).", param=param, code="invalid_value")
-        values = {**settings.sampling.model_dump(), **body.sampling_values(),
+        # Each value from the first that sets it: the request, the sampling the user chose
+        # in Slice, the model's recommendation (as a chat in the window gets them; the reply
+        # length is the request's or the server's limit), the declared defaults.
+        recommended = model_recommendation(entry.path, settings.load).values
+        values = {**recommended, **chosen_sampling(settings), **body.sampling_values(),
                   "max_tokens": max_tokens or limit}
         try:
             sampling = Sampling.model_validate(values)
@@ -368,6 +373,10 @@ class ApiServer:
             snapshot_dir=str(app_paths().snapshots),
             stream_batch_ms=STREAM_BATCH_MS,
             prompt=parsed.prompt,
+            loop_guard=settings.loop_guard,
+            # A thinking model's thoughts travel apart, as reasoning_content (chat only: a
+            # plain completion is the model's raw text).
+            thinking_apart=parsed.prompt is None,
         )
 
     async def _run(self, request: Request, engine_request: ChatRequest, answer: Answer,
@@ -401,15 +410,17 @@ class ApiServer:
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
                 )
             parts: list[str] = []
+            thoughts: list[str] = []
             event: Event = first
             while not isinstance(event, Done):
                 if isinstance(event, Token):
-                    parts.append(event.text)
+                    (thoughts if event.thinking else parts).append(event.text)
                 elif isinstance(event, Failed):
                     return self._refuse(_failure(event))
                 event = await events.get()
             self._count(ok=True)
-            return JSONResponse(answer.whole("".join(parts), event.stats, event.stop_reason))
+            return JSONResponse(answer.whole("".join(parts), event.stats, event.stop_reason,
+                                             reasoning="".join(thoughts)))
         finally:
             watcher.cancel()
             if not handed_over:
@@ -428,7 +439,7 @@ class ApiServer:
                     # Tokens already waiting (the loop was busy) go out as one chunk.
                     text, following = _with_waiting_tokens(event, events)
                     if text:
-                        yield answer.text_chunk(text)
+                        yield answer.text_chunk(text, reasoning=event.thinking)
                     if following is not None:
                         event = following
                         continue
@@ -482,12 +493,13 @@ async def _load_anyio_backend() -> None:
 
 
 def _with_waiting_tokens(token: Token, events: asyncio.Queue[Event]) -> tuple[str, Event | None]:
-    """``token``'s text and that of the tokens already queued after it, and the first
-    other event taken from the queue on the way (None when the queue ran empty)."""
+    """``token``'s text and that of the tokens of its kind (answer or thinking) already
+    queued after it, and the first other event taken from the queue on the way (None when
+    the queue ran empty)."""
     parts = [token.text]
     while not events.empty():
         event = events.get_nowait()
-        if not isinstance(event, Token):
+        if not isinstance(event, Token) or event.thinking != token.thinking:
             return "".join(parts), event
         parts.append(event.text)
     return "".join(parts), None

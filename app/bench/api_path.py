@@ -172,10 +172,13 @@ class ApiPath:
         ids = model_ids(library.models())
         self._model_id = next(i for i, e in ids.items() if e.path == entry.path)
         # What (d) sends, as the server's settings: the bench's load settings, greedy, no
-        # snapshots on disk. The request names the same sampling itself.
+        # snapshots on disk, no loop guard. Every sampling field counts as chosen, so that
+        # the model's recommendation (which (d) does not get) does not apply; the request
+        # names the same greedy sampling itself.
+        greedy = Sampling.model_validate(Sampling(temperature=0.0, seed=1).model_dump())
         settings = Settings(
-            default_model=entry.path, load=bench.load,
-            sampling=Sampling(temperature=0.0, seed=1), snapshot_disk_mb=0,
+            default_model=entry.path, load=bench.load, sampling=greedy, snapshot_disk_mb=0,
+            loop_guard=False,  # as (d)'s requests (Bench.request)
             server=ServerSettings(port=_free_port(), max_tokens=max(bench.tokens, 1)),
         )
         key = PREFIX + secrets.token_urlsafe(32)
@@ -237,35 +240,33 @@ def _free_port() -> int:
 def api_figures(host: list[Timed], api: list[ApiRun]) -> dict[str, Any]:
     """(f)'s figures beside (d)'s, from runs interleaved round by round.
 
-    Both TTFTs are client-side and end to end: (d) from the call into the host client to its
-    first ``Token``, (f) from writing the request to the first content chunk. Round 1 is cold
-    on both (the model loaded, the prompt not cached), later rounds find the prompt cached,
-    so their TTFT is the fixed cost of a request plus one step of the model: the overhead of
-    (f) over (d) (``ttft_overhead_ms``) is the median of the per-round differences over those
-    warm rounds, or round 1's difference when there is no other (``--quick``);
-    ``ttft_overhead_basis`` says which. ``outside_engine_ms`` is each path's median TTFT
-    minus the engine's own share of it (request received in the host to first token), the
-    part spent in pipes, threads, HTTP and the client.
+    Both TTFTs are by the bench's clock, end to end: (d) from the call into the host client
+    to its first ``Token``, (f) from writing the request to the first content chunk. Each run
+    also carries the engine's own share (request received in the host to first token, from
+    its stats), so each path's time *outside* the engine (pipes, threads, HTTP, the client)
+    is its TTFT minus that share, run by run. The overhead of (f) over (d)
+    (``ttft_overhead_ms``, the target's figure) is the difference of the two medians of that.
+    Why not the plain difference of TTFTs: the engine's share of the same prompt differs
+    between the two host processes by more than the few milliseconds being measured (tens of
+    ms on a cold run, several on a warm one), which would decide the sign; both plain
+    differences are reported beside it: ``ttft_overhead_cold_ms`` (round 1, the model
+    loaded, the prompt not cached) and ``ttft_overhead_warm_ms`` (the median over the later
+    rounds, which find the prompt cached; None with ``--quick``'s one round).
     """
     from app.bench.runner import median
 
     pairs = [a.timed.ttft_s - h.ttft_s for h, a in zip(host, api, strict=True)]
-    warm = pairs[1:]
-    overhead, basis = (median(warm), "warm") if warm else (pairs[0], "cold")
-
-    def warm_median(runs: list[Timed]) -> float:
-        return median([t.ttft_s for t in runs[1:]])
 
     def outside(runs: list[Timed]) -> float:
         return median([t.ttft_s - t.engine_ttft_s for t in runs]) * 1000
 
     api_timed = [a.timed for a in api]
+    outside_ms = {"host": outside(host), "api": outside(api_timed)}
     return {
-        "ttft_overhead_ms": overhead * 1000,
-        "ttft_overhead_basis": basis,
+        "ttft_overhead_ms": outside_ms["api"] - outside_ms["host"],
         "ttft_overhead_cold_ms": pairs[0] * 1000,
-        "ttft_warm_s": {"host": warm_median(host), "api": warm_median(api_timed)},
-        "outside_engine_ms": {"host": outside(host), "api": outside(api_timed)},
+        "ttft_overhead_warm_ms": median(pairs[1:]) * 1000 if len(pairs) > 1 else None,
+        "outside_engine_ms": outside_ms,
         "tokens_per_reply": median([float(a.tokens) for a in api]),
         "chunks_per_reply": median([float(a.chunks) for a in api]),
         "client": "http.client, one kept-alive connection, SSE data: lines parsed on arrival",

@@ -111,7 +111,13 @@ class Bench:
         load: LoadSettings | None = None, **extra: Any,
     ) -> ChatRequest:
         """A greedy request for ``messages``, with the bench's load settings unless ``load``
-        replaces them (a phase that needs another context size)."""
+        replaces them (a phase that needs another context size).
+
+        The loop guard is off: every path decodes the same fixed number of tokens (the raw
+        baselines have no guard), and a reply that repeats itself is exactly what
+        speculation is measured on.
+        """
+        extra.setdefault("loop_guard", False)
         return ChatRequest(
             model_path=self.model,
             messages=tuple(messages),
