@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -434,3 +435,17 @@ def test_the_window_and_an_api_client_share_the_real_engine(smollm_path: str) ->
         assert window_job.ahead_by_source[Source.API] == 1  # it did wait for the API's
     finally:
         scheduler.close()
+
+
+def test_the_window_submitting_after_shutdown_is_a_no_op(qtbot: Any) -> None:
+    """A preload or a message that comes as the window closes (after it shut the engine
+    down) is dropped, not an exception in a Qt slot."""
+    from app.chat.bridge import EngineController
+    from tests.scripted_client import ScriptedHostClient
+
+    controller = EngineController(ScriptedHostClient())
+    controller.shutdown()
+    controller.preload("/models/any.gguf", LoadSettings())
+    request_id = controller.send(ChatRequest(model_path="/models/any.gguf", messages=()))
+    assert request_id == 1
+    controller.stop()  # nothing to stop, nothing raised

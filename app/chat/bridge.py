@@ -8,12 +8,13 @@ ignores events of a request it no longer shows. Stop ends only the window's own 
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from app.engine.client import EngineClient
-from app.engine.scheduler import Job, Scheduler, Source
+from app.engine.scheduler import Job, Scheduler, SchedulerClosedError, Source
 from inference.events import (
     ChatRequest,
     ContextTrimmed,
@@ -29,6 +30,8 @@ from inference.events import (
     Token,
 )
 from inference.host_client import HostClient
+
+_log = logging.getLogger(__name__)
 
 
 class EngineController(QObject):
@@ -91,7 +94,12 @@ class EngineController(QObject):
             self._produced.emit(request_id, event)
 
         self._submitted.emit(request_id)
-        self._jobs[request_id] = self.scheduler.submit(request, sink, source=Source.WINDOW)
+        try:
+            self._jobs[request_id] = self.scheduler.submit(request, sink, source=Source.WINDOW)
+        except SchedulerClosedError:
+            # The window is closing (a model picked or a preload due just as it shut the
+            # engine down): nothing is left to run it, and nothing to tell.
+            _log.info("request %d not sent: the engine is shut down", request_id)
 
     def send(self, request: ChatRequest) -> int:
         """Queue a reply to ``request``; returns its request id."""
