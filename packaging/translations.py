@@ -25,6 +25,7 @@ import textwrap
 from collections.abc import Iterable, Iterator
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "assets" / "translations"
@@ -69,6 +70,9 @@ APP_CONSTANTS = (
     ("app.models.memory_fit", "FIT_NO"),
     ("app.models.memory_fit", "FIT_UNKNOWN"),
     ("app.hub.downloads", "DownloadState"),
+    ("app.secrets", "SecretStore.IN_KEYRING"),
+    ("app.secrets", "SecretStore.IN_FILE"),
+    ("app.secrets", "SecretStore.NOWHERE"),
     ("ui.shortcuts", "SHORTCUTS"),
 )
 
@@ -96,7 +100,9 @@ def app_texts() -> list[str]:
             extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
             texts += [info.title or "", info.description or "", str(extra.get("special", ""))]
     for module, name in APP_CONSTANTS:
-        value = getattr(importlib.import_module(module), name)
+        value: Any = importlib.import_module(module)
+        for part in name.split("."):  # a class's attribute: "SecretStore.IN_FILE"
+            value = getattr(value, part)
         if isinstance(value, type) and issubclass(value, Enum):
             texts += [str(member.value) for member in value]
         elif isinstance(value, dict):

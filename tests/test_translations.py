@@ -9,9 +9,11 @@ each committed ``.ts``: a string added to the code and not translated fails it.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sys
+import time
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterator
@@ -24,17 +26,23 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QDialogButtonBox,
+    QLabel,
     QMenu,
     QMenuBar,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
 
+from app.api.control import ServerControl
+from app.api.keys import ApiKeyStore
 from app.chat.bridge import EngineController
+from app.paths import app_paths
 from app.remote.providers import ProviderStore
 from app.settings import Settings, validate_leniently
 from app.store import ChatStore
 from inference.events import Done, LoadSettings, Stats
+from tests.conftest import new_library
+from tests.fakes import FakeLibrary
 from tests.scripted_client import ScriptedHostClient, play, tokens
 from tests.ui_helpers import open_window
 from ui.app_texts import app_text
@@ -47,8 +55,12 @@ from ui.i18n import (
     system_language,
     tr,
 )
+from ui.load_settings_dialog import LoadSettingsDialog
 from ui.main_window import ChatWindow
+from ui.models_dialog import ModelsDialog
+from ui.provider_editor import ProviderEditor
 from ui.providers_dialog import ProvidersDialog
+from ui.server_dialog import ServerDialog
 from ui.setting_fields import label
 from ui.shortcuts import ShortcutsDialog
 
@@ -294,10 +306,41 @@ def test_view_language_saves_the_choice_and_says_so_in_that_language(
     assert window.status_line.text() == "The language changes when you restart Slice."
 
 
+def test_the_app_starts_in_the_language_of_its_settings(
+    qapp: QApplication, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.main import RunningGui, build_parser, start_gui
+    from app.paths import app_paths
+
+    # The language is all this test looks at: the starter model is not loaded.
+    monkeypatch.setattr(EngineController, "preload", lambda *_args: None)
+
+    settings_file = app_paths().ensure().settings_file
+    settings_file.write_text(json.dumps({"version": 3, "language": "es"}), encoding="utf-8")
+    running = start_gui(build_parser().parse_args([]), qapp, time.perf_counter())
+    assert isinstance(running, RunningGui)
+    try:
+        window = running.window
+        assert _menu_titles(window.menuBar())[:2] == ["&Chat", "&Ver"]
+        assert window.new_chat_button.text() == "Nuevo chat"
+        view = window.menuBar().actions()[1].menu()
+        language_menu = next(a.menu() for a in view.actions() if a.text() == "&Idioma")
+        checked = [a.text() for a in language_menu.actions() if a.isChecked()]
+        assert checked == ["Español"]
+    finally:
+        running.window.close()
+        running.close()
+        install_language(qapp, "en")
+
+
 def _clipped(root: QWidget) -> list[str]:
-    """Buttons and check boxes narrower than their text needs."""
+    """Buttons, check boxes and one-line labels narrower than their text needs."""
+    widgets: list[QAbstractButton | QLabel] = [
+        *root.findChildren(QAbstractButton),
+        *(label for label in root.findChildren(QLabel) if not label.wordWrap()),
+    ]
     return [f"{type(w).__name__} {w.text()!r}: {w.width()} < {w.sizeHint().width()}"
-            for w in root.findChildren(QAbstractButton)
+            for w in widgets
             if w.isVisible() and w.text() and w.width() < w.sizeHint().width()]
 
 
@@ -329,9 +372,13 @@ def test_the_translated_window_fits_its_text_with_a_screenshot(
     assert expected[2] in window.stats_bar.text()
     assert not _clipped(window)
     assert window.grab().save(str(artifacts / f"window-{language}.png"))
+    server = ServerControl(controller.scheduler, FakeLibrary(),  # type: ignore[arg-type]
+                           ApiKeyStore(app_paths().ensure().config), Settings())
     dialogs = [ChatSettingsDialog(window.settings, window.session.chat_settings(), store,
                                   window),
-               ProvidersDialog(ProviderStore(tmp_path), window), ShortcutsDialog(window)]
+               LoadSettingsDialog(window.settings, window), ModelsDialog(new_library()),
+               ServerDialog(server, window), ProvidersDialog(ProviderStore(tmp_path), window),
+               ProviderEditor(ProviderStore(tmp_path), None, window), ShortcutsDialog(window)]
     for dialog in dialogs:
         qtbot.addWidget(dialog)
         dialog.show()
@@ -340,3 +387,4 @@ def test_the_translated_window_fits_its_text_with_a_screenshot(
         assert dialog.grab().save(
             str(artifacts / f"{type(dialog).__name__}-{language}.png"))
         dialog.close()
+    assert server.close()

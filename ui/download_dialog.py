@@ -322,7 +322,7 @@ class DownloadPanel(QWidget):
         self.token_edit.setPlaceholderText(
             self.tr("A token is saved; type a new one to replace it") if token
             else self.tr("Access token for gated or private models (hf_…)"))
-        self._say(self.tr("Token saved in {place}.").format(place=where) if token
+        self._say(self.tr("Token saved in {place}.").format(place=app_text(where)) if token
                   else self.tr("Token removed."))
 
     def clear_finished(self) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.remote.client import list_models
 from app.remote.failures import RemoteError
 from app.remote.providers import Provider, ProviderError, ProviderStore, normalise_base_url
+from ui.app_texts import app_text
 from ui.background import Background
 from ui.i18n import tr
 from ui.message_render import ERROR_COLOR
@@ -129,7 +130,8 @@ class ProviderEditor(QDialog):
                 self.tr("a key is kept ({hint}): type a new one to replace it").format(hint=hint)
                 if hint else self.tr("a key is kept: type a new one to replace it"))
             self.key_note.setText(self.tr("Kept in {place}.").format(
-                place=self.store.key_location(self.original.name)) if self.original else "")
+                place=app_text(self.store.key_location(self.original.name)))
+                if self.original else "")
         else:
             self.key.setPlaceholderText(self.tr("none (the server needs no key)"))
             self.forget_key.hide()

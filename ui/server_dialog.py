@@ -39,6 +39,7 @@ from app.api.control import ServerControl
 from app.api.keys import PREFIX as KEY_PREFIX
 from app.api.server import ServerState, ServerStatus, is_loopback
 from app.settings import ServerSettings
+from ui.app_texts import app_text
 from ui.i18n import tr
 from ui.message_render import ERROR_COLOR
 from ui.setting_fields import check_box, int_spin, label, translated_spec
@@ -364,7 +365,7 @@ class ServerDialog(QDialog):
         if not self.key_text.text():
             self._show_key()  # read from the keyring once the dialog is up, not before
             self.key_note.setText(
-                self.tr("Kept in {place}.").format(place=self._control.key_location()))
+                self.tr("Kept in {place}.").format(place=app_text(self._control.key_location())))
         self.refresh_status()
         self._timer.start()
 

@@ -898,6 +898,18 @@ Das Laden kann fehlschlagen oder das System verlangsamen. Trotzdem laden?</trans
         <translation>abgebrochen</translation>
     </message>
     <message>
+        <source>the system keyring ({backend})</source>
+        <translation>Schlüsselbund des Systems ({backend})</translation>
+    </message>
+    <message>
+        <source>the file {path} (readable only by you)</source>
+        <translation>Datei {path} (nur für Sie lesbar)</translation>
+    </message>
+    <message>
+        <source>nowhere (cleared)</source>
+        <translation>nirgends (gelöscht)</translation>
+    </message>
+    <message>
         <source>Enter</source>
         <translation>Eingabe</translation>
     </message>
@@ -1406,7 +1418,7 @@ Zuletzt aktiv {stamp} · Chat {id}</translation>
     </message>
     <message>
         <source>Token saved in {place}.</source>
-        <translation>Token gespeichert in {place}.</translation>
+        <translation>Token gespeichert: {place}.</translation>
     </message>
     <message>
         <source>Token removed.</source>
@@ -1836,7 +1848,7 @@ Die Datei bleibt, wo sie ist:
     </message>
     <message>
         <source>Kept in {place}.</source>
-        <translation>Gespeichert in {place}.</translation>
+        <translation>Gespeichert: {place}.</translation>
     </message>
     <message>
         <source>none (the server needs no key)</source>
@@ -2049,7 +2061,7 @@ Die Datei bleibt, wo sie ist:
     </message>
     <message>
         <source>Copy key</source>
-        <translation>Schlüssel kopieren</translation>
+        <translation>Kopieren</translation>
     </message>
     <message>
         <source>Put the API key on the clipboard, to paste into an app</source>
@@ -2057,7 +2069,7 @@ Die Datei bleibt, wo sie ist:
     </message>
     <message>
         <source>Regenerate key…</source>
-        <translation>Schlüssel neu erzeugen…</translation>
+        <translation>Neu erzeugen…</translation>
     </message>
     <message>
         <source>Make a new key; apps with the old one stop working</source>
@@ -2133,7 +2145,7 @@ Die Datei bleibt, wo sie ist:
     </message>
     <message>
         <source>Kept in {place}.</source>
-        <translation>Gespeichert in {place}.</translation>
+        <translation>Gespeichert: {place}.</translation>
     </message>
 </context>
 <context>

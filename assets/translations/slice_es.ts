@@ -898,6 +898,18 @@ Cargarlo puede fallar o ralentizar el sistema. ¿Cargarlo de todos modos?</trans
         <translation>cancelada</translation>
     </message>
     <message>
+        <source>the system keyring ({backend})</source>
+        <translation>el llavero del sistema ({backend})</translation>
+    </message>
+    <message>
+        <source>the file {path} (readable only by you)</source>
+        <translation>el archivo {path} (solo tú puedes leerlo)</translation>
+    </message>
+    <message>
+        <source>nowhere (cleared)</source>
+        <translation>en ningún sitio (borrado)</translation>
+    </message>
+    <message>
         <source>Enter</source>
         <translation>Intro</translation>
     </message>
