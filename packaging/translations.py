@@ -73,6 +73,7 @@ APP_CONSTANTS = (
     ("app.secrets", "SecretStore.IN_KEYRING"),
     ("app.secrets", "SecretStore.IN_FILE"),
     ("app.secrets", "SecretStore.NOWHERE"),
+    ("app.remote.failures", "MESSAGES"),
     ("ui.shortcuts", "SHORTCUTS"),
 )
 
@@ -108,6 +109,8 @@ def app_texts() -> list[str]:
         elif isinstance(value, dict):
             words = all(isinstance(item, str) for item in value.values())
             texts += [str(item) for item in (value.values() if words else value)]
+        elif isinstance(value, tuple) and all(isinstance(item, str) for item in value):
+            texts += value  # a list of messages
         elif isinstance(value, tuple):  # rows of words (the shortcuts' keys and actions)
             texts += [str(item) for row in value for item in row]
         else:

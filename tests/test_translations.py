@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx2 as httpx
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtWidgets import (
@@ -37,7 +38,8 @@ from app.api.control import ServerControl
 from app.api.keys import ApiKeyStore
 from app.chat.bridge import EngineController
 from app.paths import app_paths
-from app.remote.providers import ProviderStore
+from app.remote.failures import http_failure
+from app.remote.providers import Provider, ProviderStore
 from app.settings import Settings, validate_leniently
 from app.store import ChatStore
 from inference.events import Done, LoadSettings, Stats
@@ -237,9 +239,22 @@ def test_german_text_plurals_and_qts_own_buttons(language: str) -> None:
     assert app_text("preset Precise") == "Voreinstellung Präzise"
     assert app_text("Thought for 4.2 s") == "4.2 s nachgedacht"
     assert app_text("words nobody translated") == "words nobody translated"
+    # A remote server's failure, as app/remote writes it (the CLI prints it in English).
+    box = Provider(name="box", base_url="http://box.lan:8080/v1")
+    refused = http_failure(401, httpx.Headers(), b"", provider=box, model_id="m", key=None)
+    assert app_text(refused.message) == (
+        "box hat die Anfrage nicht angenommen (HTTP 401): er verlangt einen API-Schlüssel, "
+        "und keiner ist gesetzt. Setzen Sie den richtigen Schlüssel unter Chat ▸ Anbieter… "
+        'oder mit: slice-chat providers add "box" http://box.lan:8080/v1 --replace '
+        "--key-stdin")
+    busy = http_failure(503, httpx.Headers({"retry-after": "30"}), b"", provider=box,
+                        model_id="m", key=None)
+    assert busy.message.startswith("box failed to answer (HTTP 503). Try again in 30 s;")
+    assert app_text(busy.message).startswith(
+        "box konnte nicht antworten (HTTP 503). Versuchen Sie es in 30 s erneut;")
     # Qt's catalogue is loaded too: the standard buttons speak German.
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-    assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "Abbrechen"
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    assert buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "Abbrechen"
 
 
 def test_english_plurals(qapp: QApplication) -> None:

@@ -224,6 +224,116 @@ TEXTS = (
     QT_TRANSLATE_NOOP("AppText", "the system keyring ({backend})"),
     QT_TRANSLATE_NOOP("AppText", "the file {path} (readable only by you)"),
     QT_TRANSLATE_NOOP("AppText", "nowhere (cleared)"),
+    QT_TRANSLATE_NOOP("AppText", "in {seconds} s"),
+    QT_TRANSLATE_NOOP("AppText", "after {date}"),
+    QT_TRANSLATE_NOOP("AppText", "in a moment"),
+    QT_TRANSLATE_NOOP("AppText", "the key it has is refused"),
+    QT_TRANSLATE_NOOP("AppText", "it asks for an API key and none is set"),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "{name} did not accept the request ({detail}): {ask}. Set the right key for it in"
+        " Chat ▸ Providers…, or with: slice-chat providers add \"{name}\" {url} --replace "
+        "--key-stdin"
+    ),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "{name} has no model '{model}' ({detail}): it may have been removed or renamed. "
+        "Pick another of its models (slice-chat providers list shows them)."
+    ),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "{name} has nothing at {url} for this request ({detail}): check the provider's "
+        "base URL (it usually ends in /v1), or pick another of its models."
+    ),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "{name} is limiting how many requests it takes ({detail}). Try again {when}."
+    ),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "{name} failed to answer ({detail}). Try again {when}; if it keeps failing, look "
+        "at the server's own log."
+    ),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "{name} refused a request this large ({detail}): shorten the conversation, or "
+        "start a new chat."
+    ),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "{name} refused the request ({detail}): change what it names (a setting, or the "
+        "conversation's length) and try again."
+    ),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "{name} at {host} did not take the connection within {seconds} s: check that the "
+        "machine is on and reachable (a firewall may drop the connection)."
+    ),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "The name '{host}' of {name} could not be found (DNS): check the spelling of its "
+        "base URL, or use the machine's IP address."
+    ),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "{name} refused the connection at {host}: is its server running, and listening on"
+        " that address? (slice-chat serve and llama-server listen only on 127.0.0.1 "
+        "unless started with --host 0.0.0.0.)"
+    ),
+    QT_TRANSLATE_NOOP("AppText", "verification failed"),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "The certificate of {name} at {host} cannot be trusted ({reason}). If it is a "
+        "self-signed certificate you trust, untick “Verify TLS certificates” for it in "
+        "Chat ▸ Providers… (or add it with --insecure); otherwise fix the server's "
+        "certificate."
+    ),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "{name} at {host} does not speak HTTPS ({reason}): use http:// in its base URL "
+        "(on a network you trust), or turn TLS on in the server."
+    ),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "The secure connection to {name} at {host} failed ({reason}): check the server's "
+        "TLS setup, or its base URL."
+    ),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "Cannot reach {name} at {host} ({reason}): check the network connection and the "
+        "provider's base URL."
+    ),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "The reply was cut off: the connection to {name} broke ({reason}). The text so "
+        "far is kept; try again when the server is back."
+    ),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "{name} at {host} did not answer in time ({reason}): try again; if it keeps "
+        "happening, check the server."
+    ),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "{name}'s base URL cannot be used ({reason}): edit it in Chat ▸ Providers…"
+    ),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "The connection to {name} at {host} broke before it answered ({reason}): try "
+        "again; if it keeps happening, check the server and the network."
+    ),
+    QT_TRANSLATE_NOOP("AppText", "the server closed the connection"),
+    QT_TRANSLATE_NOOP("AppText", "the connection was reset"),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "The reply was cut off: {name} sent nothing for {seconds} s. The text so far is "
+        "kept; try again, and if it keeps happening check the server."
+    ),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "{name} sent no reply within {seconds} s: it may be busy with other requests, or "
+        "stuck. Try again, or check the server."
+    ),
     QT_TRANSLATE_NOOP("AppText", "Enter"),
     QT_TRANSLATE_NOOP("AppText", "Send the message"),
     QT_TRANSLATE_NOOP("AppText", "Shift+Enter"),

@@ -28,9 +28,17 @@ def _templates() -> tuple[tuple[str, re.Pattern[str]], ...]:
     for text in TEXTS:
         if _FIELD.search(text):
             parts = _FIELD.split(text)  # literal, name, literal, name, ..., literal
-            regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)"
-                            for i, part in enumerate(parts))
-            patterns.append((text, re.compile(regex)))
+            seen: set[str] = set()
+            regex = ""
+            for i, part in enumerate(parts):
+                if i % 2 == 0:
+                    regex += re.escape(part)
+                elif part in seen:  # the same value again ("{name} ... \"{name}\"")
+                    regex += f"(?P={part})"
+                else:
+                    seen.add(part)
+                    regex += f"(?P<{part}>.+?)"
+            patterns.append((text, re.compile(regex, re.DOTALL)))
     return tuple(patterns)
 
 

@@ -218,7 +218,7 @@ def insert_footer(cursor: QTextCursor, entry: PathEntry, look: Look, *,
             actions.insert(
                 0, (tr("Continue"), MessageAction.CONTINUE, tr("Generate the rest of this reply")))
     elif message.state == MessageState.FAILED:
-        note, note_color = f"⚠ {message.error or tr('The reply failed.')}", ERROR_COLOR
+        note, note_color = f"⚠ {app_text(message.error) or tr('The reply failed.')}", ERROR_COLOR
         actions = [(tr("Retry"), MessageAction.REGENERATE, tr("Try this reply again"))]
         if last and can_continue(message):  # cut off: its text is kept
             actions.insert(0, (tr("Continue"), MessageAction.CONTINUE,

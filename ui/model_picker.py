@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QSizePolicy,
 from app.models.files import ModelImportError
 from app.models.library import ModelLibrary
 from app.remote.refs import RemoteModel, parse_remote
+from ui.app_texts import app_text
 from ui.i18n import tr
 from ui.remote_models import Listing, RemoteModels
 
@@ -29,7 +30,7 @@ def listing_note(listing: Listing) -> str:
     if listing.pending:
         return tr("{provider} (remote): asking for its models…").format(provider=listing.name)
     if listing.error:
-        error = listing.error.removeprefix(f"{listing.name} ")  # it is named before
+        error = app_text(listing.error).removeprefix(f"{listing.name} ")  # it is named before
         short = error if len(error) <= MAX_NOTE else error[:MAX_NOTE].rstrip() + "…"
         return tr("⚠ {provider} (remote): {error}").format(provider=listing.name, error=short)
     return tr("{provider} (remote): serves no models").format(provider=listing.name)

@@ -244,7 +244,7 @@ class ProviderEditor(QDialog):
     def _test_done(self, models: list[str] | None, error: BaseException | None) -> None:
         self.test_button.setEnabled(True)
         if isinstance(error, RemoteError):
-            self._show_result(f"⚠ {error.message}", error=True)
+            self._show_result(f"⚠ {app_text(error.message)}", error=True)
         elif error is not None or models is None:
             self._show_result(self.tr("⚠ The test failed: {error}").format(error=repr(error)),
                               error=True)

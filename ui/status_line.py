@@ -6,6 +6,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from inference.events import ContextTrimmed, ModelInfo
+from ui.app_texts import app_text
 from ui.i18n import tr
 from ui.message_render import ERROR_COLOR, WARNING_COLOR
 
@@ -78,8 +79,8 @@ class StatusLine(QWidget):
         self.status_label.setStyleSheet(f"color: {color};" if color else "")
 
     def show_error(self, message: str) -> None:
-        """Show a recoverable problem in red."""
-        self.set_status(message, color=ERROR_COLOR.name())
+        """Show a recoverable problem in red (app/'s words in the window's language)."""
+        self.set_status(app_text(message), color=ERROR_COLOR.name())
 
     def show_idle(self, model_name: str | None, loaded: ModelInfo | None) -> None:
         """Say what happens on Send: no model yet (``model_name`` None), the loaded model is

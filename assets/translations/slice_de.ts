@@ -910,6 +910,118 @@ Das Laden kann fehlschlagen oder das System verlangsamen. Trotzdem laden?</trans
         <translation>nirgends (gelöscht)</translation>
     </message>
     <message>
+        <source>in {seconds} s</source>
+        <translation>in {seconds} s</translation>
+    </message>
+    <message>
+        <source>after {date}</source>
+        <translation>nach {date}</translation>
+    </message>
+    <message>
+        <source>in a moment</source>
+        <translation>gleich</translation>
+    </message>
+    <message>
+        <source>the key it has is refused</source>
+        <translation>der hinterlegte Schlüssel wird abgelehnt</translation>
+    </message>
+    <message>
+        <source>it asks for an API key and none is set</source>
+        <translation>er verlangt einen API-Schlüssel, und keiner ist gesetzt</translation>
+    </message>
+    <message>
+        <source>{name} did not accept the request ({detail}): {ask}. Set the right key for it in Chat ▸ Providers…, or with: slice-chat providers add &quot;{name}&quot; {url} --replace --key-stdin</source>
+        <translation>{name} hat die Anfrage nicht angenommen ({detail}): {ask}. Setzen Sie den richtigen Schlüssel unter Chat ▸ Anbieter… oder mit: slice-chat providers add &quot;{name}&quot; {url} --replace --key-stdin</translation>
+    </message>
+    <message>
+        <source>{name} has no model &apos;{model}&apos; ({detail}): it may have been removed or renamed. Pick another of its models (slice-chat providers list shows them).</source>
+        <translation>{name} hat kein Modell „{model}“ ({detail}): Es wurde vielleicht entfernt oder umbenannt. Wählen Sie ein anderes seiner Modelle (slice-chat providers list zeigt sie).</translation>
+    </message>
+    <message>
+        <source>{name} has nothing at {url} for this request ({detail}): check the provider&apos;s base URL (it usually ends in /v1), or pick another of its models.</source>
+        <translation>{name} hat unter {url} nichts für diese Anfrage ({detail}): Prüfen Sie die Basis-URL des Anbieters (sie endet meist auf /v1) oder wählen Sie ein anderes seiner Modelle.</translation>
+    </message>
+    <message>
+        <source>{name} is limiting how many requests it takes ({detail}). Try again {when}.</source>
+        <translation>{name} begrenzt, wie viele Anfragen er annimmt ({detail}). Versuchen Sie es {when} erneut.</translation>
+    </message>
+    <message>
+        <source>{name} failed to answer ({detail}). Try again {when}; if it keeps failing, look at the server&apos;s own log.</source>
+        <translation>{name} konnte nicht antworten ({detail}). Versuchen Sie es {when} erneut; wenn es weiter fehlschlägt, sehen Sie im Protokoll des Servers nach.</translation>
+    </message>
+    <message>
+        <source>{name} refused a request this large ({detail}): shorten the conversation, or start a new chat.</source>
+        <translation>{name} hat eine so große Anfrage abgelehnt ({detail}): Kürzen Sie das Gespräch oder beginnen Sie einen neuen Chat.</translation>
+    </message>
+    <message>
+        <source>{name} refused the request ({detail}): change what it names (a setting, or the conversation&apos;s length) and try again.</source>
+        <translation>{name} hat die Anfrage abgelehnt ({detail}): Ändern Sie, was genannt wird (eine Einstellung oder die Länge des Gesprächs), und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>{name} at {host} did not take the connection within {seconds} s: check that the machine is on and reachable (a firewall may drop the connection).</source>
+        <translation>{name} unter {host} hat die Verbindung nicht innerhalb von {seconds} s angenommen: Prüfen Sie, ob der Rechner eingeschaltet und erreichbar ist (eine Firewall kann die Verbindung verwerfen).</translation>
+    </message>
+    <message>
+        <source>The name &apos;{host}&apos; of {name} could not be found (DNS): check the spelling of its base URL, or use the machine&apos;s IP address.</source>
+        <translation>Der Name „{host}“ von {name} wurde nicht gefunden (DNS): Prüfen Sie die Schreibweise seiner Basis-URL oder nutzen Sie die IP-Adresse des Rechners.</translation>
+    </message>
+    <message>
+        <source>{name} refused the connection at {host}: is its server running, and listening on that address? (slice-chat serve and llama-server listen only on 127.0.0.1 unless started with --host 0.0.0.0.)</source>
+        <translation>{name} hat die Verbindung unter {host} abgelehnt: Läuft sein Server und lauscht er auf dieser Adresse? (slice-chat serve und llama-server lauschen nur auf 127.0.0.1, außer sie werden mit --host 0.0.0.0 gestartet.)</translation>
+    </message>
+    <message>
+        <source>verification failed</source>
+        <translation>Prüfung fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>The certificate of {name} at {host} cannot be trusted ({reason}). If it is a self-signed certificate you trust, untick “Verify TLS certificates” for it in Chat ▸ Providers… (or add it with --insecure); otherwise fix the server&apos;s certificate.</source>
+        <translation>Dem Zertifikat von {name} unter {host} kann nicht vertraut werden ({reason}). Ist es ein selbst signiertes Zertifikat, dem Sie vertrauen, nehmen Sie unter Chat ▸ Anbieter… das Häkchen bei „TLS-Zertifikate prüfen“ weg (oder fügen Sie ihn mit --insecure hinzu); sonst reparieren Sie das Zertifikat des Servers.</translation>
+    </message>
+    <message>
+        <source>{name} at {host} does not speak HTTPS ({reason}): use http:// in its base URL (on a network you trust), or turn TLS on in the server.</source>
+        <translation>{name} unter {host} spricht kein HTTPS ({reason}): Nutzen Sie http:// in seiner Basis-URL (in einem Netz, dem Sie vertrauen) oder schalten Sie TLS im Server ein.</translation>
+    </message>
+    <message>
+        <source>The secure connection to {name} at {host} failed ({reason}): check the server&apos;s TLS setup, or its base URL.</source>
+        <translation>Die sichere Verbindung zu {name} unter {host} ist fehlgeschlagen ({reason}): Prüfen Sie die TLS-Einrichtung des Servers oder seine Basis-URL.</translation>
+    </message>
+    <message>
+        <source>Cannot reach {name} at {host} ({reason}): check the network connection and the provider&apos;s base URL.</source>
+        <translation>{name} unter {host} ist nicht erreichbar ({reason}): Prüfen Sie die Netzwerkverbindung und die Basis-URL des Anbieters.</translation>
+    </message>
+    <message>
+        <source>The reply was cut off: the connection to {name} broke ({reason}). The text so far is kept; try again when the server is back.</source>
+        <translation>Die Antwort wurde abgeschnitten: Die Verbindung zu {name} ist abgebrochen ({reason}). Der bisherige Text bleibt erhalten; versuchen Sie es erneut, wenn der Server wieder da ist.</translation>
+    </message>
+    <message>
+        <source>{name} at {host} did not answer in time ({reason}): try again; if it keeps happening, check the server.</source>
+        <translation>{name} unter {host} hat nicht rechtzeitig geantwortet ({reason}): Versuchen Sie es erneut; wenn es wieder passiert, prüfen Sie den Server.</translation>
+    </message>
+    <message>
+        <source>{name}&apos;s base URL cannot be used ({reason}): edit it in Chat ▸ Providers…</source>
+        <translation>Die Basis-URL von {name} ist nicht verwendbar ({reason}): Bearbeiten Sie sie unter Chat ▸ Anbieter…</translation>
+    </message>
+    <message>
+        <source>The connection to {name} at {host} broke before it answered ({reason}): try again; if it keeps happening, check the server and the network.</source>
+        <translation>Die Verbindung zu {name} unter {host} ist vor der Antwort abgebrochen ({reason}): Versuchen Sie es erneut; wenn es wieder passiert, prüfen Sie Server und Netzwerk.</translation>
+    </message>
+    <message>
+        <source>the server closed the connection</source>
+        <translation>der Server hat die Verbindung geschlossen</translation>
+    </message>
+    <message>
+        <source>the connection was reset</source>
+        <translation>die Verbindung wurde zurückgesetzt</translation>
+    </message>
+    <message>
+        <source>The reply was cut off: {name} sent nothing for {seconds} s. The text so far is kept; try again, and if it keeps happening check the server.</source>
+        <translation>Die Antwort wurde abgeschnitten: {name} hat {seconds} s lang nichts gesendet. Der bisherige Text bleibt erhalten; versuchen Sie es erneut und prüfen Sie den Server, wenn es wieder passiert.</translation>
+    </message>
+    <message>
+        <source>{name} sent no reply within {seconds} s: it may be busy with other requests, or stuck. Try again, or check the server.</source>
+        <translation>{name} hat innerhalb von {seconds} s keine Antwort gesendet: Er ist vielleicht mit anderen Anfragen beschäftigt oder hängt. Versuchen Sie es erneut oder prüfen Sie den Server.</translation>
+    </message>
+    <message>
         <source>Enter</source>
         <translation>Eingabe</translation>
     </message>

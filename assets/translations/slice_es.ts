@@ -910,6 +910,118 @@ Cargarlo puede fallar o ralentizar el sistema. ¿Cargarlo de todos modos?</trans
         <translation>en ningún sitio (borrado)</translation>
     </message>
     <message>
+        <source>in {seconds} s</source>
+        <translation>dentro de {seconds} s</translation>
+    </message>
+    <message>
+        <source>after {date}</source>
+        <translation>después de {date}</translation>
+    </message>
+    <message>
+        <source>in a moment</source>
+        <translation>en un momento</translation>
+    </message>
+    <message>
+        <source>the key it has is refused</source>
+        <translation>rechaza la clave que tiene</translation>
+    </message>
+    <message>
+        <source>it asks for an API key and none is set</source>
+        <translation>pide una clave de la API y no hay ninguna</translation>
+    </message>
+    <message>
+        <source>{name} did not accept the request ({detail}): {ask}. Set the right key for it in Chat ▸ Providers…, or with: slice-chat providers add &quot;{name}&quot; {url} --replace --key-stdin</source>
+        <translation>{name} no ha aceptado la petición ({detail}): {ask}. Pon la clave correcta en Chat ▸ Proveedores… o con: slice-chat providers add &quot;{name}&quot; {url} --replace --key-stdin</translation>
+    </message>
+    <message>
+        <source>{name} has no model &apos;{model}&apos; ({detail}): it may have been removed or renamed. Pick another of its models (slice-chat providers list shows them).</source>
+        <translation>{name} no tiene el modelo “{model}” ({detail}): puede que se haya quitado o renombrado. Elige otro de sus modelos (slice-chat providers list los muestra).</translation>
+    </message>
+    <message>
+        <source>{name} has nothing at {url} for this request ({detail}): check the provider&apos;s base URL (it usually ends in /v1), or pick another of its models.</source>
+        <translation>{name} no tiene nada en {url} para esta petición ({detail}): comprueba la URL base del proveedor (suele terminar en /v1) o elige otro de sus modelos.</translation>
+    </message>
+    <message>
+        <source>{name} is limiting how many requests it takes ({detail}). Try again {when}.</source>
+        <translation>{name} está limitando cuántas peticiones acepta ({detail}). Vuelve a intentarlo {when}.</translation>
+    </message>
+    <message>
+        <source>{name} failed to answer ({detail}). Try again {when}; if it keeps failing, look at the server&apos;s own log.</source>
+        <translation>{name} no ha podido responder ({detail}). Vuelve a intentarlo {when}; si sigue fallando, mira el registro del propio servidor.</translation>
+    </message>
+    <message>
+        <source>{name} refused a request this large ({detail}): shorten the conversation, or start a new chat.</source>
+        <translation>{name} ha rechazado una petición tan grande ({detail}): acorta la conversación o empieza un chat nuevo.</translation>
+    </message>
+    <message>
+        <source>{name} refused the request ({detail}): change what it names (a setting, or the conversation&apos;s length) and try again.</source>
+        <translation>{name} ha rechazado la petición ({detail}): cambia lo que indica (un ajuste o la longitud de la conversación) y vuelve a intentarlo.</translation>
+    </message>
+    <message>
+        <source>{name} at {host} did not take the connection within {seconds} s: check that the machine is on and reachable (a firewall may drop the connection).</source>
+        <translation>{name} en {host} no ha aceptado la conexión en {seconds} s: comprueba que el equipo está encendido y accesible (un cortafuegos puede descartar la conexión).</translation>
+    </message>
+    <message>
+        <source>The name &apos;{host}&apos; of {name} could not be found (DNS): check the spelling of its base URL, or use the machine&apos;s IP address.</source>
+        <translation>No se ha encontrado el nombre “{host}” de {name} (DNS): revisa cómo está escrita su URL base o usa la dirección IP del equipo.</translation>
+    </message>
+    <message>
+        <source>{name} refused the connection at {host}: is its server running, and listening on that address? (slice-chat serve and llama-server listen only on 127.0.0.1 unless started with --host 0.0.0.0.)</source>
+        <translation>{name} ha rechazado la conexión en {host}: ¿está en marcha su servidor y escucha en esa dirección? (slice-chat serve y llama-server solo escuchan en 127.0.0.1 salvo que se inicien con --host 0.0.0.0.)</translation>
+    </message>
+    <message>
+        <source>verification failed</source>
+        <translation>la verificación ha fallado</translation>
+    </message>
+    <message>
+        <source>The certificate of {name} at {host} cannot be trusted ({reason}). If it is a self-signed certificate you trust, untick “Verify TLS certificates” for it in Chat ▸ Providers… (or add it with --insecure); otherwise fix the server&apos;s certificate.</source>
+        <translation>No se puede confiar en el certificado de {name} en {host} ({reason}). Si es un certificado autofirmado en el que confías, desmarca “Verificar los certificados TLS” para él en Chat ▸ Proveedores… (o añádelo con --insecure); si no, arregla el certificado del servidor.</translation>
+    </message>
+    <message>
+        <source>{name} at {host} does not speak HTTPS ({reason}): use http:// in its base URL (on a network you trust), or turn TLS on in the server.</source>
+        <translation>{name} en {host} no habla HTTPS ({reason}): usa http:// en su URL base (en una red de confianza) o activa TLS en el servidor.</translation>
+    </message>
+    <message>
+        <source>The secure connection to {name} at {host} failed ({reason}): check the server&apos;s TLS setup, or its base URL.</source>
+        <translation>La conexión segura con {name} en {host} ha fallado ({reason}): revisa la configuración TLS del servidor o su URL base.</translation>
+    </message>
+    <message>
+        <source>Cannot reach {name} at {host} ({reason}): check the network connection and the provider&apos;s base URL.</source>
+        <translation>No se puede llegar a {name} en {host} ({reason}): comprueba la conexión de red y la URL base del proveedor.</translation>
+    </message>
+    <message>
+        <source>The reply was cut off: the connection to {name} broke ({reason}). The text so far is kept; try again when the server is back.</source>
+        <translation>La respuesta se ha cortado: la conexión con {name} se ha roto ({reason}). El texto hasta ahora se conserva; vuelve a intentarlo cuando el servidor vuelva.</translation>
+    </message>
+    <message>
+        <source>{name} at {host} did not answer in time ({reason}): try again; if it keeps happening, check the server.</source>
+        <translation>{name} en {host} no ha respondido a tiempo ({reason}): vuelve a intentarlo; si sigue pasando, revisa el servidor.</translation>
+    </message>
+    <message>
+        <source>{name}&apos;s base URL cannot be used ({reason}): edit it in Chat ▸ Providers…</source>
+        <translation>La URL base de {name} no se puede usar ({reason}): edítala en Chat ▸ Proveedores…</translation>
+    </message>
+    <message>
+        <source>The connection to {name} at {host} broke before it answered ({reason}): try again; if it keeps happening, check the server and the network.</source>
+        <translation>La conexión con {name} en {host} se ha roto antes de responder ({reason}): vuelve a intentarlo; si sigue pasando, revisa el servidor y la red.</translation>
+    </message>
+    <message>
+        <source>the server closed the connection</source>
+        <translation>el servidor ha cerrado la conexión</translation>
+    </message>
+    <message>
+        <source>the connection was reset</source>
+        <translation>la otra parte ha reiniciado la conexión</translation>
+    </message>
+    <message>
+        <source>The reply was cut off: {name} sent nothing for {seconds} s. The text so far is kept; try again, and if it keeps happening check the server.</source>
+        <translation>La respuesta se ha cortado: {name} no ha enviado nada durante {seconds} s. El texto hasta ahora se conserva; vuelve a intentarlo y, si sigue pasando, revisa el servidor.</translation>
+    </message>
+    <message>
+        <source>{name} sent no reply within {seconds} s: it may be busy with other requests, or stuck. Try again, or check the server.</source>
+        <translation>{name} no ha enviado respuesta en {seconds} s: puede que esté ocupado con otras peticiones o atascado. Vuelve a intentarlo o revisa el servidor.</translation>
+    </message>
+    <message>
         <source>Enter</source>
         <translation>Intro</translation>
     </message>
