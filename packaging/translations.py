@@ -74,6 +74,7 @@ APP_CONSTANTS = (
     ("app.secrets", "SecretStore.IN_FILE"),
     ("app.secrets", "SecretStore.NOWHERE"),
     ("app.remote.failures", "MESSAGES"),
+    ("app.store.recovery", "NOTICES"),
     ("ui.shortcuts", "SHORTCUTS"),
 )
 

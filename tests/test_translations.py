@@ -42,6 +42,7 @@ from app.remote.failures import http_failure
 from app.remote.providers import Provider, ProviderStore
 from app.settings import Settings, validate_leniently
 from app.store import ChatStore
+from app.store.recovery import RESTORED
 from inference.events import Done, LoadSettings, Stats
 from tests.conftest import new_library
 from tests.fakes import FakeLibrary
@@ -252,6 +253,13 @@ def test_german_text_plurals_and_qts_own_buttons(language: str) -> None:
     assert busy.message.startswith("box failed to answer (HTTP 503). Try again in 30 s;")
     assert app_text(busy.message).startswith(
         "box konnte nicht antworten (HTTP 503). Versuchen Sie es in 30 s erneut;")
+    # The notice after a damaged database was restored.
+    notice = RESTORED.format(problem="malformed page", when="2026-12-01 10:00",
+                             damaged="/data/chats.db.damaged-1")
+    assert app_text(notice) == (
+        "Die Chat-Datenbank war beschädigt (malformed page). Slice hat die Sicherung vom "
+        "2026-12-01 10:00 wiederhergestellt; Änderungen nach dieser Sicherung sind nicht "
+        "darin. Die beschädigte Datei wurde als /data/chats.db.damaged-1 aufbewahrt.")
     # Qt's catalogue is loaded too: the standard buttons speak German.
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
     assert buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "Abbrechen"

@@ -334,6 +334,17 @@ TEXTS = (
         "{name} sent no reply within {seconds} s: it may be busy with other requests, or "
         "stuck. Try again, or check the server."
     ),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "The chat database was damaged ({problem}). Slice restored the backup of {when}; "
+        "changes made after that backup are not in it. The damaged file was kept as "
+        "{damaged}."
+    ),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "The chat database was damaged ({problem}) and no usable backup was found, so "
+        "Slice started a new one. The damaged file was kept as {damaged}."
+    ),
     QT_TRANSLATE_NOOP("AppText", "Enter"),
     QT_TRANSLATE_NOOP("AppText", "Send the message"),
     QT_TRANSLATE_NOOP("AppText", "Shift+Enter"),

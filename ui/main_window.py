@@ -25,6 +25,7 @@ from inference.events import (
     Failed,
     StopReason,
 )
+from ui.app_texts import app_text
 from ui.chat_view import ChatView
 from ui.composer import Composer
 from ui.conversation_actions import BUSY_NOTE, ConversationActions
@@ -198,7 +199,7 @@ class ChatWindow(QMainWindow):
 
     def show_notice(self, message: str) -> None:
         """Show something the user must know (for example a recovery) above the chat."""
-        self.notice.show_notice(message)
+        self.notice.show_notice(app_text(message))
 
     # Layout
 

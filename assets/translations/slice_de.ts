@@ -1022,6 +1022,14 @@ Das Laden kann fehlschlagen oder das System verlangsamen. Trotzdem laden?</trans
         <translation>{name} hat innerhalb von {seconds} s keine Antwort gesendet: Er ist vielleicht mit anderen Anfragen beschäftigt oder hängt. Versuchen Sie es erneut oder prüfen Sie den Server.</translation>
     </message>
     <message>
+        <source>The chat database was damaged ({problem}). Slice restored the backup of {when}; changes made after that backup are not in it. The damaged file was kept as {damaged}.</source>
+        <translation>Die Chat-Datenbank war beschädigt ({problem}). Slice hat die Sicherung vom {when} wiederhergestellt; Änderungen nach dieser Sicherung sind nicht darin. Die beschädigte Datei wurde als {damaged} aufbewahrt.</translation>
+    </message>
+    <message>
+        <source>The chat database was damaged ({problem}) and no usable backup was found, so Slice started a new one. The damaged file was kept as {damaged}.</source>
+        <translation>Die Chat-Datenbank war beschädigt ({problem}), und es wurde keine brauchbare Sicherung gefunden; daher hat Slice eine neue angelegt. Die beschädigte Datei wurde als {damaged} aufbewahrt.</translation>
+    </message>
+    <message>
         <source>Enter</source>
         <translation>Eingabe</translation>
     </message>

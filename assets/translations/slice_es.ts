@@ -1022,6 +1022,14 @@ Cargarlo puede fallar o ralentizar el sistema. ¿Cargarlo de todos modos?</trans
         <translation>{name} no ha enviado respuesta en {seconds} s: puede que esté ocupado con otras peticiones o atascado. Vuelve a intentarlo o revisa el servidor.</translation>
     </message>
     <message>
+        <source>The chat database was damaged ({problem}). Slice restored the backup of {when}; changes made after that backup are not in it. The damaged file was kept as {damaged}.</source>
+        <translation>La base de datos de chats estaba dañada ({problem}). Slice ha restaurado la copia de seguridad del {when}; los cambios posteriores a esa copia no están en ella. El archivo dañado se ha guardado como {damaged}.</translation>
+    </message>
+    <message>
+        <source>The chat database was damaged ({problem}) and no usable backup was found, so Slice started a new one. The damaged file was kept as {damaged}.</source>
+        <translation>La base de datos de chats estaba dañada ({problem}) y no se encontró ninguna copia de seguridad utilizable, así que Slice ha empezado una nueva. El archivo dañado se ha guardado como {damaged}.</translation>
+    </message>
+    <message>
         <source>Enter</source>
         <translation>Intro</translation>
     </message>
