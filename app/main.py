@@ -134,7 +134,7 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
     """
     import tempfile
 
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QCoreApplication, QTimer
     from PySide6.QtWidgets import QMessageBox
 
     from app.api.control import ServerControl
@@ -151,6 +151,7 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
     from app.store import ChatStore, NewerSchemaError, StoreUnavailableError, open_chat_store
     from app.store.recovery import start_backup_if_due
     from inference.host_client import HostClient
+    from ui.i18n import install_language
     from ui.main_window import ChatWindow
     from ui.theme import apply_theme
 
@@ -160,6 +161,7 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
         return _fail_before_window(args, str(exc))
     settings = load_settings(paths.settings_file)
     apply_theme(app, settings.theme)
+    install_language(app, settings.language)
     instance = None
     notice = ""
     temporary = None
@@ -182,7 +184,9 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
             opened = open_chat_store(paths.data)
         except (NewerSchemaError, StoreUnavailableError) as exc:
             print_error(str(exc))
-            QMessageBox.critical(None, "Slice cannot open your chats", str(exc))
+            QMessageBox.critical(
+                None, QCoreApplication.translate("Startup", "Slice cannot open your chats"),
+                str(exc))
             instance.release()
             return 1
         store, notice = opened.store, opened.notice
@@ -263,9 +267,11 @@ def _fail_before_window(args: argparse.Namespace, message: str) -> int:
     if args.self_test:
         print(json.dumps({"ok": False, "error": message}), flush=True)
     else:
+        from PySide6.QtCore import QCoreApplication
         from PySide6.QtWidgets import QMessageBox
 
-        QMessageBox.critical(None, "Slice cannot start", message)
+        QMessageBox.critical(
+            None, QCoreApplication.translate("Startup", "Slice cannot start"), message)
     return 1
 
 

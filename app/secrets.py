@@ -38,6 +38,11 @@ def _keyring() -> Any:
 class SecretStore:
     """Reads and writes one secret; see the module docstring for where it lives."""
 
+    # Where a secret is, for people (the window translates them: ui/app_texts.py).
+    IN_KEYRING = "the system keyring ({backend})"
+    IN_FILE = "the file {path} (readable only by you)"
+    NOWHERE = "nowhere (cleared)"
+
     def __init__(self, config_dir: Path, account: str, file_name: str) -> None:
         self._account = account
         self._file = config_dir / file_name
@@ -50,8 +55,8 @@ class SecretStore:
         """Where a secret is (or would be) kept, for people."""
         keyring = _keyring()
         if keyring is not None:
-            return f"the system keyring ({keyring.get_keyring().name})"
-        return f"the file {self._file} (readable only by you)"
+            return self.IN_KEYRING.format(backend=keyring.get_keyring().name)
+        return self.IN_FILE.format(path=self._file)
 
     def get(self) -> str | None:
         """The stored secret, or None."""
@@ -75,7 +80,7 @@ class SecretStore:
         secret = secret.strip()
         if not secret:
             self.clear()
-            return "nowhere (cleared)"
+            return self.NOWHERE
         keyring = _keyring()
         if keyring is not None:
             try:
@@ -87,7 +92,7 @@ class SecretStore:
                 self._file.unlink(missing_ok=True)
                 return self.location()
         write_atomically(self._file, secret, mode=OWNER_ONLY)
-        return f"the file {self._file} (readable only by you)"
+        return self.IN_FILE.format(path=self._file)
 
     def clear(self) -> None:
         """Forget the secret, wherever it is."""

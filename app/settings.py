@@ -155,6 +155,11 @@ class Settings(BaseModel):
                                description="Instructions the model gets before each chat.")
     theme: Theme = Field(default="system", title="Theme",
                          description="Follow the system's colours, or always light or dark.")
+    language: str = Field(
+        default="system", pattern=r"^(system|[a-z]{2,3})$", title="Language",
+        description="The window's language: the system's, or a language code (en, de, es); "
+        "a change takes effect at the next start.",
+    )
     load: LoadSettings = Field(default_factory=LoadSettings)
     # The values the user chose are the ones set on this object (pydantic's
     # ``model_fields_set``): only they are saved, and only they beat the model's

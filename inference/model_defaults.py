@@ -28,6 +28,7 @@ from inference.options import Sampling
 
 FROM_FILE: Final = "from the model file"
 CONTEXT_SOURCE: Final = "fits the context"
+FAMILY_SOURCE: Final = "Slice's default for {label}"  # the window translates it (ui/app_texts.py)
 
 # llama.cpp's general.sampling.* keys Slice's sampler has a field for (gguf-py
 # constants.py, Keys.General.SAMPLING_*). Mirostat, XTC, the sampler sequence and
@@ -117,7 +118,7 @@ class Recommendation:
 
 
 def family_label(label: str) -> str:
-    return f"Slice's default for {label}"
+    return FAMILY_SOURCE.format(label=label)
 
 
 def find_family(architecture: str, names: tuple[str, ...]) -> Family | None:

@@ -83,8 +83,16 @@ EXCLUDED_QT_PLUGINS = {
 # Qt libraries only the excluded plugins need.
 EXCLUDED_QT_LIBRARIES = ("libQt6EglFSDeviceIntegration", "libQt6EglFsKmsSupport")
 
-# Slice loads no Qt translation catalogue (its own text is English); 7 MB saved.
+# Qt's own catalogues stay out (7 MB), except Qt's base one (standard buttons, the file
+# dialog, text fields' menus) for each language Slice is translated into
+# (assets/translations/slice_<code>.ts; Slice's own .qm files travel in assets/).
 EXCLUDED_DATA_DIRS = (("PySide6", "Qt", "translations"),)
+SLICE_LANGUAGES = tuple(sorted(
+    path.stem.removeprefix("slice_")
+    for path in (Path(__file__).resolve().parent.parent / "assets" / "translations").glob(
+        "slice_*.ts")
+))
+KEPT_QT_TRANSLATIONS = frozenset(f"qtbase_{code}.qm" for code in SLICE_LANGUAGES)
 
 # Linux libraries that must come from the system, not the bundle: they go with the GPU
 # driver (a bundled libstdc++ older than the system's breaks Mesa), the X server, the
@@ -121,7 +129,7 @@ def is_excluded(dest: str) -> bool:
     name = parts[-1]
     for prefix in EXCLUDED_DATA_DIRS:
         if parts[: len(prefix)] == prefix:
-            return True
+            return name not in KEPT_QT_TRANSLATIONS
     if "plugins" in parts[:-2]:  # .../plugins/<folder>/<file>
         folder = parts[parts.index("plugins") + 1]
         if name.startswith(EXCLUDED_QT_PLUGINS.get(folder, ())):

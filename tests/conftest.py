@@ -14,7 +14,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import keyring
 import pytest
@@ -36,6 +36,11 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).parent / "artifacts"
 GEMMA_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
+
+# The tests read the window in English whatever the machine's language (a window that
+# follows the system would otherwise speak German on a German desktop); child processes
+# inherit it. tests/test_translations.py switches languages on purpose.
+os.environ["LANGUAGE"] = "en"
 
 
 @pytest.fixture(autouse=True)
@@ -59,6 +64,16 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
     yield backend
     # Never the previous one: asking for it would make keyring look for the OS keyring.
     keyring.set_keyring(null.Keyring())
+
+
+@pytest.fixture(scope="session")
+def qapp(qapp: Any) -> Any:
+    """pytest-qt's application with Slice's English catalogue installed, as the app has it:
+    the plural forms of the source text ("%n chat(s)" reads "1 chat", "2 chats")."""
+    from ui.i18n import install_language
+
+    install_language(qapp, "en")
+    return qapp
 
 
 @pytest.fixture(scope="session")

@@ -75,7 +75,7 @@ def test_library_view(qtbot: QtBot, qtmodeltester: object, dialog: ModelsDialog,
     view = dialog.library_view
     view.import_paths([str(tmp_path / "split-00002-of-00003.gguf"), str(bogus),
                        str(tmp_path / "missing.gguf")])
-    assert "Added 2 model(s)" in view.message.text() and "not found" in view.message.text()
+    assert "Added 2 models." in view.message.text() and "not found" in view.message.text()
     qtmodeltester.check(view.model)  # type: ignore[attr-defined]
     assert view.model.rowCount() == 5
     # Imported files get their SHA-256 in the background.

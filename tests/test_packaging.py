@@ -66,7 +66,12 @@ def test_the_platforms_a_desktop_needs_stay_in() -> None:
         ("PySide6/Qt/plugins/platformthemes/libqxdgdesktopportal.so", False),
         ("PySide6/Qt/plugins/xcbglintegrations/libqxcb-glx-integration.so", False),
         ("PySide6/Qt/plugins/generic/libqevdevmouseplugin.so", True),
-        ("PySide6/Qt/translations/qtbase_de.qm", True),
+        ("PySide6/Qt/translations/qtbase_de.qm", False),  # Slice is translated into German
+        ("PySide6/Qt/translations/qtbase_es.qm", False),
+        ("PySide6/Qt/translations/qtbase_fr.qm", True),  # no French translation of Slice
+        ("PySide6/Qt/translations/qt_de.qm", True),
+        ("PySide6/Qt/translations/assistant_de.qm", True),
+        ("assets/translations/slice_de.qm", False),
         ("PySide6/Qt/lib/libQt6Gui.so.6", False),
         ("libQt6EglFSDeviceIntegration.so.6", True),
         ("libstdc++.so.6", True),

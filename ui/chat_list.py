@@ -15,7 +15,9 @@ from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractListModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -29,8 +31,18 @@ from app.store.records import MATCH_END, MATCH_START, ChatSummary, SearchHit
 CHAT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 IS_HEADER_ROLE = Qt.ItemDataRole.UserRole + 2
 HIT_ROLE = Qt.ItemDataRole.UserRole + 3
-UNTITLED = "Untitled chat"
-GROUPS = ("Today", "Yesterday", "Previous 7 days", "Previous 30 days", "Older")
+# Shown through shown_text(), in the window's language.
+UNTITLED = QT_TRANSLATE_NOOP("ChatListModel", "Untitled chat")
+GROUPS = (QT_TRANSLATE_NOOP("ChatListModel", "Today"),
+          QT_TRANSLATE_NOOP("ChatListModel", "Yesterday"),
+          QT_TRANSLATE_NOOP("ChatListModel", "Previous 7 days"),
+          QT_TRANSLATE_NOOP("ChatListModel", "Previous 30 days"),
+          QT_TRANSLATE_NOOP("ChatListModel", "Older"))
+
+
+def shown_text(text: str) -> str:
+    """UNTITLED or a group's name in the window's language."""
+    return QCoreApplication.translate("ChatListModel", text)
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -81,8 +93,8 @@ class ChatListModel(QAbstractListModel):
             label = date_group(summary.updated_at, today)
             if label != group:
                 group = label
-                rows.append(_Row(("h", label), label))
-            rows.append(_Row(("c", summary.id), summary.title or UNTITLED, summary))
+                rows.append(_Row(("h", label), shown_text(label)))
+            rows.append(_Row(("c", summary.id), summary.title or shown_text(UNTITLED), summary))
         self._sync(rows)
 
     def _sync(self, rows: list[_Row]) -> None:
@@ -129,9 +141,10 @@ class ChatListModel(QAbstractListModel):
             return header
         if role == Qt.ItemDataRole.ToolTipRole and row.summary is not None:
             stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(row.summary.updated_at))
-            return f"{row.text}\nLast active {stamp} · chat {row.summary.id}"
+            return self.tr("{title}\nLast active {stamp} · chat {id}").format(
+                title=row.text, stamp=stamp, id=row.summary.id)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{row.text} (group)" if header else row.text
+            return self.tr("{title} (group)").format(title=row.text) if header else row.text
         if role == Qt.ItemDataRole.FontRole and header:
             font = QFont(QGuiApplication.font())
             font.setPointSizeF(font.pointSizeF() * 0.85)
@@ -208,7 +221,7 @@ class SearchResultModel(QAbstractListModel):
         hit = self._hits[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             snippet = plain_snippet(hit.snippet)
-            title = hit.chat_title or UNTITLED
+            title = hit.chat_title or shown_text(UNTITLED)
             return title if hit.message_id is None else f"{title}\n{snippet}"
         if role == HIT_ROLE:
             return hit

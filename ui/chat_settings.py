@@ -35,11 +35,22 @@ from app.store.chat_store import ChatStore, StoreError
 from app.store.records import DEFAULT_PRESET, DEFAULT_PRESET_LABEL, ChatSettings
 from inference.events import Sampling
 from inference.model_defaults import Recommendation
+from inference.options import field_spec
+from ui.app_texts import app_text
 from ui.setting_fields import double_spin, int_spin, label
+
 
 # Every sampling field is edited here; ranges, steps, labels and tooltips come from their
 # declarations in inference/options.py.
-_LABELS = {name: label(Sampling, name) for name in SAMPLING_FIELDS}
+def _label(name: str) -> str:
+    return label(Sampling, name)
+
+
+def _in_line(name: str) -> str:
+    """The label inside a sentence: lower case in English ("temperature 0.2"); a
+    translation keeps its own capitals (German nouns have them)."""
+    shown = _label(name)
+    return shown.lower() if shown == field_spec(Sampling, name).label else shown
 
 
 class ChatSettingsDialog(QDialog):
@@ -54,7 +65,7 @@ class ChatSettingsDialog(QDialog):
         recommendation: Recommendation | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Chat settings")
+        self.setWindowTitle(self.tr("Chat settings"))
         self._app = app_settings
         self._current = current
         self._store = store
@@ -62,15 +73,16 @@ class ChatSettingsDialog(QDialog):
         self._model = recommendation or Recommendation()
         self._loading = False
 
-        self.own_prompt = QCheckBox("This chat has its own system prompt")
+        self.own_prompt = QCheckBox(self.tr("This chat has its own system prompt"))
         self.prompt = QPlainTextEdit()
-        self.prompt.setAccessibleName("System prompt")
-        self.prompt.setPlaceholderText("Instructions the model gets before the conversation")
+        self.prompt.setAccessibleName(self.tr("System prompt"))
+        self.prompt.setPlaceholderText(
+            self.tr("Instructions the model gets before the conversation"))
         self.prompt.setMinimumHeight(90)
         self.preset = QComboBox()
-        self.preset.setAccessibleName("Preset")
-        self.save_preset = QPushButton("Save as preset…")
-        self.delete_preset = QPushButton("Delete preset")
+        self.preset.setAccessibleName(self.tr("Preset"))
+        self.save_preset = QPushButton(self.tr("Save as preset…"))
+        self.delete_preset = QPushButton(self.tr("Delete preset"))
         self.changed_note = QLabel()
         self.changed_note.setWordWrap(True)
         self.fields = {
@@ -89,12 +101,12 @@ class ChatSettingsDialog(QDialog):
         self.model_note = QLabel()
         self.model_note.setWordWrap(True)
         self.model_note.setEnabled(False)
-        self.show_thinking = QCheckBox("Show the model's thinking opened")
-        self.show_thinking.setToolTip(
+        self.show_thinking = QCheckBox(self.tr("Show the model's thinking opened"))
+        self.show_thinking.setToolTip(self.tr(
             "Reasoning models think before they answer. On: each reply shows its thinking "
             "above the answer. Off: the thinking is folded to one line (“Thought for 4.2 s”) "
             "that opens it."
-        )
+        ))
         self.show_thinking.setChecked(current.show_thinking)
 
         presets_row = QHBoxLayout()
@@ -102,14 +114,14 @@ class ChatSettingsDialog(QDialog):
         presets_row.addWidget(self.save_preset)
         presets_row.addWidget(self.delete_preset)
         form = QFormLayout()
-        form.addRow("Preset", presets_row)
+        form.addRow(self.tr("Preset"), presets_row)
         form.addRow("", self.changed_note)
         form.addRow("", self.model_note)
         for name, box in self.fields.items():
             row = QHBoxLayout()
             row.addWidget(box)
             row.addWidget(self.sources[name], 1)
-            form.addRow(_LABELS[name], row)
+            form.addRow(_label(name), row)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -171,7 +183,7 @@ class ChatSettingsDialog(QDialog):
     def save_as_preset(self, name: str) -> bool:
         """Save the fields as a preset named ``name`` and select it; False if refused."""
         if name.strip() in BUILTIN_PRESETS or not name.strip():
-            self.changed_note.setText("Choose a name that is not a built-in preset's.")
+            self.changed_note.setText(self.tr("Choose a name that is not a built-in preset's."))
             return False
         try:
             self._store.save_preset(name, self.sampling().model_dump())
@@ -193,19 +205,21 @@ class ChatSettingsDialog(QDialog):
         if not source:
             return ""
         values = ", ".join(
-            f"{_LABELS[name].lower()} {value:g}" if isinstance(value, float)
-            else f"{_LABELS[name].lower()} {value}"
+            f"{_in_line(name)} {value:g}" if isinstance(value, float)
+            else f"{_in_line(name)} {value}"
             for name, value in self._model.values.items()
             if self._model.sources.get(name) == source
         )
-        return f"The model's recommendation ({source}): {values}."
+        return self.tr("The model's recommendation ({source}): {values}.").format(
+            source=app_text(source), values=values)
 
     def _fill_presets(self, selected: str) -> None:
         self._loading = True
         self.preset.clear()
-        self.preset.addItem(f"{DEFAULT_PRESET_LABEL} (the model's recommendation)", DEFAULT_PRESET)
+        self.preset.addItem(self.tr("{default} (the model's recommendation)").format(
+            default=app_text(DEFAULT_PRESET_LABEL)), DEFAULT_PRESET)
         for name in BUILTIN_PRESETS:
-            self.preset.addItem(name, name)
+            self.preset.addItem(app_text(name), name)
         user = self._store.user_presets()
         if user:
             self.preset.insertSeparator(self.preset.count())
@@ -240,16 +254,17 @@ class ChatSettingsDialog(QDialog):
             return
         changed = overrides_for(self.sampling(), self._base(self.preset_name()))
         self.changed_note.setText(
-            "Changed from the preset: " + ", ".join(_LABELS[n] for n in changed)
+            self.tr("Changed from the preset: ") + ", ".join(_label(n) for n in changed)
             if changed else ""
         )
         sources = sampling_sources(self._app, ChatSettings(preset=self.preset_name()),
                                    self._store.user_presets(), self._model)
         for name, shown in self.sources.items():
-            shown.setText(FROM_OVERRIDE if name in changed else sources.get(name, ""))
+            shown.setText(app_text(FROM_OVERRIDE if name in changed else sources.get(name, "")))
 
     def _save_preset(self) -> None:
-        name, ok = QInputDialog.getText(self, "Save preset", "Name of the new preset:")
+        name, ok = QInputDialog.getText(self, self.tr("Save preset"),
+                                       self.tr("Name of the new preset:"))
         if ok:
             self.save_as_preset(name)
 

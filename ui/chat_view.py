@@ -29,7 +29,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from app.store.export import thinking_title
+from app.store.export import THOUGHT_FOR, thinking_title
 from app.store.records import PathEntry, Role
 from ui.fragment_cache import FragmentCache
 from ui.markdown_render import code_blocks
@@ -86,7 +86,7 @@ class ChatView(QTextBrowser):
         # QTextBrowser would follow a relative link by replacing the whole transcript with it.
         self.setOpenLinks(False)
         self.anchorClicked.connect(self._on_link)
-        self.setAccessibleName("Conversation")
+        self.setAccessibleName(self.tr("Conversation"))
         document = self.document()
         document.setUndoRedoEnabled(False)  # read-only: an undo stack would grow with every token
         document.setDocumentMargin(16)
@@ -150,16 +150,16 @@ class ChatView(QTextBrowser):
         look = Look.of(self.palette())
         if first_index > 0:
             self._cursor.insertText(
-                f"↑ Show earlier messages ({first_index} more)",
-                look.link_format("slice:earlier/0", "Show the messages before these"),
+                self.tr("↑ Show earlier messages ({count} more)").format(count=first_index),
+                look.link_format("slice:earlier/0", self.tr("Show the messages before these")),
             )
         self._append(entries, generating_id, stream_text, stream_thinking)
         later = self._shown.total - first_index - len(entries)
         if later > 0:
             self._cursor.insertBlock(spaced_block(top=16), QTextCharFormat())
             self._cursor.insertText(
-                f"↓ Show later messages ({later} more)",
-                look.link_format("slice:later/0", "Show the messages after these"),
+                self.tr("↓ Show later messages ({count} more)").format(count=later),
+                look.link_format("slice:later/0", self.tr("Show the messages after these")),
             )
         if keep_in_view is not None and offset is not None:
             top = self._top_of(keep_in_view)
@@ -318,12 +318,12 @@ class ChatView(QTextBrowser):
             return
         if name == MessageAction.COPY:
             QGuiApplication.clipboard().setText(entry.message.content)
-            self.copied.emit("Message copied")
+            self.copied.emit(self.tr("Message copied"))
         elif name == MessageAction.CODE:
             blocks = code_blocks(entry.message.content)
             if 0 <= extra < len(blocks):
                 QGuiApplication.clipboard().setText(blocks[extra])
-                self.copied.emit("Code copied")
+                self.copied.emit(self.tr("Code copied"))
         elif name == MessageAction.STATS:
             self._stats_open ^= {message_id}
             self._render_again()
@@ -351,7 +351,8 @@ class ChatView(QTextBrowser):
         if not answered:
             return thinking_title(None, streaming=True)
         thought = self._stream.thought_s(message_id)
-        return f"Thought for {thought:.1f} s" if thought is not None else thinking_title(None)
+        return (THOUGHT_FOR.format(seconds=f"{thought:.1f}") if thought is not None
+                else thinking_title(None))
 
     def _insert_thinking(self, cursor: QTextCursor, message_id: int, title: str, text: str,
                          look: Look) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
 from ui.message_box import MessageBox
 from ui.message_render import WARNING_COLOR
 
-EDIT_BANNER = "Editing a message: Enter sends it as a new version, Esc cancels."
+EDIT_BANNER = QT_TRANSLATE_NOOP(
+    "Composer",
+    "Editing a message: Enter sends it as a new version, Esc cancels.")
 
 
 class Composer(QWidget):
@@ -39,21 +41,21 @@ class Composer(QWidget):
         self._busy = False
         self._has_model = False
 
-        self.edit_bar = QLabel(EDIT_BANNER)
+        self.edit_bar = QLabel(self.tr(EDIT_BANNER))
         self.edit_bar.setStyleSheet(f"color: {WARNING_COLOR.name()};")
         self.edit_bar.hide()
         self.message_box = MessageBox()
-        self.send_button = QPushButton("Send")
+        self.send_button = QPushButton(self.tr("Send"))
         self.send_button.setStyleSheet(
             "QPushButton:enabled { background: palette(highlight);"
             " color: palette(highlighted-text); border: none; border-radius: 4px;"
             " font-weight: bold; }"
         )
-        self.send_button.setAccessibleName("Send message")
-        self.send_button.setToolTip("Send the message (Enter)")
-        self.stop_button = QPushButton("Stop")
-        self.stop_button.setAccessibleName("Stop reply")
-        self.stop_button.setToolTip("Stop the reply (Esc)")
+        self.send_button.setAccessibleName(self.tr("Send message"))
+        self.send_button.setToolTip(self.tr("Send the message (Enter)"))
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.stop_button.setAccessibleName(self.tr("Stop reply"))
+        self.stop_button.setToolTip(self.tr("Stop the reply (Esc)"))
         for button in (self.send_button, self.stop_button):
             button.setMinimumWidth(88)
             button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
@@ -130,7 +132,8 @@ class Composer(QWidget):
     def _refresh(self) -> None:
         has_text = bool(self.text().strip())
         self.send_button.setEnabled(not self._busy and has_text and self._has_model)
-        self.send_button.setText("Send edit" if self._editing is not None else "Send")
+        self.send_button.setText(self.tr("Send edit") if self._editing is not None
+                                 else self.tr("Send"))
         self.stop_button.setEnabled(self._busy)
 
     def _on_text_changed(self) -> None:

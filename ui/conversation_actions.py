@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
 from app.chat.session import ChatSession
 from app.store.chat_store import StoreError
 from app.store.records import Role
@@ -17,7 +19,8 @@ from ui.composer import Composer
 from ui.message_render import MessageAction
 from ui.model_selection import ModelSelection
 
-BUSY_NOTE = "A reply is being written: wait for it, or press Esc to stop it."
+BUSY_NOTE = QT_TRANSLATE_NOOP("ConversationActions",
+                              "A reply is being written: wait for it, or press Esc to stop it.")
 
 
 class ConversationActions:
@@ -69,7 +72,8 @@ class ConversationActions:
                 started = self.session.send(text, model)
         except StoreError as exc:
             self._end_request()
-            self._show_error(f"{exc} Nothing was sent.")
+            self._show_error(QCoreApplication.translate(
+                "ConversationActions", "{reason} Nothing was sent.").format(reason=exc))
             return None
         if started is None:
             self._end_request()
@@ -93,12 +97,12 @@ class ConversationActions:
         """Carry out a message's action link (a :class:`MessageAction` value)."""
         if action == MessageAction.EDIT:
             if self.session.busy:
-                self._show_error(BUSY_NOTE)
+                self._show_error(QCoreApplication.translate("ConversationActions", BUSY_NOTE))
             else:
                 self.edit(message_id)
             return
         if self.session.busy:
-            self._show_error(BUSY_NOTE)
+            self._show_error(QCoreApplication.translate("ConversationActions", BUSY_NOTE))
             return
         if action in (MessageAction.PREVIOUS, MessageAction.NEXT):
             self.cancel_edit()
@@ -106,7 +110,8 @@ class ConversationActions:
             return
         model = self.model_selection.choice()
         if model is None:
-            self._show_error("Choose a model first.")
+            self._show_error(
+                QCoreApplication.translate("ConversationActions", "Choose a model first."))
             return
         self._begin_request()
         try:

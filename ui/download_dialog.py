@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,13 +39,17 @@ from app.models.library import ModelLibrary
 from app.models.memory_fit import FIT_NO, FIT_OK, FIT_TIGHT, format_bytes, judge_fit, rough_need
 from app.paths import app_paths
 from inference.events import LoadSettings
+from ui.app_texts import app_text
 from ui.background import Background
 from ui.chat_view import ERROR_COLOR
 from ui.download_queue import DownloadDelegate, DownloadQueueModel
+from ui.i18n import tr
 from ui.repo_list_model import REPO_ROLE, RepoListModel
 
 POLL_MS = 250
-SORTS = (("Most downloads", "downloads"), ("Most likes", "likes"), ("Recently updated", "recent"))
+SORTS = ((QT_TRANSLATE_NOOP("DownloadPanel", "Most downloads"), "downloads"),
+         (QT_TRANSLATE_NOOP("DownloadPanel", "Most likes"), "likes"),
+         (QT_TRANSLATE_NOOP("DownloadPanel", "Recently updated"), "recent"))
 FIT_COLORS = {FIT_OK: "#2e9d55", FIT_TIGHT: "#d97706", FIT_NO: ERROR_COLOR.name()}
 
 
@@ -76,31 +80,32 @@ class DownloadPanel(QWidget):
 
     def _build(self) -> None:
         self.search_box = QLineEdit()
-        self.search_box.setPlaceholderText("Search GGUF models on Hugging Face (e.g. qwen, llama)")
-        self.search_box.setAccessibleName("Search models")
+        self.search_box.setPlaceholderText(
+            self.tr("Search GGUF models on Hugging Face (e.g. qwen, llama)"))
+        self.search_box.setAccessibleName(self.tr("Search models"))
         self.search_box.returnPressed.connect(self.search)
         self.sort_box = QComboBox()
         for label, key in SORTS:
-            self.sort_box.addItem(label, key)
-        self.sort_box.setAccessibleName("Sort results")
+            self.sort_box.addItem(self.tr(label), key)
+        self.sort_box.setAccessibleName(self.tr("Sort results"))
         self.sort_box.currentIndexChanged.connect(self._on_sort)
-        self.search_button = QPushButton("Search")
+        self.search_button = QPushButton(self.tr("Search"))
         self.search_button.clicked.connect(self.search)
-        self.starters_button = QPushButton("Starting models")
-        self.starters_button.setToolTip("A few good models to begin with, small to large")
+        self.starters_button = QPushButton(self.tr("Starting models"))
+        self.starters_button.setToolTip(self.tr("A few good models to begin with, small to large"))
         self.starters_button.clicked.connect(self.show_starters)
 
         self.results_model = RepoListModel(self)
         self.results = QListView()
         self.results.setModel(self.results_model)
-        self.results.setAccessibleName("Repositories")
+        self.results.setAccessibleName(self.tr("Repositories"))
         self.results.setWordWrap(True)
         self.results.setAlternatingRowColors(True)
         self.results.setSpacing(2)
         self.results.clicked.connect(self._on_result)
         self.results.activated.connect(self._on_result)
 
-        self.repo_title = QLabel("Choose a model on the left.")
+        self.repo_title = QLabel(self.tr("Choose a model on the left."))
         font = self.repo_title.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
@@ -109,39 +114,41 @@ class DownloadPanel(QWidget):
         self.repo_info = QLabel()
         self.repo_info.setWordWrap(True)
         self.summary = QTextBrowser()
-        self.summary.setAccessibleName("Model card")
+        self.summary.setAccessibleName(self.tr("Model card"))
         self.summary.setOpenExternalLinks(True)
         self.files = QTreeWidget()
-        self.files.setAccessibleName("GGUF files by quantization")
-        self.files.setHeaderLabels(["File", "Size", "Fit"])
+        self.files.setAccessibleName(self.tr("GGUF files by quantization"))
+        self.files.setHeaderLabels([self.tr("File"), self.tr("Size"), self.tr("Fit")])
         self.files.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.files.header().setStretchLastSection(False)
         self.files.itemSelectionChanged.connect(self._update_buttons)
         self.files.itemDoubleClicked.connect(lambda _i, _c: self.download_selected())
-        self.download_button = QPushButton("Download")
+        self.download_button = QPushButton(self.tr("Download"))
         self.download_button.clicked.connect(self.download_selected)
 
         self.token_edit = QLineEdit()
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token_edit.setPlaceholderText("Access token for gated or private models (hf_…)")
-        self.token_edit.setAccessibleName("Hugging Face access token")
+        self.token_edit.setPlaceholderText(
+            self.tr("Access token for gated or private models (hf_…)"))
+        self.token_edit.setAccessibleName(self.tr("Hugging Face access token"))
         if self._tokens.get():
-            self.token_edit.setPlaceholderText("A token is saved; type a new one to replace it")
-        self.token_button = QPushButton("Save token")
+            self.token_edit.setPlaceholderText(
+                self.tr("A token is saved; type a new one to replace it"))
+        self.token_button = QPushButton(self.tr("Save token"))
         self.token_button.clicked.connect(self.save_token)
 
         self.queue_model = DownloadQueueModel(self)
         self.queue = QListView()
         self.queue.setModel(self.queue_model)
         self.queue.setItemDelegate(DownloadDelegate(self.queue))
-        self.queue.setAccessibleName("Downloads")
+        self.queue.setAccessibleName(self.tr("Downloads"))
         self.queue.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.queue.selectionModel().selectionChanged.connect(self._update_buttons)
         self.queue.setMinimumHeight(150)
-        self.pause_button = QPushButton("Pause")
-        self.resume_button = QPushButton("Resume")
-        self.cancel_button = QPushButton("Cancel")
-        self.clear_button = QPushButton("Clear finished")
+        self.pause_button = QPushButton(self.tr("Pause"))
+        self.resume_button = QPushButton(self.tr("Resume"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.clear_button = QPushButton(self.tr("Clear finished"))
         self.pause_button.clicked.connect(lambda: self._on_queue(self.manager.pause))
         self.resume_button.clicked.connect(lambda: self._on_queue(self.manager.resume))
         self.cancel_button.clicked.connect(lambda: self._on_queue(self.manager.cancel))
@@ -175,7 +182,7 @@ class DownloadPanel(QWidget):
         split.setStretchFactor(1, 3)
 
         token_row = QHBoxLayout()
-        token_row.addWidget(QLabel("Token"))
+        token_row.addWidget(QLabel(self.tr("Token")))
         token_row.addWidget(self.token_edit, 1)
         token_row.addWidget(self.token_button)
 
@@ -189,7 +196,7 @@ class DownloadPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(split, 3)
         layout.addLayout(token_row)
-        layout.addWidget(QLabel("Downloads"))
+        layout.addWidget(QLabel(self.tr("Downloads")))
         layout.addWidget(self.queue, 1)
         layout.addLayout(queue_buttons)
         layout.addWidget(self.message)
@@ -212,7 +219,7 @@ class DownloadPanel(QWidget):
             self.show_starters()
             return
         sort = self.sort_box.currentData()
-        self._say(f"Searching for “{text}”…")
+        self._say(self.tr("Searching for “{text}”…").format(text=text))
         token = self._tokens.get()
 
         def done(results: list[RepoSummary] | None, error: BaseException | None) -> None:
@@ -220,15 +227,15 @@ class DownloadPanel(QWidget):
                 self._say(_message(error), error=True)
                 return
             self.results_model.show_results(results or [])
-            self._say(f"{len(results or [])} repositories." if results else
-                      f"No GGUF repositories match “{text}”.")
+            self._say(self.tr("%n repositories.", "", len(results or [])) if results else
+                      self.tr("No GGUF repositories match “{text}”.").format(text=text))
 
         self._background.run(lambda: search(text, sort=sort, token=token), done, tag="search")
 
     def open_repo(self, repo_id: str, recommended: str = "") -> None:
         """Show ``repo_id``'s page (fetched in the background)."""
         self.repo_title.setText(repo_id)
-        self.repo_info.setText("Loading…")
+        self.repo_info.setText(self.tr("Loading…"))
         self.summary.clear()
         self.files.clear()
         self._page = None
@@ -246,13 +253,16 @@ class DownloadPanel(QWidget):
 
     def _show_page(self, page: RepoPage, recommended: str) -> None:
         self._page = page
-        gated = {"": "", "auto": " · gated (access granted on request)",
-                 "manual": " · gated (the authors approve each request)"}.get(page.gated, "")
+        gated = {"": "", "auto": self.tr(" · gated (access granted on request)"),
+                 "manual": self.tr(" · gated (the authors approve each request)")}.get(
+                     page.gated, "")
         self.repo_info.setText(
-            f"Licence: {page.license or 'not stated'}{gated}{' · private' if page.private else ''}"
-            f" · {page.downloads:,} downloads · {page.likes:,} likes · commit {page.commit[:10]}"
+            self.tr("Licence: {licence}").format(licence=page.license or self.tr("not stated"))
+            + gated + (self.tr(" · private") if page.private else "")
+            + self.tr(" · {downloads} downloads · {likes} likes · commit {commit}").format(
+                downloads=f"{page.downloads:,}", likes=f"{page.likes:,}", commit=page.commit[:10])
         )
-        self.summary.setMarkdown(page.summary or "*This repository has no model card.*")
+        self.summary.setMarkdown(page.summary or self.tr("*This repository has no model card.*"))
         self.files.clear()
         select: QTreeWidgetItem | None = None
         for quant, choices in page.groups().items():
@@ -261,11 +271,13 @@ class DownloadPanel(QWidget):
             self.files.addTopLevelItem(group)
             for choice in choices:
                 fit = judge_fit(rough_need(choice.size, self._load.n_ctx))
-                parts = f" ({len(choice.files)} parts)" if len(choice.files) > 1 else ""
+                parts = (self.tr(" (%n part(s))", "", len(choice.files))
+                         if len(choice.files) > 1 else "")
                 item = QTreeWidgetItem([choice.path + parts, format_bytes(choice.size),
-                                        fit.verdict])
+                                        app_text(fit.verdict)])
                 item.setData(0, Qt.ItemDataRole.UserRole, choice.path)
-                item.setToolTip(2, f"Estimate before download: {fit.describe()}")
+                item.setToolTip(2, self.tr("Estimate before download: {fit}").format(
+                    fit=fit.describe()))
                 item.setForeground(2, QColor(FIT_COLORS.get(fit.verdict, "#888888")))
                 item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
                 group.addChild(item)
@@ -278,7 +290,7 @@ class DownloadPanel(QWidget):
             self.files.setCurrentItem(select)
         notes = list(page.skipped)
         if not page.choices:
-            notes.insert(0, "This repository has no GGUF model files Slice can download.")
+            notes.insert(0, self.tr("This repository has no GGUF model files Slice can download."))
         self._say(" ".join(notes), error=bool(notes))
         self._update_buttons()
 
@@ -297,7 +309,8 @@ class DownloadPanel(QWidget):
         except HubError as exc:
             self._say(exc.message, error=True)
             return
-        self._say(f"Downloading {choice.path} ({format_bytes(choice.size)}).")
+        self._say(self.tr("Downloading {file} ({size}).").format(
+            file=choice.path, size=format_bytes(choice.size)))
         self._refresh_queue()
 
     # Token and queue
@@ -307,9 +320,10 @@ class DownloadPanel(QWidget):
         where = self._tokens.set(token)
         self.token_edit.clear()
         self.token_edit.setPlaceholderText(
-            "A token is saved; type a new one to replace it" if token
-            else "Access token for gated or private models (hf_…)")
-        self._say(f"Token saved in {where}." if token else "Token removed.")
+            self.tr("A token is saved; type a new one to replace it") if token
+            else self.tr("Access token for gated or private models (hf_…)"))
+        self._say(self.tr("Token saved in {place}.").format(place=app_text(where)) if token
+                  else self.tr("Token removed."))
 
     def clear_finished(self) -> None:
         for status in self.manager.statuses():
@@ -362,4 +376,4 @@ class DownloadPanel(QWidget):
 def _message(error: BaseException | None) -> str:
     if isinstance(error, HubError):
         return error.message
-    return f"The hub request failed: {error}"
+    return tr("The hub request failed: {reason}").format(reason=error)

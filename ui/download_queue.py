@@ -28,7 +28,9 @@ from app.hub.downloads import (
     DownloadStatus,
 )
 from app.models.memory_fit import format_bytes
+from ui.app_texts import app_text
 from ui.chat_view import ERROR_COLOR
+from ui.i18n import tr
 from ui.theme import muted_text_color
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -41,27 +43,31 @@ def format_eta(seconds: float | None) -> str:
         return ""
     seconds = int(seconds)
     if seconds >= 3600:
-        return f"{seconds // 3600} h {seconds % 3600 // 60} min left"
+        return tr("{hours} h {minutes} min left").format(hours=seconds // 3600,
+                                                        minutes=seconds % 3600 // 60)
     if seconds >= 60:
-        return f"{seconds // 60} min {seconds % 60} s left"
-    return f"{seconds} s left"
+        return tr("{minutes} min {seconds} s left").format(minutes=seconds // 60,
+                                                          seconds=seconds % 60)
+    return tr("{seconds} s left").format(seconds=seconds)
 
 
 def describe(status: DownloadStatus) -> str:
     """The line under the progress bar."""
-    amount = f"{format_bytes(status.done)} of {format_bytes(status.size)}"
+    amount = tr("{done} of {size}").format(done=format_bytes(status.done),
+                                           size=format_bytes(status.size))
     if status.state == DownloadState.RUNNING:
         speed = f" · {format_bytes(status.speed)}/s" if status.speed else ""
         eta = f" · {format_eta(status.eta_s)}" if status.eta_s is not None else ""
         note = f" · {status.message}" if status.message else ""
         return f"{amount}{speed}{eta}{note}"
     if status.state == DownloadState.DONE:
-        return f"{format_bytes(status.size)} · verified (SHA-256), in the library"
+        return tr("{size} · verified (SHA-256), in the library").format(
+            size=format_bytes(status.size))
     if status.state == DownloadState.QUEUED:
-        return f"{amount} · waiting"
+        return tr("{amount} · waiting").format(amount=amount)
     if status.state == DownloadState.PAUSED:
-        return f"{amount} · {status.message or 'paused'}"
-    return status.message or status.state
+        return f"{amount} · {status.message or tr('paused')}"
+    return status.message or app_text(status.state)
 
 
 class DownloadQueueModel(QAbstractListModel):
@@ -158,5 +164,5 @@ class DownloadDelegate(QStyledItemDelegate):
         text = option.fontMetrics.elidedText(describe(status), Qt.TextElideMode.ElideRight,
                                              rect.width())
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         text if not failed or status.message else status.state)
+                         text if not failed or status.message else app_text(status.state))
         painter.restore()

@@ -6,15 +6,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtWidgets import QWidget
 
 from app.models.library import ModelEntry, ModelLibrary
 from app.models.memory_fit import format_bytes
+from ui.app_texts import app_text
 
 _Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("Name", "Architecture", "Parameters", "Quant", "Size", "Context", "Template",
-           "Licence", "Origin", "SHA-256")
+COLUMNS = (QT_TRANSLATE_NOOP("LibraryModel", "Name"),
+           QT_TRANSLATE_NOOP("LibraryModel", "Architecture"),
+           QT_TRANSLATE_NOOP("LibraryModel", "Parameters"),
+           QT_TRANSLATE_NOOP("LibraryModel", "Quant"), QT_TRANSLATE_NOOP("LibraryModel", "Size"),
+           QT_TRANSLATE_NOOP("LibraryModel", "Context"),
+           QT_TRANSLATE_NOOP("LibraryModel", "Template"),
+           QT_TRANSLATE_NOOP("LibraryModel", "Licence"),
+           QT_TRANSLATE_NOOP("LibraryModel", "Origin"), "SHA-256")
 #: The entry of a row, for any column (a ModelEntry).
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -65,7 +78,7 @@ class LibraryModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
                 and 0 <= section < len(COLUMNS)):
-            return COLUMNS[section]
+            return self.tr(COLUMNS[section])
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -81,10 +94,11 @@ class LibraryModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         default = " ★" if e.path == self.default_path else ""
-        parts = f" ({e.parts} files)" if e.parts > 1 else ""
+        parts = self.tr(" (%n file(s))", "", e.parts) if e.parts > 1 else ""
         return (
             e.name + default, e.architecture, format_params(e.n_params), e.quantization,
             format_bytes(e.size) + parts, f"{e.context_length:,}" if e.context_length else "",
-            "in file" if e.has_template else "fallback", e.license or "unknown",
-            e.origin_label, e.sha256[:12] + "…" if e.sha256 else "computing…",
+            self.tr("in file") if e.has_template else self.tr("fallback"),
+            e.license or self.tr("unknown"), app_text(e.origin_label),
+            e.sha256[:12] + "…" if e.sha256 else self.tr("computing…"),
         )[index.column()]

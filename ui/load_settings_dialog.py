@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,12 +23,15 @@ from inference.events import (
     LoadSettings,
 )
 from inference.options import QUANTIZED_KV_NEEDS_FLASH_ATTN
+from ui.app_texts import app_text
 from ui.setting_fields import check_box, int_spin, label
 
 OVERFLOW_LABELS = {
-    OVERFLOW_STOP: "Stop at the limit",
-    OVERFLOW_TRUNCATE_MIDDLE: "Drop the oldest turns, keep the system prompt",
-    OVERFLOW_ROLLING: "Rolling window (the oldest messages drop out first)",
+    OVERFLOW_STOP: QT_TRANSLATE_NOOP("LoadSettingsDialog", "Stop at the limit"),
+    OVERFLOW_TRUNCATE_MIDDLE: QT_TRANSLATE_NOOP(
+        "LoadSettingsDialog", "Drop the oldest turns, keep the system prompt"),
+    OVERFLOW_ROLLING: QT_TRANSLATE_NOOP(
+        "LoadSettingsDialog", "Rolling window (the oldest messages drop out first)"),
 }
 
 # The numeric fields this dialog edits, with the widget attribute that edits each: ranges,
@@ -46,15 +50,15 @@ class LoadSettingsDialog(QDialog):
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Model settings")
+        self.setWindowTitle(self.tr("Model settings"))
         self._settings = settings
         load = settings.load
         self.n_ctx = int_spin(LoadSettings, "n_ctx")
         self.gpu_layers = int_spin(LoadSettings, "n_gpu_layers")
         self.gpu_layers.setToolTip(
-            self.gpu_layers.toolTip() + " Models > Check shows the count Auto picks."
-            + ("" if gpu_backends() else " This build of llama.cpp has no GPU backend: "
-               "the model runs on the CPU whatever this says.")
+            self.gpu_layers.toolTip() + self.tr(" Models > Check shows the count Auto picks.")
+            + ("" if gpu_backends() else self.tr(" This build of llama.cpp has no GPU backend: "
+                                                 "the model runs on the CPU whatever this says."))
         )
         self.threads = int_spin(LoadSettings, "n_threads")
         self.threads_batch = int_spin(LoadSettings, "n_threads_batch")
@@ -73,7 +77,7 @@ class LoadSettingsDialog(QDialog):
         self.mlock.setChecked(load.use_mlock)
         self.overflow = QComboBox()
         for key, text in OVERFLOW_LABELS.items():
-            self.overflow.addItem(text, key)
+            self.overflow.addItem(self.tr(text), key)
         self.overflow.setCurrentIndex(list(OVERFLOW_LABELS).index(settings.overflow))
         self.overflow.setAccessibleName(label(Settings, "overflow"))
         self.speculative = check_box(Settings, "speculative")
@@ -84,7 +88,7 @@ class LoadSettingsDialog(QDialog):
         self.snapshot_disk = int_spin(Settings, "snapshot_disk_mb")
         for field, attribute in APP_SPINS.items():
             box = getattr(self, attribute)
-            box.setSuffix(" MB")
+            box.setSuffix(self.tr(" MB"))
             box.setValue(getattr(settings, field))
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #dc2626;")
@@ -146,8 +150,8 @@ class LoadSettingsDialog(QDialog):
     def _check(self) -> None:
         problem = ""
         if self.kv_type.currentText() != "f16" and not self.flash_attn.isChecked():
-            problem = (QUANTIZED_KV_NEEDS_FLASH_ATTN.capitalize()
-                       + ": turn it on or choose f16.")
+            problem = (app_text(QUANTIZED_KV_NEEDS_FLASH_ATTN).capitalize()
+                       + self.tr(": turn it on or choose f16."))
         self.problem.setText(problem)
         self.problem.setVisible(bool(problem))
         self._ok.setEnabled(not problem)

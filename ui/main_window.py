@@ -7,7 +7,7 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget
 
@@ -25,6 +25,7 @@ from inference.events import (
     Failed,
     StopReason,
 )
+from ui.app_texts import app_text
 from ui.chat_view import ChatView
 from ui.composer import Composer
 from ui.conversation_actions import BUSY_NOTE, ConversationActions
@@ -136,7 +137,7 @@ class ChatWindow(QMainWindow):
         """Ask the engine to stop the reply in progress (its partial text is kept)."""
         if self.session.busy:
             self.session.stop()
-            self.set_status("Stopping…")
+            self.set_status(self.tr("Stopping…"))
 
     def new_chat(self) -> None:
         """Start an empty conversation (saved when its first message is sent)."""
@@ -168,7 +169,7 @@ class ChatWindow(QMainWindow):
         if message is None:
             return False
         if self.session.busy and message.chat_id == self.session.chat_id:
-            self.show_error(BUSY_NOTE)
+            self.show_error(QCoreApplication.translate("ConversationActions", BUSY_NOTE))
             return False
         index = self.session.jump_to(message_id)
         if index is None:
@@ -198,7 +199,7 @@ class ChatWindow(QMainWindow):
 
     def show_notice(self, message: str) -> None:
         """Show something the user must know (for example a recovery) above the chat."""
-        self.notice.show_notice(message)
+        self.notice.show_notice(app_text(message))
 
     # Layout
 
@@ -206,12 +207,12 @@ class ChatWindow(QMainWindow):
         self.sidebar = Sidebar(self.store)
         self.model_selection = ModelSelection(library, self._settings.load,
                                               remote=self.remote_models)
-        self.settings_button = QPushButton("Chat settings")
-        self.settings_button.setAccessibleName("Chat settings")
-        self.settings_button.setToolTip("System prompt, sampling and presets (Ctrl+,)")
-        self.new_chat_button = QPushButton("New chat")
-        self.new_chat_button.setAccessibleName("New chat")
-        self.new_chat_button.setToolTip("Start an empty conversation (Ctrl+N)")
+        self.settings_button = QPushButton(self.tr("Chat settings"))
+        self.settings_button.setAccessibleName(self.tr("Chat settings"))
+        self.settings_button.setToolTip(self.tr("System prompt, sampling and presets (Ctrl+,)"))
+        self.new_chat_button = QPushButton(self.tr("New chat"))
+        self.new_chat_button.setAccessibleName(self.tr("New chat"))
+        self.new_chat_button.setToolTip(self.tr("Start an empty conversation (Ctrl+N)"))
         self.notice = NoticeBar()
         self.chat_view = ChatView()
         self.pager = PathPager(self.session, self.chat_view)
@@ -327,7 +328,8 @@ class ChatWindow(QMainWindow):
         self.progress.finished(done)
         self._end_request()
         if done.stop_reason == StopReason.CONTEXT_FULL:
-            self.show_error("The conversation filled the model's context. Start a new chat.")
+            self.show_error(
+                self.tr("The conversation filled the model's context. Start a new chat."))
 
     def _on_failed(self, message_id: int, failed: Failed) -> None:
         self.pager.rerender(message_id)
@@ -379,12 +381,16 @@ class ChatWindow(QMainWindow):
         wanted = self.session.chat_settings().model_path
         if not self.model_selection.follow_chat(wanted):
             remote = parse_remote(wanted)
-            where = (f"{remote.model_id} of the provider {remote.provider}, which is no "
-                     "longer in Chat ▸ Providers…" if remote is not None else
-                     f"{Path(wanted).name}, which is not in the model list")
+            where = (self.tr("{model} of the provider {provider}, which is no longer in "
+                             "Chat ▸ Providers…").format(model=remote.model_id,
+                                                         provider=remote.provider)
+                     if remote is not None else
+                     self.tr("{file}, which is not in the model list").format(
+                         file=Path(wanted).name))
             self.show_notice(
-                f"This chat was written with {where}; new replies come from "
-                f"{self.model_selection.selected_name() or 'no model'}."
+                self.tr("This chat was written with {where}; new replies come from {model}.")
+                .format(where=where,
+                        model=self.model_selection.selected_name() or self.tr("no model"))
             )
 
     def _on_model_chosen(self, path: str) -> None:

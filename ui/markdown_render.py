@@ -26,6 +26,8 @@ from PySide6.QtGui import (
     QTextTable,
 )
 
+from ui.i18n import tr
+
 LIGHT_CODE_STYLE = "default"
 DARK_CODE_STYLE = "github-dark"
 # Translucent, so the shading reads on light and dark palettes alike.
@@ -92,9 +94,9 @@ def _add_copy_link(frame: QTextFrame, language: str, href: str, *, dark: bool) -
     link.setAnchor(True)
     link.setAnchorHref(href)
     link.setForeground(DARK_LINK_COLOR if dark else LINK_COLOR)
-    link.setToolTip("Copy this code")
-    cursor.insertText(f"{language or 'code'}  ·  ", label)
-    cursor.insertText("Copy", link)
+    link.setToolTip(tr("Copy this code"))
+    cursor.insertText(f"{language or tr('code')}  ·  ", label)
+    cursor.insertText(tr("Copy"), link)
     cursor.insertBlock(code_format, QTextCharFormat())
     toolbar = QTextCursor(frame.document())
     toolbar.setPosition(frame.firstPosition())

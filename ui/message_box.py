@@ -17,8 +17,9 @@ class MessageBox(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Message")
-        self.setPlaceholderText("Message the model…  (Enter to send, Shift+Enter for a new line)")
+        self.setAccessibleName(self.tr("Message"))
+        self.setPlaceholderText(
+            self.tr("Message the model…  (Enter to send, Shift+Enter for a new line)"))
         self.setTabChangesFocus(True)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.document().setDocumentMargin(6)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QUrl
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -28,6 +28,8 @@ from app.store.records import (
     Role,
 )
 from inference.events import StopReason
+from ui.app_texts import app_text
+from ui.i18n import tr
 
 ACTION_SCHEME = "slice"
 # Mid-tone colours that read on both light and dark palettes.
@@ -36,10 +38,19 @@ ASSISTANT_COLOR = QColor("#8b5cf6")
 ERROR_COLOR = QColor("#e5484d")
 NOTE_COLOR = QColor("#8b8f96")
 WARNING_COLOR = QColor("#d97706")
-EMPTY_REPLY_NOTE = "No reply: this message was left out of the conversation."
-INTERRUPTED_NOTE = "Interrupted: Slice closed before this reply finished."
-REPETITION_NOTE = ("Stopped: this reply kept repeating itself. Continue anyway, regenerate, "
-                   "or turn the check off in Model settings.")
+# Shown through note_text(), in the window's language.
+EMPTY_REPLY_NOTE = QT_TRANSLATE_NOOP(
+    "QCoreApplication", "No reply: this message was left out of the conversation.")
+INTERRUPTED_NOTE = QT_TRANSLATE_NOOP(
+    "QCoreApplication", "Interrupted: Slice closed before this reply finished.")
+REPETITION_NOTE = QT_TRANSLATE_NOOP(
+    "QCoreApplication", "Stopped: this reply kept repeating itself. Continue anyway, "
+    "regenerate, or turn the check off in Model settings.")
+
+
+def note_text(note: str) -> str:
+    """One of the notes above in the window's language."""
+    return QCoreApplication.translate("QCoreApplication", note)
 
 
 class MessageAction(StrEnum):
@@ -122,7 +133,8 @@ def spaced_block(top: float = 0, bottom: float = 0) -> QTextBlockFormat:
 
 def author_of(entry: PathEntry) -> str:
     message = entry.message
-    return "You" if message.role == Role.USER else (message.model or "Assistant")
+    return tr("You") if message.role == Role.USER else (
+        message.model or tr("Assistant"))
 
 
 def insert_header(cursor: QTextCursor, entry: PathEntry, look: Look, *, first: bool) -> None:
@@ -137,9 +149,11 @@ def insert_header(cursor: QTextCursor, entry: PathEntry, look: Look, *, first: b
     if entry.sibling_count > 1:
         cursor.insertText("    ", look.text())
         n, total = entry.sibling_index, entry.sibling_count
-        _nav(cursor, look, MessageAction.PREVIOUS, message.id, "◀", "Previous version", n > 1)
+        _nav(cursor, look, MessageAction.PREVIOUS, message.id, "◀",
+             tr("Previous version"), n > 1)
         cursor.insertText(f" {n}/{total} ", look.text(look.muted))
-        _nav(cursor, look, MessageAction.NEXT, message.id, "▶", "Next version", n < total)
+        _nav(cursor, look, MessageAction.NEXT, message.id, "▶",
+             tr("Next version"), n < total)
 
 
 def _nav(cursor: QTextCursor, look: Look, action: MessageAction, message_id: int, glyph: str,
@@ -166,8 +180,9 @@ def insert_thinking(cursor: QTextCursor, message_id: int, title: str, text: str,
     for 4.2 s"), and when opened, the thinking itself, indented. The cursor ends at the
     end of the thinking (or of the title), so that streamed thinking can follow."""
     cursor.insertBlock(spaced_block(top=2), QTextCharFormat())
-    tip = "Hide the model's thinking" if opened else "Show the model's thinking"
-    cursor.insertText(f"{'▾' if opened else '▸'} {title}",
+    tip = (tr("Hide the model's thinking") if opened
+           else tr("Show the model's thinking"))
+    cursor.insertText(f"{'▾' if opened else '▸'} {app_text(title)}",
                       look.link_format(action_href(MessageAction.THINKING, message_id), tip))
     if opened:
         block = spaced_block(top=2, bottom=2)
@@ -193,38 +208,42 @@ def insert_footer(cursor: QTextCursor, entry: PathEntry, look: Look, *,
     note, note_color = "", look.muted
     has_text = bool(message.content.strip())
     if message.role == Role.USER:
-        actions = [("Copy", MessageAction.COPY, "Copy this message"),
-                   ("Edit", MessageAction.EDIT, "Edit and send as a new version")]
+        actions = [(tr("Copy"), MessageAction.COPY, tr("Copy this message")),
+                   (tr("Edit"), MessageAction.EDIT, tr("Edit and send as a new version"))]
     elif message.state == MessageState.PARTIAL:
-        note, note_color = f"⚠ {INTERRUPTED_NOTE}", WARNING_COLOR
-        actions = [("Regenerate", MessageAction.REGENERATE, "Write a new reply beside this one")]
+        note, note_color = f"⚠ {note_text(INTERRUPTED_NOTE)}", WARNING_COLOR
+        actions = [(tr("Regenerate"), MessageAction.REGENERATE,
+                    tr("Write a new reply beside this one"))]
         if last:
             actions.insert(
-                0, ("Continue", MessageAction.CONTINUE, "Generate the rest of this reply"))
+                0, (tr("Continue"), MessageAction.CONTINUE, tr("Generate the rest of this reply")))
     elif message.state == MessageState.FAILED:
-        note, note_color = f"⚠ {message.error or 'The reply failed.'}", ERROR_COLOR
-        actions = [("Retry", MessageAction.REGENERATE, "Try this reply again")]
+        note, note_color = f"⚠ {app_text(message.error) or tr('The reply failed.')}", ERROR_COLOR
+        actions = [(tr("Retry"), MessageAction.REGENERATE, tr("Try this reply again"))]
         if last and can_continue(message):  # cut off: its text is kept
-            actions.insert(0, ("Continue", MessageAction.CONTINUE,
-                               "Generate the rest of this reply"))
+            actions.insert(0, (tr("Continue"), MessageAction.CONTINUE,
+                               tr("Generate the rest of this reply")))
     elif not has_text:
-        note = EMPTY_REPLY_NOTE
-        actions = [("Regenerate", MessageAction.REGENERATE, "Write a new reply")]
+        note = note_text(EMPTY_REPLY_NOTE)
+        actions = [(tr("Regenerate"), MessageAction.REGENERATE, tr("Write a new reply"))]
     else:
-        actions = [("Regenerate", MessageAction.REGENERATE, "Write a new reply beside this one")]
+        actions = [(tr("Regenerate"), MessageAction.REGENERATE,
+                    tr("Write a new reply beside this one"))]
         looped = (message.stats or {}).get("stop_reason") == StopReason.REPETITION
         if looped:
-            note, note_color = f"⚠ {REPETITION_NOTE}", WARNING_COLOR
+            note, note_color = f"⚠ {note_text(REPETITION_NOTE)}", WARNING_COLOR
         if last and can_continue(message):
-            actions.insert(0, ("Continue anyway", MessageAction.CONTINUE,
-                               "Generate more of this reply, without the repetition check")
+            actions.insert(0, (tr("Continue anyway"), MessageAction.CONTINUE,
+                               tr("Generate more of this reply, without the repetition check"))
                            if looped else
-                           ("Continue", MessageAction.CONTINUE, "Generate more of this reply"))
+                           (tr("Continue"), MessageAction.CONTINUE,
+                            tr("Generate more of this reply")))
     if message.role != Role.USER and has_text:
-        actions.insert(0, ("Copy", MessageAction.COPY, "Copy this reply as Markdown"))
+        actions.insert(0, (tr("Copy"), MessageAction.COPY, tr("Copy this reply as Markdown")))
     if message.stats:
-        label = "Hide stats" if stats_open else "Stats"
-        actions.append((label, MessageAction.STATS, "Speed, tokens and what produced this reply"))
+        label = tr("Hide stats") if stats_open else tr("Stats")
+        actions.append((label, MessageAction.STATS,
+                        tr("Speed, tokens and what produced this reply")))
     if note:
         cursor.insertBlock(spaced_block(top=6), QTextCharFormat())
         cursor.insertText(note, look.text(note_color, italic=not message.error))

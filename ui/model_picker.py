@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QSizePolicy, QWidget
 
 from app.models.files import ModelImportError
 from app.models.library import ModelLibrary
 from app.remote.refs import RemoteModel, parse_remote
+from ui.app_texts import app_text
+from ui.i18n import tr
 from ui.remote_models import Listing, RemoteModels
 
-OPEN_FILE_TEXT = "Open GGUF file…"
+OPEN_FILE_TEXT = QT_TRANSLATE_NOOP("ModelPicker", "Open GGUF file…")
 MAX_NOTE = 90  # characters of a provider's error shown in the list (all of it in the tip)
 
 
@@ -26,12 +28,12 @@ def remote_label(model: RemoteModel) -> str:
 def listing_note(listing: Listing) -> str:
     """The line a provider gets when it has no model to pick: being asked, or its error."""
     if listing.pending:
-        return f"{listing.name} (remote): asking for its models…"
+        return tr("{provider} (remote): asking for its models…").format(provider=listing.name)
     if listing.error:
-        error = listing.error.removeprefix(f"{listing.name} ")  # it is named before
+        error = app_text(listing.error).removeprefix(f"{listing.name} ")  # it is named before
         short = error if len(error) <= MAX_NOTE else error[:MAX_NOTE].rstrip() + "…"
-        return f"⚠ {listing.name} (remote): {short}"
-    return f"{listing.name} (remote): serves no models"
+        return tr("⚠ {provider} (remote): {error}").format(provider=listing.name, error=short)
+    return tr("{provider} (remote): serves no models").format(provider=listing.name)
 
 
 class ModelPicker(QComboBox):
@@ -57,9 +59,9 @@ class ModelPicker(QComboBox):
         self._library = library
         self._remote = remote
         self._last_index = -1
-        self.setAccessibleName("Model")
-        self.setToolTip("The model that answers. Pick one, or open a GGUF file to add it.")
-        self.setPlaceholderText("No model: open a GGUF file")
+        self.setAccessibleName(self.tr("Model"))
+        self.setToolTip(self.tr("The model that answers. Pick one, or open a GGUF file to add it."))
+        self.setPlaceholderText(self.tr("No model: open a GGUF file"))
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.setMinimumWidth(280)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
@@ -79,7 +81,7 @@ class ModelPicker(QComboBox):
         self._add_remote(keep)
         if self.count():
             self.insertSeparator(self.count())
-        self.addItem(OPEN_FILE_TEXT)
+        self.addItem(self.tr(OPEN_FILE_TEXT))
         index = self.findData(keep) if keep else -1
         if index < 0:
             index = self._first_model_index()
@@ -95,10 +97,11 @@ class ModelPicker(QComboBox):
                 self._add_note(listing_note(listing), listing.error)
             for model_id in listing.models:
                 self._add_remote_model(RemoteModel(listing.name, model_id),
-                                       f"{model_id} on {listing.name}")
+                                       self.tr("{model} on {provider}").format(
+                                           model=model_id, provider=listing.name))
         if kept is not None and self.findData(kept.path) < 0:
-            self._add_remote_model(kept, f"{kept.model_id} on {kept.provider} (not listed "
-                                   "by it now)")
+            self._add_remote_model(kept, self.tr("{model} on {provider} (not listed by it now)")
+                                   .format(model=kept.model_id, provider=kept.provider))
 
     def _add_remote_model(self, model: RemoteModel, tip: str) -> None:
         self.addItem(remote_label(model), model.path)
@@ -158,7 +161,8 @@ class ModelPicker(QComboBox):
             self.model_selected.emit(self.itemData(index))
             return
         self._select(self._last_index)  # until a file is imported, nothing changes
-        path, _ = QFileDialog.getOpenFileName(self, "Open a GGUF model", "", "GGUF models (*.gguf)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a GGUF model"), "",
+                                              self.tr("GGUF models (*.gguf)"))
         if path:
             self._import(path)
 
@@ -167,7 +171,8 @@ class ModelPicker(QComboBox):
         try:
             entry = self._library.import_file(path)
         except ModelImportError as exc:
-            self.import_failed.emit(f"Could not open {Path(path).name}: {exc}")
+            self.import_failed.emit(self.tr("Could not open {file}: {reason}").format(
+                file=Path(path).name, reason=exc))
             return
         finally:
             QApplication.restoreOverrideCursor()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.chat.reply import ModelChoice
@@ -26,7 +26,8 @@ from ui.status_line import warning_label
 if TYPE_CHECKING:
     from ui.models_dialog import ModelsDialog
 
-FALLBACK_TEMPLATE_NOTE = (
+FALLBACK_TEMPLATE_NOTE = QT_TRANSLATE_NOOP(
+    "ModelSelection",
     "This model file has no chat template; Slice uses a standard one, so replies may be off."
 )
 TEMPLATE_FALLBACK = "fallback"  # ModelInfo.template_source when the file had no template
@@ -67,16 +68,16 @@ class ModelSelection(QWidget):
         self.models_dialog: ModelsDialog | None = None
 
         self.model_picker = ModelPicker(library, remote)
-        label = QLabel("&Model")
+        label = QLabel(self.tr("&Model"))
         label.setBuddy(self.model_picker)
-        self.models_button = QPushButton("Models…")
-        self.models_button.setAccessibleName("Models")
-        self.models_button.setToolTip("The model library, and downloads from Hugging Face")
-        self.model_settings_button = QPushButton("Model settings…")
-        self.model_settings_button.setAccessibleName("Model settings")
-        self.model_settings_button.setToolTip(
+        self.models_button = QPushButton(self.tr("Models…"))
+        self.models_button.setAccessibleName(self.tr("Models"))
+        self.models_button.setToolTip(self.tr("The model library, and downloads from Hugging Face"))
+        self.model_settings_button = QPushButton(self.tr("Model settings…"))
+        self.model_settings_button.setAccessibleName(self.tr("Model settings"))
+        self.model_settings_button.setToolTip(self.tr(
             "Context size, threads, GPU layers, KV cache, context overflow, speculative decoding"
-        )
+        ))
         # The window places the note in the status line; it says something about this model.
         self.template_note = warning_label()
 
@@ -174,9 +175,10 @@ class ModelSelection(QWidget):
             return
         self._loaded = info
         if info.template_source == TEMPLATE_FALLBACK:
-            note = info.template_note or FALLBACK_TEMPLATE_NOTE
+            note = info.template_note or self.tr(FALLBACK_TEMPLATE_NOTE)
             self.template_note.setText(f"⚠ {note}")
-            self.template_note.setAccessibleName(f"Chat template note: {note}")
+            self.template_note.setAccessibleName(
+                self.tr("Chat template note: {note}").format(note=note))
         self.template_note.setVisible(info.template_source == TEMPLATE_FALLBACK)
 
     def forget_loaded(self) -> None:

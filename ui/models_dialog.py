@@ -26,13 +26,13 @@ class ModelsDialog(QDialog):
     def __init__(self, library: ModelLibrary, load: LoadSettings | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Models")
+        self.setWindowTitle(self.tr("Models"))
         self.resize(1040, 720)
         self.library_view = ModelsView(library, load)
         self.downloads = DownloadPanel(library, load)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.library_view, "Library")
-        self.tabs.addTab(self.downloads, "Download")
+        self.tabs.addTab(self.library_view, self.tr("Library"))
+        self.tabs.addTab(self.downloads, self.tr("Download"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.hide)
         layout = QVBoxLayout(self)

@@ -37,8 +37,10 @@ from app.models.preload_check import check_header, check_model
 from app.paths import app_paths
 from app.settings import load_settings, save_settings
 from inference.events import LoadSettings
+from ui.app_texts import app_text
 from ui.background import Background
 from ui.chat_view import ERROR_COLOR
+from ui.i18n import tr
 from ui.library_model import LibraryModel
 
 
@@ -47,15 +49,17 @@ def confirm_load(parent: QWidget, path: str, load: LoadSettings) -> tuple[bool, 
     fit, ask before loading. Returns (load it?, the report)."""
     report = check_header(path, n_ctx=load.n_ctx, load=load)
     problem = report.errors[0] if report.errors else (
-        f"It needs about {format_bytes(report.fit.need)} of memory: {report.fit.describe()}."
+        tr("It needs about {size} of memory: {why}.").format(
+            size=format_bytes(report.fit.need), why=report.fit.describe())
         if report.fit and report.fit.verdict == FIT_NO else "")
     if not problem:
         return True, report
     if report.gpu is not None:
-        problem += f"\nGPU: {gpu_line(report)}."
+        problem += "\n" + tr("GPU: {gpu}.").format(gpu=gpu_line(report))
     answer = QMessageBox.question(
-        parent, "Load this model?",
-        f"{problem}\n\nLoading it may fail or make the system slow. Load it anyway?",
+        parent, tr("Load this model?"),
+        tr("{problem}\n\nLoading it may fail or make the system slow. Load it anyway?").format(
+            problem=problem),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.No,
     )
@@ -88,7 +92,7 @@ class ModelsView(QWidget):
     def _build(self) -> None:
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setAccessibleName("Models in the library")
+        self.table.setAccessibleName(self.tr("Models in the library"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -103,20 +107,21 @@ class ModelsView(QWidget):
 
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
-        self.details.setAccessibleName("Model details")
-        self.details.setPlaceholderText("Select a model to see its details.")
+        self.details.setAccessibleName(self.tr("Model details"))
+        self.details.setPlaceholderText(self.tr("Select a model to see its details."))
         self.message = QLabel()
         self.message.setWordWrap(True)
 
-        self.use_button = QPushButton("Use in this chat")
-        self.default_button = QPushButton("Set as default")
-        self.check_button = QPushButton("Check")
-        self.check_button.setToolTip("Pre-load check: header, memory, and a trial load")
-        self.show_button = QPushButton("Show in folder")
-        self.delete_button = QPushButton("Delete…")
-        self.import_button = QPushButton("Import files…")
-        self.folder_button = QPushButton("Add folder…")
-        self.folder_button.setToolTip("Watch a folder: its GGUF files are added to the library")
+        self.use_button = QPushButton(self.tr("Use in this chat"))
+        self.default_button = QPushButton(self.tr("Set as default"))
+        self.check_button = QPushButton(self.tr("Check"))
+        self.check_button.setToolTip(self.tr("Pre-load check: header, memory, and a trial load"))
+        self.show_button = QPushButton(self.tr("Show in folder"))
+        self.delete_button = QPushButton(self.tr("Delete…"))
+        self.import_button = QPushButton(self.tr("Import files…"))
+        self.folder_button = QPushButton(self.tr("Add folder…"))
+        self.folder_button.setToolTip(
+            self.tr("Watch a folder: its GGUF files are added to the library"))
         for button, slot in (
             (self.use_button, self.use_selected), (self.default_button, self.set_default),
             (self.check_button, self.check_selected), (self.show_button, self.show_selected),
@@ -188,17 +193,18 @@ class ModelsView(QWidget):
         if entry is None:
             return
         self.check_button.setEnabled(False)
-        self._say(f"Checking {entry.name}: reading its header, then a trial load…")
+        self._say(self.tr("Checking {model}: reading its header, then a trial load…").format(
+            model=entry.name))
         load = self._load
 
         def done(report: CheckReport | None, error: BaseException | None) -> None:
             self.check_button.setEnabled(True)
             if report is None:
-                self._say(f"The check failed: {error}", error=True)
+                self._say(self.tr("The check failed: {reason}").format(reason=error), error=True)
                 return
             self._reports[entry.path] = report
             self._show_report(entry, report)
-            self._say(("Check passed: " if report.ok else "Do not load: ") + (
+            self._say((self.tr("Check passed: ") if report.ok else self.tr("Do not load: ")) + (
                 report.reason or (report.trial.message if report.trial else "")),
                 error=not report.ok)
 
@@ -217,13 +223,14 @@ class ModelsView(QWidget):
         if entry is None:
             return
         if entry.owned:
-            text = (f"Delete {entry.name}?\n\nIts file ({format_bytes(entry.size)}) will be "
-                    f"deleted from disk:\n{entry.path}")
+            text = self.tr("Delete {model}?\n\nIts file ({size}) will be deleted from disk:\n"
+                           "{path}").format(model=entry.name, size=format_bytes(entry.size),
+                                            path=entry.path)
         else:
-            text = (f"Remove {entry.name} from the library?\n\nThe file stays where it is:\n"
-                    f"{entry.path}")
+            text = self.tr("Remove {model} from the library?\n\nThe file stays where it is:\n"
+                           "{path}").format(model=entry.name, path=entry.path)
         if QMessageBox.question(
-            self, "Delete model", text,
+            self, self.tr("Delete model"), text,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         ) != QMessageBox.StandardButton.Yes:
@@ -231,16 +238,18 @@ class ModelsView(QWidget):
         try:
             self._library.delete(entry.path)
         except OSError as exc:
-            self._say(f"Could not delete {entry.path}: {exc.strerror}.", error=True)
+            self._say(self.tr("Could not delete {path}: {reason}.").format(
+                path=entry.path, reason=exc.strerror), error=True)
             return
         self.refresh()
         self.details.clear()
-        self._say(f"{entry.name} was {'deleted' if entry.owned else 'removed from the library'}.")
+        self._say((self.tr("{model} was deleted.") if entry.owned
+                   else self.tr("{model} was removed from the library.")).format(model=entry.name))
         self.library_changed.emit()
 
     def import_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import GGUF models", "",
-                                                "GGUF models (*.gguf)")
+        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Import GGUF models"), "",
+                                                self.tr("GGUF models (*.gguf)"))
         self.import_paths(paths)
 
     def import_paths(self, paths: list[str]) -> None:
@@ -254,7 +263,7 @@ class ModelsView(QWidget):
         self._after_import(added, problems)
 
     def add_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Watch a folder of GGUF models")
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Watch a folder of GGUF models"))
         if folder:
             self.watch_folder(folder)
 
@@ -272,7 +281,7 @@ class ModelsView(QWidget):
             self.refresh()
             self.select_path(added[-1].path)
             self.library_changed.emit()
-        summary = f"Added {len(added)} model(s)." if added else ""
+        summary = self.tr("Added %n model(s).", "", len(added)) if added else ""
         if problems:
             self._say(" ".join([summary, *problems]).strip(), error=True)
         elif summary:
@@ -285,10 +294,11 @@ class ModelsView(QWidget):
             self._show_report(entry, self._reports.get(entry.path))
 
     def _show_report(self, entry: ModelEntry, report: CheckReport | None) -> None:
-        lines = [entry.name, f"File: {entry.path}", f"Origin: {entry.origin_label}",
-                 f"SHA-256: {entry.sha256 or 'being computed…'}"]
+        lines = [entry.name, self.tr("File: {path}").format(path=entry.path),
+                 self.tr("Origin: {origin}").format(origin=app_text(entry.origin_label)),
+                 self.tr("SHA-256: {hash}").format(hash=entry.sha256 or self.tr("being computed…"))]
         if entry.path == self.model.default_path:
-            lines.append("Slice opens with this model.")
+            lines.append(self.tr("Slice opens with this model."))
         if report is not None:
             lines += ["", *report_lines(report)]
         self.details.setPlainText("\n".join(lines))

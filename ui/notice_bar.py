@@ -23,7 +23,7 @@ class NoticeBar(QFrame):
         close = QToolButton()
         close.setText("✕")
         close.setAutoRaise(True)
-        close.setAccessibleName("Close notice")
+        close.setAccessibleName(self.tr("Close notice"))
         close.clicked.connect(self.hide)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)
@@ -33,7 +33,7 @@ class NoticeBar(QFrame):
 
     def show_notice(self, text: str) -> None:
         self.label.setText(text)
-        self.setAccessibleName(f"Notice: {text}")
+        self.setAccessibleName(self.tr("Notice: {text}").format(text=text))
         self.show()
 
     def text(self) -> str:

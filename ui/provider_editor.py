@@ -9,7 +9,7 @@ now, and shows them, or the error that names the problem, under the form.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -27,11 +27,14 @@ from PySide6.QtWidgets import (
 from app.remote.client import list_models
 from app.remote.failures import RemoteError
 from app.remote.providers import Provider, ProviderError, ProviderStore, normalise_base_url
+from ui.app_texts import app_text
 from ui.background import Background
+from ui.i18n import tr
 from ui.message_render import ERROR_COLOR
 from ui.status_line import warning_label
 
-TLS_WARNING = (
+TLS_WARNING = QT_TRANSLATE_NOOP(
+    "ProviderEditor",
     "⚠ Slice will not check this server's certificate: anyone on the network path could "
     "read and change what is sent, the key included. Untick this only for a self-signed "
     "certificate you trust."
@@ -47,7 +50,8 @@ def parse_headers(text: str) -> tuple[dict[str, str], str]:
             continue
         name, sep, value = line.partition(":")
         if not sep or not name.strip():
-            return {}, f"Extra headers, line {number}: write it as Name: value."
+            return {}, tr("Extra headers, line {number}: write it as Name: value.").format(
+                number=number)
         headers[name.strip()] = value.strip()
     return headers, ""
 
@@ -61,10 +65,11 @@ def key_hint(key: str) -> str:
 def describe_models(models: list[str]) -> str:
     """A test's result for people: how many models, and their ids."""
     if not models:
-        return "✓ The server answered, but serves no models."
+        return tr("✓ The server answered, but serves no models.")
     shown = ", ".join(models[:MAX_LISTED])
-    more = f" and {len(models) - MAX_LISTED} more" if len(models) > MAX_LISTED else ""
-    return f"✓ {len(models)} model{'s' if len(models) != 1 else ''}: {shown}{more}"
+    more = tr(" and {count} more").format(count=len(models) - MAX_LISTED) if len(
+        models) > MAX_LISTED else ""
+    return tr("✓ %n model(s): {models}", "", len(models)).format(models=shown + more)
 
 
 class ProviderEditor(QDialog):
@@ -81,7 +86,8 @@ class ProviderEditor(QDialog):
         super().__init__(parent)
         self.store = store
         self.original = provider
-        self.setWindowTitle(f"Edit {provider.name}" if provider else "Add a provider")
+        self.setWindowTitle(self.tr("Edit {name}").format(name=provider.name) if provider
+                            else self.tr("Add a provider"))
         self._kept_key = store.key(provider.name) if provider else None
         self._background = Background(self)
         self._build()
@@ -95,23 +101,24 @@ class ProviderEditor(QDialog):
 
     def _build(self) -> None:
         self.name = QLineEdit()
-        self.name.setAccessibleName("Name")
+        self.name.setAccessibleName(self.tr("Name"))
         self.name.setPlaceholderText("office-server")
-        self.name.setToolTip("What the model list calls it: letters, digits, spaces, . _ -")
+        self.name.setToolTip(
+            self.tr("What the model list calls it: letters, digits, spaces, . _ -"))
         self.base_url = QLineEdit()
-        self.base_url.setAccessibleName("Base URL")
+        self.base_url.setAccessibleName(self.tr("Base URL"))
         self.base_url.setPlaceholderText("http://192.168.1.20:8080/v1")
-        self.base_url.setToolTip("Where its OpenAI-compatible routes are; a URL without a "
-                                 "path gets /v1")
+        self.base_url.setToolTip(self.tr("Where its OpenAI-compatible routes are; a URL without "
+                                         "a path gets /v1"))
         self.key = QLineEdit()
-        self.key.setAccessibleName("API key")
+        self.key.setAccessibleName(self.tr("API key"))
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.show_key = QCheckBox("Show")
-        self.show_key.setToolTip("Show the key you type")
+        self.show_key = QCheckBox(self.tr("Show"))
+        self.show_key.setToolTip(self.tr("Show the key you type"))
         self.show_key.toggled.connect(lambda on: self.key.setEchoMode(
             QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password))
-        self.forget_key = QCheckBox("Forget the kept key")
-        self.forget_key.setToolTip("Send no key to this server from now on")
+        self.forget_key = QCheckBox(self.tr("Forget the kept key"))
+        self.forget_key.setToolTip(self.tr("Send no key to this server from now on"))
         key_row = QHBoxLayout()
         key_row.addWidget(self.key, 1)
         key_row.addWidget(self.show_key)
@@ -119,46 +126,49 @@ class ProviderEditor(QDialog):
         self.key_note.setWordWrap(True)
         if self._kept_key:
             hint = key_hint(self._kept_key)
-            self.key.setPlaceholderText(f"a key is kept{f' ({hint})' if hint else ''}: type "
-                                        "a new one to replace it")
-            self.key_note.setText(f"Kept in {self.store.key_location(self.original.name)}."
-                                  if self.original else "")
+            self.key.setPlaceholderText(
+                self.tr("a key is kept ({hint}): type a new one to replace it").format(hint=hint)
+                if hint else self.tr("a key is kept: type a new one to replace it"))
+            self.key_note.setText(self.tr("Kept in {place}.").format(
+                place=app_text(self.store.key_location(self.original.name)))
+                if self.original else "")
         else:
-            self.key.setPlaceholderText("none (the server needs no key)")
+            self.key.setPlaceholderText(self.tr("none (the server needs no key)"))
             self.forget_key.hide()
-            self.key_note.setText("Kept in the system keyring when there is one (else a "
-                                  "file only you can read), never in providers.json.")
+            self.key_note.setText(self.tr("Kept in the system keyring when there is one (else "
+                                          "a file only you can read), never in providers.json."))
         self.headers = QPlainTextEdit()
-        self.headers.setAccessibleName("Extra headers")
+        self.headers.setAccessibleName(self.tr("Extra headers"))
         self.headers.setPlaceholderText("X-Team: blue")
-        self.headers.setToolTip("Sent with every request to this server; one Name: value a "
-                                "line")
+        self.headers.setToolTip(self.tr("Sent with every request to this server; one Name: "
+                                        "value a line"))
         self.headers.setTabChangesFocus(True)
         self.headers.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
-        self.verify_tls = QCheckBox("Verify TLS certificates")
+        self.verify_tls = QCheckBox(self.tr("Verify TLS certificates"))
         self.verify_tls.setChecked(True)
-        self.verify_tls.setToolTip("Check an https:// server's certificate (leave this on)")
+        self.verify_tls.setToolTip(
+            self.tr("Check an https:// server's certificate (leave this on)"))
         self.tls_warning = warning_label()
-        self.tls_warning.setText(TLS_WARNING)
+        self.tls_warning.setText(self.tr(TLS_WARNING))
         self.verify_tls.toggled.connect(self._tls_changed)
 
         form = QFormLayout()
-        form.addRow("&Name", self.name)
-        form.addRow("&Base URL", self.base_url)
-        key_label = QLabel("API &key")
+        form.addRow(self.tr("&Name"), self.name)
+        form.addRow(self.tr("&Base URL"), self.base_url)
+        key_label = QLabel(self.tr("API &key"))
         key_label.setBuddy(self.key)
         form.addRow(key_label, key_row)
         form.addRow("", self.forget_key)
         form.addRow("", self.key_note)
-        form.addRow("Extra &headers", self.headers)
+        form.addRow(self.tr("Extra &headers"), self.headers)
         form.addRow("", self.verify_tls)
         form.addRow("", self.tls_warning)
 
-        self.test_button = QPushButton("&Test")
-        self.test_button.setToolTip("Ask the server for its models with these settings")
+        self.test_button = QPushButton(self.tr("&Test"))
+        self.test_button.setToolTip(self.tr("Ask the server for its models with these settings"))
         self.test_button.clicked.connect(self.test)
         self.test_result = QLabel()
-        self.test_result.setAccessibleName("Test result")
+        self.test_result.setAccessibleName(self.tr("Test result"))
         self.test_result.setWordWrap(True)
         self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         test_row = QHBoxLayout()
@@ -197,7 +207,8 @@ class ProviderEditor(QDialog):
             return None, problem
         url = self.base_url.text().strip()
         if not url:
-            return None, "Give the server's base URL, for example http://192.168.1.20:8080/v1."
+            return None, self.tr(
+                "Give the server's base URL, for example http://192.168.1.20:8080/v1.")
         try:
             return Provider(name=self.name.text().strip(), base_url=normalise_base_url(url),
                             headers=headers, verify_tls=self.verify_tls.isChecked()), ""
@@ -226,15 +237,17 @@ class ProviderEditor(QDialog):
             return
         key = self._key_to_send()
         self.test_button.setEnabled(False)
-        self._show_result(f"Asking {provider.base_url} for its models…", error=False)
+        self._show_result(self.tr("Asking {url} for its models…").format(url=provider.base_url),
+                          error=False)
         self._background.run(lambda: list_models(provider, key), self._test_done, tag="test")
 
     def _test_done(self, models: list[str] | None, error: BaseException | None) -> None:
         self.test_button.setEnabled(True)
         if isinstance(error, RemoteError):
-            self._show_result(f"⚠ {error.message}", error=True)
+            self._show_result(f"⚠ {app_text(error.message)}", error=True)
         elif error is not None or models is None:
-            self._show_result(f"⚠ The test failed: {error!r}", error=True)
+            self._show_result(self.tr("⚠ The test failed: {error}").format(error=repr(error)),
+                              error=True)
         else:
             self._show_result(describe_models(models), error=False)
         self.tested.emit()
@@ -253,7 +266,7 @@ class ProviderEditor(QDialog):
             except ProviderError as exc:
                 problem = str(exc)
             except OSError as exc:
-                problem = f"The provider could not be saved: {exc}"
+                problem = self.tr("The provider could not be saved: {reason}").format(reason=exc)
         if provider is None or problem:
             self.problem.setText(problem)
             self.problem.show()

@@ -10,7 +10,7 @@ providers again.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -26,10 +26,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.remote.providers import Provider, ProviderStore
+from ui.i18n import tr
 from ui.provider_editor import ProviderEditor
 
-COLUMNS = ("Name", "Base URL", "Key", "Notes")
-EMPTY_NOTE = (
+COLUMNS = (QT_TRANSLATE_NOOP("ProvidersDialog", "Name"),
+           QT_TRANSLATE_NOOP("ProvidersDialog", "Base URL"),
+           QT_TRANSLATE_NOOP("ProvidersDialog", "Key"),
+           QT_TRANSLATE_NOOP("ProvidersDialog", "Notes"))
+EMPTY_NOTE = QT_TRANSLATE_NOOP(
+    "ProvidersDialog",
     "No providers yet. Add an OpenAI-compatible server (llama-server, vLLM, another Slice…) "
     "and its models appear in the model list, marked as remote."
 )
@@ -40,9 +45,9 @@ def provider_notes(provider: Provider) -> str:
     they may be credentials)."""
     notes = []
     if not provider.verify_tls:
-        notes.append("⚠ TLS certificate not checked")
+        notes.append(tr("⚠ TLS certificate not checked"))
     if provider.headers:
-        notes.append("headers " + ", ".join(sorted(provider.headers)))
+        notes.append(tr("headers {names}").format(names=", ".join(sorted(provider.headers))))
     return "; ".join(notes)
 
 
@@ -54,7 +59,7 @@ class ProvidersDialog(QDialog):
 
     def __init__(self, store: ProviderStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Providers")
+        self.setWindowTitle(self.tr("Providers"))
         self.store = store
         self.editor: ProviderEditor | None = None  # open while the user adds or edits
         self.remove_question: QMessageBox | None = None  # open while it asks
@@ -63,20 +68,20 @@ class ProvidersDialog(QDialog):
 
     def _build(self) -> None:
         self.table = QTreeWidget()
-        self.table.setAccessibleName("Providers")
+        self.table.setAccessibleName(self.tr("Providers"))
         self.table.setColumnCount(len(COLUMNS))
-        self.table.setHeaderLabels(list(COLUMNS))
+        self.table.setHeaderLabels([self.tr(column) for column in COLUMNS])
         self.table.setRootIsDecorated(False)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemDoubleClicked.connect(lambda _item, _column: self.edit_selected())
-        self.empty_note = QLabel(EMPTY_NOTE)
+        self.empty_note = QLabel(self.tr(EMPTY_NOTE))
         self.empty_note.setWordWrap(True)
-        self.add_button = QPushButton("&Add…")
-        self.add_button.setToolTip("Add an OpenAI-compatible server")
-        self.edit_button = QPushButton("&Edit…")
-        self.remove_button = QPushButton("&Remove…")
-        self.remove_button.setToolTip("Forget the provider and its key")
+        self.add_button = QPushButton(self.tr("&Add…"))
+        self.add_button.setToolTip(self.tr("Add an OpenAI-compatible server"))
+        self.edit_button = QPushButton(self.tr("&Edit…"))
+        self.remove_button = QPushButton(self.tr("&Remove…"))
+        self.remove_button.setToolTip(self.tr("Forget the provider and its key"))
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(self.edit_selected)
         self.remove_button.clicked.connect(self.ask_to_remove)
@@ -102,7 +107,8 @@ class ProvidersDialog(QDialog):
         for provider in self.store.providers():
             has_key = bool(self.store.key(provider.name))
             item = QTreeWidgetItem([provider.name, provider.base_url,
-                                    "set" if has_key else "none", provider_notes(provider)])
+                                    self.tr("set") if has_key else self.tr("none"),
+                                    provider_notes(provider)])
             item.setData(0, Qt.ItemDataRole.UserRole, provider.name)
             self.table.addTopLevelItem(item)
             if provider.name == keep:
@@ -166,10 +172,11 @@ class ProvidersDialog(QDialog):
         name = self.selected_name()
         if not name:
             return
-        box = QMessageBox(QMessageBox.Icon.Question, f"Remove {name}?",
-                          f"Slice forgets {name} and its key; its models leave the model "
-                          "list. Chats written with them keep their replies.", parent=self)
-        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Remove {name}?").format(name=name),
+                          self.tr("Slice forgets {name} and its key; its models leave the model "
+                                  "list. Chats written with them keep their replies.").format(
+                                      name=name), parent=self)
+        remove = box.addButton(self.tr("Remove"), QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setEscapeButton(QMessageBox.StandardButton.Cancel)

@@ -69,7 +69,7 @@ class RemoteModels(QObject):
     def _answered(self, found: list[ProviderModels] | None, error: BaseException | None
                   ) -> None:
         if error is not None or found is None:  # a bug in the listing, not a provider's
-            text = f"Could not list the models ({error!r})."
+            text = self.tr("Could not list the models ({error}).").format(error=repr(error))
             self._listings = [Listing(item.name, error=text) for item in self._listings]
         else:
             self._listings = [Listing(f.provider.name, f.models,

@@ -15,6 +15,7 @@ from ui.status_line import (
     THINKING_STATUS,
     WAITING_STATUS,
     StatusLine,
+    status_text,
     waiting_for_text,
     waiting_turn_text,
 )
@@ -49,7 +50,7 @@ class ReplyProgress(QObject):
         self._sent_at = 0.0
         self._ttft_pending = False
         self._waiting_turn = ""  # the status shown while the reply waits for other apps
-        self._waiting = WAITING_STATUS  # the status shown until the first text
+        self._waiting = status_text(WAITING_STATUS)  # the status shown until the first text
 
     def begin(self, provider: str = "") -> None:
         """A request is about to go out (to ``provider``'s server for a remote model):
@@ -62,7 +63,7 @@ class ReplyProgress(QObject):
         self._answering = False
         self._ttft_pending = True
         self._waiting_turn = ""
-        self._waiting = waiting_for_text(provider) if provider else WAITING_STATUS
+        self._waiting = waiting_for_text(provider) if provider else status_text(WAITING_STATUS)
         self._status_line.set_status(self._waiting)
 
     def end(self) -> None:
@@ -90,7 +91,7 @@ class ReplyProgress(QObject):
         if message_id in self._chat_view.message_ids():
             if not self._answering:
                 self._generating = self._answering = True
-                self._status_line.set_status(GENERATING_STATUS)
+                self._status_line.set_status(status_text(GENERATING_STATUS))
             self._chat_view.append_token(text)
 
     def reply_thinking(self, message_id: int, text: str) -> None:
@@ -98,7 +99,7 @@ class ReplyProgress(QObject):
         if message_id in self._chat_view.message_ids():
             if not self._generating:
                 self._generating = True
-                self._status_line.set_status(THINKING_STATUS)
+                self._status_line.set_status(status_text(THINKING_STATUS))
             self._chat_view.append_thinking(text)
 
     def finished(self, done: Done) -> None:

@@ -29,8 +29,9 @@ class RepoListModel(QAbstractListModel):
     def show_catalog(self) -> None:
         self.beginResetModel()
         self._rows = [
-            (c.repo_id, f"{c.name}\n{c.quantization} · about {format_bytes(c.approx_size)} · "
-             f"{c.note}", c.quantization)
+            (c.repo_id, self.tr("{name}\n{quant} · about {size} · {note}").format(
+                name=c.name, quant=c.quantization, size=format_bytes(c.approx_size),
+                note=c.note), c.quantization)
             for c in load_catalog()
         ]
         self.endResetModel()
@@ -38,9 +39,11 @@ class RepoListModel(QAbstractListModel):
     def show_results(self, results: list[RepoSummary]) -> None:
         self.beginResetModel()
         self._rows = [
-            (r.repo_id, f"{r.repo_id}\n{r.downloads:,} downloads · {r.likes:,} likes"
-             f"{' · updated ' + r.last_modified if r.last_modified else ''}"
-             f"{' · gated' if r.gated else ''}", "")
+            (r.repo_id, self.tr("{repo}\n{downloads} downloads · {likes} likes").format(
+                repo=r.repo_id, downloads=f"{r.downloads:,}", likes=f"{r.likes:,}")
+             + (self.tr(" · updated {date}").format(date=r.last_modified)
+                if r.last_modified else "")
+             + (self.tr(" · gated") if r.gated else ""), "")
             for r in results
         ]
         self.endResetModel()

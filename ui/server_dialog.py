@@ -11,7 +11,13 @@ dialog is shown. Turning the server on at an address other machines can reach as
 from __future__ import annotations
 
 from pydantic import ValidationError
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QSignalBlocker,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QGuiApplication, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -33,25 +39,28 @@ from app.api.control import ServerControl
 from app.api.keys import PREFIX as KEY_PREFIX
 from app.api.server import ServerState, ServerStatus, is_loopback
 from app.settings import ServerSettings
-from inference.options import field_spec
+from ui.app_texts import app_text
+from ui.i18n import tr
 from ui.message_render import ERROR_COLOR
-from ui.setting_fields import check_box, int_spin, label
+from ui.setting_fields import check_box, int_spin, label, translated_spec
 
 REFRESH_MS = 1000
-ALWAYS_REQUIRED = "Always required when other machines can connect."
+ALWAYS_REQUIRED = QT_TRANSLATE_NOOP("ServerDialog",
+                                    "Always required when other machines can connect.")
 
 
 def describe_state(status: ServerStatus) -> str:
     """The server's state in a few words, for the dialog's State line."""
     if status.state is ServerState.RUNNING:
-        rule = "the key is required" if status.key_required else (
-            "no key needed from this computer")
-        return f"Running at {status.url} · {rule}"
+        rule = tr("the key is required") if status.key_required else (
+            tr("no key needed from this computer"))
+        return tr("Running at {url} · {rule}").format(url=status.url, rule=rule)
     if status.state is ServerState.STARTING:
-        return "Starting…"
+        return tr("Starting…")
     if status.state is ServerState.FAILED:
-        return f"Could not start: {status.error or 'unknown error'}"
-    return "Off"
+        return tr("Could not start: {reason}").format(
+            reason=status.error or tr("unknown error"))
+    return tr("Off")
 
 
 def masked(key: str) -> str:
@@ -69,7 +78,7 @@ class ServerDialog(QDialog):
 
     def __init__(self, control: ServerControl, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("API server")
+        self.setWindowTitle(self.tr("API server"))
         self._control = control
         self.exposure_warning: QMessageBox | None = None  # open while it asks
         self.regenerate_question: QMessageBox | None = None
@@ -86,20 +95,20 @@ class ServerDialog(QDialog):
         self.switch = check_box(ServerSettings, "enabled")
         self.address = QLineEdit()
         self.address.setAccessibleName(label(ServerSettings, "host"))
-        self.address.setToolTip(field_spec(ServerSettings, "host").help)
+        self.address.setToolTip(translated_spec(ServerSettings, "host").help)
         self.address.setMaxLength(253)
         self.port = int_spin(ServerSettings, "port")
         self.require_key = check_box(ServerSettings, "require_key")
         self.origins = QPlainTextEdit()
         self.origins.setAccessibleName(label(ServerSettings, "cors_origins"))
-        self.origins.setToolTip(field_spec(ServerSettings, "cors_origins").help
-                                + " One a line.")
+        self.origins.setToolTip(translated_spec(ServerSettings, "cors_origins").help
+                                + self.tr(" One a line."))
         self.origins.setPlaceholderText("http://localhost:3000")
         self.origins.setTabChangesFocus(True)
         self.origins.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
         self.queue_limit = int_spin(ServerSettings, "queue_limit")
         self.idle_unload = int_spin(ServerSettings, "idle_unload_min")
-        self.idle_unload.setSuffix(" min")
+        self.idle_unload.setSuffix(self.tr(" min"))
         self.max_tokens = int_spin(ServerSettings, "max_tokens")
 
         form = QFormLayout()
@@ -113,18 +122,19 @@ class ServerDialog(QDialog):
             form.addRow(label(ServerSettings, name), widget)
 
         self.key_text = QLabel()
-        self.key_text.setAccessibleName("API key (hidden)")
-        self.copy_key = QPushButton("Copy key")
-        self.copy_key.setToolTip("Put the API key on the clipboard, to paste into an app")
-        self.regenerate_key = QPushButton("Regenerate key…")
-        self.regenerate_key.setToolTip("Make a new key; apps with the old one stop working")
+        self.key_text.setAccessibleName(self.tr("API key (hidden)"))
+        self.copy_key = QPushButton(self.tr("Copy key"))
+        self.copy_key.setToolTip(self.tr("Put the API key on the clipboard, to paste into an app"))
+        self.regenerate_key = QPushButton(self.tr("Regenerate key…"))
+        self.regenerate_key.setToolTip(
+            self.tr("Make a new key; apps with the old one stop working"))
         self.key_note = QLabel()
         self.key_note.setWordWrap(True)
         key_row = QHBoxLayout()
         key_row.addWidget(self.key_text, 1)
         key_row.addWidget(self.copy_key)
         key_row.addWidget(self.regenerate_key)
-        key_box = QGroupBox("API key")
+        key_box = QGroupBox(self.tr("API key"))
         key_layout = QVBoxLayout(key_box)
         key_layout.addLayout(key_row)
         key_layout.addWidget(self.key_note)
@@ -140,13 +150,14 @@ class ServerDialog(QDialog):
         self.last_error_text.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse)
         figures = QFormLayout()
-        for text, widget in (("State", self.state_text), ("Requests served", self.served_text),
-                             ("Requests failed", self.failed_text),
-                             ("Waiting in the queue", self.waiting_text),
-                             ("Last error", self.last_error_text)):
+        for text, widget in ((self.tr("State"), self.state_text),
+                             (self.tr("Requests served"), self.served_text),
+                             (self.tr("Requests failed"), self.failed_text),
+                             (self.tr("Waiting in the queue"), self.waiting_text),
+                             (self.tr("Last error"), self.last_error_text)):
             widget.setAccessibleName(text)
             figures.addRow(text, widget)
-        now_box = QGroupBox("Now")
+        now_box = QGroupBox(self.tr("Now"))
         now_box.setLayout(figures)
 
         self.problem = QLabel()
@@ -231,8 +242,8 @@ class ServerDialog(QDialog):
         with QSignalBlocker(self.require_key):
             self.require_key.setChecked(exposed or self._own_require_key)
         self.require_key.setEnabled(not exposed)
-        self.require_key.setToolTip(ALWAYS_REQUIRED if exposed else
-                                    field_spec(ServerSettings, "require_key").help)
+        self.require_key.setToolTip(self.tr(ALWAYS_REQUIRED) if exposed else
+                                    translated_spec(ServerSettings, "require_key").help)
 
     def _key_rule_chosen(self, checked: bool) -> None:
         self._own_require_key = checked
@@ -267,15 +278,16 @@ class ServerDialog(QDialog):
         return True
 
     def _ask_before_exposing(self, edited: ServerSettings, close: bool) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Serve the API to other machines?",
-                          f"With the address {edited.host}, other machines that can reach this "
-                          f"computer can connect to Slice on port {edited.port} and use your "
-                          "model.", parent=self)
-        box.setInformativeText(
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Serve the API to other machines?"),
+                          self.tr("With the address {host}, other machines that can reach this "
+                                  "computer can connect to Slice on port {port} and use your "
+                                  "model.").format(host=edited.host, port=edited.port),
+                          parent=self)
+        box.setInformativeText(self.tr(
             "Every request must then carry the API key: give it only to people and apps you "
             "trust. Keep 127.0.0.1 to serve this computer only."
-        )
-        serve = box.addButton("Serve other machines", QMessageBox.ButtonRole.AcceptRole)
+        ))
+        serve = box.addButton(self.tr("Serve other machines"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setEscapeButton(QMessageBox.StandardButton.Cancel)
@@ -308,14 +320,14 @@ class ServerDialog(QDialog):
     def copy_key_to_clipboard(self) -> None:
         """Put the API key on the clipboard."""
         QGuiApplication.clipboard().setText(self._control.key())
-        self.key_note.setText("The key is on the clipboard.")
+        self.key_note.setText(self.tr("The key is on the clipboard."))
 
     def ask_to_regenerate(self) -> None:
         """Ask before making a new key: every client that has the old one stops working."""
-        box = QMessageBox(QMessageBox.Icon.Question, "Make a new API key?",
-                          "Apps and scripts that use the current key stop working until you "
-                          "give them the new one.", parent=self)
-        make = box.addButton("Make a new key", QMessageBox.ButtonRole.DestructiveRole)
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Make a new API key?"),
+                          self.tr("Apps and scripts that use the current key stop working "
+                                  "until you give them the new one."), parent=self)
+        make = box.addButton(self.tr("Make a new key"), QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setEscapeButton(QMessageBox.StandardButton.Cancel)
@@ -329,8 +341,8 @@ class ServerDialog(QDialog):
         if confirmed:
             self._control.regenerate_key()
             self._show_key()
-            self.key_note.setText("A new key is in use: copy it to your apps. The old one "
-                                  "no longer works.")
+            self.key_note.setText(self.tr("A new key is in use: copy it to your apps. The old "
+                                          "one no longer works."))
 
     def _show_key(self) -> None:
         self.key_text.setText(masked(self._control.key()))
@@ -346,13 +358,14 @@ class ServerDialog(QDialog):
         self.served_text.setText(str(status.requests_served))
         self.failed_text.setText(str(status.requests_failed))
         self.waiting_text.setText(str(status.waiting))
-        self.last_error_text.setText(status.last_error or "None")
+        self.last_error_text.setText(status.last_error or self.tr("None"))
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
         if not self.key_text.text():
             self._show_key()  # read from the keyring once the dialog is up, not before
-            self.key_note.setText(f"Kept in {self._control.key_location()}.")
+            self.key_note.setText(
+                self.tr("Kept in {place}.").format(place=app_text(self._control.key_location())))
         self.refresh_status()
         self._timer.start()
 

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QPushButton, QWidget
 
+from ui.i18n import tr
 from ui.message_render import ERROR_COLOR, WARNING_COLOR
 
 if TYPE_CHECKING:
@@ -29,13 +30,18 @@ def indicator_text(status: ServerStatus) -> tuple[str, str]:
 
     if status.state is ServerState.RUNNING:
         where = urlsplit(status.url)
-        reach = ("this computer only" if is_loopback(where.hostname or "")
-                 else "other machines can connect; the key is required")
-        return f"API on :{where.port}", f"The API server runs at {status.url} ({reach})."
+        reach = (tr("this computer only") if is_loopback(where.hostname or "")
+                 else tr("other machines can connect; the key is required"))
+        return (tr("API on :{port}").format(port=where.port),
+                tr("The API server runs at {url} ({reach}).").format(
+                    url=status.url, reach=reach))
     if status.state is ServerState.STARTING:
-        return "API starting…", "The API server is starting."
+        return (tr("API starting…"),
+                tr("The API server is starting."))
     if status.state is ServerState.FAILED:
-        return "API off: failed", f"The API server could not start: {status.error}"
+        return (tr("API off: failed"),
+                tr("The API server could not start: {reason}").format(
+                    reason=status.error))
     return "", ""
 
 
@@ -65,8 +71,9 @@ class ServerIndicator(QPushButton):
         status = self._control.status()
         text, tip = indicator_text(status)
         self.setText(text)
-        self.setToolTip(f"{tip} Click for the server's settings." if tip else "")
-        self.setAccessibleName(tip or "API server off")
+        self.setToolTip(self.tr("{tip} Click for the server's settings.").format(tip=tip)
+                        if tip else "")
+        self.setAccessibleName(tip or self.tr("API server off"))
         exposed = status.state is ServerState.RUNNING and not is_loopback(
             urlsplit(status.url).hostname or "")
         color = ERROR_COLOR if status.state is ServerState.FAILED else (

@@ -2,23 +2,34 @@
 
 The dialogs never write a range of their own: a spin box takes its bounds from the field's
 ``ge``/``le``, its label and tooltip from ``title``/``description``, so the dialog accepts
-exactly what validation accepts.
+exactly what validation accepts. The words are shown in the window's language
+(:func:`ui.app_texts.app_text`).
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 from pydantic import BaseModel
 from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QSpinBox
 
 from inference.options import FieldSpec, field_spec
+from ui.app_texts import app_text
 
 # QSpinBox holds a C int.
 _INT_MAX = 2**31 - 1
 
 
+def translated_spec(model: type[BaseModel], name: str) -> FieldSpec:
+    """The field's declaration with its label, help and special value's text translated."""
+    spec = field_spec(model, name)
+    return dataclasses.replace(spec, label=app_text(spec.label), help=app_text(spec.help),
+                               special=app_text(spec.special))
+
+
 def int_spin(model: type[BaseModel], name: str) -> QSpinBox:
     """A spin box for the integer field ``name`` of ``model``, set to its default."""
-    spec = field_spec(model, name)
+    spec = translated_spec(model, name)
     box = QSpinBox()
     box.setRange(int(spec.low if spec.low is not None else -_INT_MAX),
                  int(spec.high if spec.high is not None else _INT_MAX))
@@ -32,7 +43,7 @@ def int_spin(model: type[BaseModel], name: str) -> QSpinBox:
 
 def double_spin(model: type[BaseModel], name: str, decimals: int = 2) -> QDoubleSpinBox:
     """A spin box for the float field ``name`` of ``model``, set to its default."""
-    spec = field_spec(model, name)
+    spec = translated_spec(model, name)
     box = QDoubleSpinBox()
     box.setDecimals(decimals)
     box.setRange(spec.low if spec.low is not None else -1e9,
@@ -45,7 +56,7 @@ def double_spin(model: type[BaseModel], name: str, decimals: int = 2) -> QDouble
 
 def check_box(model: type[BaseModel], name: str) -> QCheckBox:
     """A check box for the boolean field ``name`` of ``model``, labelled by its title."""
-    spec = field_spec(model, name)
+    spec = translated_spec(model, name)
     box = QCheckBox(spec.label)
     box.setChecked(bool(spec.default))
     _describe(box, spec)
@@ -54,7 +65,7 @@ def check_box(model: type[BaseModel], name: str) -> QCheckBox:
 
 def label(model: type[BaseModel], name: str) -> str:
     """The field's label, for a form row."""
-    return field_spec(model, name).label
+    return translated_spec(model, name).label
 
 
 def _describe(widget: QSpinBox | QDoubleSpinBox | QCheckBox, spec: FieldSpec) -> None:

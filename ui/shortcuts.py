@@ -7,7 +7,10 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-# (keys as shown, what they do). The window's bindings use the same key names.
+from ui.app_texts import app_text
+
+# (keys as shown, what they do). The window's bindings use the same key names. Both are
+# shown in the window's language (ui/app_catalog.py lists them; German keys read "Strg").
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Enter", "Send the message"),
     ("Shift+Enter", "Start a new line in the message"),
@@ -30,15 +33,15 @@ class ShortcutsDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Keyboard shortcuts")
+        self.setWindowTitle(self.tr("Keyboard shortcuts"))
         rows = "".join(
-            f"<tr><td style='padding:3px 18px 3px 0'><b>{escape(keys)}</b></td>"
-            f"<td style='padding:3px 0'>{escape(what)}</td></tr>"
+            f"<tr><td style='padding:3px 18px 3px 0'><b>{escape(app_text(keys))}</b></td>"
+            f"<td style='padding:3px 0'>{escape(app_text(what))}</td></tr>"
             for keys, what in SHORTCUTS
         )
         self.table = QLabel(f"<table>{rows}</table>")
         self.table.setTextFormat(Qt.TextFormat.RichText)
-        self.table.setAccessibleName("Keyboard shortcuts")
+        self.table.setAccessibleName(self.tr("Keyboard shortcuts"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -47,4 +50,4 @@ class ShortcutsDialog(QDialog):
 
     def text(self) -> str:
         """The shortcuts as plain text (for tests and screen readers)."""
-        return "\n".join(f"{keys}\t{what}" for keys, what in SHORTCUTS)
+        return "\n".join(f"{app_text(keys)}\t{app_text(what)}" for keys, what in SHORTCUTS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPainter, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,6 +33,7 @@ from ui.chat_list import (
     UNTITLED,
     ChatListModel,
     SearchResultModel,
+    shown_text,
 )
 from ui.theme import muted_text_color
 
@@ -66,11 +67,11 @@ class _HitDelegate(QStyledItemDelegate):
         painter.setFont(title_font)
         painter.setPen(text_color)
         metrics = QFontMetrics(title_font)
-        title = metrics.elidedText(hit.chat_title or UNTITLED, Qt.TextElideMode.ElideRight,
-                                   rect.width())
+        title = metrics.elidedText(hit.chat_title or shown_text(UNTITLED),
+                                   Qt.TextElideMode.ElideRight, rect.width())
         painter.drawText(rect.left(), rect.top() + metrics.ascent(), title)
         if hit.message_id is None:
-            snippet = "The chat's name matches"
+            snippet = QCoreApplication.translate("Sidebar", "The chat's name matches")
         else:
             snippet = html.escape(" ".join(hit.snippet.split()))
             snippet = snippet.replace(MATCH_START, "<b>").replace(MATCH_END, "</b>")
@@ -126,20 +127,20 @@ class Sidebar(QWidget):
         self._store = store
         self._current: int | None = None
         self._deleted: list[tuple[int, str]] = []
-        self.setAccessibleName("Chats")
+        self.setAccessibleName(self.tr("Chats"))
         self.setMinimumWidth(200)
 
         self.search_box = QLineEdit()
-        self.search_box.setPlaceholderText("Search chats  (Ctrl+F)")
+        self.search_box.setPlaceholderText(self.tr("Search chats  (Ctrl+F)"))
         self.search_box.setClearButtonEnabled(True)
-        self.search_box.setAccessibleName("Search chats")
+        self.search_box.setAccessibleName(self.tr("Search chats"))
 
         self.model = ChatListModel(store)
         self.model.rename_failed.connect(self.problem)
         self.model.renamed.connect(self.chat_renamed)
         self.list_view = _ChatList()
         self.list_view.setModel(self.model)
-        self.list_view.setAccessibleName("Chat list")
+        self.list_view.setAccessibleName(self.tr("Chat list"))
         self.list_view.setUniformItemSizes(True)
         self.list_view.setEditTriggers(
             QAbstractItemView.EditTrigger.EditKeyPressed
@@ -156,11 +157,11 @@ class Sidebar(QWidget):
         self.results_view = QListView()
         self.results_view.setModel(self.results)
         self.results_view.setItemDelegate(_HitDelegate(self.results_view))
-        self.results_view.setAccessibleName("Search results")
+        self.results_view.setAccessibleName(self.tr("Search results"))
         self.results_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results_view.setFrameShape(QFrame.Shape.NoFrame)
         self.results_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.no_results = QLabel("No chat has these words.")
+        self.no_results = QLabel(self.tr("No chat has these words."))
         self.no_results.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_results.setWordWrap(True)
         results_page = QWidget()
@@ -176,12 +177,12 @@ class Sidebar(QWidget):
         self.undo_bar.setFrameShape(QFrame.Shape.StyledPanel)
         self.undo_label = QLabel()
         self.undo_label.setWordWrap(True)
-        self.undo_button = QPushButton("Undo")
-        self.undo_button.setAccessibleName("Undo delete")
-        self.undo_button.setToolTip("Bring the deleted chat back (Ctrl+Z)")
+        self.undo_button = QPushButton(self.tr("Undo"))
+        self.undo_button.setAccessibleName(self.tr("Undo delete"))
+        self.undo_button.setToolTip(self.tr("Bring the deleted chat back (Ctrl+Z)"))
         dismiss = QToolButton()
         dismiss.setText("✕")
-        dismiss.setAccessibleName("Dismiss")
+        dismiss.setAccessibleName(self.tr("Dismiss"))
         dismiss.setAutoRaise(True)
         bar = QHBoxLayout(self.undo_bar)
         bar.setContentsMargins(8, 4, 4, 4)
@@ -275,8 +276,8 @@ class Sidebar(QWidget):
         if chat is None:
             return
         self._store.delete_chat(chat_id)
-        self._deleted.append((chat_id, chat.title or UNTITLED))
-        self.undo_label.setText(f"Deleted “{chat.title or UNTITLED}”.")
+        self._deleted.append((chat_id, chat.title or shown_text(UNTITLED)))
+        self.undo_label.setText(self.tr("Deleted “{title}”.").format(title=self._deleted[-1][1]))
         self.undo_bar.show()
         self.model.refresh()
         self.chat_deleted.emit(chat_id)
@@ -293,7 +294,8 @@ class Sidebar(QWidget):
         chat_id, _title = self._deleted.pop()
         self._store.restore_chat(chat_id)
         if self._deleted:
-            self.undo_label.setText(f"Deleted “{self._deleted[-1][1]}”.")
+            self.undo_label.setText(
+                self.tr("Deleted “{title}”.").format(title=self._deleted[-1][1]))
         else:
             self.undo_bar.hide()
         self.model.refresh()
@@ -344,8 +346,8 @@ class Sidebar(QWidget):
         if not isinstance(chat_id, int):
             return
         menu = QMenu(self)
-        menu.addAction("Rename", lambda: self.list_view.edit(index))
-        menu.addAction("Export…", lambda: self.export_requested.emit(chat_id))
+        menu.addAction(self.tr("Rename"), lambda: self.list_view.edit(index))
+        menu.addAction(self.tr("Export…"), lambda: self.export_requested.emit(chat_id))
         menu.addSeparator()
-        menu.addAction("Delete", lambda: self.delete_chat(chat_id))
+        menu.addAction(self.tr("Delete"), lambda: self.delete_chat(chat_id))
         menu.exec(self.list_view.viewport().mapToGlobal(point))

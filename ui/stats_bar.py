@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 from inference.events import STOP_REASON_LABELS, Done, Stats
+from ui.app_texts import app_text
 from ui.theme import muted_text_color
 
 PLACEHOLDER = "–"
@@ -77,17 +78,20 @@ class _Field(QLabel):
             self.setMinimumWidth(width)
 
 
-ENGINE_TTFT_TIP = (
+ENGINE_TTFT_TIP = QT_TRANSLATE_NOOP(
+    "StatsBar",
     "Time to first token, from pressing Send to the first text on screen.\n"
     "“engine” is the model's own share: request received to first token.\n"
     "“answer” (a reasoning model): request received to the first token of the answer, "
     "after the thinking."
 )
-REMOTE_TTFT_TIP = (
+REMOTE_TTFT_TIP = QT_TRANSLATE_NOOP(
+    "StatsBar",
     "Time to first token, from pressing Send to the first text on screen: the network, the "
     "server's queue and its reading of the prompt included."
 )
-REMOTE_SOURCES = {"server": "speeds from the server", "client": "speeds measured here"}
+REMOTE_SOURCES = {"server": QT_TRANSLATE_NOOP("StatsBar", "speeds from the server"),
+                  "client": QT_TRANSLATE_NOOP("StatsBar", "speeds measured here")}
 
 
 class StatsBar(QWidget):
@@ -109,25 +113,26 @@ class StatsBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Reply statistics")
+        self.setAccessibleName(self.tr("Reply statistics"))
         # Opaque: a changing figure repaints the bar alone, not the window behind it.
         self.setAutoFillBackground(True)
-        self._ttft = _Field("TTFT", "Time to first token", self)
-        self._prompt = _Field("Prompt", "Prompt", self)
-        self._output = _Field("Output", "Output", self)
-        self._context = _Field("Context", "Context used", self)
-        self._stop = _Field("", "Stop reason", self)
-        self._source = _Field("Remote", "Remote model", self)
-        self._ttft.setToolTip(ENGINE_TTFT_TIP)
-        self._source.setToolTip(
+        self._ttft = _Field(self.tr("TTFT"), self.tr("Time to first token"), self)
+        self._prompt = _Field(self.tr("Prompt"), self.tr("Prompt"), self)
+        self._output = _Field(self.tr("Output"), self.tr("Output"), self)
+        self._context = _Field(self.tr("Context"), self.tr("Context used"), self)
+        self._stop = _Field("", self.tr("Stop reason"), self)
+        self._source = _Field(self.tr("Remote"), self.tr("Remote model"), self)
+        self._ttft.setToolTip(self.tr(ENGINE_TTFT_TIP))
+        self._source.setToolTip(self.tr(
             "The provider whose server wrote the reply. “speeds from the server”: its own "
             "timings; “speeds measured here”: computed from the stream as it arrived."
-        )
-        self._prompt.setToolTip("Prompt tokens processed (reused from cache) and processing speed")
-        self._output.setToolTip(
+        ))
+        self._prompt.setToolTip(
+            self.tr("Prompt tokens processed (reused from cache) and processing speed"))
+        self._output.setToolTip(self.tr(
             "Generated tokens (of which thinking, for a reasoning model) and generation speed"
-        )
-        self._context.setToolTip("Context window used / context size, in tokens")
+        ))
+        self._context.setToolTip(self.tr("Context window used / context size, in tokens"))
         self._height = 0
         self._end_to_end_s: float | None = None
         self._engine_ttft_s = 0.0
@@ -176,7 +181,7 @@ class StatsBar(QWidget):
         self._engine_ttft_s = 0.0
         self._remote = ""
         self._answer_ttft_s = 0.0
-        self._ttft.setToolTip(ENGINE_TTFT_TIP)
+        self._ttft.setToolTip(self.tr(ENGINE_TTFT_TIP))
         for field in self._all_fields():
             field.setMinimumWidth(0)
             field.set_value(PLACEHOLDER)
@@ -199,32 +204,34 @@ class StatsBar(QWidget):
         if stats.remote and stats.remote != self._remote:
             self._show_remote(stats.remote)
         if stats.remote:
-            self._source.set_value(stats.remote, rate=REMOTE_SOURCES.get(stats.figures, ""))
+            self._source.set_value(stats.remote,
+                                   rate=self.tr(REMOTE_SOURCES.get(stats.figures, "")))
         if stats.ttft_s > 0:
             self._engine_ttft_s = stats.ttft_s
             self._answer_ttft_s = stats.answer_ttft_s if stats.thinking_tokens else 0.0
             self._show_ttft()
         if stats.prompt_tokens:
             self._prompt.set_value(
-                f"{stats.prompt_tokens} tok",
-                f"({stats.cached_tokens} cached)",
+                self.tr("{count} tok").format(count=stats.prompt_tokens),
+                self.tr("({count} cached)").format(count=stats.cached_tokens),
                 format_rate(stats.prompt_tps) if stats.prompt_tps > 0 else "",
             )
         if stats.generated_tokens:
             notes = []
             if stats.thinking_tokens:
-                notes.append(f"{stats.thinking_tokens} thinking")
+                notes.append(self.tr("{count} thinking").format(count=stats.thinking_tokens))
             if stats.draft_tokens:
-                notes.append(f"{stats.acceptance:.0%} of {stats.draft_tokens} drafted accepted")
+                notes.append(self.tr("{share} of {count} drafted accepted").format(
+                    share=f"{stats.acceptance:.0%}", count=stats.draft_tokens))
             self._output.set_value(
-                f"{stats.generated_tokens} tok",
+                self.tr("{count} tok").format(count=stats.generated_tokens),
                 f"({', '.join(notes)})" if notes else "",
                 rate=format_rate(stats.decode_tps) if stats.decode_tps > 0 else "",
             )
         if stats.context_size:
             self._context.set_value(
                 f"{stats.context_used} / {stats.context_size}",
-                "(context shifted)" if stats.context_shifted else "",
+                self.tr("(context shifted)") if stats.context_shifted else "",
             )
 
         if stats.stop_reason:
@@ -251,7 +258,7 @@ class StatsBar(QWidget):
         """The reply comes from ``provider``'s server: say so; its context size is not
         known; the time to first token is measured here only."""
         self._remote = provider
-        self._ttft.setToolTip(REMOTE_TTFT_TIP)
+        self._ttft.setToolTip(self.tr(REMOTE_TTFT_TIP))
         self._context.hide()
         self._source.show()
         self._show_ttft()
@@ -262,10 +269,10 @@ class StatsBar(QWidget):
         parts = []
         # A remote reply's own share (request to first text) is all but the same figure.
         if self._engine_ttft_s and not self._remote:
-            parts.append(f"engine {format_duration(self._engine_ttft_s)}")
+            parts.append(self.tr("engine {time}").format(time=format_duration(self._engine_ttft_s)))
         if self._answer_ttft_s:
-            parts.append(f"answer {format_duration(self._answer_ttft_s)}")
+            parts.append(self.tr("answer {time}").format(time=format_duration(self._answer_ttft_s)))
         self._ttft.set_value(shown, f"({' · '.join(parts)})" if parts else "")
 
     def _show_stop_reason(self, reason: str) -> None:
-        self._stop.set_value(STOP_REASON_LABELS.get(reason, reason.replace("_", " ")))
+        self._stop.set_value(app_text(STOP_REASON_LABELS.get(reason, reason.replace("_", " "))))

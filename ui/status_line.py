@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from inference.events import ContextTrimmed, ModelInfo
+from ui.app_texts import app_text
+from ui.i18n import tr
 from ui.message_render import ERROR_COLOR, WARNING_COLOR
 
-NO_MODEL_STATUS = "Choose “Open GGUF file…” in the model list to add a model."
-GENERATING_STATUS = "Generating…  Esc stops"
-THINKING_STATUS = "Thinking…  Esc stops"
-WAITING_STATUS = "Waiting for the model…"
+# Shown through status_text(), in the window's language.
+NO_MODEL_STATUS = QT_TRANSLATE_NOOP(
+    "StatusLine", "Choose “Open GGUF file…” in the model list to add a model.")
+GENERATING_STATUS = QT_TRANSLATE_NOOP("StatusLine", "Generating…  Esc stops")
+THINKING_STATUS = QT_TRANSLATE_NOOP("StatusLine", "Thinking…  Esc stops")
+WAITING_STATUS = QT_TRANSLATE_NOOP("StatusLine", "Waiting for the model…")
+
+
+def status_text(text: str) -> str:
+    """One of the status constants above in the window's language."""
+    return QCoreApplication.translate("StatusLine", text)
 
 
 def waiting_for_text(provider: str) -> str:
     """What the status line says from Send to the first text of a remote model's reply."""
-    return f"Waiting for {provider}…"
+    return tr("Waiting for {provider}…").format(provider=provider)
 
 MAX_LISTED = 12  # trimmed message numbers listed before "…"
 
@@ -24,7 +33,7 @@ MAX_LISTED = 12  # trimmed message numbers listed before "…"
 def waiting_turn_text(ahead: int) -> str:
     """What the status line says while a reply waits for ``ahead`` requests of other apps
     (the API server's clients) to finish on the one engine."""
-    return f"Waiting for {ahead} request{'s' if ahead != 1 else ''} from another app to finish…"
+    return tr("Waiting for %n request(s) from another app to finish…", "", ahead)
 
 
 def warning_label() -> QLabel:
@@ -66,35 +75,39 @@ class StatusLine(QWidget):
     def set_status(self, text: str, color: str = "") -> None:
         """Show ``text`` in the status line (``color``: a CSS colour for errors)."""
         self.status_label.setText(text)
-        self.status_label.setAccessibleName(f"Status: {text}")
+        self.status_label.setAccessibleName(self.tr("Status: {text}").format(text=text))
         self.status_label.setStyleSheet(f"color: {color};" if color else "")
 
     def show_error(self, message: str) -> None:
-        """Show a recoverable problem in red."""
-        self.set_status(message, color=ERROR_COLOR.name())
+        """Show a recoverable problem in red (app/'s words in the window's language)."""
+        self.set_status(app_text(message), color=ERROR_COLOR.name())
 
     def show_idle(self, model_name: str | None, loaded: ModelInfo | None) -> None:
         """Say what happens on Send: no model yet (``model_name`` None), the loaded model is
         ready, or the chosen one loads first."""
         if model_name is None:
-            self.set_status(NO_MODEL_STATUS)
+            self.set_status(status_text(NO_MODEL_STATUS))
         elif loaded is not None:
-            self.set_status(f"{model_name} is ready · context {loaded.n_ctx} tokens")
+            self.set_status(self.tr("{model} is ready · context {n_ctx} tokens").format(
+                model=model_name, n_ctx=loaded.n_ctx))
         else:
-            self.set_status(f"{model_name} loads when you send a message.")
+            self.set_status(self.tr("{model} loads when you send a message.").format(
+                model=model_name))
 
     def show_remote_idle(self, model_name: str, provider: str) -> None:
         """Say that the chosen model runs on ``provider``'s server (nothing loads here)."""
-        self.set_status(f"{model_name} answers from {provider}'s server; nothing loads here.")
+        self.set_status(self.tr("{model} answers from {provider}'s server; nothing loads here.")
+                        .format(model=model_name, provider=provider))
 
     def show_loading(self, model_name: str, fraction: float | None = None) -> None:
         """Say a model is loading, with how far when known."""
         done = f" {fraction:.0%}" if fraction is not None else ""
-        self.set_status(f"Loading {model_name}…{done}")
+        self.set_status(self.tr("Loading {model}…").format(model=model_name) + done)
 
     def show_loaded(self, model_name: str, info: ModelInfo) -> None:
         """Say a model finished loading while a reply waits for it, and how long it took."""
-        self.set_status(f"Loaded {model_name} in {info.load_s:.1f} s")
+        self.set_status(self.tr("Loaded {model} in {seconds} s").format(
+            model=model_name, seconds=f"{info.load_s:.1f}"))
 
     def show_waiting_turn(self, ahead: int) -> None:
         """Say that the reply waits for ``ahead`` requests of other apps."""
@@ -102,17 +115,16 @@ class StatusLine(QWidget):
 
     def show_prefill(self, done: int, total: int) -> None:
         """Show how much of the prompt the model has read."""
-        self.set_status(f"Processing prompt {done}/{total}")
+        self.set_status(self.tr("Processing prompt {done}/{total}").format(done=done, total=total))
 
     def show_context_trimmed(self, trimmed: ContextTrimmed) -> None:
         """Say which older messages no longer reach the model (the context is full)."""
         count = len(trimmed.dropped)
         numbers = ", ".join(str(i + 1) for i in trimmed.dropped[:MAX_LISTED])
         more = "…" if count > MAX_LISTED else ""
-        note = (
-            f"The context is full: {count} older message{'s' if count != 1 else ''} "
-            f"(#{numbers}{more}) no longer reach the model."
-        )
+        note = self.tr(
+            "The context is full: %n older message(s) (#{numbers}) no longer reach the model.",
+            "", count).format(numbers=numbers + more)
         self.context_note.setText(f"⚠ {note}")
         self.context_note.setAccessibleName(note)
         self.context_note.show()

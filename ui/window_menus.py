@@ -8,8 +8,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QFileDialog, QMenuBar
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QMenu,
+    QMenuBar,
+)
 
 from app.chat.session import ChatSession
 from app.files import write_atomically
@@ -25,6 +33,14 @@ from app.store.export import (
 )
 from ui.chat_settings import ChatSettingsDialog
 from ui.chat_view import ChatView
+from ui.i18n import (
+    LANGUAGE_SYSTEM,
+    available_languages,
+    language_name,
+    resolve_language,
+    tr,
+    translate_in,
+)
 from ui.model_selection import ModelSelection
 from ui.shortcuts import ShortcutsDialog
 from ui.sidebar import Sidebar
@@ -69,49 +85,52 @@ class ChatWindow(Protocol):
     def set_status(self, text: str, color: str = "") -> None: ...
     def change_settings(self, changed: Settings) -> bool: ...
 
-EXPORT_FILTERS = "Markdown (*.md);;JSON, lossless (*.json)"
+def export_filters() -> str:
+    """The export dialog's file types."""
+    return tr("Markdown (*.md);;JSON, lossless (*.json)")
 
 
 def build_menus(window: ChatWindow) -> None:
     """Add the menu bar and the window-wide shortcuts to ``window``."""
     bar = window.menuBar()
-    chat = bar.addMenu("&Chat")
-    _action(window, chat, "&New chat", window.new_chat, QKeySequence.StandardKey.New)
-    _action(window, chat, "&Rename", lambda: window.sidebar.start_rename(), "F2")
-    _action(window, chat, "Chat &settings…", lambda: open_chat_settings(window), "Ctrl+,")
-    providers = _action(window, chat, "&Providers…", lambda: open_providers_dialog(window))
-    providers.setStatusTip("Remote servers (OpenAI-compatible) whose models you can chat with")
+    chat = bar.addMenu(tr("&Chat"))
+    _action(window, chat, tr("&New chat"), window.new_chat, QKeySequence.StandardKey.New)
+    _action(window, chat, tr("&Rename"), lambda: window.sidebar.start_rename(), "F2")
+    _action(window, chat, tr("Chat &settings…"), lambda: open_chat_settings(window), "Ctrl+,")
+    providers = _action(window, chat, tr("&Providers…"), lambda: open_providers_dialog(window))
+    providers.setStatusTip(tr("Remote servers (OpenAI-compatible) whose models you can chat with"))
     chat.addSeparator()
-    _action(window, chat, "&Export this chat…", lambda: export_dialog(window, everything=False))
-    _action(window, chat, "Export &all chats…", lambda: export_dialog(window, everything=True))
-    _action(window, chat, "&Import chats…", lambda: import_dialog(window))
+    _action(window, chat, tr("&Export this chat…"), lambda: export_dialog(window, everything=False))
+    _action(window, chat, tr("Export &all chats…"), lambda: export_dialog(window, everything=True))
+    _action(window, chat, tr("&Import chats…"), lambda: import_dialog(window))
     chat.addSeparator()
-    _action(window, chat, "&Quit", window.close, QKeySequence.StandardKey.Quit)
+    _action(window, chat, tr("&Quit"), window.close, QKeySequence.StandardKey.Quit)
 
-    view = bar.addMenu("&View")
-    _action(window, view, "&Search chats", window.sidebar.focus_search,
+    view = bar.addMenu(tr("&View"))
+    _action(window, view, tr("&Search chats"), window.sidebar.focus_search,
             QKeySequence.StandardKey.Find)
-    _action(window, view, "&Previous chat", lambda: window.sidebar.step(-1), "Ctrl+Up")
-    _action(window, view, "&Next chat", lambda: window.sidebar.step(1), "Ctrl+Down")
-    themes = view.addMenu("&Theme")
+    _action(window, view, tr("&Previous chat"), lambda: window.sidebar.step(-1), "Ctrl+Up")
+    _action(window, view, tr("&Next chat"), lambda: window.sidebar.step(1), "Ctrl+Down")
+    themes = view.addMenu(tr("&Theme"))
     group = QActionGroup(window)
     window.theme_actions = {}
-    for name, label in ((THEME_SYSTEM, "Follow the &system"), (THEME_LIGHT, "&Light"),
-                        (THEME_DARK, "&Dark")):
+    for name, label in ((THEME_SYSTEM, tr("Follow the &system")), (THEME_LIGHT, tr("&Light")),
+                        (THEME_DARK, tr("&Dark"))):
         action = themes.addAction(label)
         action.setCheckable(True)
         action.setChecked(window.settings.theme == name)
         action.triggered.connect(lambda _checked=False, n=name: choose_theme(window, n))
         group.addAction(action)
         window.theme_actions[name] = action
+    _language_menu(window, view)
 
-    tools = bar.addMenu("&Tools")
-    server = _action(window, tools, "&API server…", lambda: open_server_dialog(window))
+    tools = bar.addMenu(tr("&Tools"))
+    server = _action(window, tools, tr("&API server…"), lambda: open_server_dialog(window))
     server.setEnabled(window.server is not None)
-    server.setStatusTip("Let other apps use the model through the OpenAI-compatible API")
+    server.setStatusTip(tr("Let other apps use the model through the OpenAI-compatible API"))
 
-    help_menu = bar.addMenu("&Help")
-    _action(window, help_menu, "&Keyboard shortcuts", lambda: show_shortcuts(window), "F1")
+    help_menu = bar.addMenu(tr("&Help"))
+    _action(window, help_menu, tr("&Keyboard shortcuts"), lambda: show_shortcuts(window), "F1")
     # "?" opens the list too, when the focus is not in a text field (those take the key).
     # Keyboards send it with or without Shift, depending on the layout and platform.
     for keys in ("?", "Shift+?"):
@@ -134,6 +153,32 @@ def _action(window: ChatWindow, menu: object, text: str, slot: object,
     action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
     menu.addAction(action)  # type: ignore[attr-defined]
     return action
+
+
+def _language_menu(window: ChatWindow, view: QMenu) -> None:
+    """View ▸ Language: the system's or one of the translations; saved, used at the next start."""
+    languages = view.addMenu(tr("&Language"))
+    group = QActionGroup(window)
+    choices = [(LANGUAGE_SYSTEM, tr("Follow the &system"))]
+    choices += [(code, language_name(code)) for code in available_languages()]
+    for code, label in choices:
+        action = languages.addAction(label)
+        action.setCheckable(True)
+        action.setChecked(window.settings.language == code)
+        action.triggered.connect(lambda _checked=False, c=code: choose_language(window, c))
+        group.addAction(action)
+
+
+def choose_language(window: ChatWindow, preference: str) -> None:
+    """Remember the window's language (a code or "system"); it is used from the next start.
+
+    The note says so in the language chosen, so that a user who cannot read the current one
+    still learns what happens.
+    """
+    if not window.change_settings(window.settings.model_copy(update={"language": preference})):
+        return
+    note = QT_TRANSLATE_NOOP("QCoreApplication", "The language changes when you restart Slice.")
+    window.set_status(translate_in(resolve_language(preference), "QCoreApplication", note))
 
 
 def open_chat_settings(window: ChatWindow) -> ChatSettingsDialog:
@@ -203,20 +248,22 @@ def export_chats(window: ChatWindow, chat_ids: list[int], path: Path) -> bool:
     try:
         write_atomically(path, text, create_folder=False)
     except OSError as exc:
-        window.show_error(f"Could not write {path}: {exc.strerror or exc}")
+        window.show_error(tr("Could not write {path}: {reason}").format(
+            path=path, reason=exc.strerror or exc))
         return False
-    count = len(chat_ids)
-    window.set_status(f"Exported {count} chat{'s' if count != 1 else ''} to {path}")
+    window.set_status(tr("Exported %n chat(s) to {path}", "", len(chat_ids))
+                      .format(path=path))
     return True
 
 
 def export_dialog(window: ChatWindow, everything: bool, chat_id: int | None = None) -> None:
     ids = window.store.chat_ids() if everything else [chat_id or window.session.chat_id or 0]
     if not ids or not ids[0]:
-        window.show_error("There is no saved chat to export yet.")
+        window.show_error(tr("There is no saved chat to export yet."))
         return
     path, chosen = QFileDialog.getSaveFileName(
-        window, "Export chats" if everything else "Export chat", "", EXPORT_FILTERS
+        window, tr("Export chats") if everything
+        else tr("Export chat"), "", export_filters()
     )
     if not path:
         return
@@ -232,20 +279,22 @@ def import_file(window: ChatWindow, path: Path) -> bool:
         chats = parse_export(path.read_text(encoding="utf-8"), str(path))
         result = import_chats(window.store, chats)
     except (OSError, UnicodeDecodeError) as exc:
-        window.show_error(f"Could not read {path}: {exc}")
+        window.show_error(tr("Could not read {path}: {reason}").format(
+            path=path, reason=exc))
         return False
     except InvalidExportError as exc:
-        window.show_error(f"{exc}; nothing was imported.")
+        window.show_error(tr("{reason}; nothing was imported.").format(reason=exc))
         return False
     window.sidebar.refresh()
-    note = f"; {result.skipped} already here" if result.skipped else ""
-    chats = "chat" if result.imported == 1 else "chats"
-    window.set_status(f"Imported {result.imported} {chats} ({result.messages} messages){note}.")
+    note = tr("; %n already here", "", result.skipped) if result.skipped else ""
+    window.set_status(tr("Imported %n chat(s)", "", result.imported)
+                      + tr(" (%n message(s))", "", result.messages) + note + ".")
     return True
 
 
 def import_dialog(window: ChatWindow) -> None:
-    path, _ = QFileDialog.getOpenFileName(window, "Import chats", "", "Slice export (*.json)")
+    path, _ = QFileDialog.getOpenFileName(window, tr("Import chats"), "",
+                                          tr("Slice export (*.json)"))
     if path:
         import_file(window, Path(path))
 

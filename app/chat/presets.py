@@ -26,6 +26,7 @@ from inference.model_defaults import Recommendation
 FROM_OVERRIDE = "changed in this chat"
 FROM_SETTINGS = "your setting"
 FROM_DEFAULT = "Slice's default"
+FROM_PRESET = "preset {name}"
 
 # A preset sets these sampler fields; seed and reply length stay the app's unless overridden.
 BUILTIN_PRESETS: dict[str, dict[str, Any]] = {
@@ -78,7 +79,7 @@ def _merged(
 ) -> dict[str, tuple[Any, str]]:
     """Each field's (value, source), the higher layers over the lower ones."""
     recommended = model or Recommendation()
-    preset = f"preset {chat.preset or DEFAULT_PRESET_LABEL}"
+    preset = FROM_PRESET.format(name=chat.preset or DEFAULT_PRESET_LABEL)
     merged = {name: (value, FROM_DEFAULT) for name, value in Sampling().model_dump().items()}
     merged |= {name: (value, recommended.sources.get(name, FROM_DEFAULT))
                for name, value in recommended.values.items()}

@@ -53,6 +53,10 @@ class Origin(StrEnum):
     DOWNLOADED = "downloaded"
 
 
+# Where a model came from, for people (the window translates them: ui/app_texts.py).
+DOWNLOADED_FROM = "downloaded from {repo}@{commit}"
+IMPORTED_WATCHED = "imported (watched folder {folder})"
+
 LIBRARY_VERSION = 2
 
 
@@ -82,9 +86,9 @@ class ModelEntry:
     def origin_label(self) -> str:
         """Where the model came from, for people."""
         if self.origin == Origin.DOWNLOADED and self.repo_id:
-            return f"downloaded from {self.repo_id}@{self.commit[:10]}"
+            return DOWNLOADED_FROM.format(repo=self.repo_id, commit=self.commit[:10])
         if self.origin == Origin.IMPORTED and self.folder:
-            return f"imported (watched folder {self.folder})"
+            return IMPORTED_WATCHED.format(folder=self.folder)
         return self.origin
 
     @property

@@ -37,6 +37,65 @@ def mask(text: str, key: str | None) -> str:
     return text.replace(key, "***") if key else text
 
 
+# The messages, as templates: the CLI prints them filled in, and the window recognises and
+# translates them (ui/app_texts.py; packaging/translations.py lists MESSAGES).
+IN_SECONDS = "in {seconds} s"
+AFTER = "after {date}"
+IN_A_MOMENT = "in a moment"
+KEY_REFUSED = "the key it has is refused"
+KEY_MISSING = "it asks for an API key and none is set"
+AUTH = ("{name} did not accept the request ({detail}): {ask}. Set the right key for it in "
+        "Chat ▸ Providers…, or with: slice-chat providers add \"{name}\" {url} --replace "
+        "--key-stdin")
+NO_SUCH_MODEL = ("{name} has no model '{model}' ({detail}): it may have been removed or "
+                 "renamed. Pick another of its models (slice-chat providers list shows them).")
+NOTHING_THERE = ("{name} has nothing at {url} for this request ({detail}): check the "
+                 "provider's base URL (it usually ends in /v1), or pick another of its models.")
+RATE_LIMITED = "{name} is limiting how many requests it takes ({detail}). Try again {when}."
+SERVER_FAILED = ("{name} failed to answer ({detail}). Try again {when}; if it keeps failing, "
+                 "look at the server's own log.")
+TOO_LARGE = ("{name} refused a request this large ({detail}): shorten the conversation, or "
+             "start a new chat.")
+REFUSED = ("{name} refused the request ({detail}): change what it names (a setting, or the "
+           "conversation's length) and try again.")
+CONNECT_TIMEOUT = ("{name} at {host} did not take the connection within {seconds} s: check "
+                   "that the machine is on and reachable (a firewall may drop the connection).")
+NO_DNS = ("The name '{host}' of {name} could not be found (DNS): check the spelling of its "
+          "base URL, or use the machine's IP address.")
+CONNECTION_REFUSED = ("{name} refused the connection at {host}: is its server running, and "
+                      "listening on that address? (slice-chat serve and llama-server listen "
+                      "only on 127.0.0.1 unless started with --host 0.0.0.0.)")
+VERIFICATION_FAILED = "verification failed"
+UNTRUSTED = ("The certificate of {name} at {host} cannot be trusted ({reason}). If it is a "
+             "self-signed certificate you trust, untick “Verify TLS certificates” for it in "
+             "Chat ▸ Providers… (or add it with --insecure); otherwise fix the server's "
+             "certificate.")
+NOT_HTTPS = ("{name} at {host} does not speak HTTPS ({reason}): use http:// in its base URL "
+             "(on a network you trust), or turn TLS on in the server.")
+TLS_FAILED = ("The secure connection to {name} at {host} failed ({reason}): check the "
+              "server's TLS setup, or its base URL.")
+UNREACHABLE = ("Cannot reach {name} at {host} ({reason}): check the network connection and "
+               "the provider's base URL.")
+CUT_OFF = ("The reply was cut off: the connection to {name} broke ({reason}). The text so "
+           "far is kept; try again when the server is back.")
+READ_TIMEOUT = ("{name} at {host} did not answer in time ({reason}): try again; if it keeps "
+                "happening, check the server.")
+BAD_URL = "{name}'s base URL cannot be used ({reason}): edit it in Chat ▸ Providers…"
+BROKE = ("The connection to {name} at {host} broke before it answered ({reason}): try "
+         "again; if it keeps happening, check the server and the network.")
+CLOSED = "the server closed the connection"
+RESET = "the connection was reset"
+STALLED_CUT_OFF = ("The reply was cut off: {name} sent nothing for {seconds} s. The text so "
+                   "far is kept; try again, and if it keeps happening check the server.")
+STALLED = ("{name} sent no reply within {seconds} s: it may be busy with other requests, or "
+           "stuck. Try again, or check the server.")
+MESSAGES = (IN_SECONDS, AFTER, IN_A_MOMENT, KEY_REFUSED, KEY_MISSING, AUTH, NO_SUCH_MODEL,
+            NOTHING_THERE, RATE_LIMITED, SERVER_FAILED, TOO_LARGE, REFUSED, CONNECT_TIMEOUT,
+            NO_DNS, CONNECTION_REFUSED, VERIFICATION_FAILED, UNTRUSTED, NOT_HTTPS, TLS_FAILED,
+            UNREACHABLE, CUT_OFF, READ_TIMEOUT, BAD_URL, BROKE, CLOSED, RESET,
+            STALLED_CUT_OFF, STALLED)
+
+
 def where(provider: Provider) -> str:
     """``host:port`` of a provider, for messages (never its path or credentials)."""
     parts = urlsplit(provider.base_url)
@@ -71,7 +130,7 @@ def retry_after(value: str | None) -> str:
     value = (value or "").strip()
     if not value:
         return ""
-    return f"in {value} s" if value.isdigit() else f"after {value}"
+    return IN_SECONDS.format(seconds=value) if value.isdigit() else AFTER.format(date=value)
 
 
 def http_failure(status: int, headers: httpx.Headers, body: bytes, *, provider: Provider,
@@ -82,38 +141,24 @@ def http_failure(status: int, headers: httpx.Headers, body: bytes, *, provider: 
     detail = f"HTTP {status}" + (f": {said}" if said else "")
     wait = retry_after(headers.get("retry-after"))
     if status in (401, 403):
-        ask = ("the key it has is refused" if key else "it asks for an API key and none is "
-               "set")
-        return RemoteError(ErrorKind.AUTH, (
-            f"{name} did not accept the request ({detail}): {ask}. Set the right key for "
-            f"it in Chat ▸ Providers…, or with: slice-chat providers add \"{name}\" "
-            f"{provider.base_url} --replace --key-stdin"))
+        return RemoteError(ErrorKind.AUTH, AUTH.format(
+            name=name, detail=detail, ask=KEY_REFUSED if key else KEY_MISSING,
+            url=provider.base_url))
     if status == 404:
         if model_id and "model" in said.lower():
-            return RemoteError(ErrorKind.MODEL_GONE, (
-                f"{name} has no model '{model_id}' ({detail}): it may have been removed or "
-                "renamed. Pick another of its models (slice-chat providers list shows "
-                "them)."))
-        return RemoteError(ErrorKind.MODEL_GONE, (
-            f"{name} has nothing at {provider.base_url} for this request ({detail}): check "
-            "the provider's base URL (it usually ends in /v1), or pick another of its "
-            "models."))
+            return RemoteError(ErrorKind.MODEL_GONE, NO_SUCH_MODEL.format(
+                name=name, model=model_id, detail=detail))
+        return RemoteError(ErrorKind.MODEL_GONE, NOTHING_THERE.format(
+            name=name, url=provider.base_url, detail=detail))
     if status == 429:
-        when = wait or "in a moment"
-        return RemoteError(ErrorKind.RATE_LIMITED, (
-            f"{name} is limiting how many requests it takes ({detail}). Try again {when}."))
+        return RemoteError(ErrorKind.RATE_LIMITED, RATE_LIMITED.format(
+            name=name, detail=detail, when=wait or IN_A_MOMENT))
     if status >= 500:
-        when = f"Try again {wait}" if wait else "Try again in a moment"
-        return RemoteError(ErrorKind.REMOTE, (
-            f"{name} failed to answer ({detail}). {when}; if it keeps failing, look at the "
-            "server's own log."))
+        return RemoteError(ErrorKind.REMOTE, SERVER_FAILED.format(
+            name=name, detail=detail, when=wait or IN_A_MOMENT))
     if status == 413:
-        return RemoteError(ErrorKind.BAD_REQUEST, (
-            f"{name} refused a request this large ({detail}): shorten the conversation, "
-            "or start a new chat."))
-    return RemoteError(ErrorKind.BAD_REQUEST, (
-        f"{name} refused the request ({detail}): change what it names (a setting, or the "
-        "conversation's length) and try again."))
+        return RemoteError(ErrorKind.BAD_REQUEST, TOO_LARGE.format(name=name, detail=detail))
+    return RemoteError(ErrorKind.BAD_REQUEST, REFUSED.format(name=name, detail=detail))
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
@@ -132,64 +177,46 @@ def transport_failure(exc: httpx.HTTPError, *, provider: Provider, connect_s: fl
     host = where(provider)
     chain = _causes(exc)
     if isinstance(exc, httpx.ConnectTimeout):
-        return RemoteError(ErrorKind.TIMEOUT, (
-            f"{name} at {host} did not take the connection within {connect_s:g} s: check "
-            "that the machine is on and reachable (a firewall may drop the connection)."))
+        return RemoteError(ErrorKind.TIMEOUT, CONNECT_TIMEOUT.format(
+            name=name, host=host, seconds=f"{connect_s:g}"))
     if isinstance(exc, httpx.ConnectError):
         if any(isinstance(c, socket.gaierror) for c in chain):
             host_name = urlsplit(provider.base_url).hostname or "?"
-            return RemoteError(ErrorKind.NETWORK, (
-                f"The name '{host_name}' of {name} could not be found (DNS): check the "
-                "spelling of its base URL, or use the machine's IP address."))
+            return RemoteError(ErrorKind.NETWORK, NO_DNS.format(host=host_name, name=name))
         if any(isinstance(c, ConnectionRefusedError) for c in chain):
-            return RemoteError(ErrorKind.NETWORK, (
-                f"{name} refused the connection at {host}: is its server running, and "
-                "listening on that address? (slice-chat serve and llama-server listen only "
-                "on 127.0.0.1 unless started with --host 0.0.0.0.)"))
+            return RemoteError(ErrorKind.NETWORK, CONNECTION_REFUSED.format(
+                name=name, host=host))
         tls = next((c for c in chain if isinstance(c, ssl.SSLError)), None)
         if isinstance(tls, ssl.SSLCertVerificationError):
-            reason = tls.verify_message or tls.reason or "verification failed"
-            return RemoteError(ErrorKind.TLS, (
-                f"The certificate of {name} at {host} cannot be trusted ({reason}). If it "
-                "is a self-signed certificate you trust, untick “Verify TLS certificates” "
-                "for it in Chat ▸ Providers… (or add it with --insecure); otherwise fix the "
-                "server's certificate."))
+            reason = tls.verify_message or tls.reason or VERIFICATION_FAILED
+            return RemoteError(ErrorKind.TLS, UNTRUSTED.format(
+                name=name, host=host, reason=reason))
         if tls is not None:
             why = tls.reason or str(tls)
             if why.upper() in ("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE",
                                "PACKET_LENGTH_TOO_LONG"):
-                return RemoteError(ErrorKind.TLS, (
-                    f"{name} at {host} does not speak HTTPS ({why}): use http:// in its "
-                    "base URL (on a network you trust), or turn TLS on in the server."))
-            return RemoteError(ErrorKind.TLS, (
-                f"The secure connection to {name} at {host} failed ({why}): check the "
-                "server's TLS setup, or its base URL."))
-        return RemoteError(ErrorKind.NETWORK, (
-            f"Cannot reach {name} at {host} ({exc}): check the network connection and the "
-            "provider's base URL."))
+                return RemoteError(ErrorKind.TLS, NOT_HTTPS.format(
+                    name=name, host=host, reason=why))
+            return RemoteError(ErrorKind.TLS, TLS_FAILED.format(name=name, host=host, reason=why))
+        return RemoteError(ErrorKind.NETWORK, UNREACHABLE.format(
+            name=name, host=host, reason=exc))
     if cut_off:
-        return RemoteError(ErrorKind.INTERRUPTED, (
-            f"The reply was cut off: the connection to {name} broke ({_why(exc)}). The "
-            "text so far is kept; try again when the server is back."))
+        return RemoteError(ErrorKind.INTERRUPTED, CUT_OFF.format(name=name, reason=_why(exc)))
     if isinstance(exc, httpx.TimeoutException):
-        return RemoteError(ErrorKind.TIMEOUT, (
-            f"{name} at {host} did not answer in time ({_why(exc)}): try again; if it "
-            "keeps happening, check the server."))
+        return RemoteError(ErrorKind.TIMEOUT, READ_TIMEOUT.format(
+            name=name, host=host, reason=_why(exc)))
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return RemoteError(ErrorKind.BAD_REQUEST, (
-            f"{name}'s base URL cannot be used ({exc}): edit it in Chat ▸ Providers…"))
-    return RemoteError(ErrorKind.NETWORK, (
-        f"The connection to {name} at {host} broke before it answered ({_why(exc)}): try "
-        "again; if it keeps happening, check the server and the network."))
+        return RemoteError(ErrorKind.BAD_REQUEST, BAD_URL.format(name=name, reason=exc))
+    return RemoteError(ErrorKind.NETWORK, BROKE.format(name=name, host=host, reason=_why(exc)))
 
 
 def _why(exc: BaseException) -> str:
     text = str(exc).strip()
     if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError) and (
             "peer closed" in text or "disconnected" in text or not text):
-        return "the server closed the connection"
+        return CLOSED
     if any(isinstance(c, ConnectionResetError) for c in _causes(exc)):
-        return "the connection was reset"
+        return RESET
     return text or type(exc).__name__
 
 
@@ -197,9 +224,6 @@ def stalled(provider: Provider, seconds: float, *, cut_off: bool) -> RemoteError
     """A stream that went silent for ``seconds``."""
     name = provider.name
     if cut_off:
-        return RemoteError(ErrorKind.INTERRUPTED, (
-            f"The reply was cut off: {name} sent nothing for {seconds:g} s. The text so "
-            "far is kept; try again, and if it keeps happening check the server."))
-    return RemoteError(ErrorKind.TIMEOUT, (
-        f"{name} sent no reply within {seconds:g} s: it may be busy with other requests, "
-        "or stuck. Try again, or check the server."))
+        return RemoteError(ErrorKind.INTERRUPTED, STALLED_CUT_OFF.format(
+            name=name, seconds=f"{seconds:g}"))
+    return RemoteError(ErrorKind.TIMEOUT, STALLED.format(name=name, seconds=f"{seconds:g}"))

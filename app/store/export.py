@@ -268,15 +268,21 @@ def fingerprint_line(fingerprint: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
+# A reply's thinking's titles (the window shows them translated: ui/app_texts.py).
+THINKING_STREAMING = "Thinking…"
+THOUGHT_FOR = "Thought for {seconds} s"
+THINKING = "Thinking"
+
+
 def thinking_title(stats: dict[str, Any] | None, streaming: bool = False) -> str:
     """How a reply's thinking is titled: "Thinking…" while it streams, then "Thought for
     4.2 s" (or "Thinking" when the time is not known)."""
     if streaming:
-        return "Thinking…"
+        return THINKING_STREAMING
     ms = (stats or {}).get("thinking_ms")
     if isinstance(ms, (int, float)) and not isinstance(ms, bool) and ms > 0:
-        return f"Thought for {ms / 1000:.1f} s"
-    return "Thinking"
+        return THOUGHT_FOR.format(seconds=f"{ms / 1000:.1f}")
+    return THINKING
 
 
 def _thinking_markdown(message: Message) -> list[str]:

@@ -229,6 +229,15 @@ def restore_newest_backup(folder: Path, target: Path) -> Path | None:
     return None
 
 
+# The notices after damage, as templates: the window translates them (ui/app_texts.py).
+RESTORED = ("The chat database was damaged ({problem}). Slice restored the backup of {when}; "
+            "changes made after that backup are not in it. The damaged file was kept as "
+            "{damaged}.")
+STARTED_NEW = ("The chat database was damaged ({problem}) and no usable backup was found, so "
+               "Slice started a new one. The damaged file was kept as {damaged}.")
+NOTICES = (RESTORED, STARTED_NEW)
+
+
 def _when(path: Path) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))
 
@@ -261,14 +270,7 @@ def open_chat_store(data_dir: Path, *, recover: bool = True) -> OpenedStore:
     restored = restore_newest_backup(folder, path)
     store = ChatStore(path)
     if restored is not None:
-        notice = (
-            f"The chat database was damaged ({problems[0]}). Slice restored the backup of "
-            f"{_when(restored)}; changes made after that backup are not in it. The damaged "
-            f"file was kept as {damaged}."
-        )
+        notice = RESTORED.format(problem=problems[0], when=_when(restored), damaged=damaged)
     else:
-        notice = (
-            f"The chat database was damaged ({problems[0]}) and no usable backup was found, "
-            f"so Slice started a new one. The damaged file was kept as {damaged}."
-        )
+        notice = STARTED_NEW.format(problem=problems[0], damaged=damaged)
     return OpenedStore(store, notice, damaged, restored)
