@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from app.engine.snapshots import cache_usage, describe_usage
 from app.models.memory_fit import gpu_backends
 from app.settings import Settings
 from inference.events import (
@@ -22,6 +27,7 @@ from inference.events import (
     LoadSettings,
 )
 from inference.options import QUANTIZED_KV_NEEDS_FLASH_ATTN
+from inference.snapshot_files import FolderUsage
 from ui.setting_fields import check_box, int_spin, label
 
 OVERFLOW_LABELS = {
@@ -42,9 +48,12 @@ class LoadSettingsDialog(QDialog):
     loop guard.
 
     :meth:`settings` returns the edited copy; the caller saves it and reloads the model.
+    ``clear_cache`` empties the chats' cache (the engine's and its files on disk) and says
+    what was on disk; without it, **Clear the cache** deletes the files alone.
     """
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, parent: QWidget | None = None,
+                 clear_cache: Callable[[], FolderUsage] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Model settings")
         self._settings = settings
@@ -86,6 +95,18 @@ class LoadSettingsDialog(QDialog):
             box = getattr(self, attribute)
             box.setSuffix(" MB")
             box.setValue(getattr(settings, field))
+        self._clear_cache = clear_cache
+        self.clear_cache_button = QPushButton("Clear the cache")
+        self.clear_cache_button.setToolTip(
+            "Delete every chat's saved cache, in memory and on disk: the next reply in each "
+            "chat processes its history again. Nothing of the chats themselves is lost.")
+        self.clear_cache_button.clicked.connect(self._clear)
+        self.cache_note = QLabel()
+        self.cache_note.setAccessibleName("Chat cache on disk")
+        self._show_usage(cache_usage(), "On disk now")
+        cache_row = QHBoxLayout()
+        cache_row.addWidget(self.cache_note, 1)
+        cache_row.addWidget(self.clear_cache_button)
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #dc2626;")
         self.problem.setWordWrap(True)
@@ -106,6 +127,7 @@ class LoadSettingsDialog(QDialog):
             (self.snapshot_disk, label(Settings, "snapshot_disk_mb")),
         ):
             form.addRow(text, widget)
+        form.addRow("", cache_row)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -142,6 +164,18 @@ class LoadSettingsDialog(QDialog):
             "snapshot_budget_mb": self.snapshot_budget.value(),
             "snapshot_disk_mb": self.snapshot_disk.value(),
         })
+
+    def _clear(self) -> None:
+        if self._clear_cache is not None:
+            gone = self._clear_cache()
+        else:
+            from app.engine.snapshots import clear_cache
+
+            gone = clear_cache(None)
+        self._show_usage(gone, "Cleared")
+
+    def _show_usage(self, usage: FolderUsage, what: str) -> None:
+        self.cache_note.setText(f"{what}: {describe_usage(usage)}.")
 
     def _check(self) -> None:
         problem = ""

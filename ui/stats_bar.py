@@ -205,9 +205,10 @@ class StatsBar(QWidget):
             self._answer_ttft_s = stats.answer_ttft_s if stats.thinking_tokens else 0.0
             self._show_ttft()
         if stats.prompt_tokens:
+            restored = f", restored from {stats.restored_from}" if stats.restored_from else ""
             self._prompt.set_value(
                 f"{stats.prompt_tokens} tok",
-                f"({stats.cached_tokens} cached)",
+                f"({stats.cached_tokens} cached{restored})",
                 format_rate(stats.prompt_tps) if stats.prompt_tps > 0 else "",
             )
         if stats.generated_tokens:
