@@ -32,6 +32,7 @@ from inference.protocol import HOST_FLAG
 
 def build_parser() -> argparse.ArgumentParser:
     from app.cli.bench import add_bench_parser
+    from app.cli.cache import add_cache_parser
     from app.cli.chat import add_chat_parser
     from app.cli.export import add_export_parsers
     from app.cli.models import add_models_parser
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_providers_parser(subparsers)
     add_bench_parser(subparsers)
     add_serve_parser(subparsers)
+    add_cache_parser(subparsers)
     return parser
 
 
@@ -206,6 +208,8 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
         settings = settings.model_copy(update={
             "sampling": settings.sampling.model_copy(update={"temperature": 0.0,
                                                              "max_tokens": 64}),
+            # Its throwaway chat must leave nothing in the user's cache of chats on disk.
+            "snapshot_disk_mb": 0,
         })
     # One scheduler in front of the one engine: the window's replies and the API's requests
     # take turns on it (the window's first).
@@ -311,6 +315,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.cli.providers import run_providers
 
             return run_providers(args)
+        if args.command == "cache":
+            from app.cli.cache import run_cache
+
+            return run_cache(args)
         if args.command == "serve":
             from app.cli.serve import run_serve
 

@@ -194,9 +194,12 @@ class Settings(BaseModel):
     )
     snapshot_disk_mb: int = Field(
         default=2048, ge=0, le=1_048_576, title="Cache of recent chats on disk",
-        description="Disk space for the chats that do not fit in that memory, in Slice's "
-        "cache folder (readable only by you, deleted when the model is unloaded). "
-        "0 turns it off.", json_schema_extra={"step": 512},
+        description="Disk space for the chats that do not fit in that memory and, when the "
+        "model is unloaded or Slice quits, for the ones it held, in Slice's cache folder "
+        "(readable only by you; the least recently used go first): a chat reopened after "
+        "a restart resumes at once. A deleted chat's cache goes with it; Clear the cache "
+        "deletes them all. 0 turns it off (what is there stays until cleared).",
+        json_schema_extra={"step": 512},
     )
     server: ServerSettings = Field(default_factory=ServerSettings)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from inference.events import (
     OVERFLOW_ROLLING,
@@ -23,7 +24,7 @@ from inference.events import (
 )
 from inference.llama_api import LlamaModel
 from inference.loader import LoadedModel
-from inference.prompt_cache import Turn, continue_tokens
+from inference.prompt_cache import Turn, continue_tokens, message_dict, messages_from
 from inference.template_window import TemplateWindow
 from inference.templates import TemplateError
 
@@ -59,6 +60,22 @@ class Cut:
     @property
     def count(self) -> int:
         return len(self.dropped)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The cut as JSON-ready values (kept with a snapshot on disk)."""
+        return {"overflow": self.overflow, "n_ctx": self.n_ctx,
+                "dropped": [message_dict(m) for m in self.dropped]}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Cut:
+        """A cut saved by :meth:`to_dict`; raises ValueError for anything else."""
+        try:
+            overflow, n_ctx = data["overflow"], data["n_ctx"]
+            if not isinstance(overflow, str) or not isinstance(n_ctx, int):
+                raise ValueError("bad overflow or context size")
+            return cls(overflow, n_ctx, messages_from(data["dropped"]))
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"not a saved cut: {exc!r}") from exc
 
 
 def tokenize(llm: LlamaModel, text: str, first: bool) -> list[int]:

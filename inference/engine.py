@@ -13,7 +13,8 @@ Speed decisions (see DESIGN.md):
   template that allows it, render only a window of the conversation), and only
   the tokens after the longest prefix already in the KV cache are evaluated; the KV state of
   a conversation the user leaves is snapshotted and restored on return (from RAM, or from
-  a disk folder when the request names one and RAM is short);
+  a disk folder when the request names one and RAM is short); when the model is unloaded
+  (or the host exits) what it holds goes to that folder, and a later process restores it;
 - prompt processing runs in batches with an abort callback, so Stop interrupts it;
 - optional prompt-lookup drafting verifies several guessed tokens per decode.
 """
@@ -25,7 +26,9 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
 
 from inference.context_fit import Cut, Prompt, build_prompt, make_room, tokenize
 from inference.events import (
@@ -45,12 +48,14 @@ from inference.events import (
     StopReason,
     Token,
 )
-from inference.llama_api import AbortCallback, LlamaModel
+from inference.llama_api import VERSION, AbortCallback, LlamaModel
 from inference.loader import LoadCancelledError, LoadedModel, load_model
 from inference.loop_guard import LoopGuard
-from inference.prompt_cache import SnapshotCache, Turn, shift_reuse
+from inference.model_identity import KnownHashes, snapshot_key
+from inference.prompt_cache import FROM_DISK, SnapshotCache, Turn, shift_reuse
 from inference.reasoning import THINK, ThinkingSplitter, opens_thinking
 from inference.reply import Reply
+from inference.snapshot_disk import SnapshotKey
 from inference.speculative import PromptLookup
 from inference.stops import StopMatcher
 from inference.template_window import TemplateWindow
@@ -89,6 +94,8 @@ class Engine:
         self._cuts: OrderedDict[str, Cut] = OrderedDict()
         self._snapshots = SnapshotCache(snapshot_budget_mb * _MB)
         self._active: str | None = None  # the conversation whose tokens are in the KV cache
+        self._restored_from = ""  # where the active conversation's cache came back from
+        self._hashes: dict[Path, KnownHashes] = {}  # model hashes known, by snapshot folder
 
     # -- control -------------------------------------------------------------------------
 
@@ -106,12 +113,36 @@ class Engine:
         return self._model.llm if self._model is not None else None
 
     def close(self) -> None:
-        """Free the model and everything cached for it."""
+        """Free the model. The conversations cached for it go to the snapshot folder when
+        the last request named one (within its budget), for a later load or process."""
         if self._model is not None:
-            self._model.llm.close()
+            llm = self._model.llm
+            active = self._active if llm.n_tokens else None
+            kept = self._snapshots.persist(active, llm, self._meta(active) if active else None)
+            if kept:
+                _log.info("snapshots: %d conversation cache(s) kept on disk for later", kept)
+            llm.close()
         self._model = None
         self._window = None
-        self._forget_conversations()
+        self._turns.clear()
+        self._cuts.clear()
+        self._snapshots.drop_memory()
+        self._active = None
+
+    def forget(self, conversation_ids: Sequence[str] | None) -> None:
+        """Drop everything cached of ``conversation_ids`` (None: of every conversation), in
+        RAM and in the snapshot folder: a chat was deleted, or the user cleared the cache."""
+        if conversation_ids is None:
+            self.forget_cache()
+            return
+        for conversation_id in conversation_ids:
+            self._turns.pop(conversation_id, None)
+            self._cuts.pop(conversation_id, None)
+            self._snapshots.forget(conversation_id)
+            if conversation_id == self._active:
+                if self._model is not None:
+                    self._model.llm.truncate(0)
+                self._active = None
 
     def forget_cache(self) -> None:
         """Drop every cached prefix, turn and snapshot (benchmarks measure cold prompts)."""
@@ -187,14 +218,50 @@ class Engine:
 
     def _switch_to(self, conversation_id: str) -> None:
         """Make ``conversation_id`` the one in the KV cache, restoring its snapshot."""
+        self._restored_from = ""
         if conversation_id == self._active:
             return
         assert self._model is not None
         llm = self._model.llm
         if self._active is not None:
-            self._snapshots.save(self._active, llm)
-        self._snapshots.restore(conversation_id, llm)
+            self._snapshots.save(self._active, llm, self._meta(self._active))
+        restored = self._snapshots.restore(conversation_id, llm)
         self._active = conversation_id
+        self._restored_from = restored.source
+        if restored.source == FROM_DISK and restored.meta:
+            self._adopt(conversation_id, restored.meta)
+
+    def _meta(self, conversation_id: str) -> dict[str, Any]:
+        """What a snapshot keeps beside the KV state: the conversation's last turn and
+        cut, so that after a restart the next turn extends the same tokens."""
+        turn, cut = self._turns.get(conversation_id), self._cuts.get(conversation_id)
+        return {"turn": turn.to_dict() if turn else None, "cut": cut.to_dict() if cut else None}
+
+    def _adopt(self, conversation_id: str, meta: dict[str, Any]) -> None:
+        """Take the turn and cut saved with a snapshot from disk, unless this process
+        still has its own (they are checked against the next request as any turn is)."""
+        try:
+            turn = Turn.from_dict(meta["turn"]) if meta.get("turn") else None
+            cut = Cut.from_dict(meta["cut"]) if meta.get("cut") else None
+        except ValueError as exc:
+            _log.info("snapshots: the last turn saved with %s cannot be read (%s); the "
+                      "history is tokenized again", conversation_id, exc)
+            return
+        if turn is not None and conversation_id not in self._turns:
+            self._turns[conversation_id] = turn
+        if cut is not None and conversation_id not in self._cuts:
+            self._remember_cut(conversation_id, cut)
+
+    def _snapshot_key_for(self, request: ChatRequest) -> SnapshotKey | None:
+        """The key of this model's snapshots on disk (None: no disk)."""
+        assert self._model is not None
+        if not request.snapshot_dir or request.snapshot_disk_mb <= 0:
+            return None
+        folder = Path(request.snapshot_dir).expanduser().absolute()
+        known = self._hashes.setdefault(folder, KnownHashes(folder))
+        path, settings = self._model.key
+        return snapshot_key(path, settings, request.model_sha256, known,
+                            f"llama-cpp-python {VERSION}")
 
     def _reply(self, request: ChatRequest, received: float) -> Iterator[Event]:
         assert self._model is not None
@@ -205,7 +272,7 @@ class Engine:
             return
         self._snapshots.configure(
             request.snapshot_budget_mb * _MB, request.snapshot_dir,
-            request.snapshot_disk_mb * _MB, key=repr(self._model.key),
+            request.snapshot_disk_mb * _MB, key=self._snapshot_key_for(request),
         )
         self._switch_to(request.conversation_id)
         prompt: Prompt | None = None
@@ -237,6 +304,8 @@ class Engine:
             # The cut moved: the kept messages are still in the cache, further along.
             cached, shifted_out = shift_reuse(llm, tokens, cached)
         llm.set_cached(cached)
+        if not cached:
+            self._restored_from = ""  # a snapshot came back, but none of it was of use
         todo = tokens[cached:]
         started = time.perf_counter()
         # The last prompt token is evaluated on its own: the logits of the first reply token
@@ -263,7 +332,7 @@ class Engine:
             # The interrupted batch left nothing usable in the cache past n_tokens.
             llm.truncate(llm.n_tokens)
             reply = Reply(received, prompt, cached, 0.0, self._model.info.load_s, llm.n_ctx(),
-                          shifted_out=shifted_out)
+                          shifted_out=shifted_out, restored_from=self._restored_from)
             stopped = reply.stats(llm.n_tokens, StopReason.USER)
             yield Done(stop_reason=StopReason.USER, stats=stopped)
             return
@@ -282,6 +351,7 @@ class Engine:
             leading=not request.continue_last and request.prompt is None,
             shifted_out=shifted_out,
             prompt_s=elapsed,
+            restored_from=self._restored_from,
         )
         yield from self._decode(request, reply)
 

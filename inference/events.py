@@ -86,6 +86,10 @@ class ChatRequest:
     # Disk for the snapshots RAM cannot hold, in a folder of the app's cache ("" or 0: off).
     snapshot_disk_mb: int = 0
     snapshot_dir: str = ""
+    # The model file's SHA-256 when the sender knows it ("": the host names the file by
+    # path, size and modification time, or by a hash it was told before): disk snapshots
+    # are keyed by it, so that they outlive the process.
+    model_sha256: str = ""
     # The last message is an unfinished assistant reply to extend ("continue"): the prompt
     # ends inside that reply instead of opening a new turn.
     continue_last: bool = False
@@ -125,6 +129,7 @@ class ChatRequest:
             snapshot_budget_mb=int(data.get("snapshot_budget_mb", 512)),
             snapshot_disk_mb=int(data.get("snapshot_disk_mb", 0)),
             snapshot_dir=str(data.get("snapshot_dir", "")),
+            model_sha256=str(data.get("model_sha256", "")),
             continue_last=bool(data.get("continue_last", False)),
             stream_batch_ms=int(data.get("stream_batch_ms", 0)),
             prompt=None if data.get("prompt") is None else str(data["prompt"]),
@@ -253,6 +258,10 @@ class Stats(Event):
     thinking_tokens: int = 0
     thinking_ms: float = 0.0
     answer_ttft_s: float = 0.0
+    # The conversation's KV cache came back from a snapshot this turn: "memory" (kept in
+    # RAM since the user left it) or "disk" (saved on disk, by this process or before a
+    # restart); "" when nothing was restored.
+    restored_from: str = ""
 
     @property
     def acceptance(self) -> float:
@@ -283,9 +292,10 @@ class Stats(Event):
             f"answer after {self.answer_ttft_s * 1000:.0f} ms"
             if self.thinking_tokens else ""
         )
+        restored = f", restored from {self.restored_from}" if self.restored_from else ""
         return (
             f"ttft {self.ttft_s * 1000:.0f} ms{thinking} · prompt {self.prompt_tokens} tok "
-            f"({self.cached_tokens} cached) at {self.prompt_tps:.1f} tok/s · "
+            f"({self.cached_tokens} cached{restored}) at {self.prompt_tps:.1f} tok/s · "
             f"generated {self.generated_tokens} tok at {self.decode_tps:.1f} tok/s · "
             f"{context}{shifted} · {reason}{drafts}{remote}"
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import OrderedDict
+from collections.abc import Sequence
 
 from inference.events import ChatMessage, ChatRequest
 from inference.protocol import Prefix, history_digest
@@ -29,6 +30,13 @@ class HeldHistories:
     def clear(self) -> None:
         """Forget everything (the host process was replaced)."""
         self._held.clear()
+
+    def forget(self, conversation_ids: Sequence[str] | None) -> None:
+        """Forget these conversations (None: all of them)."""
+        if conversation_ids is None:
+            self._held.clear()
+        for conversation_id in conversation_ids or ():
+            self._held.pop(conversation_id, None)
 
     def remember(self, request: ChatRequest) -> None:
         """Keep ``request``'s messages (whole) as its conversation's last.

@@ -138,8 +138,8 @@ class _Host:
                         self._engine.cancel()
                     else:
                         self._cancelled.add(command.request_id)
-            elif command.op is Op.CHAT:
-                self._requests.put(command)
+            elif command.op in (Op.CHAT, Op.FORGET):
+                self._requests.put(command)  # in turn: the engine serves one thing at a time
             elif command.op is Op.EXIT:
                 break
         # The supervisor closed the pipe or asked us to leave: stop whatever runs.
@@ -148,6 +148,10 @@ class _Host:
 
     def serve(self) -> None:
         while (command := self._requests.get()) is not None:
+            if command.op is Op.FORGET:
+                self._engine.forget(command.conversations)
+                self._histories.forget(command.conversations)
+                continue
             request_id, request = command.request_id, command.request
             assert request is not None  # a chat command always carries its request
             with self._lock:

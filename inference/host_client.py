@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -45,6 +45,9 @@ from inference.protocol import (
 
 # A host that has not answered a Stop within this time is killed.
 CANCEL_GRACE_S = 5.0
+# A host asked to exit first writes its cached conversations to disk (hundreds of MB at
+# most, by the default budgets); one that takes longer than this is killed.
+EXIT_GRACE_S = 10.0
 _STDERR_LINES = 40
 
 
@@ -281,19 +284,29 @@ class HostClient:
             self._watchdog.daemon = True
             self._watchdog.start()
 
+    def forget(self, conversation_ids: Sequence[str] | None) -> None:
+        """Have the host drop what it caches of ``conversation_ids`` (None: of all of them),
+        in memory and in its snapshot folder, after the request it runs; nothing to do
+        when no host runs (its files are the caller's to delete). Any thread. (The host
+        forgets their messages too: the next request of one is sent whole.)"""
+        if self.pid is not None:
+            ids = None if conversation_ids is None else tuple(conversation_ids)
+            self._send(Command(Op.FORGET, conversations=ids))
+
     def _reap(self) -> None:
         if self._proc is not None:
             self._proc.wait()
             self._proc = None
 
     def close(self) -> None:
-        """End the host: politely, then by force."""
+        """End the host: politely (it writes the conversations it caches to its snapshot
+        folder first), then by force."""
         proc = self._proc
         if proc is None:
             return
         self._send(Command(Op.EXIT))
         try:
-            proc.wait(timeout=3.0)
+            proc.wait(timeout=EXIT_GRACE_S)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()

@@ -8,22 +8,32 @@ Two pieces, both about never processing the same history twice:
   reply's text can give different ids than the ones sampled, which breaks the cache match).
 - :class:`SnapshotCache` keeps the KV state of recently left conversations within a RAM
   budget (least recently used evicted) and restores it when the user returns. What it
-  evicts, and a snapshot bigger than the RAM budget, is spilled to disk when a disk budget is
-  configured (:mod:`inference.snapshot_disk`).
+  evicts, a snapshot bigger than the RAM budget, and everything it holds when the model is
+  unloaded (:meth:`SnapshotCache.persist`) goes to disk when a disk budget is configured
+  (:mod:`inference.snapshot_disk`), where it outlives the process.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from inference.events import ChatMessage
 from inference.llama_api import LlamaModel, StateBuffer
-from inference.snapshot_disk import SnapshotDisk
+from inference.snapshot_disk import SnapshotDisk, SnapshotKey
+
+_log = logging.getLogger(__name__)
+
+#: Where a restored snapshot came from (``Stats.restored_from``).
+FROM_MEMORY = "memory"
+FROM_DISK = "disk"
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,58 @@ class Turn:
     prompt_tokens: tuple[int, ...]
     reply_tokens: tuple[int, ...]  # generated tokens, all of them evaluated or about to be
     reply_text: str  # the text streamed for them
+
+    def to_dict(self) -> dict[str, Any]:
+        """The turn as JSON-ready values (kept with a snapshot on disk)."""
+        return {
+            "messages": [message_dict(m) for m in self.messages],
+            "prompt_text": self.prompt_text,
+            "prompt_tokens": list(self.prompt_tokens),
+            "reply_tokens": list(self.reply_tokens),
+            "reply_text": self.reply_text,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Turn:
+        """A turn saved by :meth:`to_dict`; raises ValueError for anything else."""
+        try:
+            return cls(
+                messages=messages_from(data["messages"]),
+                prompt_text=_text(data["prompt_text"]),
+                prompt_tokens=_ints(data["prompt_tokens"]),
+                reply_tokens=_ints(data["reply_tokens"]),
+                reply_text=_text(data["reply_text"]),
+            )
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"not a saved turn: {exc!r}") from exc
+
+
+def message_dict(message: ChatMessage) -> dict[str, str]:
+    """A chat message as JSON-ready values."""
+    return {"role": message.role, "content": message.content, "thinking": message.thinking}
+
+
+def messages_from(values: Any) -> tuple[ChatMessage, ...]:
+    """Messages saved by :func:`message_dict`; raises ValueError for anything else."""
+    if not isinstance(values, list):
+        raise ValueError("messages are not a list")
+    return tuple(
+        ChatMessage(_text(v["role"]), _text(v["content"]), _text(v.get("thinking", "")))
+        for v in values
+    )
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not text")
+    return value
+
+
+def _ints(values: Any) -> tuple[int, ...]:
+    if not isinstance(values, list) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in values):
+        raise ValueError("tokens are not a list of integers")
+    return tuple(values)
 
 
 def continue_tokens(
@@ -105,6 +167,19 @@ class _Snapshot:
     data: StateBuffer  # llama.cpp's sequence state
     size: int
     tokens: npt.NDArray[np.intc]
+    meta: dict[str, Any]  # the engine's, saved with it on disk (the conversation's turn)
+    used_at: float  # wall-clock time the conversation was last in the context
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What :meth:`SnapshotCache.restore` put back: its tokens, where it came from
+    (:data:`FROM_MEMORY`, :data:`FROM_DISK`; "" when nothing was restored) and the
+    metadata saved with it."""
+
+    tokens: int = 0
+    source: str = ""
+    meta: dict[str, Any] | None = None
 
 
 class SnapshotCache:
@@ -120,9 +195,11 @@ class SnapshotCache:
     def used_bytes(self) -> int:
         return sum(item.size for item in self._items.values())
 
-    def configure(self, budget_bytes: int, disk_dir: str, disk_bytes: int, key: str) -> None:
+    def configure(
+        self, budget_bytes: int, disk_dir: str, disk_bytes: int, key: SnapshotKey | None
+    ) -> None:
         """Set the RAM budget, and the disk folder and budget for the model + load settings
-        named by ``key`` (an empty folder or a zero budget: no spilling)."""
+        named by ``key`` (an empty folder, a zero budget or no key: no disk)."""
         self.disk.configure(disk_dir, disk_bytes, key)
         self.set_budget(budget_bytes)
 
@@ -134,14 +211,25 @@ class SnapshotCache:
     def __contains__(self, conversation_id: str) -> bool:
         return conversation_id in self._items
 
+    def drop_memory(self) -> None:
+        """Drop the snapshots in RAM (the model is gone); the disk keeps its files."""
+        self._items.clear()
+
     def clear(self) -> None:
         """Drop every snapshot, in RAM and on disk."""
         self._items.clear()
         self.disk.clear()
 
-    def save(self, conversation_id: str, llm: LlamaModel) -> bool:
-        """Snapshot the context's sequence for ``conversation_id`` in RAM, or on disk when
-        it is bigger than the RAM budget; False if it was kept nowhere."""
+    def forget(self, conversation_id: str) -> None:
+        """Drop ``conversation_id``'s snapshot, in RAM and on disk."""
+        self._items.pop(conversation_id, None)
+        self.disk.discard(conversation_id)
+
+    def save(self, conversation_id: str, llm: LlamaModel, meta: dict[str, Any] | None = None
+             ) -> bool:
+        """Snapshot the context's sequence for ``conversation_id`` (with ``meta``, the
+        engine's JSON-ready notes) in RAM, or on disk when it is bigger than the RAM
+        budget; False if it was kept nowhere."""
         self._items.pop(conversation_id, None)
         self.disk.discard(conversation_id)  # superseded
         if llm.n_tokens == 0:
@@ -153,27 +241,52 @@ class SnapshotCache:
         state = llm.state_get(size)
         if state is None:
             return False
-        snapshot = _Snapshot(*state)
+        snapshot = _Snapshot(*state, meta=meta or {}, used_at=time.time())
         if snapshot.size > self.budget_bytes:
-            return self.disk.put(conversation_id, snapshot.data, snapshot.size, snapshot.tokens)
+            return self._spill(conversation_id, snapshot)
         self._items[conversation_id] = snapshot
         self._evict()
         return True
 
-    def restore(self, conversation_id: str, llm: LlamaModel) -> int:
-        """Put ``conversation_id``'s snapshot (from RAM, else from disk) back in the context;
-        returns its token count, 0 when there was none or it could not be restored."""
+    def persist(self, active: str | None, llm: LlamaModel, meta: dict[str, Any] | None) -> int:
+        """Before the model goes: write the conversation in the context (``active``) and
+        every snapshot in RAM to disk, the most recently used first, and drop them from
+        RAM. Returns how many were written (0 when the disk is off)."""
+        written = 0
+        if self.disk.enabled and active is not None and self.save(active, llm, meta):
+            snapshot = self._items.pop(active, None)  # None: save() put it on disk itself
+            if snapshot is None or self._spill(active, snapshot):
+                written += 1
+        if self.disk.enabled:
+            for conversation_id, snapshot in reversed(self._items.items()):
+                written += self._spill(conversation_id, snapshot)
+        self._items.clear()
+        return written
+
+    def restore(self, conversation_id: str, llm: LlamaModel) -> Restored:
+        """Put ``conversation_id``'s snapshot (from RAM, else from disk) back in the
+        context; nothing restored (``Restored()``) when there was none or it could not be
+        restored."""
         snapshot = self._items.pop(conversation_id, None)
+        source = FROM_MEMORY
         if snapshot is None:
             spilled = self.disk.take(conversation_id)
             if spilled is None:
-                return 0
-            snapshot = _Snapshot(*spilled)
+                return Restored()
+            snapshot = _Snapshot(spilled.data, spilled.size, spilled.tokens, spilled.meta,
+                                 used_at=time.time())
+            source = FROM_DISK
         if not llm.state_set(snapshot.data, snapshot.size, snapshot.tokens):
-            return 0
-        return len(snapshot.tokens)
+            _log.info("snapshots: llama.cpp refused the saved cache of %s (%s); its history "
+                      "is processed again", conversation_id, source)
+            return Restored()
+        return Restored(len(snapshot.tokens), source, snapshot.meta)
+
+    def _spill(self, conversation_id: str, snapshot: _Snapshot) -> bool:
+        return self.disk.put(conversation_id, snapshot.data, snapshot.size, snapshot.tokens,
+                             snapshot.meta, snapshot.used_at)
 
     def _evict(self) -> None:
         while self._items and self.used_bytes > self.budget_bytes:
             conversation_id, snapshot = self._items.popitem(last=False)
-            self.disk.put(conversation_id, snapshot.data, snapshot.size, snapshot.tokens)
+            self._spill(conversation_id, snapshot)

@@ -3,7 +3,9 @@
 Both sides import this module and nothing of each other:
 
 - commands, supervisor to host, on the host's stdin: ``{"op": "chat", "id": N,
-  "request": {...}}``, ``{"op": "cancel", "id": N}``, ``{"op": "exit"}``; a chat command
+  "request": {...}}``, ``{"op": "cancel", "id": N}``, ``{"op": "forget", "conversations":
+  [...]}`` (drop what is cached of those conversations, in memory and on disk; ``null``:
+  of all of them), ``{"op": "exit"}``; a chat command
   may carry only a conversation's new messages, with ``"prefix": {"count": K, "digest":
   D}`` naming the K earlier messages the host already holds (see :class:`Prefix`);
 - events, host to supervisor, on a private copy of the host's stdout: one event a line,
@@ -53,6 +55,7 @@ class Op(StrEnum):
 
     CHAT = "chat"
     CANCEL = "cancel"
+    FORGET = "forget"
     EXIT = "exit"
 
 
@@ -88,12 +91,14 @@ def history_digest(messages: Sequence[ChatMessage], after: str = "") -> str:
 @dataclass(frozen=True, slots=True)
 class Command:
     """One command to the host. ``request`` is set for :attr:`Op.CHAT` only; ``prefix``
-    when the request holds only the conversation's new messages."""
+    when the request holds only the conversation's new messages; ``conversations`` for
+    :attr:`Op.FORGET` (None: every conversation)."""
 
     op: Op
     request_id: int = 0
     request: ChatRequest | None = None
     prefix: Prefix | None = None
+    conversations: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +116,9 @@ def encode_command(command: Command) -> str:
         data["request"] = command.request.to_dict()
     if command.prefix is not None:
         data["prefix"] = {"count": command.prefix.count, "digest": command.prefix.digest}
+    if command.op is Op.FORGET:
+        data["conversations"] = (
+            None if command.conversations is None else list(command.conversations))
     return json.dumps(data, ensure_ascii=False) + "\n"
 
 
@@ -128,9 +136,16 @@ def decode_command(line: str) -> Command:
             prefix = Prefix(count=int(raw_prefix["count"]), digest=str(raw_prefix["digest"]))
             if prefix.count < 1:
                 raise ValueError(f"a prefix of {prefix.count} messages")
+        conversations = None
+        if op is Op.FORGET and data.get("conversations") is not None:
+            names = data["conversations"]
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                raise ValueError("conversations must be a list of ids")
+            conversations = tuple(names)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ProtocolError(f"malformed command {line[:200]!r}: {exc!r}", request_id) from exc
-    return Command(op=op, request_id=request_id, request=request, prefix=prefix)
+    return Command(op=op, request_id=request_id, request=request, prefix=prefix,
+                   conversations=conversations)
 
 
 def event_payload(request_id: int, event: Event) -> dict[str, Any]:

@@ -47,6 +47,7 @@ class Reply:
     thinking_to: float = 0.0
     answer_at: float = 0.0  # when the first token of the answer came
     thought_apart: bool = False  # thinking streamed apart: the text holds the answer alone
+    restored_from: str = ""  # the KV cache came back from a snapshot: "memory" or "disk"
 
     def note_token(self, now: float, *, thinking: bool, answered: bool) -> None:
         """Count a generated token as thinking, or note the answer's first one."""
@@ -80,6 +81,7 @@ class Reply:
             thinking_tokens=self.thinking_tokens,
             thinking_ms=(self.thinking_to - self.thinking_from) * 1000,
             answer_ttft_s=(self.answer_at - self.received) if self.answer_at else 0.0,
+            restored_from=self.restored_from,
         )
 
     def as_turn(self, request: ChatRequest, stop: str) -> Turn | None:

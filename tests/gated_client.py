@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from inference.events import (
@@ -150,6 +150,9 @@ class GatedClient:
             if run is not None and run.held:
                 run.cancelled = True
                 self._changed.notify_all()
+
+    def forget(self, conversation_ids: Sequence[str] | None) -> None:
+        """The app asked the engine to forget cached conversations: nothing is cached here."""
 
     def close(self) -> None:
         """Record the close (the scheduler's idle unload, its shutdown)."""

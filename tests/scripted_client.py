@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
@@ -42,6 +42,7 @@ class ScriptedHostClient:
     def __init__(self) -> None:
         self.requests: list[ChatRequest] = []
         self.cancels = 0
+        self.forgotten: list[list[str] | None] = []  # what forget() was asked, in order
         self.closed = False
         self.script_loads = False
         self.load_answer: tuple[Event, ...] = ALREADY_LOADED
@@ -104,6 +105,11 @@ class ScriptedHostClient:
             if self._running:
                 self._cancelled = True
                 self._changed.notify_all()
+
+    def forget(self, conversation_ids: Sequence[str] | None) -> None:
+        """Record what the app asked the engine to forget (None: everything)."""
+        with self._changed:
+            self.forgotten.append(None if conversation_ids is None else list(conversation_ids))
 
     def close(self) -> None:
         """End a request that still waits for events."""

@@ -30,7 +30,8 @@ def test_quick_bench_writes_every_field(tmp_path: Path, smollm_path: str) -> Non
         "ttft_s": ("raw_generate", "host", "gui", "api"),
         "ttft_engine_s": ("host", "api"),
         "ratios": ("api_vs_host",),
-        "switch_ttft_s": ("warm", "restore", "reprocess", "restore_disk"),
+        "switch_ttft_s": ("warm", "restore", "reprocess", "restore_disk", "restart",
+                          "restart_reprocess"),
         "gui": ("max_stall_ms", "p99_gap_ms", "window_shown_s", "rss_mb"),
         "speculative": ("rewrite_speedup", "prose_speedup", "acceptance"),
     }
@@ -64,7 +65,7 @@ def test_quick_bench_writes_every_field(tmp_path: Path, smollm_path: str) -> Non
     details = data["long_chat"]
     assert 0 < details["raw_turns"] <= details["turns"]
     assert details["trimmed_turns"] >= 0
-    assert "long chat" in result.stdout
+    assert "long chat" in result.stdout and "return after restart" in result.stdout
     assert "(e) full GUI" in result.stdout and "speculative" in result.stdout
     assert "(f) HTTP API" in result.stdout and "(f)/(d)" in result.stdout
     assert chart.stat().st_size > 20_000

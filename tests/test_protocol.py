@@ -30,10 +30,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_commands_round_trip() -> None:
     request = ChatRequest(model_path="m.gguf", messages=(ChatMessage("user", "héllo"),))
-    for command in (Command(Op.CHAT, 7, request), Command(Op.CANCEL, 7), Command(Op.EXIT)):
+    for command in (Command(Op.CHAT, 7, request), Command(Op.CANCEL, 7), Command(Op.EXIT),
+                    Command(Op.FORGET, conversations=("chat-1", "chat-2")),
+                    Command(Op.FORGET)):  # forget every conversation
         line = encode_command(command)
         assert line.endswith("\n") and line.count("\n") == 1
         assert decode_command(line) == command
+    with pytest.raises(ProtocolError, match="conversations"):
+        decode_command('{"op": "forget", "conversations": "chat-1"}')
 
 
 def test_events_round_trip_and_tokens_merge() -> None:

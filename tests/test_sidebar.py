@@ -13,8 +13,10 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from app.chat.bridge import EngineController
+from app.paths import app_paths
 from app.store import ChatStore, MessageState
 from inference.events import Done, Stats, Token
+from inference.snapshot_files import file_name
 from tests.scripted_client import ScriptedHostClient, play, tokens
 from tests.ui_helpers import click_link, open_window
 from ui.chat_list import ChatListModel, date_group
@@ -104,13 +106,20 @@ def test_rename_inline_with_f2(qtbot: QtBot, window: ChatWindow, store: ChatStor
     assert window.windowTitle().startswith("Sourdough, day by day")
 
 
-def test_delete_with_undo(qtbot: QtBot, window: ChatWindow, store: ChatStore) -> None:
+def test_delete_with_undo(qtbot: QtBot, window: ChatWindow, store: ChatStore,
+                          scripted_host: ScriptedHostClient) -> None:
     chat = store.chat_summaries()[2].id
     title = store.chat(chat).title
+    # The chat's KV cache, as the model process leaves it on disk.
+    snapshot = app_paths().snapshots / file_name(f"chat-{chat}")
+    snapshot.parent.mkdir(parents=True, exist_ok=True)
+    snapshot.write_bytes(b"kv")
     window.open_chat(chat)
     window.sidebar.list_view.setFocus()
     qtbot.keyClick(window.sidebar.list_view, Qt.Key.Key_Delete)
     assert window.sidebar.model.row_of(chat) is None
+    # Its cache goes with it: the file, and what the model process holds.
+    assert not snapshot.exists() and scripted_host.forgotten == [[f"chat-{chat}"]]
     assert window.session.chat_id is None  # the open chat went away: a new one is shown
     assert window.sidebar.undo_bar.isVisible() and title in window.sidebar.undo_label.text()
     assert store.chat(chat).deleted_at is not None  # kept until the undo window ends

@@ -2,7 +2,8 @@
 every failure (damaged file, full disk, unwritable folder) only costs a re-process.
 
 The engine tests run the real SmolLM2 greedily; the store's own rules are checked on its
-real files with arbitrary bytes.
+real files with arbitrary bytes. What outlives the process (restarts, other models and
+settings, deletion) is in test_snapshot_restart.py.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from inference.engine import Engine
 from inference.events import ChatMessage, ChatRequest, Done, LoadSettings, Token
 from inference.host_client import HostClient
 from inference.prompt_cache import Turn
-from inference.snapshot_disk import HEADER, SnapshotDisk, sweep_stale
+from inference.snapshot_disk import SnapshotDisk, SnapshotKey, sweep_stale
 from tests.conftest import stream_reply
 from tests.test_engine_speed_features import request
 
@@ -37,6 +38,10 @@ MB = 1024 * 1024
 LOAD = LoadSettings(n_ctx=1024, n_threads=1, n_threads_batch=1)
 QUESTION = [ChatMessage("user", "Tell me about owls.")]
 OTHER = [ChatMessage("user", "Something else entirely.")]
+
+
+def key(model: str = "sha256:" + "ab" * 32, kv_type: str = "f16") -> SnapshotKey:
+    return SnapshotKey(model=model, kv=(("kv_cache_type", kv_type),), engine="test 1")
 
 
 def buffer(size: int, fill: int) -> ctypes.Array[ctypes.c_uint8]:
@@ -58,34 +63,51 @@ def test_spilled_files_are_private_checked_and_least_recently_used_go_first(
     tmp_path: Path,
 ) -> None:
     disk = SnapshotDisk()
-    entry = HEADER.size + 10 * 4 + 1000
-    disk.configure(str(tmp_path), 2 * entry + entry // 2, key="model-1")
-    assert disk.put("A", buffer(1000, 1), 1000, tokens(10))
-    assert disk.put("B", buffer(1000, 2), 1000, tokens(10))
-    folder = tmp_path / str(os.getpid())
-    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    disk.configure(str(tmp_path), MB, key())
+    assert disk.put("A", buffer(1000, 1), 1000, tokens(10), used_at=1000.0)
+    entry = disk.used_bytes  # header, metadata, tokens and state
+    disk.set_budget(2 * entry + entry // 2)
+    assert disk.put("B", buffer(1000, 2), 1000, tokens(10), used_at=2000.0)
+    assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o700
     assert [stat.S_IMODE(p.stat().st_mode) for p in files(tmp_path)] == [0o600, 0o600]
-    assert disk.put("C", buffer(1000, 3), 1000, tokens(10))  # no room for three: A goes
+    assert disk.put("C", buffer(1000, 3), 1000, tokens(10), used_at=3000.0)  # A goes
     assert "A" not in disk and "B" in disk and "C" in disk
     assert len(files(tmp_path)) == 2 and disk.used_bytes == 2 * entry
+    # Older than every file there: it would push out newer ones, so it is not written.
+    assert not disk.put("Z", buffer(1000, 9), 1000, tokens(10), used_at=500.0)
+    assert "B" in disk and "Z" not in disk
     taken = disk.take("B")
     assert taken is not None
-    data, size, ids = taken
-    assert size == 1000 and bytes(data) == bytes([2]) * 1000 and ids.tolist() == list(range(10))
+    assert taken.size == 1000 and bytes(taken.data) == bytes([2]) * 1000
+    assert taken.tokens.tolist() == list(range(10))
     assert len(files(tmp_path)) == 1 and disk.take("B") is None  # read back means deleted
     assert not disk.put("D", buffer(3 * entry, 4), 3 * entry, tokens(1))  # over the budget
     assert "C" in disk
-    disk.configure(str(tmp_path), 2 * entry, key="model-2")  # another model or settings
-    assert "C" not in disk and not files(tmp_path)
+    disk.configure(str(tmp_path), 2 * entry, key(model="sha256:" + "cd" * 32))
+    assert "C" in disk  # another model's file stays until it is read (or ages out)...
+    assert disk.take("C") is None and "C" not in disk  # ...and is refused, then deleted
     disk.put("E", buffer(1000, 5), 1000, tokens(10))
-    disk.clear()
-    assert not folder.exists()
+    assert disk.clear().files == 1
+    assert not files(tmp_path)
+
+
+def test_a_budget_of_zero_turns_the_disk_off_and_leaves_the_folder_alone(
+    tmp_path: Path,
+) -> None:
+    disk = SnapshotDisk()
+    disk.configure(str(tmp_path), MB, key())
+    assert disk.put("A", buffer(1000, 1), 1000, tokens(10))
+    disk.configure(str(tmp_path), 0, key())  # (another process may still use the folder)
+    assert not disk.put("B", buffer(1000, 1), 1000, tokens(10))
+    assert disk.take("A") is None and len(files(tmp_path)) == 1
+    disk.configure(str(tmp_path), MB, key())
+    assert disk.take("A") is not None
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "append", "header"])
 def test_a_damaged_file_is_refused_and_deleted(tmp_path: Path, damage: str) -> None:
     disk = SnapshotDisk()
-    disk.configure(str(tmp_path), MB, key="model")
+    disk.configure(str(tmp_path), MB, key())
     assert disk.put("A", buffer(5000, 7), 5000, tokens(50))
     (path,) = files(tmp_path)
     raw = bytearray(path.read_bytes())
@@ -104,7 +126,7 @@ def test_a_damaged_file_is_refused_and_deleted(tmp_path: Path, damage: str) -> N
 
 def test_a_full_disk_loses_the_snapshot_and_leaves_no_file(tmp_path: Path) -> None:
     disk = SnapshotDisk()
-    disk.configure(str(tmp_path), 64 * MB, key="model")
+    disk.configure(str(tmp_path), 64 * MB, key())
     # The kernel refuses to grow any file past 64 KB: the write fails half-way (EFBIG).
     previous_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     limits = resource.getrlimit(resource.RLIMIT_FSIZE)
@@ -118,24 +140,29 @@ def test_a_full_disk_loses_the_snapshot_and_leaves_no_file(tmp_path: Path) -> No
     assert disk.put("A", buffer(MB, 1), MB, tokens(10))  # space again: it works again
 
 
-def test_stale_folders_of_dead_processes_are_swept(tmp_path: Path) -> None:
+def test_what_dead_processes_left_is_swept(tmp_path: Path) -> None:
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         for pid in (dead.pid, alive.pid, os.getpid()):
+            # The per-process folders of earlier versions, and half-written files.
             (tmp_path / str(pid)).mkdir()
             (tmp_path / str(pid) / "x.kv").write_bytes(b"secret")
+            (tmp_path / f"abc.kv.{pid}.tmp").write_bytes(b"half")
         (tmp_path / "notes").mkdir()  # not ours: left alone
-        assert sweep_stale(tmp_path) == [tmp_path / str(dead.pid)]
+        assert sorted(sweep_stale(tmp_path)) == sorted(
+            [tmp_path / str(dead.pid), tmp_path / f"abc.kv.{dead.pid}.tmp"])
         assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-            [str(alive.pid), str(os.getpid()), "notes"]
+            [str(alive.pid), str(os.getpid()), "notes", f"abc.kv.{alive.pid}.tmp",
+             f"abc.kv.{os.getpid()}.tmp"]
         )
     finally:
         alive.kill()
         alive.wait()
-    SnapshotDisk().configure(str(tmp_path), MB, key="model")  # sweeps on first use
+    SnapshotDisk().configure(str(tmp_path), MB, key())  # sweeps on first use
     assert not (tmp_path / str(alive.pid)).exists()
+    assert not (tmp_path / f"abc.kv.{alive.pid}.tmp").exists()
 
 
 def test_the_disk_budget_is_a_setting(qtbot: QtBot, tmp_path: Path) -> None:
@@ -214,7 +241,7 @@ def test_returning_to_a_chat_restores_it_from_disk(
     leave_a(engine, smollm_path, extra)
     assert "A" not in engine._snapshots and "A" in engine._snapshots.disk  # no RAM at all
     (saved,) = files(tmp_path)
-    assert saved.parent == tmp_path / str(os.getpid())
+    assert saved.parent == tmp_path and saved.suffix == ".kv"
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
     _, _, done = stream_reply(engine, request(smollm_path, reference.history, 12, "A", **extra))
     # A's whole first turn came back: only the new question was processed.
@@ -267,11 +294,10 @@ def test_a_spill_that_fails_falls_back_to_reprocessing(
             # A well-formed file whose state llama.cpp cannot read: set_data fails.
             taken = disk.take("A")
             assert taken is not None
-            data, size, ids = taken
-            assert disk.put("A", data, size - 4096, ids)
+            assert disk.put("A", taken.data, taken.size - 4096, taken.tokens, taken.meta)
     assert ("A" in disk) == (damage != "unwritable")
     _, _, done = stream_reply(engine, request(smollm_path, reference.history, 12, "A", **extra))
-    assert "A" not in disk and not list(folder.glob("*/*.tmp"))
+    assert "A" not in disk and not list(folder.glob("*.tmp"))
     reply = list(engine._turns["A"].reply_tokens)
     if damage == "bad_state":
         # The half-restored sequence was cleared: the reply is the one computed from scratch.
@@ -287,7 +313,7 @@ def test_a_spill_that_fails_falls_back_to_reprocessing(
     engine.forget_cache()
 
 
-def test_the_host_spills_in_its_own_folder_and_a_dead_hosts_folder_is_swept(
+def test_a_killed_host_leaves_its_spilled_files_for_the_next_one(
     smollm_path: str, tmp_path: Path,
 ) -> None:
     client = HostClient()
@@ -307,26 +333,14 @@ def test_the_host_spills_in_its_own_folder_and_a_dead_hosts_folder_is_swept(
         chat(OTHER, "B")
         first = client.pid
         assert first is not None
-        (saved,) = files(tmp_path)
-        assert saved.parent.name == str(first)
-        os.kill(first, signal.SIGKILL)  # a crash leaves A's file behind
+        (saved,) = files(tmp_path)  # A, spilled when B came (no RAM budget)
+        os.kill(first, signal.SIGKILL)  # a crash: B, in the context, is lost
         deadline = time.monotonic() + 30
         while client.pid is not None and time.monotonic() < deadline:
             time.sleep(0.05)
         assert saved.exists()
-        chat(OTHER, "B")  # a new host starts and sweeps it
-        assert not saved.exists()
-        second = client.pid
-        assert second is not None and second != first
+        done = chat([*QUESTION, ChatMessage("assistant", "x"), ChatMessage("user", "y")], "A")
+        assert done.stats.restored_from == "disk" and not saved.exists()
+        assert client.pid not in (None, first)
     finally:
         client.close()
-    assert not (tmp_path / str(second)).exists()
-
-
-def test_close_deletes_the_spilled_files(
-    engine: Engine, smollm_path: str, tmp_path: Path
-) -> None:
-    leave_a(engine, smollm_path, spill(tmp_path))
-    assert files(tmp_path)
-    engine.close()  # the model is unloaded (the next request loads it again)
-    assert not (tmp_path / str(os.getpid())).exists()

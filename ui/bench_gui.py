@@ -306,6 +306,8 @@ def write_chart(result: dict[str, Any], path: str) -> None:
         *([("from disk", switch["restore_disk"] * 1000, slice_)] if "restore_disk" in switch
           else []),
         ("re-process", switch["reprocess"] * 1000, other),
+        *([("after restart", switch["restart"] * 1000, slice_)] if "restart" in switch
+          else []),
     ], "{:.0f}")
     spec = result["speculative"]
     bars(cell[5], "Speculative decoding (speed-up ×)", [

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from app.engine.snapshots import cache_usage
 from app.models.memory_fit import gpu_backends
 from app.settings import Settings
 from inference.events import (
@@ -23,6 +28,7 @@ from inference.events import (
     LoadSettings,
 )
 from inference.options import QUANTIZED_KV_NEEDS_FLASH_ATTN
+from inference.snapshot_files import FolderUsage
 from ui.app_texts import app_text
 from ui.setting_fields import check_box, int_spin, label
 
@@ -46,9 +52,12 @@ class LoadSettingsDialog(QDialog):
     loop guard.
 
     :meth:`settings` returns the edited copy; the caller saves it and reloads the model.
+    ``clear_cache`` empties the chats' cache (the engine's and its files on disk) and says
+    what was on disk; without it, **Clear the cache** deletes the files alone.
     """
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, parent: QWidget | None = None,
+                 clear_cache: Callable[[], FolderUsage] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Model settings"))
         self._settings = settings
@@ -90,6 +99,18 @@ class LoadSettingsDialog(QDialog):
             box = getattr(self, attribute)
             box.setSuffix(self.tr(" MB"))
             box.setValue(getattr(settings, field))
+        self._clear_cache = clear_cache
+        self.clear_cache_button = QPushButton(self.tr("Clear the cache"))
+        self.clear_cache_button.setToolTip(self.tr(
+            "Delete every chat's saved cache, in memory and on disk: the next reply in each "
+            "chat processes its history again. Nothing of the chats themselves is lost."))
+        self.clear_cache_button.clicked.connect(self._clear)
+        self.cache_note = QLabel()
+        self.cache_note.setAccessibleName(self.tr("Chat cache on disk"))
+        self._show_usage(cache_usage(), cleared=False)
+        cache_row = QHBoxLayout()
+        cache_row.addWidget(self.cache_note, 1)
+        cache_row.addWidget(self.clear_cache_button)
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #dc2626;")
         self.problem.setWordWrap(True)
@@ -110,6 +131,7 @@ class LoadSettingsDialog(QDialog):
             (self.snapshot_disk, label(Settings, "snapshot_disk_mb")),
         ):
             form.addRow(text, widget)
+        form.addRow("", cache_row)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -146,6 +168,26 @@ class LoadSettingsDialog(QDialog):
             "snapshot_budget_mb": self.snapshot_budget.value(),
             "snapshot_disk_mb": self.snapshot_disk.value(),
         })
+
+    def _clear(self) -> None:
+        if self._clear_cache is not None:
+            gone = self._clear_cache()
+        else:
+            from app.engine.snapshots import clear_cache
+
+            gone = clear_cache(None)
+        self._show_usage(gone, cleared=True)
+
+    def _show_usage(self, usage: FolderUsage, *, cleared: bool) -> None:
+        """What the cache folder holds now, or what clearing it removed."""
+        if not usage.files:
+            text = self.tr("Cleared: nothing.") if cleared else self.tr("On disk now: nothing.")
+        else:
+            size = f"{usage.bytes / 1024 / 1024:.1f}"
+            text = (self.tr("Cleared: %n chat(s), {size} MB.", "", usage.files) if cleared
+                    else self.tr("On disk now: %n chat(s), {size} MB.", "", usage.files))
+            text = text.format(size=size)
+        self.cache_note.setText(text)
 
     def _check(self) -> None:
         problem = ""

@@ -267,7 +267,7 @@ class ChatWindow(QMainWindow):
         """Edit how models load and replies are generated; a changed load reloads the model."""
         from ui.load_settings_dialog import LoadSettingsDialog
 
-        dialog = LoadSettingsDialog(self._settings, self)
+        dialog = LoadSettingsDialog(self._settings, self, clear_cache=self.controller.clear_cache)
         if dialog.exec() != LoadSettingsDialog.DialogCode.Accepted:
             return
         reload = dialog.settings().load != self._settings.load
@@ -349,6 +349,7 @@ class ChatWindow(QMainWindow):
             self.open_chat(chat_id)
 
     def _on_chat_deleted(self, chat_id: int) -> None:
+        self.controller.forget_chats([chat_id])  # its cached KV state goes, on disk too
         if chat_id == self.session.chat_id and not self.session.busy:
             self.new_chat()
 

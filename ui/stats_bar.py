@@ -213,7 +213,10 @@ class StatsBar(QWidget):
         if stats.prompt_tokens:
             self._prompt.set_value(
                 self.tr("{count} tok").format(count=stats.prompt_tokens),
-                self.tr("({count} cached)").format(count=stats.cached_tokens),
+                (self.tr("({count} cached, restored from {source})").format(
+                    count=stats.cached_tokens, source=self._restored_source(stats.restored_from))
+                 if stats.restored_from
+                 else self.tr("({count} cached)").format(count=stats.cached_tokens)),
                 format_rate(stats.prompt_tps) if stats.prompt_tps > 0 else "",
             )
         if stats.generated_tokens:
@@ -236,6 +239,14 @@ class StatsBar(QWidget):
 
         if stats.stop_reason:
             self._show_stop_reason(stats.stop_reason)
+
+    def _restored_source(self, source: str) -> str:
+        """Where a chat's cache came back from, in words (the engine's FROM_* names)."""
+        if source == "disk":
+            return self.tr("disk")
+        if source == "memory":
+            return self.tr("memory")
+        return source
 
     def finish(self, done: Done) -> None:
         """Show the final figures of a finished reply and why it stopped."""

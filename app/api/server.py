@@ -371,6 +371,7 @@ class ApiServer:
             snapshot_budget_mb=settings.snapshot_budget_mb,
             snapshot_disk_mb=settings.snapshot_disk_mb,
             snapshot_dir=str(app_paths().snapshots),
+            model_sha256=entry.sha256,
             stream_batch_ms=STREAM_BATCH_MS,
             prompt=parsed.prompt,
             loop_guard=settings.loop_guard,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.bench.api_path import ApiPath, api_figures
 from app.bench.long_chat import FULL_PLAN, QUICK_PLAN, long_chat
+from app.bench.restart import restart
 from app.bench.runner import Bench, Timed, best_of, events_ok
 from app.bench.workloads import DECODE_PROMPT
 from app.models.gpu_fit import resolve_load
@@ -91,6 +92,8 @@ def measure(
         }
         step("switching conversations")
         switch = bench.switch(engine)
+        step("return after restart (fresh host processes)")
+        switch.update(restart(bench))
         step("speculative decoding")
         speculative = bench.speculative(engine)
         plan = QUICK_PLAN if quick else FULL_PLAN

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from app.engine.client import EngineClient
+from app.engine.client import LocalEngineClient
 from app.engine.scheduler import Job, Scheduler, SchedulerClosedError, Source
+from app.engine.snapshots import clear_cache, forget_chats
 from inference.events import (
     ChatRequest,
     ContextTrimmed,
@@ -30,6 +31,7 @@ from inference.events import (
     Token,
 )
 from inference.host_client import HostClient
+from inference.snapshot_files import FolderUsage
 
 _log = logging.getLogger(__name__)
 
@@ -69,7 +71,7 @@ class EngineController(QObject):
     _produced = Signal(int, object)  # (request id, event)
     _submitted = Signal(int)  # (request id), posted just before the request is queued
 
-    def __init__(self, client: EngineClient | None = None, *, log_path: Path | None = None,
+    def __init__(self, client: LocalEngineClient | None = None, *, log_path: Path | None = None,
                  scheduler: Scheduler | None = None, parent: QObject | None = None) -> None:
         """Submit to ``scheduler``, or to a scheduler of its own over ``client`` (by default
         a :class:`HostClient` logging to ``log_path``), which :meth:`shutdown` then ends."""
@@ -121,6 +123,16 @@ class EngineController(QObject):
         job = self._jobs.get(self._current) if self._current else None
         if job is not None:
             job.cancel()
+
+    def forget_chats(self, chat_ids: list[int]) -> None:
+        """Drop the engine's cache of these chats and delete their snapshot files (the
+        chats were deleted)."""
+        forget_chats(self.scheduler, chat_ids)
+
+    def clear_cache(self) -> FolderUsage:
+        """Drop the engine's cache of every chat and delete every snapshot file; what was
+        on disk."""
+        return clear_cache(self.scheduler)
 
     def shutdown(self) -> None:
         """Stop the window's requests; end the scheduler and the host if they are ours."""

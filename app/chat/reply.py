@@ -14,6 +14,7 @@ from typing import Any
 from app.chat.conversation import conversation_messages
 from app.chat.fingerprint import FileHasher, build_fingerprint, remote_fingerprint
 from app.chat.presets import effective_sampling, system_prompt
+from app.engine.snapshots import chat_conversation_id
 from app.models.gpu_fit import resolve_load
 from app.models.recommended import model_recommendation
 from app.paths import app_paths
@@ -74,11 +75,14 @@ def chat_request(
     continue_last: bool,
     *,
     past_loop: bool = False,
+    model_sha256: str = "",
 ) -> ChatRequest:
     """The engine request for a reply after ``path`` (the shown messages before it).
 
     ``past_loop``: the user continues a reply the loop guard stopped ("Continue anyway"),
-    so this one runs without the guard.
+    so this one runs without the guard. ``model_sha256``: the model file's hash when it is
+    known (the library's, else the one remembered for the file): the chat's snapshot on
+    disk is keyed by it.
     """
     turns = conversation_messages(path)
     prompt = system_prompt(settings, chat)
@@ -93,7 +97,7 @@ def chat_request(
         ),
         continue_last=continue_last,
         # Each chat keeps its own token history and KV snapshot in the engine.
-        conversation_id=f"chat-{chat_id}",
+        conversation_id=chat_conversation_id(chat_id),
         overflow=settings.overflow,
         speculative=settings.speculative,
         loop_guard=settings.loop_guard and not past_loop,
@@ -101,6 +105,7 @@ def chat_request(
         stream_batch_ms=STREAM_BATCH_MS,
         snapshot_disk_mb=settings.snapshot_disk_mb,
         snapshot_dir=str(app_paths().snapshots),
+        model_sha256=model_sha256 or model.sha256,
         thinking_apart=True,  # the window shows a reasoning model's thinking in its own block
     )
 

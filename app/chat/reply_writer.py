@@ -228,14 +228,16 @@ class ReplyWriter(QObject):
         """Show the committed reply as in progress, then send its request."""
         index = self._path.index_of(reply.id)
         assert index is not None
+        key = None if is_remote(model.path) else FileHasher.key(model.path)
+        known = self.store.known_sha256(*key) if key is not None and not model.sha256 else None
+        if key is not None and not model.sha256 and known is None:
+            self._hasher.start(key)
         request = chat_request(
             self._path.path_messages(index + 1 if continue_last else index), model,
             self.settings, self._path.chat_settings(), self.store.user_presets(),
             reply.chat_id, continue_last, past_loop=past_loop,
+            model_sha256=known or (self._hasher.result(key) if key is not None else None) or "",
         )
-        key = None if is_remote(model.path) else FileHasher.key(model.path)
-        if key is not None and not model.sha256 and self.store.known_sha256(*key) is None:
-            self._hasher.start(key)
         self._reply = StreamingReply(
             message_id=reply.id, chat_id=reply.chat_id, request_id=0, request=request,
             model=model, prefix=reply.content if continue_last else "",

@@ -17,7 +17,7 @@ import signal
 import sys
 import threading
 from types import FrameType
-from typing import TextIO
+from typing import Any, TextIO
 
 from pydantic import ValidationError
 
@@ -30,7 +30,7 @@ from app.models.recommended import model_recommendation
 from app.paths import app_paths
 from app.remote.providers import ProviderStore
 from app.remote.refs import RemoteModel
-from app.settings import Settings
+from app.settings import Settings, load_settings
 from app.store.records import ChatSettings
 from inference.events import (
     ChatMessage,
@@ -56,6 +56,9 @@ SPECULATIVE_KEYS = ("draft_tokens", "accepted_tokens")
 REMOTE_KEYS = ("remote", "figures")
 # Present in --json output only when the model thought before answering.
 THINKING_KEYS = ("thinking_tokens", "thinking_ms", "answer_ttft_s")
+# Present in --json output only when the prompt's cache came back from a snapshot
+# (--keep-cache): "disk", as a run's host starts empty.
+RESTORED_KEYS = ("restored_from",)
 
 
 def add_chat_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -86,6 +89,12 @@ def add_chat_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     add_switch(chat, "--no-loop-guard", Settings, "loop_guard",
                help="let a reply that repeats itself run on (by default it stops, with the "
                "stop reason 'repetition')")
+    chat.add_argument("--keep-cache", metavar="NAME",
+                      help="keep the model's cache of this exchange on disk under NAME (in "
+                      "Slice's cache folder, within the disk budget of the settings); a later "
+                      "run with the same NAME, model and load settings starts from it, so a "
+                      "long system prompt or document is read once (the stats say 'restored "
+                      "from disk')")
     add_load_arguments(chat)
 
 
@@ -201,8 +210,20 @@ def run_chat(args: argparse.Namespace, stdin: TextIO = sys.stdin) -> int:
         speculative=args.speculative,
         loop_guard=not args.no_loop_guard,
         thinking_apart=True,
+        **_kept_cache(args.keep_cache),
     )
     return _stream(request, HostClient(app_paths().host_log), as_json=args.json)
+
+
+def _kept_cache(name: str | None) -> dict[str, Any]:
+    """The request fields that keep the exchange's cache on disk under ``name`` (none
+    without it): the host writes it there when it exits, and reads it back next time."""
+    if not name:
+        return {}
+    settings = load_settings(app_paths().settings_file)
+    return {"conversation_id": f"cli-{name}", "snapshot_dir": str(app_paths().snapshots),
+            "snapshot_disk_mb": settings.snapshot_disk_mb,
+            "snapshot_budget_mb": settings.snapshot_budget_mb}
 
 
 def cli_sampling(args: argparse.Namespace, load: LoadSettings) -> Sampling:
@@ -247,6 +268,7 @@ def _stream(request: ChatRequest, client: EngineClient, as_json: bool) -> int:
                     keys += REMOTE_KEYS if event.stats.remote else ()
                     if event.stats.thinking_tokens:
                         keys += THINKING_KEYS
+                    keys += RESTORED_KEYS if event.stats.restored_from else ()
                     stats = {key: getattr(event.stats, key) for key in keys}
                     result: dict[str, object] = {"reply": text, "stats": stats}
                     if thinking:

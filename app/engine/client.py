@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from inference.events import ChatRequest, Event
@@ -30,4 +30,14 @@ class EngineClient(Protocol):
 
     def close(self) -> None:
         """End whatever serves the requests (the next request starts it again)."""
+        ...
+
+
+class LocalEngineClient(EngineClient, Protocol):
+    """The local engine's client: it also caches conversations (KV snapshots, in memory and
+    in the snapshot folder), which a deleted chat or a cleared cache makes it forget."""
+
+    def forget(self, conversation_ids: Sequence[str] | None) -> None:
+        """Drop what is cached of ``conversation_ids`` (None: of all of them), after the
+        request now running; any thread."""
         ...

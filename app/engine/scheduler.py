@@ -16,11 +16,11 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.engine.client import EngineClient
+from app.engine.client import EngineClient, LocalEngineClient
 from app.models.gpu_fit import resolve_request
 from app.remote.refs import is_remote
 from inference.events import (
@@ -120,7 +120,7 @@ class SchedulerStatus:
 class Scheduler:
     """Runs submitted requests one at a time on its own thread (see the module's text)."""
 
-    def __init__(self, client: EngineClient, *, queue_limit: int = 8,
+    def __init__(self, client: LocalEngineClient, *, queue_limit: int = 8,
                  idle_unload_s: float = 0.0, average_s: float = 10.0,
                  remote: Callable[[ChatRequest], EngineClient] | None = None) -> None:
         """``remote`` makes the client for a request to a remote model (``remote://``
@@ -211,6 +211,11 @@ class Scheduler:
 
         threading.Thread(target=run, name=f"slice-remote-{job.id}", daemon=True).start()
         return job
+
+    def forget(self, conversation_ids: Sequence[str] | None) -> None:
+        """Have the local engine drop what it caches of ``conversation_ids`` (None: of
+        every conversation), after the request it runs (a deleted chat, a cleared cache)."""
+        self._client.forget(conversation_ids)
 
     def status(self) -> SchedulerStatus:
         """The queue as it stands now."""
