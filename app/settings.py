@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 _M = TypeVar("_M", bound=BaseModel)
 
 SETTINGS_VERSION = 3
-Theme = Literal["system", "light", "dark"]
+Theme = Literal["system", "light", "dark", "contrast"]
 THEMES: tuple[str, ...] = get_args(Theme)
 
 SAMPLING_FIELDS: tuple[str, ...] = tuple(Sampling.model_fields)
@@ -155,6 +155,11 @@ class Settings(BaseModel):
                                description="Instructions the model gets before each chat.")
     theme: Theme = Field(default="system", title="Theme",
                          description="Follow the system's colours, or always light or dark.")
+    text_scale: int = Field(
+        default=100, ge=50, le=300, title="Text size (%)",
+        description="The window's text size, in percent of the system's (View ▸ Zoom in, "
+        "Zoom out, Actual size).", json_schema_extra={"step": 10},
+    )
     load: LoadSettings = Field(default_factory=LoadSettings)
     # The values the user chose are the ones set on this object (pydantic's
     # ``model_fields_set``): only they are saved, and only they beat the model's

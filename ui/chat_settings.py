@@ -67,6 +67,7 @@ class ChatSettingsDialog(QDialog):
         self.prompt.setAccessibleName("System prompt")
         self.prompt.setPlaceholderText("Instructions the model gets before the conversation")
         self.prompt.setMinimumHeight(90)
+        self.prompt.setTabChangesFocus(True)  # Tab leaves it (no keyboard trap)
         self.preset = QComboBox()
         self.preset.setAccessibleName("Preset")
         self.save_preset = QPushButton("Save as preset…")

@@ -37,6 +37,7 @@ from app.models.preload_check import check_header, check_model
 from app.paths import app_paths
 from app.settings import load_settings, save_settings
 from inference.events import LoadSettings
+from ui.accessibility import announce
 from ui.background import Background
 from ui.chat_view import ERROR_COLOR
 from ui.library_model import LibraryModel
@@ -89,6 +90,7 @@ class ModelsView(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Models in the library")
+        self.table.setTabKeyNavigation(False)  # arrows move in it; Tab goes on to the buttons
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -104,6 +106,7 @@ class ModelsView(QWidget):
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
         self.details.setAccessibleName("Model details")
+        self.details.setTabChangesFocus(True)  # Tab leaves it (no keyboard trap)
         self.details.setPlaceholderText("Select a model to see its details.")
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -302,6 +305,7 @@ class ModelsView(QWidget):
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
         self.message.setStyleSheet(f"color: {ERROR_COLOR.name()};" if error else "")
+        announce(self.message, text, assertive=error)  # heard where it is not looked at
 
     def _hash_missing(self) -> None:
         """Compute the SHA-256 of imported files that have none yet, one at a time."""
