@@ -267,6 +267,8 @@ def test_models_check_and_download_without_the_mouse(
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.composer.message_box)
     dialog = None
     try:
         tab_to(qtbot, lambda w: w is window.model_selection.models_button)
@@ -277,7 +279,7 @@ def test_models_check_and_download_without_the_mouse(
         view = dialog.library_view
         # Check a model: the library's table, Down to the model, Tab to Check, Space.
         tab_to(qtbot, lambda w: w is view.table)
-        press(qtbot, Qt.Key.Key_Down)
+        press(qtbot, Qt.Key.Key_Space)  # selects the row under the table's cursor (the first)
         assert view.selected() is not None
         tab_to(qtbot, lambda w: w is view.check_button)
         press(qtbot, Qt.Key.Key_Space)
@@ -293,9 +295,10 @@ def test_models_check_and_download_without_the_mouse(
         press(qtbot, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: panel.results_model.rowCount() == 2, timeout=10_000)
         tab_to(qtbot, lambda w: w is panel.results)
-        press(qtbot, Qt.Key.Key_Down)
-        row = panel.results.currentIndex().row()
-        if panel.results_model.index(row).data(Qt.ItemDataRole.ToolTipRole) != SMOL_REPO:
+        press(qtbot, Qt.Key.Key_Home)
+        for _ in range(panel.results_model.rowCount()):
+            if panel.results.currentIndex().data(Qt.ItemDataRole.ToolTipRole) == SMOL_REPO:
+                break
             press(qtbot, Qt.Key.Key_Down)
         press(qtbot, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: panel.files.topLevelItemCount() == 1, timeout=10_000)
@@ -308,9 +311,12 @@ def test_models_check_and_download_without_the_mouse(
             press(qtbot, Qt.Key.Key_Right if closed else Qt.Key.Key_Down)
         assert panel.download_button.isEnabled()
         tab_to(qtbot, lambda w: w is panel.download_button)
-        with qtbot.waitSignal(dialog.library_changed, timeout=60_000):
-            press(qtbot, Qt.Key.Key_Space)
-        assert panel.queue_model.status(0).state == DownloadState.DONE
+        press(qtbot, Qt.Key.Key_Space)
+        qtbot.waitUntil(lambda: (s := panel.queue_model.status(0)) is not None
+                        and s.state in (DownloadState.DONE, DownloadState.FAILED),
+                        timeout=60_000)
+        status = panel.queue_model.status(0)
+        assert status.state == DownloadState.DONE, status
         press(qtbot, Qt.Key.Key_Escape)  # closes the dialog
         assert not dialog.isVisible()
     finally:

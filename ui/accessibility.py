@@ -9,12 +9,9 @@ anything else that wants to) can hear what a screen reader would.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from itertools import pairwise
-
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
-from PySide6.QtWidgets import QLayout, QProgressBar, QSplitter, QWidget
+from PySide6.QtWidgets import QProgressBar, QWidget
 
 from inference.events import StopReason
 
@@ -125,46 +122,3 @@ class ProgressValue(QProgressBar):
         if self.isVisible():
             self._finishing.start()
 
-
-def tab_in_layout_order(root: QWidget) -> list[QWidget]:
-    """Make Tab go through ``root``'s controls in the order its layouts show them (top to
-    bottom, and left to right within a row), whatever order they were made in; returns
-    that order."""
-    chain = [w for w in _laid_out(root) if _tab_stop(w)]
-    for before, after in pairwise(chain):
-        QWidget.setTabOrder(before, after)
-    return chain
-
-
-def _laid_out(widget: QWidget) -> Iterator[QWidget]:
-    """The widgets inside ``widget`` in the order its layouts (and splitters) place them;
-    a control's own parts (a spin box's line edit) are not listed."""
-    if isinstance(widget, QSplitter):
-        for i in range(widget.count()):
-            yield from _in_order(widget.widget(i))
-        return
-    layout = widget.layout()
-    if layout is not None:
-        yield from _items(layout)
-
-
-def _tab_stop(widget: QWidget) -> bool:
-    return bool(widget.focusPolicy().value & Qt.FocusPolicy.TabFocus.value)
-
-
-def _in_order(widget: QWidget) -> Iterator[QWidget]:
-    if _tab_stop(widget):
-        yield widget  # a control: what is inside it is its own business
-        return
-    yield from _laid_out(widget)
-
-
-def _items(layout: QLayout) -> Iterator[QWidget]:
-    for i in range(layout.count()):
-        item = layout.itemAt(i)
-        if item is None:
-            continue
-        if item.widget() is not None:
-            yield from _in_order(item.widget())
-        elif item.layout() is not None:
-            yield from _items(item.layout())
