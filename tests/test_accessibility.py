@@ -210,6 +210,13 @@ def test_messages_are_read_one_by_one_and_their_actions_reached_from_the_keyboar
     assert view.textCursor().selectedText() == "Stats"
     qtbot.keyClick(view, Qt.Key.Key_Return)
     assert "tok/s" in view.toPlainText() or "tokens" in view.toPlainText()
+    # Ctrl+Tab leaves the conversation at once (Tab would go through every link first).
+    qtbot.keyClick(view, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert window.composer.message_box.hasFocus()
+    qtbot.keyClick(window.composer.message_box, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(view, Qt.Key.Key_Backtab,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert not view.hasFocus()
 
 
 # Announcements

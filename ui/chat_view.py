@@ -17,17 +17,18 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QUrl, Signal
+from PySide6.QtCore import QEvent, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
     QGuiApplication,
+    QKeyEvent,
     QPaintEvent,
     QResizeEvent,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from app.store.export import thinking_title
 from app.store.records import PathEntry, Role
@@ -333,6 +334,17 @@ class ChatView(QTextBrowser):
             self.setTextCursor(cursor)
         self._reading_span = None
         return super().focusNextPrevChild(next)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        if (event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            # Tab goes from link to link in the transcript; Ctrl+Tab leaves it at once.
+            forward = event.key() == Qt.Key.Key_Tab and not (
+                event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            QTextEdit.focusNextPrevChild(self, forward)
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def loadResource(self, kind: int, name: QUrl) -> object:  # noqa: N802 (Qt override)
         """Load nothing: a reply's image links must not make the view read local files."""
