@@ -260,7 +260,14 @@ def test_models_check_and_download_without_the_mouse(
     real_library: ModelLibrary, smollm_path: str,
 ) -> None:
     from tests.test_models_ui import SMOL_REPO, serve_smollm
+    from ui.accessibility import announcements
 
+    heard: list[tuple[str, bool]] = []
+
+    def hear(text: str, assertive: bool) -> None:
+        heard.append((text, assertive))
+
+    announcements().announced.connect(hear)
     serve_smollm(hub, smollm_path)
     window = ChatWindow(controller, real_library, Settings(
         load=LoadSettings(n_ctx=512, n_threads=1, n_threads_batch=1)), store)
@@ -286,6 +293,7 @@ def test_models_check_and_download_without_the_mouse(
         qtbot.waitUntil(lambda: view.message.text().startswith(("Check passed", "Do not load")),
                         timeout=120_000)
         assert view.message.text().startswith("Check passed"), view.message.text()
+        assert (view.message.text(), False) in heard  # a screen reader hears the result
         # The Download tab: Ctrl+Tab; search, Tab to the results, Enter opens one.
         press(qtbot, Qt.Key.Key_Tab, CTRL)
         panel = dialog.downloads
@@ -311,14 +319,24 @@ def test_models_check_and_download_without_the_mouse(
             press(qtbot, Qt.Key.Key_Right if closed else Qt.Key.Key_Down)
         assert panel.download_button.isEnabled()
         tab_to(qtbot, lambda w: w is panel.download_button)
+        values: list[int] = []
+        panel.progress.valueChanged.connect(values.append)
+        hub.throttle_bps = 20_000_000  # a few seconds: the progress is seen on its way
         press(qtbot, Qt.Key.Key_Space)
+        qtbot.waitUntil(lambda: panel.progress.isVisible(), timeout=10_000)
+        assert panel.progress.accessibleName() == "Downloading SmolLM2-135M-Instruct.Q4_1.gguf"
+        hub.throttle_bps = None
         qtbot.waitUntil(lambda: (s := panel.queue_model.status(0)) is not None
                         and s.state in (DownloadState.DONE, DownloadState.FAILED),
                         timeout=60_000)
         status = panel.queue_model.status(0)
         assert status.state == DownloadState.DONE, status
+        # The value went up in steps, never all at once per poll, and the bar went away.
+        assert values and values == sorted(values) and all(v % 5 == 0 for v in values)
+        qtbot.waitUntil(lambda: not panel.progress.isVisible(), timeout=5_000)
         press(qtbot, Qt.Key.Key_Escape)  # closes the dialog
         assert not dialog.isVisible()
     finally:
+        announcements().announced.disconnect(hear)
         if dialog is not None:
             dialog.downloads.shutdown()
