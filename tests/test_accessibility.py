@@ -456,3 +456,24 @@ def test_the_shortcuts_list_has_zoom_and_messages(qtbot: QtBot, window: ChatWind
     dialog = show_shortcuts(window)
     assert "Alt+Up / Alt+Down" in dialog.text() and "Ctrl+0" in dialog.text()
     dialog.close()
+
+
+@pytest.mark.parametrize("theme", [THEME_LIGHT, THEME_DARK, THEME_CONTRAST])
+def test_warnings_and_errors_read_on_every_theme(
+    qtbot: QtBot, window: ChatWindow, qapp: QApplication, theme: str
+) -> None:
+    """The amber and red labels (the edit banner, the context note, a dialog's problem) are
+    tinted for the theme in use, and again when it changes."""
+    dialog = LoadSettingsDialog(Settings())
+    shown(qtbot, dialog)
+    labels = [window.composer.edit_bar, window.status_line.context_note, dialog.problem]
+    try:
+        set_theme(qapp, theme)
+        background = qapp.palette().color(R.Window)
+        for label in labels:
+            sheet = label.styleSheet()
+            assert sheet.startswith("color: #"), sheet
+            color = QColor(sheet.removeprefix("color: ").rstrip(";"))
+            assert ratio(color, background) >= 4.5, (label, color.name(), theme)
+    finally:
+        set_theme(qapp, THEME_SYSTEM)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from ui.message_box import MessageBox
 from ui.message_render import WARNING_COLOR
+from ui.theme import tint
 
 EDIT_BANNER = "Editing a message: Enter sends it as a new version, Esc cancels."
 
@@ -40,7 +41,7 @@ class Composer(QWidget):
         self._has_model = False
 
         self.edit_bar = QLabel(EDIT_BANNER)
-        self.edit_bar.setStyleSheet(f"color: {WARNING_COLOR.name()};")
+        tint(self.edit_bar, WARNING_COLOR)
         self.edit_bar.hide()
         self.message_box = MessageBox()
         self.send_button = QPushButton("Send")

@@ -44,6 +44,7 @@ from ui.background import Background
 from ui.chat_view import ERROR_COLOR
 from ui.download_queue import DownloadDelegate, DownloadQueueModel
 from ui.repo_list_model import REPO_ROLE, RepoListModel
+from ui.theme import tint
 
 POLL_MS = 250
 SORTS = (("Most downloads", "downloads"), ("Most likes", "likes"), ("Recently updated", "recent"))
@@ -370,7 +371,7 @@ class DownloadPanel(QWidget):
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet(f"color: {ERROR_COLOR.name()};" if error else "")
+        tint(self.message, ERROR_COLOR if error else None)
         announce(self.message, text, assertive=error)  # heard where it is not looked at
 
 

@@ -23,6 +23,7 @@ from inference.events import (
 )
 from inference.options import QUANTIZED_KV_NEEDS_FLASH_ATTN
 from ui.setting_fields import check_box, int_spin, label
+from ui.theme import tint
 
 OVERFLOW_LABELS = {
     OVERFLOW_STOP: "Stop at the limit",
@@ -87,7 +88,7 @@ class LoadSettingsDialog(QDialog):
             box.setSuffix(" MB")
             box.setValue(getattr(settings, field))
         self.problem = QLabel()
-        self.problem.setStyleSheet("color: #dc2626;")
+        tint(self.problem, "#dc2626")
         self.problem.setWordWrap(True)
 
         form = QFormLayout()

@@ -41,6 +41,7 @@ from ui.accessibility import announce
 from ui.background import Background
 from ui.chat_view import ERROR_COLOR
 from ui.library_model import LibraryModel
+from ui.theme import tint
 
 
 def confirm_load(parent: QWidget, path: str, load: LoadSettings) -> tuple[bool, CheckReport]:
@@ -304,7 +305,7 @@ class ModelsView(QWidget):
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet(f"color: {ERROR_COLOR.name()};" if error else "")
+        tint(self.message, ERROR_COLOR if error else None)
         announce(self.message, text, assertive=error)  # heard where it is not looked at
 
     def _hash_missing(self) -> None:

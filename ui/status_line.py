@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 from inference.events import ContextTrimmed, ModelInfo
 from ui.accessibility import ProgressValue, announce
 from ui.message_render import ERROR_COLOR, WARNING_COLOR
-from ui.theme import readable
+from ui.theme import readable, tint
 
 NO_MODEL_STATUS = "Choose “Open GGUF file…” in the model list to add a model."
 GENERATING_STATUS = "Generating…  Esc stops"
@@ -34,7 +34,7 @@ def warning_label() -> QLabel:
     """A wrapping label in the warning colour, hidden until it has something to say."""
     label = QLabel()
     label.setWordWrap(True)
-    label.setStyleSheet(f"color: {WARNING_COLOR.name()};")
+    tint(label, WARNING_COLOR)
     label.hide()
     return label
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 # Used when installed; otherwise the platform's own UI font is already the right choice.
 PREFERRED_FAMILIES = ("Inter", "Inter Variable")
@@ -167,6 +167,7 @@ def _apply_scheme(app: QApplication, scheme: Qt.ColorScheme) -> None:
         app.setStyleSheet(style)
     if preference == THEME_CONTRAST:
         app.setPalette(contrast_palette())
+        _retint_all()
         return
     if preference != THEME_SYSTEM:
         scheme = Qt.ColorScheme.Dark if preference == THEME_DARK else Qt.ColorScheme.Light
@@ -177,6 +178,31 @@ def _apply_scheme(app: QApplication, scheme: Qt.ColorScheme) -> None:
         # then its selection is made readable (only that role is set).
         app.setPalette(QPalette())
         app.setPalette(readable_selection(QPalette()))
+    _retint_all()
+
+
+_TINT = "slice_tint"  # widget property: the colour its text is tinted with (a warning's)
+
+
+def tint(widget: QWidget, color: QColor | str | None) -> None:
+    """Colour ``widget``'s text (a warning, an error) so that it reads on the theme's
+    window (WCAG AA), now and after every theme change; None: the theme's own colour."""
+    widget.setProperty(_TINT, QColor(color).name() if color else "")
+    _apply_tint(widget)
+
+
+def _apply_tint(widget: QWidget) -> None:
+    color = widget.property(_TINT)
+    window = QGuiApplication.palette().color(QPalette.ColorRole.Window)
+    sheet = f"color: {readable(QColor(color), window).name()};" if color else ""
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)
+
+
+def _retint_all() -> None:
+    for widget in QApplication.allWidgets():
+        if widget.property(_TINT):
+            _apply_tint(widget)
 
 
 def readable_selection(palette: QPalette) -> QPalette:
