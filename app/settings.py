@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 _M = TypeVar("_M", bound=BaseModel)
 
 SETTINGS_VERSION = 3
-Theme = Literal["system", "light", "dark"]
+Theme = Literal["system", "light", "dark", "contrast"]
 THEMES: tuple[str, ...] = get_args(Theme)
 
 SAMPLING_FIELDS: tuple[str, ...] = tuple(Sampling.model_fields)
@@ -159,6 +159,11 @@ class Settings(BaseModel):
         default="system", pattern=r"^(system|[a-z]{2,3})$", title="Language",
         description="The window's language: the system's, or a language code (en, de, es); "
         "a change takes effect at the next start.",
+    )
+    text_scale: int = Field(
+        default=100, ge=50, le=300, title="Text size (%)",
+        description="The window's text size, in percent of the system's (View ▸ Zoom in, "
+        "Zoom out, Actual size).", json_schema_extra={"step": 10},
     )
     load: LoadSettings = Field(default_factory=LoadSettings)
     # The values the user chose are the ones set on this object (pydantic's

@@ -30,6 +30,9 @@ debs=(python3-venv build-essential cmake libgl1 libegl1 libxkbcommon0 libxkbcomm
       libx11-xcb1 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3 fonts-dejavu-core libgomp1)
 if [ "$mode" = "--test" ] || [ "$mode" = "--package" ]; then
   debs+=(xvfb xauth)
+  # tests/test_atspi.py: a window manager, the accessibility bus and a session D-Bus, and
+  # pyatspi (the library Orca uses) for the system Python that reads the window's tree.
+  debs+=(openbox at-spi2-core dbus-daemon python3-pyatspi)
 fi
 if [ "$mode" = "--package" ]; then
   # binutils: PyInstaller and packaging/elf.py read ELF headers. shellcheck: checks the

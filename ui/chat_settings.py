@@ -79,6 +79,7 @@ class ChatSettingsDialog(QDialog):
         self.prompt.setPlaceholderText(
             self.tr("Instructions the model gets before the conversation"))
         self.prompt.setMinimumHeight(90)
+        self.prompt.setTabChangesFocus(True)  # Tab leaves it (no keyboard trap)
         self.preset = QComboBox()
         self.preset.setAccessibleName(self.tr("Preset"))
         self.save_preset = QPushButton(self.tr("Save as preset…"))

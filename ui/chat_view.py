@@ -17,20 +17,22 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QUrl, Signal
+from PySide6.QtCore import QEvent, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
     QGuiApplication,
+    QKeyEvent,
     QPaintEvent,
     QResizeEvent,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from app.store.export import THOUGHT_FOR, thinking_title
 from app.store.records import PathEntry, Role
+from ui.accessibility import announce, first_words
 from ui.fragment_cache import FragmentCache
 from ui.markdown_render import code_blocks
 from ui.message_render import (
@@ -40,6 +42,7 @@ from ui.message_render import (
     USER_COLOR,
     Look,
     MessageAction,
+    author_of,
     insert_footer,
     insert_header,
     insert_plain,
@@ -104,6 +107,11 @@ class ChatView(QTextBrowser):
         self._awaiting_paint = False
         self._highlight: tuple[int, tuple[str, ...]] | None = None
         self._fragments = FragmentCache()
+        self._reading: int | None = None  # the message Alt+Up / Alt+Down moved to
+        self._reading_span: tuple[int, int] | None = None  # and the selection it made
+        self.setAccessibleDescription(self.tr(
+            "Alt+Up and Alt+Down move from message to message; Tab then reaches the "
+            "message's actions, Enter uses one."))
 
     # What is shown
 
@@ -271,7 +279,72 @@ class ChatView(QTextBrowser):
         if top is not None:
             self.verticalScrollBar().setValue(max(0, round(top) - 12))
 
+    # Reading message by message (the keyboard, and screen readers)
+
+    def current_message(self) -> int | None:
+        """The message the reader moved to last, while it is shown."""
+        return self._reading if self.entry(self._reading or 0) is not None else None
+
+    def step_message(self, delta: int) -> int | None:
+        """Move to the previous (``delta`` -1) or next (1) shown message, or from none to
+        the last (-1) or first (1): select it (its author and text), scroll to it, take the
+        keyboard focus, and tell screen readers who wrote it, where it is and what it says.
+        Tab then reaches its actions. Returns its id; None when nothing is shown."""
+        ids = self._shown.message_ids()
+        if not ids:
+            return None
+        current = self.current_message()
+        if current is None:
+            local = len(ids) - 1 if delta < 0 else 0
+        else:
+            local = max(0, min(len(ids) - 1, ids.index(current) + delta))
+        message_id = ids[local]
+        self._reading = message_id
+        start, bounds = self._shown.start_of(message_id), self._shown.body_of(message_id)
+        if start is None or bounds is None:
+            return None
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(start + 1 if start else 0)
+        end = self._end_position() if bounds[1] < 0 else bounds[1]
+        cursor.setPosition(max(end, cursor.position()), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self._reading_span = (cursor.anchor(), cursor.position())
+        self.scroll_to_message(message_id)
+        self.setFocus()
+        entry = self.entry(message_id)
+        assert entry is not None
+        text = self._text_between(*bounds) or entry.message.content
+        announce(self, self.tr("{author}, message {n} of {total}: {text}").format(
+            author=author_of(entry), n=self._shown.first_index + local + 1,
+            total=self._shown.total, text=first_words(text, 40)))
+        return message_id
+
     # Qt overrides
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 (Qt override)
+        """Tab from a message Alt+Up / Alt+Down selected reaches that message's own links
+        first: its versions, its code blocks' Copy, then Copy, Edit, Regenerate, Stats."""
+        cursor = self.textCursor()
+        if self._reading_span == (cursor.anchor(), cursor.position()):
+            # The next link is looked for after the selection (the document's start without
+            # one): select the message's first character only, so its own links come next.
+            start = cursor.selectionStart()
+            cursor.setPosition(start)
+            cursor.setPosition(start + 1, QTextCursor.MoveMode.KeepAnchor)
+            self.setTextCursor(cursor)
+        self._reading_span = None
+        return super().focusNextPrevChild(next)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        if (event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            # Tab goes from link to link in the transcript; Ctrl+Tab leaves it at once.
+            forward = event.key() == Qt.Key.Key_Tab and not (
+                event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            QTextEdit.focusNextPrevChild(self, forward)
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def loadResource(self, kind: int, name: QUrl) -> object:  # noqa: N802 (Qt override)
         """Load nothing: a reply's image links must not make the view read local files."""
@@ -289,6 +362,10 @@ class ChatView(QTextBrowser):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and len(self._shown):
+            # The text was zoomed: markdown rendered at the old size is rendered again.
+            self._fragments.clear()
+            self._render_again()
         if event.type() == QEvent.Type.PaletteChange and len(self._shown):
             # Code colours and link colours follow the theme: render again.
             self.show_path(

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from ui.message_box import MessageBox
 from ui.message_render import WARNING_COLOR
+from ui.theme import tint
 
 EDIT_BANNER = QT_TRANSLATE_NOOP(
     "Composer",
@@ -42,7 +43,7 @@ class Composer(QWidget):
         self._has_model = False
 
         self.edit_bar = QLabel(self.tr(EDIT_BANNER))
-        self.edit_bar.setStyleSheet(f"color: {WARNING_COLOR.name()};")
+        tint(self.edit_bar, WARNING_COLOR)
         self.edit_bar.hide()
         self.message_box = MessageBox()
         self.send_button = QPushButton(self.tr("Send"))

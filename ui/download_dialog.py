@@ -32,19 +32,21 @@ from PySide6.QtWidgets import (
 )
 
 from app.hub.api import HubError, RepoPage, RepoSummary, repo_page, search
-from app.hub.downloads import DownloadManager, DownloadState
+from app.hub.downloads import DownloadManager, DownloadState, DownloadStatus
 from app.hub.sidecar import FileSpec
 from app.hub.token import TokenStore
 from app.models.library import ModelLibrary
 from app.models.memory_fit import FIT_NO, FIT_OK, FIT_TIGHT, format_bytes, judge_fit, rough_need
 from app.paths import app_paths
 from inference.events import LoadSettings
+from ui.accessibility import ProgressValue, announce
 from ui.app_texts import app_text
 from ui.background import Background
 from ui.chat_view import ERROR_COLOR
 from ui.download_queue import DownloadDelegate, DownloadQueueModel
 from ui.i18n import tr
 from ui.repo_list_model import REPO_ROLE, RepoListModel
+from ui.theme import tint
 
 POLL_MS = 250
 SORTS = ((QT_TRANSLATE_NOOP("DownloadPanel", "Most downloads"), "downloads"),
@@ -154,6 +156,8 @@ class DownloadPanel(QWidget):
         self.cancel_button.clicked.connect(lambda: self._on_queue(self.manager.cancel))
         self.clear_button.clicked.connect(self.clear_finished)
 
+        # The downloads' progress as a value screen readers hear change.
+        self.progress = ProgressValue(self.tr("Download progress"))
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -198,6 +202,7 @@ class DownloadPanel(QWidget):
         layout.addLayout(token_row)
         layout.addWidget(QLabel(self.tr("Downloads")))
         layout.addWidget(self.queue, 1)
+        layout.addWidget(self.progress)
         layout.addLayout(queue_buttons)
         layout.addWidget(self.message)
         self._update_buttons()
@@ -348,11 +353,21 @@ class DownloadPanel(QWidget):
     def _refresh_queue(self) -> None:
         statuses = self.manager.statuses()
         self.queue_model.update(statuses)
+        self._report_progress(statuses)
         finished = {s.key for s in statuses if s.state == DownloadState.DONE and s.model_path}
         if finished - self._done:
             self._done |= finished
             self.library_changed.emit()
         self._update_buttons()
+
+    def _report_progress(self, statuses: list[DownloadStatus]) -> None:
+        running = [s for s in statuses if s.state == DownloadState.RUNNING and s.size]
+        if not running:
+            self.progress.finish()
+            return
+        name = (self.tr("Downloading {file}").format(file=running[0].name) if len(running) == 1
+                else self.tr("Downloading {count} files").format(count=len(running)))
+        self.progress.report(sum(s.done for s in running) / sum(s.size for s in running), name)
 
     def _on_result(self, index: QModelIndex) -> None:
         self.open_repo(index.data(REPO_ROLE), self.results_model.recommended(index.row()))
@@ -370,7 +385,8 @@ class DownloadPanel(QWidget):
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet(f"color: {ERROR_COLOR.name()};" if error else "")
+        tint(self.message, ERROR_COLOR if error else None)
+        announce(self.message, text, assertive=error)  # heard where it is not looked at
 
 
 def _message(error: BaseException | None) -> str:

@@ -37,3 +37,7 @@ class FragmentCache:
         else:
             self._fragments.move_to_end(key)
         return fragment
+
+    def clear(self) -> None:
+        """Forget every rendered message (their font size changed)."""
+        self._fragments.clear()

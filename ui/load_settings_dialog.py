@@ -31,6 +31,7 @@ from inference.options import QUANTIZED_KV_NEEDS_FLASH_ATTN
 from inference.snapshot_files import FolderUsage
 from ui.app_texts import app_text
 from ui.setting_fields import check_box, int_spin, label
+from ui.theme import tint
 
 OVERFLOW_LABELS = {
     OVERFLOW_STOP: QT_TRANSLATE_NOOP("LoadSettingsDialog", "Stop at the limit"),
@@ -112,7 +113,7 @@ class LoadSettingsDialog(QDialog):
         cache_row.addWidget(self.cache_note, 1)
         cache_row.addWidget(self.clear_cache_button)
         self.problem = QLabel()
-        self.problem.setStyleSheet("color: #dc2626;")
+        tint(self.problem, "#dc2626")
         self.problem.setWordWrap(True)
 
         form = QFormLayout()

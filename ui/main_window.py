@@ -7,7 +7,7 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget
 
@@ -25,6 +25,7 @@ from inference.events import (
     Failed,
     StopReason,
 )
+from ui.accessibility import announce, reply_announcement
 from ui.app_texts import app_text
 from ui.chat_view import ChatView
 from ui.composer import Composer
@@ -41,6 +42,7 @@ from ui.sidebar import Sidebar
 from ui.stats_bar import StatsBar
 from ui.status_line import StatusLine
 from ui.window_menus import build_menus
+from ui.zoom import apply_text_scale, follow_the_system
 
 if TYPE_CHECKING:
     from app.api.control import ServerControl
@@ -102,6 +104,7 @@ class ChatWindow(QMainWindow):
         self.setMinimumSize(720, 440)
         self._build(library)
         build_menus(self)
+        apply_text_scale(self._settings.text_scale)
         self._connect()
         if self._settings.default_model:
             self.model_selection.select(self._settings.default_model)
@@ -327,6 +330,9 @@ class ChatWindow(QMainWindow):
         self.pager.rerender(message_id)
         self.progress.finished(done)
         self._end_request()
+        reply = self.store.message(message_id)
+        announce(self.chat_view,
+                 reply_announcement(done.stop_reason, reply.content if reply else ""))
         if done.stop_reason == StopReason.CONTEXT_FULL:
             self.show_error(
                 self.tr("The conversation filled the model's context. Start a new chat."))
@@ -351,7 +357,10 @@ class ChatWindow(QMainWindow):
     def _on_chat_deleted(self, chat_id: int) -> None:
         self.controller.forget_chats([chat_id])  # its cached KV state goes, on disk too
         if chat_id == self.session.chat_id and not self.session.busy:
+            in_list = self.sidebar.list_view.hasFocus()
             self.new_chat()
+            if in_list:  # deleted with the Delete key: the arrows and Ctrl+Z (undo) go on there
+                self.sidebar.list_view.setFocus()
 
     # Helpers
 
@@ -425,6 +434,11 @@ class ChatWindow(QMainWindow):
         busy = self.session.busy if busy is None else busy
         self.composer.set_state(busy, self.model_selection.selected_path() is not None)
         self.model_selection.set_busy(busy)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ThemeChange:  # the system's font may have changed
+            follow_the_system(self._settings.text_scale)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         super().closeEvent(event)

@@ -6,7 +6,7 @@ Links are keyboard-reachable (Tab, then Enter) like any link in a QTextBrowser.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QUrl
@@ -30,6 +30,7 @@ from app.store.records import (
 from inference.events import StopReason
 from ui.app_texts import app_text
 from ui.i18n import tr
+from ui.theme import readable
 
 ACTION_SCHEME = "slice"
 # Mid-tone colours that read on both light and dark palettes.
@@ -95,6 +96,8 @@ class Look:
     link: QColor
     muted: QColor
     small_pt: float
+    # The transcript's background: every text colour is made to read on it (WCAG AA).
+    background: QColor = field(default_factory=lambda: QColor("#ffffff"))
 
     @classmethod
     def of(cls, palette: QPalette) -> Look:
@@ -102,13 +105,14 @@ class Look:
             link=palette.color(QPalette.ColorRole.Link),
             muted=NOTE_COLOR,
             small_pt=QGuiApplication.font().pointSizeF() * 0.86,
+            background=palette.color(QPalette.ColorRole.Base),
         )
 
     def text(self, color: QColor | None = None, *, small: bool = False,
              bold: bool = False, italic: bool = False) -> QTextCharFormat:
         fmt = QTextCharFormat()
         if color is not None:
-            fmt.setForeground(color)
+            fmt.setForeground(readable(color, self.background))
         if small:
             fmt.setFontPointSize(self.small_pt)
         if bold:

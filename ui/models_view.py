@@ -37,11 +37,13 @@ from app.models.preload_check import check_header, check_model
 from app.paths import app_paths
 from app.settings import load_settings, save_settings
 from inference.events import LoadSettings
+from ui.accessibility import announce
 from ui.app_texts import app_text
 from ui.background import Background
 from ui.chat_view import ERROR_COLOR
 from ui.i18n import tr
 from ui.library_model import LibraryModel
+from ui.theme import tint
 
 
 def confirm_load(parent: QWidget, path: str, load: LoadSettings) -> tuple[bool, CheckReport]:
@@ -93,6 +95,7 @@ class ModelsView(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName(self.tr("Models in the library"))
+        self.table.setTabKeyNavigation(False)  # arrows move in it; Tab goes on to the buttons
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -108,6 +111,7 @@ class ModelsView(QWidget):
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
         self.details.setAccessibleName(self.tr("Model details"))
+        self.details.setTabChangesFocus(True)  # Tab leaves it (no keyboard trap)
         self.details.setPlaceholderText(self.tr("Select a model to see its details."))
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -311,7 +315,8 @@ class ModelsView(QWidget):
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet(f"color: {ERROR_COLOR.name()};" if error else "")
+        tint(self.message, ERROR_COLOR if error else None)
+        announce(self.message, text, assertive=error)  # heard where it is not looked at
 
     def _hash_missing(self) -> None:
         """Compute the SHA-256 of imported files that have none yet, one at a time."""

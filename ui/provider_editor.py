@@ -32,6 +32,7 @@ from ui.background import Background
 from ui.i18n import tr
 from ui.message_render import ERROR_COLOR
 from ui.status_line import warning_label
+from ui.theme import tint
 
 TLS_WARNING = QT_TRANSLATE_NOOP(
     "ProviderEditor",
@@ -177,7 +178,7 @@ class ProviderEditor(QDialog):
 
         self.problem = QLabel()
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet(f"color: {ERROR_COLOR.name()};")
+        tint(self.problem, ERROR_COLOR)
         self.problem.hide()
         for edit in (self.name, self.base_url):
             edit.textChanged.connect(self.problem.hide)
@@ -254,7 +255,7 @@ class ProviderEditor(QDialog):
 
     def _show_result(self, text: str, *, error: bool) -> None:
         self.test_result.setText(text)
-        self.test_result.setStyleSheet(f"color: {ERROR_COLOR.name()};" if error else "")
+        tint(self.test_result, ERROR_COLOR if error else None)
 
     def save(self) -> bool:
         """Save the provider and its key; False (and what is wrong, below) when it cannot."""

@@ -43,6 +43,7 @@ from ui.app_texts import app_text
 from ui.i18n import tr
 from ui.message_render import ERROR_COLOR
 from ui.setting_fields import check_box, int_spin, label, translated_spec
+from ui.theme import tint
 
 REFRESH_MS = 1000
 ALWAYS_REQUIRED = QT_TRANSLATE_NOOP("ServerDialog",
@@ -162,7 +163,7 @@ class ServerDialog(QDialog):
 
         self.problem = QLabel()
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet(f"color: {ERROR_COLOR.name()};")
+        tint(self.problem, ERROR_COLOR)
         self.problem.hide()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Apply
@@ -353,8 +354,7 @@ class ServerDialog(QDialog):
         """Show how the server is doing now."""
         status = self._control.status()
         self.state_text.setText(describe_state(status))
-        self.state_text.setStyleSheet(
-            f"color: {ERROR_COLOR.name()};" if status.state is ServerState.FAILED else "")
+        tint(self.state_text, ERROR_COLOR if status.state is ServerState.FAILED else None)
         self.served_text.setText(str(status.requests_served))
         self.failed_text.setText(str(status.requests_failed))
         self.waiting_text.setText(str(status.waiting))

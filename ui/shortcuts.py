@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from ui.app_texts import app_text
@@ -25,6 +25,20 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Tab, then Enter", "Reach and use a message's links (copy, edit, versions…)"),
     ("F1 or ?", "This list"),
     ("Ctrl+Q", "Quit"),
+)
+# Reading message by message, and the text size (marked for translation where they are
+# shown, like the rows above).
+SHORTCUTS += (
+    (QT_TRANSLATE_NOOP("ShortcutsDialog", "Alt+Up / Alt+Down"),
+     QT_TRANSLATE_NOOP("ShortcutsDialog",
+                       "Previous / next message (then Tab reaches its actions)")),
+    (QT_TRANSLATE_NOOP("ShortcutsDialog", "Ctrl+Tab"),
+     QT_TRANSLATE_NOOP("ShortcutsDialog",
+                       "Leave the conversation (Tab goes from link to link in it)")),
+    (QT_TRANSLATE_NOOP("ShortcutsDialog", "Ctrl++ / Ctrl+-"),
+     QT_TRANSLATE_NOOP("ShortcutsDialog", "Larger / smaller text")),
+    (QT_TRANSLATE_NOOP("ShortcutsDialog", "Ctrl+0"),
+     QT_TRANSLATE_NOOP("ShortcutsDialog", "Text at its usual size")),
 )
 
 

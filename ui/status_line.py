@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from inference.events import ContextTrimmed, ModelInfo
+from ui.accessibility import ProgressValue, announce
 from ui.app_texts import app_text
 from ui.i18n import tr
 from ui.message_render import ERROR_COLOR, WARNING_COLOR
+from ui.theme import readable, tint
 
 # Shown through status_text(), in the window's language.
 NO_MODEL_STATUS = QT_TRANSLATE_NOOP(
@@ -40,7 +43,7 @@ def warning_label() -> QLabel:
     """A wrapping label in the warning colour, hidden until it has something to say."""
     label = QLabel()
     label.setWordWrap(True)
-    label.setStyleSheet(f"color: {WARNING_COLOR.name()};")
+    tint(label, WARNING_COLOR)
     label.hide()
     return label
 
@@ -55,9 +58,13 @@ class StatusLine(QWidget):
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.context_note = warning_label()
+        # The prompt read and the model's load as a value screen readers hear change.
+        self.progress = ProgressValue(self.tr("Progress"))
+        self.progress.setMaximumWidth(160)
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.addWidget(self.status_label, 1)
+        self._layout.addWidget(self.progress, 0, Qt.AlignmentFlag.AlignVCenter)
         self._layout.addWidget(self.context_note, 1)
 
     def insert_note(self, note: QWidget) -> None:
@@ -76,11 +83,17 @@ class StatusLine(QWidget):
         """Show ``text`` in the status line (``color``: a CSS colour for errors)."""
         self.status_label.setText(text)
         self.status_label.setAccessibleName(self.tr("Status: {text}").format(text=text))
+        if color:  # an error's red, made to read on the window's background (WCAG AA)
+            color = readable(QColor(color), self.palette().color(QPalette.ColorRole.Window)).name()
         self.status_label.setStyleSheet(f"color: {color};" if color else "")
+        self.progress.finish()  # what progressed is over, or says its progress again
 
     def show_error(self, message: str) -> None:
-        """Show a recoverable problem in red (app/'s words in the window's language)."""
-        self.set_status(app_text(message), color=ERROR_COLOR.name())
+        """Show a recoverable problem in red (app/'s words in the window's language), and
+        announce it assertively."""
+        shown = app_text(message)
+        self.set_status(shown, color=ERROR_COLOR.name())
+        announce(self.status_label, shown, assertive=True)
 
     def show_idle(self, model_name: str | None, loaded: ModelInfo | None) -> None:
         """Say what happens on Send: no model yet (``model_name`` None), the loaded model is
@@ -103,6 +116,8 @@ class StatusLine(QWidget):
         """Say a model is loading, with how far when known."""
         done = f" {fraction:.0%}" if fraction is not None else ""
         self.set_status(self.tr("Loading {model}…").format(model=model_name) + done)
+        if fraction is not None:
+            self.progress.report(fraction, self.tr("Loading {model}").format(model=model_name))
 
     def show_loaded(self, model_name: str, info: ModelInfo) -> None:
         """Say a model finished loading while a reply waits for it, and how long it took."""
@@ -116,6 +131,8 @@ class StatusLine(QWidget):
     def show_prefill(self, done: int, total: int) -> None:
         """Show how much of the prompt the model has read."""
         self.set_status(self.tr("Processing prompt {done}/{total}").format(done=done, total=total))
+        if total > 0:
+            self.progress.report(done / total, self.tr("Processing the prompt"))
 
     def show_context_trimmed(self, trimmed: ContextTrimmed) -> None:
         """Say which older messages no longer reach the model (the context is full)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -44,7 +44,8 @@ from ui.i18n import (
 from ui.model_selection import ModelSelection
 from ui.shortcuts import ShortcutsDialog
 from ui.sidebar import Sidebar
-from ui.theme import THEME_DARK, THEME_LIGHT, THEME_SYSTEM, set_theme
+from ui.theme import THEME_CONTRAST, THEME_DARK, THEME_LIGHT, THEME_SYSTEM, set_theme
+from ui.zoom import apply_text_scale, step_scale
 
 if TYPE_CHECKING:
     from app.api.control import ServerControl
@@ -115,13 +116,14 @@ def build_menus(window: ChatWindow) -> None:
     group = QActionGroup(window)
     window.theme_actions = {}
     for name, label in ((THEME_SYSTEM, tr("Follow the &system")), (THEME_LIGHT, tr("&Light")),
-                        (THEME_DARK, tr("&Dark"))):
+                        (THEME_DARK, tr("&Dark")), (THEME_CONTRAST, tr("&High contrast"))):
         action = themes.addAction(label)
         action.setCheckable(True)
         action.setChecked(window.settings.theme == name)
         action.triggered.connect(lambda _checked=False, n=name: choose_theme(window, n))
         group.addAction(action)
         window.theme_actions[name] = action
+    _zoom_and_reading_actions(window, view)
     _language_menu(window, view)
 
     tools = bar.addMenu(tr("&Tools"))
@@ -143,6 +145,34 @@ def build_menus(window: ChatWindow) -> None:
     if window.server_indicator is not None:
         window.server_indicator.clicked.connect(lambda: open_server_dialog(window))
     window.sidebar.export_requested.connect(lambda chat_id: export_dialog(window, False, chat_id))
+
+
+def _zoom_and_reading_actions(window: ChatWindow, view: object) -> None:
+    """View ▸ Zoom in, Zoom out, Actual size; Previous and Next message."""
+    tr = QCoreApplication.translate
+    view.addSeparator()  # type: ignore[attr-defined]
+    bigger = _action(window, view, tr("Menus", "Zoom &in"), lambda: zoom_text(window, 1),
+                     QKeySequence.StandardKey.ZoomIn)
+    # Ctrl+= too: the key under "+" on most layouts, without the Shift that "+" needs.
+    bigger.setShortcuts([QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")])
+    _action(window, view, tr("Menus", "Zoom &out"), lambda: zoom_text(window, -1),
+            QKeySequence.StandardKey.ZoomOut)
+    _action(window, view, tr("Menus", "&Actual size"), lambda: zoom_text(window, 0), "Ctrl+0")
+    view.addSeparator()  # type: ignore[attr-defined]
+    _action(window, view, tr("Menus", "Previous &message"),
+            lambda: window.chat_view.step_message(-1), "Alt+Up")
+    _action(window, view, tr("Menus", "Next m&essage"),
+            lambda: window.chat_view.step_message(1), "Alt+Down")
+
+
+def zoom_text(window: ChatWindow, direction: int) -> None:
+    """Make the window's text larger (``direction`` 1), smaller (-1) or 100 % (0), and
+    remember the size in the settings file."""
+    scale = step_scale(window.settings.text_scale, direction)
+    apply_text_scale(scale)
+    window.change_settings(window.settings.model_copy(update={"text_scale": scale}))
+    window.set_status(QCoreApplication.translate("Menus", "Text size {percent} %").format(
+        percent=scale))
 
 
 def _action(window: ChatWindow, menu: object, text: str, slot: object,
