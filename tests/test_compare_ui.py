@@ -46,8 +46,9 @@ def finished(compare: CompareWindow) -> bool:
 
 
 def test_compare_two_real_models_in_the_window(
-    qtbot: QtBot, smollm_path: str, gemma_path: str, tmp_path: Path
+    qtbot: QtBot, smollm_path: str, gemma_path: str, tmp_path: Path, artifacts: Path
 ) -> None:
+    """Saves compare.png in tests/artifacts: the view after the first run."""
     window, controller, library = open_window(qtbot)
     try:
         gemma = library.import_file(gemma_path).path
@@ -84,6 +85,8 @@ def test_compare_two_real_models_in_the_window(
         assert [r.state for r in results if r] == [ResultState.DONE, ResultState.DONE]
         assert results[0] is not None and results[0].reply == texts[0]
         assert "Done" in compare.message.text()
+        compare.resize(1280, 860)
+        assert compare.grab().save(str(artifacts / "compare.png"))
 
         # Reopened: the form and the latest replies come back; Run now runs it again.
         compare.new_comparison()

@@ -333,8 +333,9 @@ class CompareWindow(QWidget):
         if run is None:
             self.show_message(self.tr("Not run yet."))
         else:
-            self.show_message(self.tr("%1 run(s); showing the latest.").replace(
-                "%1", str(len(saved.runs))))
+            self.show_message(self.tr("Run %1 times; the latest is shown.").replace(
+                "%1", str(len(saved.runs))) if len(saved.runs) > 1
+                else self.tr("Run once; shown here."))
         self._select_in_list(saved.id)
         self._update_controls()
 
@@ -412,7 +413,7 @@ class CompareWindow(QWidget):
         if ended.stopped:
             self.show_message(self.tr("Stopped; what ran is saved."))
         elif failed:
-            self.show_message(self.tr("Done; %1 target(s) failed (see their columns).")
+            self.show_message(self.tr("Done; %1 of the targets failed (see their columns).")
                               .replace("%1", str(failed)))
         else:
             self.show_message(self.tr("Done; saved."))
@@ -444,8 +445,10 @@ class CompareWindow(QWidget):
         keep = self.comparison_id
         self.saved_list.clear()
         for summary in self.store.summaries():
-            text = self.tr("%1\n%2 targets · %3 runs").replace("%1", summary.title).replace(
-                "%2", str(summary.targets)).replace("%3", str(summary.runs))
+            runs = (self.tr("not run yet") if not summary.runs else self.tr("1 run")
+                    if summary.runs == 1 else self.tr("%1 runs").replace("%1", str(summary.runs)))
+            text = self.tr("%1\n%2 targets · %3").replace("%1", summary.title).replace(
+                "%2", str(summary.targets)).replace("%3", runs)
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, summary.id)
             self.saved_list.addItem(item)
