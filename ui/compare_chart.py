@@ -24,12 +24,13 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("CompareChart", text)
 
 
-def _titles() -> dict[str, str]:
+def _titles() -> dict[str, tuple[str, str]]:
+    """Each panel's title and the line under it."""
     return {
-        "ttft_ms": _tr("Time to first token (ms, lower is better)"),
-        "prompt_tps": _tr("Prompt processing (tok/s)"),
-        "decode_tps": _tr("Generation (tok/s)"),
-        "peak_mb": _tr("Peak memory (MB, lower is better)"),
+        "ttft_ms": (_tr("Time to first token"), _tr("ms, lower is better")),
+        "prompt_tps": (_tr("Prompt processing"), _tr("tokens/s, higher is better")),
+        "decode_tps": (_tr("Generation"), _tr("tokens/s, higher is better")),
+        "peak_mb": (_tr("Peak memory"), _tr("MB, lower is better")),
     }
 
 
@@ -70,12 +71,16 @@ def paint_chart(painter: QPainter, rect: QRectF, labels: list[str],
     for n, panel in enumerate(panels):
         cell = QRectF(rect.left() + (n % columns) * (cell_w + gap),
                       top + (n // columns) * (cell_h + gap), cell_w, cell_h)
+        name, unit = titles.get(panel.key, (panel.title, panel.unit))
         painter.setFont(heading)
         painter.setPen(ink)
         painter.drawText(QRectF(cell.left(), cell.top(), cell.width(), 20),
-                         Qt.AlignmentFlag.AlignLeft, titles.get(panel.key, panel.title))
+                         Qt.AlignmentFlag.AlignLeft, name)
         painter.setFont(small)
-        area = cell.adjusted(4, 44, -4, -22)
+        painter.setPen(muted)
+        painter.drawText(QRectF(cell.left(), cell.top() + 20, cell.width(), 18),
+                         Qt.AlignmentFlag.AlignLeft, unit)
+        area = cell.adjusted(4, 60, -4, -22)
         known = [v for v in panel.values if v is not None]
         ceiling = (max(known) if known else 1.0) * 1.15 or 1.0
         slot = area.width() / max(1, len(panel.values))
@@ -104,7 +109,7 @@ def paint_chart(painter: QPainter, rect: QRectF, labels: list[str],
 def chart_height(labels: int, width: int) -> int:
     """How tall the chart wants to be for ``labels`` targets at ``width`` pixels."""
     rows = 1 if width >= 900 else 2
-    return 40 + labels * 18 + rows * 190
+    return 40 + labels * 18 + rows * 210
 
 
 class CompareChart(QWidget):
