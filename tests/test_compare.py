@@ -348,3 +348,19 @@ def test_a_saved_target_whose_file_is_gone_fails_alone_on_rerun(
     assert first["state"] == "failed" and "deleted-since.gguf" in first["error"]
     assert first["error_kind"] == "not_found"
     assert second["state"] == "done" and second["reply"].strip()
+
+
+def test_a_starting_point_from_the_command_line(smollm_path: str) -> None:
+    alone = slice_chat("compare", "--start", "kv-cache", "--prompt", PROMPT)
+    assert alone.returncode == 2 and "--start kv-cache needs --model MODEL" in alone.stderr
+    ran = slice_chat("compare", "--start", "speculative", "--model",
+                     "smollm2-135m-instruct.q4_1", "--prompt", PROMPT, *FAST, "--json",
+                     timeout=300)
+    assert ran.returncode == 0, ran.stderr
+    data = json.loads(ran.stdout)
+    assert [t["speculative"] for t in data["comparison"]["targets"]] == [False, True]
+    assert [label.split(" · ")[-1] for label in data["labels"]] == ["speculative off",
+                                                                     "speculative on"]
+    first, second = data["runs"][0]["results"]
+    assert first["state"] == second["state"] == "done"
+    assert first["stats"]["draft_tokens"] == 0
