@@ -5,6 +5,7 @@
 - ``slice-chat export ...`` / ``slice-chat import PATH``: chats out and in (:mod:`app.cli.export`).
 - ``slice-chat models ...``: the model library and downloads (:mod:`app.cli.models`).
 - ``slice-chat bench``: latency beside llama.cpp's own (:mod:`app.bench.runner`).
+- ``slice-chat compare``: one prompt, 2-4 models or settings side by side (:mod:`app.cli.compare`).
 - ``slice-chat --inference-host``: the inference host process (used by a frozen build).
 
 This module is the one place in ``app/`` that may import the widget layer: it starts it.
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli.bench import add_bench_parser
     from app.cli.cache import add_cache_parser
     from app.cli.chat import add_chat_parser
+    from app.cli.compare import add_compare_parser
     from app.cli.export import add_export_parsers
     from app.cli.models import add_models_parser
     from app.cli.providers import add_providers_parser
@@ -64,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_models_parser(subparsers)
     add_providers_parser(subparsers)
     add_bench_parser(subparsers)
+    add_compare_parser(subparsers)
     add_serve_parser(subparsers)
     add_cache_parser(subparsers)
     return parser
@@ -328,6 +331,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from ui.bench_gui import measure_gui, write_chart
 
             return run_bench(args, measure_gui, write_chart)
+        if args.command == "compare":
+            from app.cli.compare import run_compare
+            from ui.compare_chart import write_chart as write_compare_chart
+
+            return run_compare(args, write_compare_chart)
         if args.screenshot and not args.self_test:
             parser.error("--screenshot goes with --self-test")
         return run_gui(args, started_at)

@@ -292,15 +292,17 @@ class Engine:
             return
         self._remember_cut(request.conversation_id, prompt.cut)
         tokens = prompt.tokens
-        # Reuse the longest prefix already in the KV cache; evaluate at least the last token
-        # so that its logits are fresh.
+        # Reuse the longest prefix already in the KV cache (none for a fresh prompt: a
+        # comparison reads every target's prompt cold); evaluate at least the last token so
+        # that its logits are fresh.
         cached = 0
-        for a, b in zip(llm.history(), tokens[:-1], strict=False):
+        for a, b in zip(llm.history(), () if request.fresh_prompt else tokens[:-1],
+                        strict=False):
             if a != b:
                 break
             cached += 1
         shifted_out = 0
-        if prompt.recut:
+        if prompt.recut and not request.fresh_prompt:
             # The cut moved: the kept messages are still in the cache, further along.
             cached, shifted_out = shift_reuse(llm, tokens, cached)
         llm.set_cached(cached)

@@ -104,6 +104,9 @@ class ChatRequest:
     # Stream the model's thinking apart: as Token events with ``thinking`` set, without
     # its tags (inference/reasoning.py). Off, thinking streams inline as the model wrote it.
     thinking_apart: bool = False
+    # Evaluate the whole prompt, reusing nothing already in the KV cache: a comparison
+    # measures every target's prompt processing cold, whatever ran before it.
+    fresh_prompt: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         # Not dataclasses.asdict: it would copy the pydantic options instead of dumping them.
@@ -134,6 +137,7 @@ class ChatRequest:
             stream_batch_ms=int(data.get("stream_batch_ms", 0)),
             prompt=None if data.get("prompt") is None else str(data["prompt"]),
             thinking_apart=bool(data.get("thinking_apart", False)),
+            fresh_prompt=bool(data.get("fresh_prompt", False)),
         )
 
 

@@ -22,6 +22,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Delete", "Delete the chat (in the chat list)"),
     ("Ctrl+Z", "Undo deleting a chat"),
     ("Ctrl+,", "Chat settings: system prompt, sampling, presets"),
+    ("Ctrl+Shift+K", "Compare models and settings side by side"),
     ("Tab, then Enter", "Reach and use a message's links (copy, edit, versions…)"),
     ("F1 or ?", "This list"),
     ("Ctrl+Q", "Quit"),

@@ -130,6 +130,10 @@ def build_menus(window: ChatWindow) -> None:
     server = _action(window, tools, tr("&API server…"), lambda: open_server_dialog(window))
     server.setEnabled(window.server is not None)
     server.setStatusTip(tr("Let other apps use the model through the OpenAI-compatible API"))
+    compare = _action(window, tools, tr("&Compare models…"), lambda: open_compare(window),
+                      "Ctrl+Shift+K")
+    compare.setStatusTip(
+        tr("One prompt to 2-4 models or settings, replies and speeds side by side"))
 
     help_menu = bar.addMenu(tr("&Help"))
     _action(window, help_menu, tr("&Keyboard shortcuts"), lambda: show_shortcuts(window), "F1")
@@ -245,6 +249,13 @@ def open_providers_dialog(window: ChatWindow) -> ProvidersDialog:
     dialog.raise_()
     dialog.activateWindow()
     return dialog
+
+
+def open_compare(window: ChatWindow) -> object:
+    """Show the Compare view (Tools > Compare models…), the one already open if any."""
+    from ui.compare_window import open_compare_window  # loaded when first opened
+
+    return open_compare_window(window)
 
 
 def open_server_dialog(window: ChatWindow) -> ServerDialog | None:

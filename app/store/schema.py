@@ -114,6 +114,36 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         ALTER TABLE chats ADD COLUMN show_thinking INTEGER NOT NULL DEFAULT 0;
         """,
     ),
+    (
+        "0005_comparisons",
+        """
+        -- One prompt sent to 2-4 targets side by side (app/compare). What was asked and of
+        -- whom: the targets as JSON (model, load and sampling settings).
+        CREATE TABLE comparisons (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL DEFAULT '',
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            prompt TEXT NOT NULL,
+            system_prompt TEXT NOT NULL DEFAULT '',
+            seed INTEGER,
+            max_tokens INTEGER,
+            targets TEXT NOT NULL
+        );
+        CREATE INDEX comparisons_by_recency ON comparisons (updated_at DESC);
+        -- Each run of a comparison (a re-run adds one): every target's reply, figures and
+        -- error as JSON, in the targets' order, saved as each target ends.
+        CREATE TABLE comparison_runs (
+            id INTEGER PRIMARY KEY,
+            comparison_id INTEGER NOT NULL REFERENCES comparisons (id) ON DELETE CASCADE,
+            started_at REAL NOT NULL,
+            finished_at REAL,
+            results TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX comparison_runs_by_comparison ON comparison_runs (comparison_id);
+        """,
+    ),
 )
 
 KNOWN = tuple(name for name, _ in MIGRATIONS)

@@ -1,0 +1,137 @@
+"""One target's column in the Compare view: its heading, what it is doing, the reply as it
+streams, its figures, or its error."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+
+from app.compare.figures import COLUMNS, figure_cells, speed_source
+from app.compare.results import ResultState, TargetResult
+from app.remote.refs import provider_of
+from inference.events import Event, Loaded, Loading, LoadProgress, Progress, Stats, Token
+from ui.compare_chart import TARGET_COLORS
+
+#: The streamed text is painted at most this often (ms): first chunk at once.
+PAINT_MS = 33
+
+
+class ResultColumn(QFrame):
+    """A target's reply and figures; fed with the run's events, or a saved result."""
+
+    def __init__(self, number: int, label: str, model: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self._model = model
+        self._pending: list[str] = []
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PAINT_MS)
+        self._timer.timeout.connect(self._paint)
+        color = TARGET_COLORS[(number - 1) % len(TARGET_COLORS)]
+        self.heading = QLabel(f"<b style='color:{color}'>{number}.</b> {escape(label)}")
+        self.heading.setWordWrap(True)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.reply = QPlainTextEdit()
+        self.reply.setReadOnly(True)
+        self.reply.setAccessibleName(self.tr("Reply of target %1").replace("%1", str(number)))
+        self.figures = QLabel()
+        self.figures.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #dc2626;")
+        self.error.hide()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.status)
+        layout.addWidget(self.reply, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.figures)
+
+    # -- a run ------------------------------------------------------------------------------
+
+    def waiting(self) -> None:
+        """The run started; this target's turn has not come."""
+        self.status.setText(self.tr("Waiting for its turn…"))
+
+    def started(self) -> None:
+        """This target's request was submitted."""
+        provider = provider_of(self._model)
+        self.status.setText(self.tr("Waiting for %1…").replace("%1", provider) if provider
+                            else self.tr("Waiting for the model…"))
+
+    def feed(self, event: Event) -> None:
+        """An engine event of this target."""
+        if isinstance(event, Loading):
+            self.status.setText(self.tr("Loading the model…"))
+        elif isinstance(event, LoadProgress):
+            self.status.setText(self.tr("Loading the model… %1 %").replace(
+                "%1", f"{event.fraction * 100:.0f}"))
+        elif isinstance(event, Loaded):
+            self.status.setText(self.tr("Loaded in %1 s").replace("%1",
+                                                                   f"{event.model.load_s:.2f}"))
+        elif isinstance(event, Progress) and event.total:
+            self.status.setText(self.tr("Reading the prompt… %1/%2").replace(
+                "%1", str(event.done)).replace("%2", str(event.total)))
+        elif isinstance(event, Token) and not event.thinking and event.text:
+            self._pending.append(event.text)
+            if not self._timer.isActive():
+                if self.reply.document().isEmpty():
+                    self._paint()  # the first text at once
+                self._timer.start()
+            self.status.setText(self.tr("Writing…"))
+        elif isinstance(event, Token) and event.thinking:
+            self.status.setText(self.tr("Thinking…"))
+        elif isinstance(event, Stats) and event.generated_tokens:
+            self.figures.setText(self.tr("%1 tokens · %2 tok/s").replace(
+                "%1", str(event.generated_tokens)).replace("%2", f"{event.decode_tps:.1f}"))
+
+    def _paint(self) -> None:
+        if not self._pending:
+            return
+        text = "".join(self._pending)
+        self._pending.clear()
+        cursor = self.reply.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(text)
+        bar = self.reply.verticalScrollBar()
+        if bar.value() >= bar.maximum() - 4:  # follow the tail only if the user is there
+            bar.setValue(bar.maximum())
+
+    # -- the outcome ------------------------------------------------------------------------
+
+    def show_result(self, result: TargetResult | None) -> None:
+        """Show a finished (or saved) result; None: this run has none for the target."""
+        self._timer.stop()
+        self._pending.clear()
+        if result is None:
+            self.reply.setPlainText("")
+            self.status.setText(self.tr("No result in this run."))
+            self.figures.setText("")
+            self.error.hide()
+            return
+        self.reply.setPlainText(result.reply)
+        states = {
+            ResultState.DONE: self.tr("Done"), ResultState.FAILED: self.tr("Failed"),
+            ResultState.STOPPED: self.tr("Stopped by you"),
+            ResultState.NOT_RUN: self.tr("Not run"),
+        }
+        self.status.setText(states[result.state])
+        self.error.setText(result.error)
+        self.error.setVisible(bool(result.error))
+        rows = "".join(f"<tr><td>{escape(name)}</td><td align='right'>&nbsp;{escape(value)}"
+                       "</td></tr>" for name, value in zip(COLUMNS, figure_cells(result),
+                                                          strict=True))
+        notes = [n for n in (speed_source(result), result.memory_note) if n]
+        note = f"<br><small>{escape('; '.join(notes))}</small>" if notes else ""
+        self.figures.setText(f"<table>{rows}</table>{note}")
+
+    def reply_text(self) -> str:
+        """The reply as shown (tests, screen readers)."""
+        self._paint()
+        return self.reply.toPlainText()
