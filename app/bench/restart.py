@@ -19,7 +19,6 @@ from app.bench.runner import Bench, BenchError, median
 from app.bench.workloads import TOPICS
 from inference.events import ChatMessage, Done
 from inference.host_client import HostClient
-from inference.prompt_cache import FROM_DISK
 from inference.snapshot_files import folder_usage
 
 _SYSTEM = "You are a concise assistant."
@@ -29,6 +28,10 @@ _NEXT = "And one more thing?"
 def restart(bench: Bench) -> dict[str, float]:
     """TTFT of conversation A's next turn in a fresh host: restored from disk, and
     re-processed; medians over the bench's repeats."""
+    # Imported here: the bench module is imported by the CLI's parser in the GUI process
+    # too, which must never load llama.cpp (prompt_cache does).
+    from inference.prompt_cache import FROM_DISK
+
     results: dict[str, list[float]] = {"restart": [], "restart_reprocess": []}
     turns = 2 if bench.quick else 4
     for _ in range(bench.repeats):
