@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import httpx2 as httpx
@@ -43,9 +44,9 @@ from app.remote.providers import Provider, ProviderStore
 from app.settings import Settings, validate_leniently
 from app.store import ChatStore
 from app.store.recovery import RESTORED
-from inference.events import Done, LoadSettings, Stats
+from inference.events import Done, Loaded, Loading, LoadSettings, ModelInfo, Stats, Token
 from tests.conftest import new_library
-from tests.fakes import FakeLibrary
+from tests.fakes import MODEL_PATH, FakeLibrary
 from tests.scripted_client import ScriptedHostClient, play, tokens
 from tests.ui_helpers import open_window
 from ui.app_texts import app_text
@@ -356,6 +357,17 @@ def test_the_app_starts_in_the_language_of_its_settings(
         install_language(qapp, "en")
 
 
+def _overlapping(bar: QWidget) -> list[str]:
+    """The stats bar's figures that overlap the next one or are narrower than their text."""
+    fields = sorted((label for label in bar.findChildren(QLabel) if label.isVisible()),
+                    key=lambda label: label.x())
+    found = [f"{field.text()!r} is cut" for field in fields
+             if field.width() < field.sizeHint().width()]
+    found += [f"{left.text()!r} runs into {right.text()!r}"
+              for left, right in pairwise(fields) if left.geometry().right() >= right.x()]
+    return found
+
+
 def _clipped(root: QWidget) -> list[str]:
     """Buttons, check boxes and one-line labels narrower than their text needs."""
     widgets: list[QAbstractButton | QLabel] = [
@@ -381,19 +393,32 @@ def test_the_translated_window_fits_its_text_with_a_screenshot(
                "La luz del sol se refracta y se refleja en las gotas de lluvia; cada color "
                "sale con un ángulo algo distinto."),
     }[language]
+    # A finished reply as a user sees it: the model loaded, the first words after the
+    # model's time to first token (measured end to end at the first paint), then the rest.
     window.send_message(question)
+    play(qtbot, scripted_host, Loading(MODEL_PATH), Loaded(ModelInfo(
+        path=MODEL_PATH, name="SmolLM2 135M Instruct", architecture="llama", n_ctx=4096,
+        n_ctx_train=8192, n_params=134_515_008, template_source="gguf", template_note="",
+        load_s=0.4)))
     words = answer.split(" ")
-    play(qtbot, scripted_host, *tokens(*(w + " " for w in words[:-1]), words[-1]),
+    qtbot.wait(250)  # the model reading the prompt
+    play(qtbot, scripted_host, Stats(ttft_s=0.2), Token(text=words[0] + " ", n=1))
+    qtbot.waitUntil(lambda: "…" not in window.stats_bar.text().split("(")[0])
+    play(qtbot, scripted_host, *tokens(*(w + " " for w in words[1:-1]), words[-1]),
          Done("end_of_turn", Stats(ttft_s=0.2, prompt_tokens=20, cached_tokens=4,
                                    generated_tokens=24, prompt_tps=410.0, decode_tps=31.0,
                                    context_used=44, context_size=4096)))
     qtbot.waitUntil(lambda: window.session.generating_id is None)
+    # The bar places its fields when its LayoutRequest events are handled: a grab taken
+    # before that drew them on top of each other.
+    qtbot.waitUntil(lambda: not _overlapping(window.stats_bar))
     expected = {"de": ("Neuer Chat", "Senden", "Kontext"),
                 "es": ("Nuevo chat", "Enviar", "Contexto")}[language]
     assert window.new_chat_button.text() == expected[0]
     assert window.composer.send_button.text() == expected[1]
     assert expected[2] in window.stats_bar.text()
     assert not _clipped(window)
+    assert "…" not in window.stats_bar.text()
     assert window.grab().save(str(artifacts / f"window-{language}.png"))
     server = ServerControl(controller.scheduler, FakeLibrary(),  # type: ignore[arg-type]
                            ApiKeyStore(app_paths().ensure().config), Settings())
