@@ -38,6 +38,9 @@ from pytestqt.qtbot import QtBot
 from app.api.control import ServerControl
 from app.api.keys import ApiKeyStore
 from app.chat.bridge import EngineController
+from app.compare.memory import NOTE_REMOTE
+from app.compare.results import ResultState, TargetResult
+from app.compare.starting_points import STARTING_POINT_LABELS, StartingPoint
 from app.paths import app_paths
 from app.remote.failures import http_failure
 from app.remote.providers import Provider, ProviderStore
@@ -51,6 +54,8 @@ from tests.scripted_client import ScriptedHostClient, play, tokens
 from tests.ui_helpers import open_window
 from ui.app_texts import app_text
 from ui.chat_settings import ChatSettingsDialog
+from ui.compare_column import ResultColumn
+from ui.compare_window import CompareWindow
 from ui.i18n import (
     LANGUAGE_SYSTEM,
     available_languages,
@@ -67,6 +72,7 @@ from ui.providers_dialog import ProvidersDialog
 from ui.server_dialog import ServerDialog
 from ui.setting_fields import label
 from ui.shortcuts import ShortcutsDialog
+from ui.window_menus import open_compare
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "packaging"))
@@ -261,6 +267,19 @@ def test_german_text_plurals_and_qts_own_buttons(language: str) -> None:
         "Die Chat-Datenbank war beschädigt (malformed page). Slice hat die Sicherung vom "
         "2026-12-01 10:00 wiederhergestellt; Änderungen nach dieser Sicherung sind nicht "
         "darin. Die beschädigte Datei wurde als /data/chats.db.damaged-1 aufbewahrt.")
+    # The Compare view's figures, as app/compare writes them.
+    column = ResultColumn(1, "SmolLM2", MODEL_PATH)
+    column.show_result(TargetResult(
+        ResultState.STOPPED, reply="Blau", ttft_s=0.12, load_s=0.4, peak_memory=300 << 20,
+        memory_note=NOTE_REMOTE.format(provider="box"),
+        stats=Stats(prompt_tokens=20, cached_tokens=4, generated_tokens=3, decode_tps=30.0)))
+    figures = column.figures.text()
+    for german in ("Spitzenspeicher", "20 (4 aus dem Cache)", "Ende", "vom Benutzer gestoppt",
+                   "nicht gemessen: das Modell läuft auf dem Server von box"):
+        assert german in figures, (german, figures)
+    assert column.status.text() == "Von Ihnen angehalten"
+    assert app_text(STARTING_POINT_LABELS[StartingPoint.KV_CACHE]) == (
+        "Gleiches Modell, KV-Cache f16 gegen q8_0")
     # Qt's catalogue is loaded too: the standard buttons speak German.
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
     assert buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "Abbrechen"
@@ -435,4 +454,10 @@ def test_the_translated_window_fits_its_text_with_a_screenshot(
         assert dialog.grab().save(
             str(artifacts / f"{type(dialog).__name__}-{language}.png"))
         dialog.close()
+    compare = open_compare(window)  # Tools ▸ Compare models…
+    assert isinstance(compare, CompareWindow)
+    qtbot.waitExposed(compare)
+    assert not _clipped(compare)
+    assert compare.grab().save(str(artifacts / f"CompareWindow-{language}.png"))
+    compare.close()
     assert server.close()

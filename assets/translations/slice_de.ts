@@ -1549,7 +1549,7 @@ Zuletzt aktiv {stamp} · Chat {id}</translation>
     </message>
     <message>
         <source>each model&apos;s own</source>
-        <translation>der jedes Modells</translation>
+        <translation>die jedes Modells</translation>
     </message>
     <message>
         <source>Start from…</source>
@@ -2978,7 +2978,7 @@ Die Datei bleibt, wo sie ist:
     </message>
     <message>
         <source>({count} cached, restored from {source})</source>
-        <translation>({count} aus dem Cache, aus {source} wiederhergestellt)</translation>
+        <translation>({count} aus dem Cache, von {source} wiederhergestellt)</translation>
     </message>
     <message>
         <source>({count} cached)</source>
@@ -3096,7 +3096,7 @@ Die Datei bleibt, wo sie ist:
     </message>
     <message>
         <source>model&apos;s</source>
-        <translation>des Modells</translation>
+        <translation>die des Modells</translation>
     </message>
     <message>
         <source>Remove</source>

@@ -1545,7 +1545,7 @@ Last active {stamp} · chat {id}</source>
     </message>
     <message>
         <source>each target&apos;s own</source>
-        <translation>el de cada objetivo</translation>
+        <translation>la de cada objetivo</translation>
     </message>
     <message>
         <source>each model&apos;s own</source>
