@@ -75,6 +75,17 @@ APP_CONSTANTS = (
     ("app.secrets", "SecretStore.NOWHERE"),
     ("app.remote.failures", "MESSAGES"),
     ("app.store.recovery", "NOTICES"),
+    ("app.compare.figures", "COLUMNS"),
+    ("app.compare.figures", "STATE_WORDS"),
+    ("app.compare.figures", "DONE_WORD"),
+    ("app.compare.figures", "PROMPT_CACHED"),
+    ("app.compare.figures", "SPEED_SOURCES"),
+    ("app.compare.memory", "NOTE_HWM"),
+    ("app.compare.memory", "NOTE_SAMPLED"),
+    ("app.compare.memory", "NOTE_UNSUPPORTED"),
+    ("app.compare.memory", "NOTE_NO_PROCESS"),
+    ("app.compare.memory", "NOTE_REMOTE"),
+    ("app.compare.starting_points", "STARTING_POINT_LABELS"),
     ("ui.shortcuts", "SHORTCUTS"),
 )
 

@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import httpx2 as httpx
@@ -37,19 +38,24 @@ from pytestqt.qtbot import QtBot
 from app.api.control import ServerControl
 from app.api.keys import ApiKeyStore
 from app.chat.bridge import EngineController
+from app.compare.memory import NOTE_REMOTE
+from app.compare.results import ResultState, TargetResult
+from app.compare.starting_points import STARTING_POINT_LABELS, StartingPoint
 from app.paths import app_paths
 from app.remote.failures import http_failure
 from app.remote.providers import Provider, ProviderStore
 from app.settings import Settings, validate_leniently
 from app.store import ChatStore
 from app.store.recovery import RESTORED
-from inference.events import Done, LoadSettings, Stats
+from inference.events import Done, Loaded, Loading, LoadSettings, ModelInfo, Stats, Token
 from tests.conftest import new_library
-from tests.fakes import FakeLibrary
+from tests.fakes import MODEL_PATH, FakeLibrary
 from tests.scripted_client import ScriptedHostClient, play, tokens
 from tests.ui_helpers import open_window
 from ui.app_texts import app_text
 from ui.chat_settings import ChatSettingsDialog
+from ui.compare_column import ResultColumn
+from ui.compare_window import CompareWindow
 from ui.i18n import (
     LANGUAGE_SYSTEM,
     available_languages,
@@ -66,6 +72,7 @@ from ui.providers_dialog import ProvidersDialog
 from ui.server_dialog import ServerDialog
 from ui.setting_fields import label
 from ui.shortcuts import ShortcutsDialog
+from ui.window_menus import open_compare
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "packaging"))
@@ -260,6 +267,19 @@ def test_german_text_plurals_and_qts_own_buttons(language: str) -> None:
         "Die Chat-Datenbank war beschädigt (malformed page). Slice hat die Sicherung vom "
         "2026-12-01 10:00 wiederhergestellt; Änderungen nach dieser Sicherung sind nicht "
         "darin. Die beschädigte Datei wurde als /data/chats.db.damaged-1 aufbewahrt.")
+    # The Compare view's figures, as app/compare writes them.
+    column = ResultColumn(1, "SmolLM2", MODEL_PATH)
+    column.show_result(TargetResult(
+        ResultState.STOPPED, reply="Blau", ttft_s=0.12, load_s=0.4, peak_memory=300 << 20,
+        memory_note=NOTE_REMOTE.format(provider="box"),
+        stats=Stats(prompt_tokens=20, cached_tokens=4, generated_tokens=3, decode_tps=30.0)))
+    figures = column.figures.text()
+    for german in ("Spitzenspeicher", "20 (4 aus dem Cache)", "Ende", "vom Benutzer gestoppt",
+                   "nicht gemessen: das Modell läuft auf dem Server von box"):
+        assert german in figures, (german, figures)
+    assert column.status.text() == "Von Ihnen angehalten"
+    assert app_text(STARTING_POINT_LABELS[StartingPoint.KV_CACHE]) == (
+        "Gleiches Modell, KV-Cache f16 gegen q8_0")
     # Qt's catalogue is loaded too: the standard buttons speak German.
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
     assert buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "Abbrechen"
@@ -356,6 +376,17 @@ def test_the_app_starts_in_the_language_of_its_settings(
         install_language(qapp, "en")
 
 
+def _overlapping(bar: QWidget) -> list[str]:
+    """The stats bar's figures that overlap the next one or are narrower than their text."""
+    fields = sorted((label for label in bar.findChildren(QLabel) if label.isVisible()),
+                    key=lambda label: label.x())
+    found = [f"{field.text()!r} is cut" for field in fields
+             if field.width() < field.sizeHint().width()]
+    found += [f"{left.text()!r} runs into {right.text()!r}"
+              for left, right in pairwise(fields) if left.geometry().right() >= right.x()]
+    return found
+
+
 def _clipped(root: QWidget) -> list[str]:
     """Buttons, check boxes and one-line labels narrower than their text needs."""
     widgets: list[QAbstractButton | QLabel] = [
@@ -381,19 +412,32 @@ def test_the_translated_window_fits_its_text_with_a_screenshot(
                "La luz del sol se refracta y se refleja en las gotas de lluvia; cada color "
                "sale con un ángulo algo distinto."),
     }[language]
+    # A finished reply as a user sees it: the model loaded, the first words after the
+    # model's time to first token (measured end to end at the first paint), then the rest.
     window.send_message(question)
+    play(qtbot, scripted_host, Loading(MODEL_PATH), Loaded(ModelInfo(
+        path=MODEL_PATH, name="SmolLM2 135M Instruct", architecture="llama", n_ctx=4096,
+        n_ctx_train=8192, n_params=134_515_008, template_source="gguf", template_note="",
+        load_s=0.4)))
     words = answer.split(" ")
-    play(qtbot, scripted_host, *tokens(*(w + " " for w in words[:-1]), words[-1]),
+    qtbot.wait(250)  # the model reading the prompt
+    play(qtbot, scripted_host, Stats(ttft_s=0.2), Token(text=words[0] + " ", n=1))
+    qtbot.waitUntil(lambda: "…" not in window.stats_bar.text().split("(")[0])
+    play(qtbot, scripted_host, *tokens(*(w + " " for w in words[1:-1]), words[-1]),
          Done("end_of_turn", Stats(ttft_s=0.2, prompt_tokens=20, cached_tokens=4,
                                    generated_tokens=24, prompt_tps=410.0, decode_tps=31.0,
                                    context_used=44, context_size=4096)))
     qtbot.waitUntil(lambda: window.session.generating_id is None)
+    # The bar places its fields when its LayoutRequest events are handled: a grab taken
+    # before that drew them on top of each other.
+    qtbot.waitUntil(lambda: not _overlapping(window.stats_bar))
     expected = {"de": ("Neuer Chat", "Senden", "Kontext"),
                 "es": ("Nuevo chat", "Enviar", "Contexto")}[language]
     assert window.new_chat_button.text() == expected[0]
     assert window.composer.send_button.text() == expected[1]
     assert expected[2] in window.stats_bar.text()
     assert not _clipped(window)
+    assert "…" not in window.stats_bar.text()
     assert window.grab().save(str(artifacts / f"window-{language}.png"))
     server = ServerControl(controller.scheduler, FakeLibrary(),  # type: ignore[arg-type]
                            ApiKeyStore(app_paths().ensure().config), Settings())
@@ -410,4 +454,10 @@ def test_the_translated_window_fits_its_text_with_a_screenshot(
         assert dialog.grab().save(
             str(artifacts / f"{type(dialog).__name__}-{language}.png"))
         dialog.close()
+    compare = open_compare(window)  # Tools ▸ Compare models…
+    assert isinstance(compare, CompareWindow)
+    qtbot.waitExposed(compare)
+    assert not _clipped(compare)
+    assert compare.grab().save(str(artifacts / f"CompareWindow-{language}.png"))
+    compare.close()
     assert server.close()

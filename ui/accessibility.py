@@ -57,17 +57,20 @@ def first_words(text: str, count: int = FIRST_WORDS) -> str:
 
 def reply_ending(stop_reason: str) -> str:
     """How a reply ended, as a screen reader says it."""
-    tr = QCoreApplication.translate
+    ended = QCoreApplication.translate("Announcement", "Reply finished")
     endings: dict[str, str] = {
-        StopReason.END_OF_TURN: tr("Announcement", "Reply finished"),
-        StopReason.STOP_STRING: tr("Announcement", "Reply finished"),
-        StopReason.USER: tr("Announcement", "Reply stopped: you stopped it"),
-        StopReason.LENGTH: tr("Announcement", "Reply stopped at the length limit"),
-        StopReason.CONTEXT_FULL: tr("Announcement", "Reply stopped: the context is full"),
-        StopReason.REPETITION: tr("Announcement",
-                                  "Reply stopped: it kept repeating itself"),
+        StopReason.END_OF_TURN: ended,
+        StopReason.STOP_STRING: ended,
+        StopReason.USER: QCoreApplication.translate(
+            "Announcement", "Reply stopped: you stopped it"),
+        StopReason.LENGTH: QCoreApplication.translate(
+            "Announcement", "Reply stopped at the length limit"),
+        StopReason.CONTEXT_FULL: QCoreApplication.translate(
+            "Announcement", "Reply stopped: the context is full"),
+        StopReason.REPETITION: QCoreApplication.translate(
+            "Announcement", "Reply stopped: it kept repeating itself"),
     }
-    return endings.get(stop_reason, tr("Announcement", "Reply ended"))
+    return endings.get(stop_reason, QCoreApplication.translate("Announcement", "Reply ended"))
 
 
 def reply_announcement(stop_reason: str, text: str) -> str:

@@ -106,6 +106,12 @@ TEXTS = (
         "The window's language: the system's, or a language code (en, de, es); a change "
         "takes effect at the next start."
     ),
+    QT_TRANSLATE_NOOP("AppText", "Text size (%)"),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "The window's text size, in percent of the system's (View ▸ Zoom in, Zoom out, "
+        "Actual size)."
+    ),
     QT_TRANSLATE_NOOP("AppText", "Sampling"),
     QT_TRANSLATE_NOOP(
         "AppText",
@@ -141,8 +147,11 @@ TEXTS = (
     QT_TRANSLATE_NOOP("AppText", "Cache of recent chats on disk"),
     QT_TRANSLATE_NOOP(
         "AppText",
-        "Disk space for the chats that do not fit in that memory, in Slice's cache folder"
-        " (readable only by you, deleted when the model is unloaded). 0 turns it off."
+        "Disk space for the chats that do not fit in that memory and, when the model is "
+        "unloaded or Slice quits, for the ones it held, in Slice's cache folder (readable"
+        " only by you; the least recently used go first): a chat reopened after a restart"
+        " resumes at once. A deleted chat's cache goes with it; Clear the cache deletes "
+        "them all. 0 turns it off (what is there stays until cleared)."
     ),
     QT_TRANSLATE_NOOP("AppText", "Serve the API"),
     QT_TRANSLATE_NOOP(
@@ -345,6 +354,37 @@ TEXTS = (
         "The chat database was damaged ({problem}) and no usable backup was found, so "
         "Slice started a new one. The damaged file was kept as {damaged}."
     ),
+    QT_TRANSLATE_NOOP("AppText", "TTFT"),
+    QT_TRANSLATE_NOOP("AppText", "Load"),
+    QT_TRANSLATE_NOOP("AppText", "Prompt"),
+    QT_TRANSLATE_NOOP("AppText", "Prompt tok/s"),
+    QT_TRANSLATE_NOOP("AppText", "Generated"),
+    QT_TRANSLATE_NOOP("AppText", "Gen tok/s"),
+    QT_TRANSLATE_NOOP("AppText", "Context"),
+    QT_TRANSLATE_NOOP("AppText", "Peak memory"),
+    QT_TRANSLATE_NOOP("AppText", "Stop"),
+    QT_TRANSLATE_NOOP("AppText", "not run"),
+    QT_TRANSLATE_NOOP("AppText", "{prompt} ({cached} cached)"),
+    QT_TRANSLATE_NOOP("AppText", "speeds from the server"),
+    QT_TRANSLATE_NOOP("AppText", "speeds measured here"),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "peak resident memory of the model process (VmHWM, reset for this target)"
+    ),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "highest resident memory of the model process seen every 0.25 s (VmRSS; this "
+        "system does not let Slice reset VmHWM)"
+    ),
+    QT_TRANSLATE_NOOP(
+        "AppText",
+        "not measured: Slice reads a process's peak memory on Linux only"
+    ),
+    QT_TRANSLATE_NOOP("AppText", "not measured: the model process was not running"),
+    QT_TRANSLATE_NOOP("AppText", "not measured: the model runs on {provider}'s server"),
+    QT_TRANSLATE_NOOP("AppText", "Same model, every quantization in the library"),
+    QT_TRANSLATE_NOOP("AppText", "Same model, KV cache f16 vs q8_0"),
+    QT_TRANSLATE_NOOP("AppText", "Speculative decoding on vs off"),
     QT_TRANSLATE_NOOP("AppText", "Enter"),
     QT_TRANSLATE_NOOP("AppText", "Send the message"),
     QT_TRANSLATE_NOOP("AppText", "Shift+Enter"),
@@ -365,10 +405,20 @@ TEXTS = (
     QT_TRANSLATE_NOOP("AppText", "Undo deleting a chat"),
     QT_TRANSLATE_NOOP("AppText", "Ctrl+,"),
     QT_TRANSLATE_NOOP("AppText", "Chat settings: system prompt, sampling, presets"),
+    QT_TRANSLATE_NOOP("AppText", "Ctrl+Shift+K"),
+    QT_TRANSLATE_NOOP("AppText", "Compare models and settings side by side"),
     QT_TRANSLATE_NOOP("AppText", "Tab, then Enter"),
     QT_TRANSLATE_NOOP("AppText", "Reach and use a message's links (copy, edit, versions…)"),
     QT_TRANSLATE_NOOP("AppText", "F1 or ?"),
     QT_TRANSLATE_NOOP("AppText", "This list"),
     QT_TRANSLATE_NOOP("AppText", "Ctrl+Q"),
     QT_TRANSLATE_NOOP("AppText", "Quit"),
+    QT_TRANSLATE_NOOP("AppText", "Alt+Up / Alt+Down"),
+    QT_TRANSLATE_NOOP("AppText", "Previous / next message (then Tab reaches its actions)"),
+    QT_TRANSLATE_NOOP("AppText", "Ctrl+Tab"),
+    QT_TRANSLATE_NOOP("AppText", "Leave the conversation (Tab goes from link to link in it)"),
+    QT_TRANSLATE_NOOP("AppText", "Ctrl++ / Ctrl+-"),
+    QT_TRANSLATE_NOOP("AppText", "Larger / smaller text"),
+    QT_TRANSLATE_NOOP("AppText", "Ctrl+0"),
+    QT_TRANSLATE_NOOP("AppText", "Text at its usual size"),
 )

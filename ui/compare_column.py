@@ -13,6 +13,7 @@ from app.compare.figures import COLUMNS, figure_cells, speed_source
 from app.compare.results import ResultState, TargetResult
 from app.remote.refs import provider_of
 from inference.events import Event, Loaded, Loading, LoadProgress, Progress, Stats, Token
+from ui.app_texts import app_text
 from ui.compare_chart import TARGET_COLORS
 
 #: The streamed text is painted at most this often (ms): first chunk at once.
@@ -124,10 +125,10 @@ class ResultColumn(QFrame):
         self.status.setText(states[result.state])
         self.error.setText(result.error)
         self.error.setVisible(bool(result.error))
-        rows = "".join(f"<tr><td>{escape(name)}</td><td align='right'>&nbsp;{escape(value)}"
-                       "</td></tr>" for name, value in zip(COLUMNS, figure_cells(result),
-                                                          strict=True))
-        notes = [n for n in (speed_source(result), result.memory_note) if n]
+        rows = "".join(f"<tr><td>{escape(app_text(name))}</td><td align='right'>&nbsp;"
+                       f"{escape(app_text(value))}</td></tr>"
+                       for name, value in zip(COLUMNS, figure_cells(result), strict=True))
+        notes = [app_text(n) for n in (speed_source(result), result.memory_note) if n]
         note = f"<br><small>{escape('; '.join(notes))}</small>" if notes else ""
         self.figures.setText(f"<table>{rows}</table>{note}")
 

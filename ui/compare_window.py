@@ -55,6 +55,7 @@ from app.files import write_atomically
 from app.paths import app_paths
 from inference.events import Event
 from inference.options import Sampling
+from ui.app_texts import app_text
 from ui.compare_chart import CompareChart, write_chart
 from ui.compare_column import ResultColumn
 from ui.compare_targets import TargetEditor
@@ -129,7 +130,7 @@ class CompareWindow(QWidget):
         self.starting = QComboBox()
         self.starting.addItem(self.tr("Start from…"), "")
         for point, text in STARTING_POINT_LABELS.items():
-            self.starting.addItem(self.tr(text), point.value)
+            self.starting.addItem(app_text(text), point.value)
         self.starting.setToolTip(self.tr("Fill the targets from the model of target 1"))
         self.starting.activated.connect(self._apply_starting_point)
         form = QFormLayout()
@@ -259,7 +260,7 @@ class CompareWindow(QWidget):
             self.show_error(str(exc))
             return False
         self.set_targets(targets)
-        self.show_message(self.tr(STARTING_POINT_LABELS[point]))
+        self.show_message(app_text(STARTING_POINT_LABELS[point]))
         return True
 
     # -- the comparison -----------------------------------------------------------------

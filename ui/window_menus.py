@@ -153,19 +153,19 @@ def build_menus(window: ChatWindow) -> None:
 
 def _zoom_and_reading_actions(window: ChatWindow, view: object) -> None:
     """View ▸ Zoom in, Zoom out, Actual size; Previous and Next message."""
-    tr = QCoreApplication.translate
     view.addSeparator()  # type: ignore[attr-defined]
-    bigger = _action(window, view, tr("Menus", "Zoom &in"), lambda: zoom_text(window, 1),
-                     QKeySequence.StandardKey.ZoomIn)
+    bigger = _action(window, view, QCoreApplication.translate("Menus", "Zoom &in"),
+                     lambda: zoom_text(window, 1), QKeySequence.StandardKey.ZoomIn)
     # Ctrl+= too: the key under "+" on most layouts, without the Shift that "+" needs.
     bigger.setShortcuts([QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")])
-    _action(window, view, tr("Menus", "Zoom &out"), lambda: zoom_text(window, -1),
-            QKeySequence.StandardKey.ZoomOut)
-    _action(window, view, tr("Menus", "&Actual size"), lambda: zoom_text(window, 0), "Ctrl+0")
+    _action(window, view, QCoreApplication.translate("Menus", "Zoom &out"),
+            lambda: zoom_text(window, -1), QKeySequence.StandardKey.ZoomOut)
+    _action(window, view, QCoreApplication.translate("Menus", "&Actual size"),
+            lambda: zoom_text(window, 0), "Ctrl+0")
     view.addSeparator()  # type: ignore[attr-defined]
-    _action(window, view, tr("Menus", "Previous &message"),
+    _action(window, view, QCoreApplication.translate("Menus", "Previous &message"),
             lambda: window.chat_view.step_message(-1), "Alt+Up")
-    _action(window, view, tr("Menus", "Next m&essage"),
+    _action(window, view, QCoreApplication.translate("Menus", "Next m&essage"),
             lambda: window.chat_view.step_message(1), "Alt+Down")
 
 

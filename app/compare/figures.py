@@ -9,9 +9,18 @@ from dataclasses import dataclass
 from app.compare.results import ResultState, TargetResult
 from inference.events import STOP_REASON_LABELS
 
-#: The table's columns after the target, in order.
+#: The table's columns after the target, in order (the window shows them translated, through
+#: ui/app_texts.py; the command and the Markdown export write them as they are).
 COLUMNS = ("TTFT", "Load", "Prompt", "Prompt tok/s", "Generated", "Gen tok/s", "Context",
            "Peak memory", "Stop")
+#: How a target's turn ended when no stop reason says it (:func:`state_text`).
+STATE_WORDS = {ResultState.FAILED: "failed", ResultState.NOT_RUN: "not run",
+               ResultState.STOPPED: "stopped by user"}
+DONE_WORD = "done"
+#: The prompt's cell when part of it came from the cache.
+PROMPT_CACHED = "{prompt} ({cached} cached)"
+#: Where a remote target's speeds come from (:func:`speed_source`).
+SPEED_SOURCES = {"server": "speeds from the server", "client": "speeds measured here"}
 
 _MB = 1024 * 1024
 
@@ -31,14 +40,10 @@ def memory_text(peak: int | None) -> str:
 
 def state_text(result: TargetResult) -> str:
     """How the target's turn ended, in words: the stop reason, or failed/stopped/not run."""
-    if result.state is ResultState.FAILED:
-        return "failed"
-    if result.state is ResultState.NOT_RUN:
-        return "not run"
-    if result.state is ResultState.STOPPED:
-        return "stopped by user"
+    if result.state in STATE_WORDS:
+        return STATE_WORDS[result.state]
     reason = result.stats.stop_reason
-    return STOP_REASON_LABELS.get(reason, reason) or "done"
+    return STOP_REASON_LABELS.get(reason, reason) or DONE_WORD
 
 
 def figure_cells(result: TargetResult) -> list[str]:
@@ -47,7 +52,8 @@ def figure_cells(result: TargetResult) -> list[str]:
     if result.state in (ResultState.FAILED, ResultState.NOT_RUN) and not s.generated_tokens:
         return ["–"] * (len(COLUMNS) - 2) + [memory_text(result.peak_memory),
                                             state_text(result)]
-    prompt = f"{s.prompt_tokens}" + (f" ({s.cached_tokens} cached)" if s.cached_tokens else "")
+    prompt = (PROMPT_CACHED.format(prompt=s.prompt_tokens, cached=s.cached_tokens)
+              if s.cached_tokens else f"{s.prompt_tokens}")
     context = (f"{s.context_used}/{s.context_size}" if s.context_size
                else (f"{s.context_used}" if s.context_used else "–"))
     load = "–" if result.load_s is None else f"{result.load_s:.2f} s"
@@ -62,8 +68,7 @@ def speed_source(result: TargetResult) -> str:
     """Where a remote target's speeds come from ("" for a local one)."""
     if not result.stats.remote:
         return ""
-    return ("speeds from the server" if result.stats.figures == "server"
-            else "speeds measured here")
+    return SPEED_SOURCES["server" if result.stats.figures == "server" else "client"]
 
 
 @dataclass(frozen=True, slots=True)

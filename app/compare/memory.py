@@ -24,6 +24,7 @@ NOTE_SAMPLED = ("highest resident memory of the model process seen every 0.25 s 
                 "this system does not let Slice reset VmHWM)")
 NOTE_UNSUPPORTED = "not measured: Slice reads a process's peak memory on Linux only"
 NOTE_NO_PROCESS = "not measured: the model process was not running"
+NOTE_REMOTE = "not measured: the model runs on {provider}'s server"
 
 
 def _status_kb(pid: int, key: str) -> int | None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.chat.presets import effective_sampling
-from app.compare.memory import PeakTracker
+from app.compare.memory import NOTE_REMOTE, PeakTracker
 from app.compare.results import ResultState, TargetResult
 from app.compare.targets import ComparisonSpec
 from app.engine.scheduler import (
@@ -266,7 +266,7 @@ class ComparisonRunner:
                 self._job = None
         wall = time.perf_counter() - submitted
         peak, note = follow.peak if not target.remote else (
-            None, f"not measured: the model runs on {provider_of(target.model)}'s server")
+            None, NOTE_REMOTE.format(provider=provider_of(target.model)))
         common: dict[str, Any] = {
             "reply": "".join(reply), "thinking": "".join(thinking), "peak_memory": peak,
             "memory_note": note, "model_name": follow.model_name, "wall_s": wall,

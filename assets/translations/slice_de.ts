@@ -339,6 +339,10 @@ Das Laden kann fehlschlagen oder das System verlangsamen. Trotzdem laden?</trans
         <translation>&amp;Dunkel</translation>
     </message>
     <message>
+        <source>&amp;High contrast</source>
+        <translation>Hoher &amp;Kontrast</translation>
+    </message>
+    <message>
         <source>&amp;Tools</source>
         <translation>&amp;Werkzeuge</translation>
     </message>
@@ -349,6 +353,14 @@ Das Laden kann fehlschlagen oder das System verlangsamen. Trotzdem laden?</trans
     <message>
         <source>Let other apps use the model through the OpenAI-compatible API</source>
         <translation>Andere Apps das Modell über die OpenAI-kompatible API nutzen lassen</translation>
+    </message>
+    <message>
+        <source>&amp;Compare models…</source>
+        <translation>Modelle &amp;vergleichen…</translation>
+    </message>
+    <message>
+        <source>One prompt to 2-4 models or settings, replies and speeds side by side</source>
+        <translation>Ein Prompt an 2–4 Modelle oder Einstellungen, Antworten und Geschwindigkeiten nebeneinander</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -421,6 +433,41 @@ Das Laden kann fehlschlagen oder das System verlangsamen. Trotzdem laden?</trans
     <message>
         <source>Slice export (*.json)</source>
         <translation>Slice-Export (*.json)</translation>
+    </message>
+</context>
+<context>
+    <name>Announcement</name>
+    <message>
+        <source>Reply finished</source>
+        <translation>Antwort fertig</translation>
+    </message>
+    <message>
+        <source>Reply stopped: you stopped it</source>
+        <translation>Antwort angehalten: Sie haben sie angehalten</translation>
+    </message>
+    <message>
+        <source>Reply stopped at the length limit</source>
+        <translation>Antwort an der Längengrenze angehalten</translation>
+    </message>
+    <message>
+        <source>Reply stopped: the context is full</source>
+        <translation>Antwort angehalten: der Kontext ist voll</translation>
+    </message>
+    <message>
+        <source>Reply stopped: it kept repeating itself</source>
+        <translation>Antwort angehalten: sie wiederholte sich ständig</translation>
+    </message>
+    <message>
+        <source>Reply ended</source>
+        <translation>Antwort beendet</translation>
+    </message>
+    <message>
+        <source>{ending}, with no text.</source>
+        <translation>{ending}, ohne Text.</translation>
+    </message>
+    <message>
+        <source>{ending}: {words}</source>
+        <translation>{ending}: {words}</translation>
     </message>
 </context>
 <context>
@@ -638,6 +685,14 @@ Das Laden kann fehlschlagen oder das System verlangsamen. Trotzdem laden?</trans
         <translation>Die Sprache des Fensters: die des Systems oder ein Sprachcode (en, de, es); eine Änderung gilt ab dem nächsten Start.</translation>
     </message>
     <message>
+        <source>Text size (%)</source>
+        <translation>Textgröße (%)</translation>
+    </message>
+    <message>
+        <source>The window&apos;s text size, in percent of the system&apos;s (View ▸ Zoom in, Zoom out, Actual size).</source>
+        <translation>Die Textgröße des Fensters, in Prozent der des Systems (Ansicht ▸ Vergrößern, Verkleinern, Originalgröße).</translation>
+    </message>
+    <message>
         <source>Sampling</source>
         <translation>Sampling</translation>
     </message>
@@ -682,8 +737,8 @@ Das Laden kann fehlschlagen oder das System verlangsamen. Trotzdem laden?</trans
         <translation>Cache der letzten Chats auf der Festplatte</translation>
     </message>
     <message>
-        <source>Disk space for the chats that do not fit in that memory, in Slice&apos;s cache folder (readable only by you, deleted when the model is unloaded). 0 turns it off.</source>
-        <translation>Speicherplatz für die Chats, die nicht in diesen Speicher passen, im Cache-Ordner von Slice (nur für Sie lesbar, gelöscht, wenn das Modell entladen wird). 0 schaltet ihn aus.</translation>
+        <source>Disk space for the chats that do not fit in that memory and, when the model is unloaded or Slice quits, for the ones it held, in Slice&apos;s cache folder (readable only by you; the least recently used go first): a chat reopened after a restart resumes at once. A deleted chat&apos;s cache goes with it; Clear the cache deletes them all. 0 turns it off (what is there stays until cleared).</source>
+        <translation>Speicherplatz für die Chats, die nicht in diesen Speicher passen, und – wenn das Modell entladen wird oder Slice beendet wird – für die, die er hielt, im Cache-Ordner von Slice (nur für Sie lesbar; die am längsten nicht genutzten gehen zuerst): Ein nach einem Neustart wieder geöffneter Chat macht sofort weiter. Der Cache eines gelöschten Chats geht mit ihm; Cache leeren löscht alle. 0 schaltet ihn aus (was da ist, bleibt, bis es geleert wird).</translation>
     </message>
     <message>
         <source>Serve the API</source>
@@ -1030,6 +1085,90 @@ Das Laden kann fehlschlagen oder das System verlangsamen. Trotzdem laden?</trans
         <translation>Die Chat-Datenbank war beschädigt ({problem}), und es wurde keine brauchbare Sicherung gefunden; daher hat Slice eine neue angelegt. Die beschädigte Datei wurde als {damaged} aufbewahrt.</translation>
     </message>
     <message>
+        <source>TTFT</source>
+        <translation>TTFT</translation>
+    </message>
+    <message>
+        <source>Load</source>
+        <translation>Laden</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>Prompt tok/s</source>
+        <translation>Prompt tok/s</translation>
+    </message>
+    <message>
+        <source>Generated</source>
+        <translation>Erzeugt</translation>
+    </message>
+    <message>
+        <source>Gen tok/s</source>
+        <translation>Erz. tok/s</translation>
+    </message>
+    <message>
+        <source>Context</source>
+        <translation>Kontext</translation>
+    </message>
+    <message>
+        <source>Peak memory</source>
+        <translation>Spitzenspeicher</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Ende</translation>
+    </message>
+    <message>
+        <source>not run</source>
+        <translation>nicht gelaufen</translation>
+    </message>
+    <message>
+        <source>{prompt} ({cached} cached)</source>
+        <translation>{prompt} ({cached} aus dem Cache)</translation>
+    </message>
+    <message>
+        <source>speeds from the server</source>
+        <translation>Geschwindigkeiten vom Server</translation>
+    </message>
+    <message>
+        <source>speeds measured here</source>
+        <translation>Geschwindigkeiten hier gemessen</translation>
+    </message>
+    <message>
+        <source>peak resident memory of the model process (VmHWM, reset for this target)</source>
+        <translation>höchster residenter Speicher des Modellprozesses (VmHWM, für dieses Ziel zurückgesetzt)</translation>
+    </message>
+    <message>
+        <source>highest resident memory of the model process seen every 0.25 s (VmRSS; this system does not let Slice reset VmHWM)</source>
+        <translation>höchster residenter Speicher des Modellprozesses, alle 0,25 s abgelesen (VmRSS; dieses System lässt Slice VmHWM nicht zurücksetzen)</translation>
+    </message>
+    <message>
+        <source>not measured: Slice reads a process&apos;s peak memory on Linux only</source>
+        <translation>nicht gemessen: Slice liest den Spitzenspeicher eines Prozesses nur unter Linux</translation>
+    </message>
+    <message>
+        <source>not measured: the model process was not running</source>
+        <translation>nicht gemessen: der Modellprozess lief nicht</translation>
+    </message>
+    <message>
+        <source>not measured: the model runs on {provider}&apos;s server</source>
+        <translation>nicht gemessen: das Modell läuft auf dem Server von {provider}</translation>
+    </message>
+    <message>
+        <source>Same model, every quantization in the library</source>
+        <translation>Gleiches Modell, jede Quantisierung in der Bibliothek</translation>
+    </message>
+    <message>
+        <source>Same model, KV cache f16 vs q8_0</source>
+        <translation>Gleiches Modell, KV-Cache f16 gegen q8_0</translation>
+    </message>
+    <message>
+        <source>Speculative decoding on vs off</source>
+        <translation>Spekulatives Decodieren an gegen aus</translation>
+    </message>
+    <message>
         <source>Enter</source>
         <translation>Eingabe</translation>
     </message>
@@ -1110,6 +1249,14 @@ Das Laden kann fehlschlagen oder das System verlangsamen. Trotzdem laden?</trans
         <translation>Chat-Einstellungen: Systemprompt, Sampling, Voreinstellungen</translation>
     </message>
     <message>
+        <source>Ctrl+Shift+K</source>
+        <translation>Strg+Umschalt+K</translation>
+    </message>
+    <message>
+        <source>Compare models and settings side by side</source>
+        <translation>Modelle und Einstellungen nebeneinander vergleichen</translation>
+    </message>
+    <message>
         <source>Tab, then Enter</source>
         <translation>Tab, dann Eingabe</translation>
     </message>
@@ -1132,6 +1279,38 @@ Das Laden kann fehlschlagen oder das System verlangsamen. Trotzdem laden?</trans
     <message>
         <source>Quit</source>
         <translation>Beenden</translation>
+    </message>
+    <message>
+        <source>Alt+Up / Alt+Down</source>
+        <translation>Alt+Pfeil hoch / Alt+Pfeil runter</translation>
+    </message>
+    <message>
+        <source>Previous / next message (then Tab reaches its actions)</source>
+        <translation>Vorherige / nächste Nachricht (dann erreicht Tab ihre Aktionen)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Tab</source>
+        <translation>Strg+Tab</translation>
+    </message>
+    <message>
+        <source>Leave the conversation (Tab goes from link to link in it)</source>
+        <translation>Die Unterhaltung verlassen (Tab geht darin von Link zu Link)</translation>
+    </message>
+    <message>
+        <source>Ctrl++ / Ctrl+-</source>
+        <translation>Strg++ / Strg+-</translation>
+    </message>
+    <message>
+        <source>Larger / smaller text</source>
+        <translation>Größerer / kleinerer Text</translation>
+    </message>
+    <message>
+        <source>Ctrl+0</source>
+        <translation>Strg+0</translation>
+    </message>
+    <message>
+        <source>Text at its usual size</source>
+        <translation>Text in normaler Größe</translation>
     </message>
 </context>
 <context>
@@ -1242,6 +1421,10 @@ Zuletzt aktiv {stamp} · Chat {id}</translation>
         <translation>Gespräch</translation>
     </message>
     <message>
+        <source>Alt+Up and Alt+Down move from message to message; Tab then reaches the message&apos;s actions, Enter uses one.</source>
+        <translation>Alt+Pfeil hoch und Alt+Pfeil runter gehen von Nachricht zu Nachricht; Tab erreicht dann die Aktionen der Nachricht, Eingabe führt eine aus.</translation>
+    </message>
+    <message>
         <source>↑ Show earlier messages ({count} more)</source>
         <translation>↑ Frühere Nachrichten zeigen ({count} weitere)</translation>
     </message>
@@ -1256,6 +1439,10 @@ Zuletzt aktiv {stamp} · Chat {id}</translation>
     <message>
         <source>Show the messages after these</source>
         <translation>Die Nachrichten nach diesen zeigen</translation>
+    </message>
+    <message>
+        <source>{author}, message {n} of {total}: {text}</source>
+        <translation>{author}, Nachricht {n} von {total}: {text}</translation>
     </message>
     <message>
         <source>Message copied</source>
@@ -1308,6 +1495,179 @@ Zuletzt aktiv {stamp} · Chat {id}</translation>
     <message>
         <source>no model</source>
         <translation>keinem Modell</translation>
+    </message>
+</context>
+<context>
+    <name>CompareChart</name>
+    <message>
+        <source>Chart of the comparison</source>
+        <extracomment>One colour per column, the same in the view&apos;s headings and the chart.</extracomment>
+        <translation>Diagramm des Vergleichs</translation>
+    </message>
+</context>
+<context>
+    <name>CompareWindow</name>
+    <message>
+        <source>Compare models and settings</source>
+        <translation>Modelle und Einstellungen vergleichen</translation>
+    </message>
+    <message>
+        <source>Saved comparisons</source>
+        <translation>Gespeicherte Vergleiche</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Neu</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Saved comparisons&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Gespeicherte Vergleiche&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>The prompt every target answers</source>
+        <translation>Der Prompt, auf den jedes Ziel antwortet</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>Optional</source>
+        <translation>Optional</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>Systemprompt</translation>
+    </message>
+    <message>
+        <source>each target&apos;s own</source>
+        <translation>der jedes Ziels</translation>
+    </message>
+    <message>
+        <source>each model&apos;s own</source>
+        <translation>die jedes Modells</translation>
+    </message>
+    <message>
+        <source>Start from…</source>
+        <translation>Ausgehen von…</translation>
+    </message>
+    <message>
+        <source>Fill the targets from the model of target 1</source>
+        <translation>Die Ziele aus dem Modell von Ziel 1 füllen</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Seed</translation>
+    </message>
+    <message>
+        <source>Max tokens</source>
+        <translation>Höchstzahl Tokens</translation>
+    </message>
+    <message>
+        <source>Add target</source>
+        <translation>Ziel hinzufügen</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Ausführen</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exportieren…</translation>
+    </message>
+    <message>
+        <source>A comparison takes at most %1 targets.</source>
+        <translation>Ein Vergleich hat höchstens %1 Ziele.</translation>
+    </message>
+    <message>
+        <source>A comparison needs at least %1 targets.</source>
+        <translation>Ein Vergleich braucht mindestens %1 Ziele.</translation>
+    </message>
+    <message>
+        <source>Pick target 1&apos;s model first.</source>
+        <translation>Wählen Sie zuerst das Modell von Ziel 1.</translation>
+    </message>
+    <message>
+        <source>Stop the comparison that runs first.</source>
+        <translation>Halten Sie zuerst den laufenden Vergleich an.</translation>
+    </message>
+    <message>
+        <source>Not run yet.</source>
+        <translation>Noch nicht ausgeführt.</translation>
+    </message>
+    <message>
+        <source>Run %1 times; the latest is shown.</source>
+        <translation>%1-mal ausgeführt; der letzte Lauf wird gezeigt.</translation>
+    </message>
+    <message>
+        <source>Run once; shown here.</source>
+        <translation>Einmal ausgeführt; hier gezeigt.</translation>
+    </message>
+    <message>
+        <source>Running one target after another…</source>
+        <translation>Ein Ziel nach dem anderen läuft…</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>Wird angehalten…</translation>
+    </message>
+    <message>
+        <source>Stopped; what ran is saved.</source>
+        <translation>Angehalten; was lief, ist gespeichert.</translation>
+    </message>
+    <message>
+        <source>Done; %1 of the targets failed (see their columns).</source>
+        <translation>Fertig; %1 der Ziele sind fehlgeschlagen (siehe ihre Spalten).</translation>
+    </message>
+    <message>
+        <source>Done; saved.</source>
+        <translation>Fertig; gespeichert.</translation>
+    </message>
+    <message>
+        <source>not run yet</source>
+        <translation>noch nicht ausgeführt</translation>
+    </message>
+    <message>
+        <source>1 run</source>
+        <translation>1 Lauf</translation>
+    </message>
+    <message>
+        <source>%1 runs</source>
+        <translation>%1 Läufe</translation>
+    </message>
+    <message>
+        <source>%1
+%2 targets · %3</source>
+        <translation>%1
+%2 Ziele · %3</translation>
+    </message>
+    <message>
+        <source>Re-run</source>
+        <translation>Erneut ausführen</translation>
+    </message>
+    <message>
+        <source>Run the comparison first: there is nothing to export.</source>
+        <translation>Führen Sie den Vergleich zuerst aus: Es gibt nichts zu exportieren.</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>%1 konnte nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>Nach %1 exportiert</translation>
+    </message>
+    <message>
+        <source>Export the comparison</source>
+        <translation>Den Vergleich exportieren</translation>
     </message>
 </context>
 <context>
@@ -1467,6 +1827,10 @@ Zuletzt aktiv {stamp} · Chat {id}</translation>
         <translation>Fertige entfernen</translation>
     </message>
     <message>
+        <source>Download progress</source>
+        <translation>Fortschritt des Downloads</translation>
+    </message>
+    <message>
         <source>Token</source>
         <translation>Token</translation>
     </message>
@@ -1543,6 +1907,14 @@ Zuletzt aktiv {stamp} · Chat {id}</translation>
     <message>
         <source>Token removed.</source>
         <translation>Token entfernt.</translation>
+    </message>
+    <message>
+        <source>Downloading {file}</source>
+        <translation>{file} wird heruntergeladen</translation>
+    </message>
+    <message>
+        <source>Downloading {count} files</source>
+        <translation>{count} Dateien werden heruntergeladen</translation>
     </message>
 </context>
 <context>
@@ -1647,8 +2019,69 @@ Zuletzt aktiv {stamp} · Chat {id}</translation>
         <translation> MB</translation>
     </message>
     <message>
+        <source>Clear the cache</source>
+        <translation>Cache leeren</translation>
+    </message>
+    <message>
+        <source>Delete every chat&apos;s saved cache, in memory and on disk: the next reply in each chat processes its history again. Nothing of the chats themselves is lost.</source>
+        <translation>Den gespeicherten Cache jedes Chats löschen, im Speicher und auf der Festplatte: Die nächste Antwort in jedem Chat verarbeitet seinen Verlauf erneut. Von den Chats selbst geht nichts verloren.</translation>
+    </message>
+    <message>
+        <source>Chat cache on disk</source>
+        <translation>Chat-Cache auf der Festplatte</translation>
+    </message>
+    <message>
+        <source>Cleared: nothing.</source>
+        <translation>Geleert: nichts.</translation>
+    </message>
+    <message>
+        <source>On disk now: nothing.</source>
+        <translation>Jetzt auf der Festplatte: nichts.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cleared: %n chat(s), {size} MB.</source>
+        <translation>
+            <numerusform>Geleert: %n Chat, {size} MB.</numerusform>
+            <numerusform>Geleert: %n Chats, {size} MB.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>On disk now: %n chat(s), {size} MB.</source>
+        <translation>
+            <numerusform>Jetzt auf der Festplatte: %n Chat, {size} MB.</numerusform>
+            <numerusform>Jetzt auf der Festplatte: %n Chats, {size} MB.</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>: turn it on or choose f16.</source>
         <translation>: schalten Sie sie ein oder wählen Sie f16.</translation>
+    </message>
+</context>
+<context>
+    <name>Menus</name>
+    <message>
+        <source>Zoom &amp;in</source>
+        <translation>Ver&amp;größern</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;out</source>
+        <translation>Ver&amp;kleinern</translation>
+    </message>
+    <message>
+        <source>&amp;Actual size</source>
+        <translation>&amp;Originalgröße</translation>
+    </message>
+    <message>
+        <source>Previous &amp;message</source>
+        <translation>Vo&amp;rherige Nachricht</translation>
+    </message>
+    <message>
+        <source>Next m&amp;essage</source>
+        <translation>Nächste Nachric&amp;ht</translation>
+    </message>
+    <message>
+        <source>Text size {percent} %</source>
+        <translation>Textgröße {percent} %</translation>
     </message>
 </context>
 <context>
@@ -2157,6 +2590,74 @@ Die Datei bleibt, wo sie ist:
     </message>
 </context>
 <context>
+    <name>ResultColumn</name>
+    <message>
+        <source>Reply of target %1</source>
+        <extracomment>The streamed text is painted at most this often (ms): first chunk at once.</extracomment>
+        <translation>Antwort von Ziel %1</translation>
+    </message>
+    <message>
+        <source>Waiting for its turn…</source>
+        <translation>Wartet, bis es an der Reihe ist…</translation>
+    </message>
+    <message>
+        <source>Waiting for %1…</source>
+        <translation>Warte auf %1…</translation>
+    </message>
+    <message>
+        <source>Waiting for the model…</source>
+        <translation>Warte auf das Modell…</translation>
+    </message>
+    <message>
+        <source>Loading the model…</source>
+        <translation>Das Modell wird geladen…</translation>
+    </message>
+    <message>
+        <source>Loading the model… %1 %</source>
+        <translation>Das Modell wird geladen… %1 %</translation>
+    </message>
+    <message>
+        <source>Loaded in %1 s</source>
+        <translation>In %1 s geladen</translation>
+    </message>
+    <message>
+        <source>Reading the prompt… %1/%2</source>
+        <translation>Prompt wird gelesen… %1/%2</translation>
+    </message>
+    <message>
+        <source>Writing…</source>
+        <translation>Schreibt…</translation>
+    </message>
+    <message>
+        <source>Thinking…</source>
+        <translation>Denkt nach…</translation>
+    </message>
+    <message>
+        <source>%1 tokens · %2 tok/s</source>
+        <translation>%1 Tokens · %2 tok/s</translation>
+    </message>
+    <message>
+        <source>No result in this run.</source>
+        <translation>Kein Ergebnis in diesem Lauf.</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Stopped by you</source>
+        <translation>Von Ihnen angehalten</translation>
+    </message>
+    <message>
+        <source>Not run</source>
+        <translation>Nicht ausgeführt</translation>
+    </message>
+</context>
+<context>
     <name>ServerDialog</name>
     <message>
         <source>Always required when other machines can connect.</source>
@@ -2281,6 +2782,38 @@ Die Datei bleibt, wo sie ist:
 </context>
 <context>
     <name>ShortcutsDialog</name>
+    <message>
+        <source>Alt+Up / Alt+Down</source>
+        <translation>Alt+Pfeil hoch / Alt+Pfeil runter</translation>
+    </message>
+    <message>
+        <source>Previous / next message (then Tab reaches its actions)</source>
+        <translation>Vorherige / nächste Nachricht (dann erreicht Tab ihre Aktionen)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Tab</source>
+        <translation>Strg+Tab</translation>
+    </message>
+    <message>
+        <source>Leave the conversation (Tab goes from link to link in it)</source>
+        <translation>Die Unterhaltung verlassen (Tab geht darin von Link zu Link)</translation>
+    </message>
+    <message>
+        <source>Ctrl++ / Ctrl+-</source>
+        <translation>Strg++ / Strg+-</translation>
+    </message>
+    <message>
+        <source>Larger / smaller text</source>
+        <translation>Größerer / kleinerer Text</translation>
+    </message>
+    <message>
+        <source>Ctrl+0</source>
+        <translation>Strg+0</translation>
+    </message>
+    <message>
+        <source>Text at its usual size</source>
+        <translation>Text in normaler Größe</translation>
+    </message>
     <message>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
@@ -2444,6 +2977,10 @@ Die Datei bleibt, wo sie ist:
         <translation>{count} Tok.</translation>
     </message>
     <message>
+        <source>({count} cached, restored from {source})</source>
+        <translation>({count} aus dem Cache, von {source} wiederhergestellt)</translation>
+    </message>
+    <message>
         <source>({count} cached)</source>
         <translation>({count} aus dem Cache)</translation>
     </message>
@@ -2458,6 +2995,14 @@ Die Datei bleibt, wo sie ist:
     <message>
         <source>(context shifted)</source>
         <translation>(Kontext verschoben)</translation>
+    </message>
+    <message>
+        <source>disk</source>
+        <translation>der Festplatte</translation>
+    </message>
+    <message>
+        <source>memory</source>
+        <translation>dem Arbeitsspeicher</translation>
     </message>
     <message>
         <source>engine {time}</source>
@@ -2487,6 +3032,10 @@ Die Datei bleibt, wo sie ist:
         <translation>Warte auf das Modell…</translation>
     </message>
     <message>
+        <source>Progress</source>
+        <translation>Fortschritt</translation>
+    </message>
+    <message>
         <source>Status: {text}</source>
         <translation>Status: {text}</translation>
     </message>
@@ -2507,6 +3056,10 @@ Die Datei bleibt, wo sie ist:
         <translation>{model} wird geladen…</translation>
     </message>
     <message>
+        <source>Loading {model}</source>
+        <translation>{model} wird geladen</translation>
+    </message>
+    <message>
         <source>Loaded {model} in {seconds} s</source>
         <translation>{model} in {seconds} s geladen</translation>
     </message>
@@ -2514,12 +3067,68 @@ Die Datei bleibt, wo sie ist:
         <source>Processing prompt {done}/{total}</source>
         <translation>Prompt wird verarbeitet {done}/{total}</translation>
     </message>
+    <message>
+        <source>Processing the prompt</source>
+        <translation>Der Prompt wird verarbeitet</translation>
+    </message>
     <message numerus="yes">
         <source>The context is full: %n older message(s) (#{numbers}) no longer reach the model.</source>
         <translation>
             <numerusform>Der Kontext ist voll: %n ältere Nachricht (#{numbers}) erreicht das Modell nicht mehr.</numerusform>
             <numerusform>Der Kontext ist voll: %n ältere Nachrichten (#{numbers}) erreichen das Modell nicht mehr.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>TargetEditor</name>
+    <message>
+        <source>KV cache type</source>
+        <extracomment>The user asked to remove this target. Something in the form changed.</extracomment>
+        <translation>KV-Cache-Typ</translation>
+    </message>
+    <message>
+        <source>Speculative</source>
+        <translation>Spekulativ</translation>
+    </message>
+    <message>
+        <source>Speculative decoding by prompt lookup</source>
+        <translation>Spekulatives Decodieren per Prompt-Lookup</translation>
+    </message>
+    <message>
+        <source>model&apos;s</source>
+        <translation>die des Modells</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Remove this target</source>
+        <translation>Dieses Ziel entfernen</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>KV cache</source>
+        <translation>KV-Cache</translation>
+    </message>
+    <message>
+        <source>Context</source>
+        <translation>Kontext</translation>
+    </message>
+    <message>
+        <source>GPU layers</source>
+        <translation>GPU-Schichten</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>Temperatur</translation>
+    </message>
+    <message>
+        <source>Target %1</source>
+        <translation>Ziel %1</translation>
     </message>
 </context>
 </TS>

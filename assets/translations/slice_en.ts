@@ -75,6 +75,23 @@
     </message>
 </context>
 <context>
+    <name>LoadSettingsDialog</name>
+    <message numerus="yes">
+        <source>Cleared: %n chat(s), {size} MB.</source>
+        <translation>
+            <numerusform>Cleared: %n chat, {size} MB.</numerusform>
+            <numerusform>Cleared: %n chats, {size} MB.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>On disk now: %n chat(s), {size} MB.</source>
+        <translation>
+            <numerusform>On disk now: %n chat, {size} MB.</numerusform>
+            <numerusform>On disk now: %n chats, {size} MB.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ModelsView</name>
     <message numerus="yes">
         <source>Added %n model(s).</source>

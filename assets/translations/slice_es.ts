@@ -339,6 +339,10 @@ Cargarlo puede fallar o ralentizar el sistema. ¿Cargarlo de todos modos?</trans
         <translation>&amp;Oscuro</translation>
     </message>
     <message>
+        <source>&amp;High contrast</source>
+        <translation>Alto co&amp;ntraste</translation>
+    </message>
+    <message>
         <source>&amp;Tools</source>
         <translation>&amp;Herramientas</translation>
     </message>
@@ -349,6 +353,14 @@ Cargarlo puede fallar o ralentizar el sistema. ¿Cargarlo de todos modos?</trans
     <message>
         <source>Let other apps use the model through the OpenAI-compatible API</source>
         <translation>Permite que otras aplicaciones usen el modelo mediante la API compatible con OpenAI</translation>
+    </message>
+    <message>
+        <source>&amp;Compare models…</source>
+        <translation>&amp;Comparar modelos…</translation>
+    </message>
+    <message>
+        <source>One prompt to 2-4 models or settings, replies and speeds side by side</source>
+        <translation>Un prompt a 2-4 modelos o ajustes, respuestas y velocidades lado a lado</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -421,6 +433,41 @@ Cargarlo puede fallar o ralentizar el sistema. ¿Cargarlo de todos modos?</trans
     <message>
         <source>Slice export (*.json)</source>
         <translation>Exportación de Slice (*.json)</translation>
+    </message>
+</context>
+<context>
+    <name>Announcement</name>
+    <message>
+        <source>Reply finished</source>
+        <translation>Respuesta terminada</translation>
+    </message>
+    <message>
+        <source>Reply stopped: you stopped it</source>
+        <translation>Respuesta detenida: la detuviste tú</translation>
+    </message>
+    <message>
+        <source>Reply stopped at the length limit</source>
+        <translation>Respuesta detenida en el límite de longitud</translation>
+    </message>
+    <message>
+        <source>Reply stopped: the context is full</source>
+        <translation>Respuesta detenida: el contexto está lleno</translation>
+    </message>
+    <message>
+        <source>Reply stopped: it kept repeating itself</source>
+        <translation>Respuesta detenida: se repetía una y otra vez</translation>
+    </message>
+    <message>
+        <source>Reply ended</source>
+        <translation>Respuesta finalizada</translation>
+    </message>
+    <message>
+        <source>{ending}, with no text.</source>
+        <translation>{ending}, sin texto.</translation>
+    </message>
+    <message>
+        <source>{ending}: {words}</source>
+        <translation>{ending}: {words}</translation>
     </message>
 </context>
 <context>
@@ -638,6 +685,14 @@ Cargarlo puede fallar o ralentizar el sistema. ¿Cargarlo de todos modos?</trans
         <translation>El idioma de la ventana: el del sistema o un código de idioma (en, de, es); un cambio se aplica en el próximo inicio.</translation>
     </message>
     <message>
+        <source>Text size (%)</source>
+        <translation>Tamaño del texto (%)</translation>
+    </message>
+    <message>
+        <source>The window&apos;s text size, in percent of the system&apos;s (View ▸ Zoom in, Zoom out, Actual size).</source>
+        <translation>El tamaño del texto de la ventana, en porcentaje del del sistema (Ver ▸ Ampliar, Reducir, Tamaño normal).</translation>
+    </message>
+    <message>
         <source>Sampling</source>
         <translation>Muestreo</translation>
     </message>
@@ -682,8 +737,8 @@ Cargarlo puede fallar o ralentizar el sistema. ¿Cargarlo de todos modos?</trans
         <translation>Caché de los chats recientes en disco</translation>
     </message>
     <message>
-        <source>Disk space for the chats that do not fit in that memory, in Slice&apos;s cache folder (readable only by you, deleted when the model is unloaded). 0 turns it off.</source>
-        <translation>Espacio en disco para los chats que no caben en esa memoria, en la carpeta de caché de Slice (solo tú puedes leerla; se borra al descargar el modelo). 0 la desactiva.</translation>
+        <source>Disk space for the chats that do not fit in that memory and, when the model is unloaded or Slice quits, for the ones it held, in Slice&apos;s cache folder (readable only by you; the least recently used go first): a chat reopened after a restart resumes at once. A deleted chat&apos;s cache goes with it; Clear the cache deletes them all. 0 turns it off (what is there stays until cleared).</source>
+        <translation>Espacio en disco para los chats que no caben en esa memoria y, cuando se descarga el modelo o se cierra Slice, para los que tenía, en la carpeta de caché de Slice (solo tú puedes leerla; los usados hace más tiempo se van primero): un chat reabierto tras reiniciar continúa al instante. La caché de un chat eliminado se va con él; Vaciar la caché las borra todas. 0 la desactiva (lo que ya hay se queda hasta vaciarla).</translation>
     </message>
     <message>
         <source>Serve the API</source>
@@ -1030,6 +1085,90 @@ Cargarlo puede fallar o ralentizar el sistema. ¿Cargarlo de todos modos?</trans
         <translation>La base de datos de chats estaba dañada ({problem}) y no se encontró ninguna copia de seguridad utilizable, así que Slice ha empezado una nueva. El archivo dañado se ha guardado como {damaged}.</translation>
     </message>
     <message>
+        <source>TTFT</source>
+        <translation>TTFT</translation>
+    </message>
+    <message>
+        <source>Load</source>
+        <translation>Carga</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>Prompt tok/s</source>
+        <translation>Prompt tok/s</translation>
+    </message>
+    <message>
+        <source>Generated</source>
+        <translation>Generados</translation>
+    </message>
+    <message>
+        <source>Gen tok/s</source>
+        <translation>Gen. tok/s</translation>
+    </message>
+    <message>
+        <source>Context</source>
+        <translation>Contexto</translation>
+    </message>
+    <message>
+        <source>Peak memory</source>
+        <translation>Memoria máxima</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Parada</translation>
+    </message>
+    <message>
+        <source>not run</source>
+        <translation>no ejecutado</translation>
+    </message>
+    <message>
+        <source>{prompt} ({cached} cached)</source>
+        <translation>{prompt} ({cached} en caché)</translation>
+    </message>
+    <message>
+        <source>speeds from the server</source>
+        <translation>velocidades del servidor</translation>
+    </message>
+    <message>
+        <source>speeds measured here</source>
+        <translation>velocidades medidas aquí</translation>
+    </message>
+    <message>
+        <source>peak resident memory of the model process (VmHWM, reset for this target)</source>
+        <translation>memoria residente máxima del proceso del modelo (VmHWM, reiniciada para este objetivo)</translation>
+    </message>
+    <message>
+        <source>highest resident memory of the model process seen every 0.25 s (VmRSS; this system does not let Slice reset VmHWM)</source>
+        <translation>memoria residente más alta del proceso del modelo vista cada 0,25 s (VmRSS; este sistema no deja a Slice reiniciar VmHWM)</translation>
+    </message>
+    <message>
+        <source>not measured: Slice reads a process&apos;s peak memory on Linux only</source>
+        <translation>no medida: Slice lee la memoria máxima de un proceso solo en Linux</translation>
+    </message>
+    <message>
+        <source>not measured: the model process was not running</source>
+        <translation>no medida: el proceso del modelo no estaba en marcha</translation>
+    </message>
+    <message>
+        <source>not measured: the model runs on {provider}&apos;s server</source>
+        <translation>no medida: el modelo se ejecuta en el servidor de {provider}</translation>
+    </message>
+    <message>
+        <source>Same model, every quantization in the library</source>
+        <translation>Mismo modelo, cada cuantización de la biblioteca</translation>
+    </message>
+    <message>
+        <source>Same model, KV cache f16 vs q8_0</source>
+        <translation>Mismo modelo, caché KV f16 frente a q8_0</translation>
+    </message>
+    <message>
+        <source>Speculative decoding on vs off</source>
+        <translation>Decodificación especulativa activada frente a desactivada</translation>
+    </message>
+    <message>
         <source>Enter</source>
         <translation>Intro</translation>
     </message>
@@ -1110,6 +1249,14 @@ Cargarlo puede fallar o ralentizar el sistema. ¿Cargarlo de todos modos?</trans
         <translation>Ajustes del chat: instrucciones del sistema, muestreo, preajustes</translation>
     </message>
     <message>
+        <source>Ctrl+Shift+K</source>
+        <translation>Ctrl+Mayús+K</translation>
+    </message>
+    <message>
+        <source>Compare models and settings side by side</source>
+        <translation>Comparar modelos y ajustes lado a lado</translation>
+    </message>
+    <message>
         <source>Tab, then Enter</source>
         <translation>Tab y luego Intro</translation>
     </message>
@@ -1132,6 +1279,38 @@ Cargarlo puede fallar o ralentizar el sistema. ¿Cargarlo de todos modos?</trans
     <message>
         <source>Quit</source>
         <translation>Salir</translation>
+    </message>
+    <message>
+        <source>Alt+Up / Alt+Down</source>
+        <translation>Alt+Flecha arriba / Alt+Flecha abajo</translation>
+    </message>
+    <message>
+        <source>Previous / next message (then Tab reaches its actions)</source>
+        <translation>Mensaje anterior / siguiente (luego Tab llega a sus acciones)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Tab</source>
+        <translation>Ctrl+Tab</translation>
+    </message>
+    <message>
+        <source>Leave the conversation (Tab goes from link to link in it)</source>
+        <translation>Salir de la conversación (Tab va de enlace en enlace dentro de ella)</translation>
+    </message>
+    <message>
+        <source>Ctrl++ / Ctrl+-</source>
+        <translation>Ctrl++ / Ctrl+-</translation>
+    </message>
+    <message>
+        <source>Larger / smaller text</source>
+        <translation>Texto más grande / más pequeño</translation>
+    </message>
+    <message>
+        <source>Ctrl+0</source>
+        <translation>Ctrl+0</translation>
+    </message>
+    <message>
+        <source>Text at its usual size</source>
+        <translation>Texto a su tamaño normal</translation>
     </message>
 </context>
 <context>
@@ -1242,6 +1421,10 @@ Last active {stamp} · chat {id}</source>
         <translation>Conversación</translation>
     </message>
     <message>
+        <source>Alt+Up and Alt+Down move from message to message; Tab then reaches the message&apos;s actions, Enter uses one.</source>
+        <translation>Alt+Flecha arriba y Alt+Flecha abajo van de mensaje en mensaje; luego Tab llega a las acciones del mensaje y Intro usa una.</translation>
+    </message>
+    <message>
         <source>↑ Show earlier messages ({count} more)</source>
         <translation>↑ Mostrar mensajes anteriores ({count} más)</translation>
     </message>
@@ -1256,6 +1439,10 @@ Last active {stamp} · chat {id}</source>
     <message>
         <source>Show the messages after these</source>
         <translation>Mostrar los mensajes posteriores a estos</translation>
+    </message>
+    <message>
+        <source>{author}, message {n} of {total}: {text}</source>
+        <translation>{author}, mensaje {n} de {total}: {text}</translation>
     </message>
     <message>
         <source>Message copied</source>
@@ -1308,6 +1495,179 @@ Last active {stamp} · chat {id}</source>
     <message>
         <source>no model</source>
         <translation>ningún modelo</translation>
+    </message>
+</context>
+<context>
+    <name>CompareChart</name>
+    <message>
+        <source>Chart of the comparison</source>
+        <extracomment>One colour per column, the same in the view&apos;s headings and the chart.</extracomment>
+        <translation>Gráfico de la comparación</translation>
+    </message>
+</context>
+<context>
+    <name>CompareWindow</name>
+    <message>
+        <source>Compare models and settings</source>
+        <translation>Comparar modelos y ajustes</translation>
+    </message>
+    <message>
+        <source>Saved comparisons</source>
+        <translation>Comparaciones guardadas</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Nueva</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Eliminar</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Saved comparisons&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Comparaciones guardadas&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>The prompt every target answers</source>
+        <translation>El prompt al que responde cada objetivo</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>Optional</source>
+        <translation>Opcional</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>Instrucciones del sistema</translation>
+    </message>
+    <message>
+        <source>each target&apos;s own</source>
+        <translation>la de cada objetivo</translation>
+    </message>
+    <message>
+        <source>each model&apos;s own</source>
+        <translation>el de cada modelo</translation>
+    </message>
+    <message>
+        <source>Start from…</source>
+        <translation>Partir de…</translation>
+    </message>
+    <message>
+        <source>Fill the targets from the model of target 1</source>
+        <translation>Rellenar los objetivos a partir del modelo del objetivo 1</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Semilla</translation>
+    </message>
+    <message>
+        <source>Max tokens</source>
+        <translation>Máximo de tokens</translation>
+    </message>
+    <message>
+        <source>Add target</source>
+        <translation>Añadir objetivo</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Ejecutar</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Detener</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exportar…</translation>
+    </message>
+    <message>
+        <source>A comparison takes at most %1 targets.</source>
+        <translation>Una comparación admite como máximo %1 objetivos.</translation>
+    </message>
+    <message>
+        <source>A comparison needs at least %1 targets.</source>
+        <translation>Una comparación necesita al menos %1 objetivos.</translation>
+    </message>
+    <message>
+        <source>Pick target 1&apos;s model first.</source>
+        <translation>Elige primero el modelo del objetivo 1.</translation>
+    </message>
+    <message>
+        <source>Stop the comparison that runs first.</source>
+        <translation>Detén primero la comparación en curso.</translation>
+    </message>
+    <message>
+        <source>Not run yet.</source>
+        <translation>Aún no ejecutada.</translation>
+    </message>
+    <message>
+        <source>Run %1 times; the latest is shown.</source>
+        <translation>Ejecutada %1 veces; se muestra la última.</translation>
+    </message>
+    <message>
+        <source>Run once; shown here.</source>
+        <translation>Ejecutada una vez; se muestra aquí.</translation>
+    </message>
+    <message>
+        <source>Running one target after another…</source>
+        <translation>Ejecutando un objetivo tras otro…</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>Deteniendo…</translation>
+    </message>
+    <message>
+        <source>Stopped; what ran is saved.</source>
+        <translation>Detenida; lo ejecutado está guardado.</translation>
+    </message>
+    <message>
+        <source>Done; %1 of the targets failed (see their columns).</source>
+        <translation>Hecho; %1 de los objetivos fallaron (mira sus columnas).</translation>
+    </message>
+    <message>
+        <source>Done; saved.</source>
+        <translation>Hecho; guardada.</translation>
+    </message>
+    <message>
+        <source>not run yet</source>
+        <translation>aún no ejecutada</translation>
+    </message>
+    <message>
+        <source>1 run</source>
+        <translation>1 ejecución</translation>
+    </message>
+    <message>
+        <source>%1 runs</source>
+        <translation>%1 ejecuciones</translation>
+    </message>
+    <message>
+        <source>%1
+%2 targets · %3</source>
+        <translation>%1
+%2 objetivos · %3</translation>
+    </message>
+    <message>
+        <source>Re-run</source>
+        <translation>Volver a ejecutar</translation>
+    </message>
+    <message>
+        <source>Run the comparison first: there is nothing to export.</source>
+        <translation>Ejecuta primero la comparación: no hay nada que exportar.</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>No se pudo escribir %1: %2</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>Exportada a %1</translation>
+    </message>
+    <message>
+        <source>Export the comparison</source>
+        <translation>Exportar la comparación</translation>
     </message>
 </context>
 <context>
@@ -1467,6 +1827,10 @@ Last active {stamp} · chat {id}</source>
         <translation>Quitar las terminadas</translation>
     </message>
     <message>
+        <source>Download progress</source>
+        <translation>Progreso de la descarga</translation>
+    </message>
+    <message>
         <source>Token</source>
         <translation>Token</translation>
     </message>
@@ -1543,6 +1907,14 @@ Last active {stamp} · chat {id}</source>
     <message>
         <source>Token removed.</source>
         <translation>Token eliminado.</translation>
+    </message>
+    <message>
+        <source>Downloading {file}</source>
+        <translation>Descargando {file}</translation>
+    </message>
+    <message>
+        <source>Downloading {count} files</source>
+        <translation>Descargando {count} archivos</translation>
     </message>
 </context>
 <context>
@@ -1647,8 +2019,69 @@ Last active {stamp} · chat {id}</source>
         <translation> MB</translation>
     </message>
     <message>
+        <source>Clear the cache</source>
+        <translation>Vaciar la caché</translation>
+    </message>
+    <message>
+        <source>Delete every chat&apos;s saved cache, in memory and on disk: the next reply in each chat processes its history again. Nothing of the chats themselves is lost.</source>
+        <translation>Borrar la caché guardada de cada chat, en memoria y en disco: la siguiente respuesta de cada chat vuelve a procesar su historial. No se pierde nada de los chats en sí.</translation>
+    </message>
+    <message>
+        <source>Chat cache on disk</source>
+        <translation>Caché de chats en disco</translation>
+    </message>
+    <message>
+        <source>Cleared: nothing.</source>
+        <translation>Vaciada: nada.</translation>
+    </message>
+    <message>
+        <source>On disk now: nothing.</source>
+        <translation>En disco ahora: nada.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cleared: %n chat(s), {size} MB.</source>
+        <translation>
+            <numerusform>Vaciada: %n chat, {size} MB.</numerusform>
+            <numerusform>Vaciada: %n chats, {size} MB.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>On disk now: %n chat(s), {size} MB.</source>
+        <translation>
+            <numerusform>En disco ahora: %n chat, {size} MB.</numerusform>
+            <numerusform>En disco ahora: %n chats, {size} MB.</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>: turn it on or choose f16.</source>
         <translation>: actívala o elige f16.</translation>
+    </message>
+</context>
+<context>
+    <name>Menus</name>
+    <message>
+        <source>Zoom &amp;in</source>
+        <translation>A&amp;mpliar</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;out</source>
+        <translation>&amp;Reducir</translation>
+    </message>
+    <message>
+        <source>&amp;Actual size</source>
+        <translation>Tamaño &amp;normal</translation>
+    </message>
+    <message>
+        <source>Previous &amp;message</source>
+        <translation>Mensaje anteri&amp;or</translation>
+    </message>
+    <message>
+        <source>Next m&amp;essage</source>
+        <translation>Mensaje si&amp;guiente</translation>
+    </message>
+    <message>
+        <source>Text size {percent} %</source>
+        <translation>Tamaño del texto {percent} %</translation>
     </message>
 </context>
 <context>
@@ -2157,6 +2590,74 @@ El archivo se queda donde está:
     </message>
 </context>
 <context>
+    <name>ResultColumn</name>
+    <message>
+        <source>Reply of target %1</source>
+        <extracomment>The streamed text is painted at most this often (ms): first chunk at once.</extracomment>
+        <translation>Respuesta del objetivo %1</translation>
+    </message>
+    <message>
+        <source>Waiting for its turn…</source>
+        <translation>Esperando su turno…</translation>
+    </message>
+    <message>
+        <source>Waiting for %1…</source>
+        <translation>Esperando a %1…</translation>
+    </message>
+    <message>
+        <source>Waiting for the model…</source>
+        <translation>Esperando al modelo…</translation>
+    </message>
+    <message>
+        <source>Loading the model…</source>
+        <translation>Cargando el modelo…</translation>
+    </message>
+    <message>
+        <source>Loading the model… %1 %</source>
+        <translation>Cargando el modelo… %1 %</translation>
+    </message>
+    <message>
+        <source>Loaded in %1 s</source>
+        <translation>Cargado en %1 s</translation>
+    </message>
+    <message>
+        <source>Reading the prompt… %1/%2</source>
+        <translation>Leyendo el prompt… %1/%2</translation>
+    </message>
+    <message>
+        <source>Writing…</source>
+        <translation>Escribiendo…</translation>
+    </message>
+    <message>
+        <source>Thinking…</source>
+        <translation>Pensando…</translation>
+    </message>
+    <message>
+        <source>%1 tokens · %2 tok/s</source>
+        <translation>%1 tokens · %2 tok/s</translation>
+    </message>
+    <message>
+        <source>No result in this run.</source>
+        <translation>Sin resultado en esta ejecución.</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Hecho</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Falló</translation>
+    </message>
+    <message>
+        <source>Stopped by you</source>
+        <translation>Detenido por ti</translation>
+    </message>
+    <message>
+        <source>Not run</source>
+        <translation>No ejecutado</translation>
+    </message>
+</context>
+<context>
     <name>ServerDialog</name>
     <message>
         <source>Always required when other machines can connect.</source>
@@ -2281,6 +2782,38 @@ El archivo se queda donde está:
 </context>
 <context>
     <name>ShortcutsDialog</name>
+    <message>
+        <source>Alt+Up / Alt+Down</source>
+        <translation>Alt+Flecha arriba / Alt+Flecha abajo</translation>
+    </message>
+    <message>
+        <source>Previous / next message (then Tab reaches its actions)</source>
+        <translation>Mensaje anterior / siguiente (luego Tab llega a sus acciones)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Tab</source>
+        <translation>Ctrl+Tab</translation>
+    </message>
+    <message>
+        <source>Leave the conversation (Tab goes from link to link in it)</source>
+        <translation>Salir de la conversación (Tab va de enlace en enlace dentro de ella)</translation>
+    </message>
+    <message>
+        <source>Ctrl++ / Ctrl+-</source>
+        <translation>Ctrl++ / Ctrl+-</translation>
+    </message>
+    <message>
+        <source>Larger / smaller text</source>
+        <translation>Texto más grande / más pequeño</translation>
+    </message>
+    <message>
+        <source>Ctrl+0</source>
+        <translation>Ctrl+0</translation>
+    </message>
+    <message>
+        <source>Text at its usual size</source>
+        <translation>Texto a su tamaño normal</translation>
+    </message>
     <message>
         <source>Keyboard shortcuts</source>
         <translation>Atajos de teclado</translation>
@@ -2444,6 +2977,10 @@ El archivo se queda donde está:
         <translation>{count} tok</translation>
     </message>
     <message>
+        <source>({count} cached, restored from {source})</source>
+        <translation>({count} en caché, restaurados desde {source})</translation>
+    </message>
+    <message>
         <source>({count} cached)</source>
         <translation>({count} en caché)</translation>
     </message>
@@ -2458,6 +2995,14 @@ El archivo se queda donde está:
     <message>
         <source>(context shifted)</source>
         <translation>(contexto desplazado)</translation>
+    </message>
+    <message>
+        <source>disk</source>
+        <translation>el disco</translation>
+    </message>
+    <message>
+        <source>memory</source>
+        <translation>la memoria</translation>
     </message>
     <message>
         <source>engine {time}</source>
@@ -2487,6 +3032,10 @@ El archivo se queda donde está:
         <translation>Esperando al modelo…</translation>
     </message>
     <message>
+        <source>Progress</source>
+        <translation>Progreso</translation>
+    </message>
+    <message>
         <source>Status: {text}</source>
         <translation>Estado: {text}</translation>
     </message>
@@ -2507,6 +3056,10 @@ El archivo se queda donde está:
         <translation>Cargando {model}…</translation>
     </message>
     <message>
+        <source>Loading {model}</source>
+        <translation>Cargando {model}</translation>
+    </message>
+    <message>
         <source>Loaded {model} in {seconds} s</source>
         <translation>{model} cargado en {seconds} s</translation>
     </message>
@@ -2514,12 +3067,68 @@ El archivo se queda donde está:
         <source>Processing prompt {done}/{total}</source>
         <translation>Procesando el prompt {done}/{total}</translation>
     </message>
+    <message>
+        <source>Processing the prompt</source>
+        <translation>Procesando el prompt</translation>
+    </message>
     <message numerus="yes">
         <source>The context is full: %n older message(s) (#{numbers}) no longer reach the model.</source>
         <translation>
             <numerusform>El contexto está lleno: %n mensaje antiguo (#{numbers}) ya no llega al modelo.</numerusform>
             <numerusform>El contexto está lleno: %n mensajes antiguos (#{numbers}) ya no llegan al modelo.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>TargetEditor</name>
+    <message>
+        <source>KV cache type</source>
+        <extracomment>The user asked to remove this target. Something in the form changed.</extracomment>
+        <translation>Tipo de caché KV</translation>
+    </message>
+    <message>
+        <source>Speculative</source>
+        <translation>Especulativa</translation>
+    </message>
+    <message>
+        <source>Speculative decoding by prompt lookup</source>
+        <translation>Decodificación especulativa por búsqueda en el prompt</translation>
+    </message>
+    <message>
+        <source>model&apos;s</source>
+        <translation>la del modelo</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Quitar</translation>
+    </message>
+    <message>
+        <source>Remove this target</source>
+        <translation>Quitar este objetivo</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modelo</translation>
+    </message>
+    <message>
+        <source>KV cache</source>
+        <translation>Caché KV</translation>
+    </message>
+    <message>
+        <source>Context</source>
+        <translation>Contexto</translation>
+    </message>
+    <message>
+        <source>GPU layers</source>
+        <translation>Capas en la GPU</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>Temperatura</translation>
+    </message>
+    <message>
+        <source>Target %1</source>
+        <translation>Objetivo %1</translation>
     </message>
 </context>
 </TS>
