@@ -30,7 +30,12 @@ from tests.ui_helpers import open_window
 from ui.main_window import ChatWindow
 from ui.status_line import GENERATING_STATUS, WAITING_STATUS, waiting_turn_text
 
-WAITING_FOR_ONE = waiting_turn_text(1)
+
+
+def waiting_for_one() -> str:
+    """The status line's words for one request ahead, in the tests' (English) catalogue,
+    which is installed with the application: not at import time."""
+    return waiting_turn_text(1)
 
 
 @pytest.fixture
@@ -58,10 +63,10 @@ def test_a_reply_that_waits_for_another_app_says_so_until_it_starts(
 ) -> None:
     theirs = other_app(qtbot, controller, scripted_host)
     window.send_message("Hello")
-    qtbot.waitUntil(lambda: window.status_line.text() == WAITING_FOR_ONE)
+    qtbot.waitUntil(lambda: window.status_line.text() == waiting_for_one())
     play(qtbot, scripted_host, *tokens("Their ", "answer"), Done("end_of_turn", Stats()))
     qtbot.waitUntil(lambda: len(scripted_host.replies) == 2)  # the window's turn came...
-    assert window.status_line.text() == WAITING_FOR_ONE  # ...but no word of it yet
+    assert window.status_line.text() == waiting_for_one()  # ...but no word of it yet
     play(qtbot, scripted_host, Progress(done=3, total=9))
     assert window.status_line.text() == "Processing prompt 3/9"
     play(qtbot, scripted_host, Token("Hi there"))
@@ -81,7 +86,7 @@ def test_stopping_a_waiting_reply_ends_it_at_once_and_not_the_other_apps(
     idle = window.status_line.text()
     theirs = other_app(qtbot, controller, scripted_host)
     window.send_message("Hello")
-    qtbot.waitUntil(lambda: window.status_line.text() == WAITING_FOR_ONE)
+    qtbot.waitUntil(lambda: window.status_line.text() == waiting_for_one())
     window.stop_reply()
     qtbot.waitUntil(lambda: not window.session.busy)
     assert window.status_line.text() == idle  # not "Stopping…": nothing is left to stop
