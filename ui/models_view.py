@@ -43,9 +43,10 @@ from ui.library_model import LibraryModel
 
 
 def confirm_load(parent: QWidget, path: str, load: LoadSettings) -> tuple[bool, CheckReport]:
-    """Run the header check (milliseconds) and, when it finds a problem or the model won't
-    fit, ask before loading. Returns (load it?, the report)."""
-    report = check_header(path, n_ctx=load.n_ctx, load=load)
+    """Run the header check (milliseconds; what the engine probe knows, never waiting for
+    it) and, when it finds a problem or the model won't fit, ask before loading. Returns
+    (load it?, the report)."""
+    report = check_header(path, n_ctx=load.n_ctx, load=load, wait=False)
     problem = report.errors[0] if report.errors else (
         f"It needs about {format_bytes(report.fit.need)} of memory: {report.fit.describe()}."
         if report.fit and report.fit.verdict == FIT_NO else "")
