@@ -87,7 +87,7 @@ if [ -z "$engine" ]; then
   command -v cmake >/dev/null || die "cmake is needed to build llama.cpp"
   flags=(-DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=ON -DLLAMA_CURL=OFF
          -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=OFF
-         -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_APP=OFF -DLLAMA_BUILD_HTML=OFF -DGGML_NATIVE=OFF
+         -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_APP=OFF -DGGML_NATIVE=OFF
          -DCMAKE_BUILD_RPATH_USE_ORIGIN=ON)
   if [ "$backend" = cuda ]; then
     command -v nvcc >/dev/null || die "nvcc (the CUDA toolkit) is needed for --backend cuda"

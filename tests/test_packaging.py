@@ -308,3 +308,34 @@ def test_the_inno_setup_script_wraps_the_bundle_the_spec_builds() -> None:
     assert 'Filename: "{app}\\Slice.exe"' in iss
     assert 'name="Slice", console=False' in spec
     assert "UninstallDelete" not in iss  # user data in %LOCALAPPDATA%\Slice stays
+
+
+def test_the_vulkan_patch_guards_layer_settings_once(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import patch_llama_cpp
+
+    target = tmp_path / patch_llama_cpp.TARGET
+    target.parent.mkdir(parents=True)
+    original = (  # the lines of llama-cpp-python 0.3.36's ggml-vulkan.cpp the patch changes
+        "    VkBool32 enable_best_practice = layer_settings;\n"
+        "    std::vector<vk::LayerSettingEXT> settings = {\n"
+        "        {\"VK_LAYER_KHRONOS_validation\", \"validate_best_practices\",\n"
+        "         vk::LayerSettingTypeEXT::eBool32, 1, &enable_best_practice},\n"
+        "    };\n"
+        "    vk::LayerSettingsCreateInfoEXT layer_setting_info(settings);\n"
+        + patch_llama_cpp.CREATE
+        + "#ifdef __APPLE__\n"
+    )
+    target.write_text(original)
+    assert "guarded" in patch_llama_cpp.patch(tmp_path)
+    patched = target.read_text()
+    assert "already patched" in patch_llama_cpp.patch(tmp_path)
+    assert target.read_text() == patched  # idempotent
+    head, _, rest = patched.partition(patch_llama_cpp.MARKER)
+    assert "LayerSettingEXT" not in head and "LayerSettingEXT" in rest.split("#else")[0]
+    assert "#else" in rest and "#endif" in rest
+    fallback = rest.split("#else")[1].split("#endif")[0]
+    assert "layer_setting_info" not in fallback and "InstanceCreateInfo" in fallback
+    target.write_text("int main() {}\n")
+    with pytest.raises(SystemExit, match=r"update scripts/patch_llama_cpp\.py"):
+        patch_llama_cpp.patch(tmp_path)
