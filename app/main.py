@@ -7,6 +7,7 @@
 - ``slice-chat bench``: latency beside llama.cpp's own (:mod:`app.bench.runner`).
 - ``slice-chat compare``: one prompt, 2-4 models or settings side by side (:mod:`app.cli.compare`).
 - ``slice-chat --inference-host``: the inference host process (used by a frozen build).
+- ``slice-chat --engine-probe``: what the engine build can do, as JSON (used by a frozen build).
 
 This module is the one place in ``app/`` that may import the widget layer: it starts it.
 """
@@ -28,7 +29,7 @@ from typing import Any
 
 from app.cli.errors import Exit, print_error
 from inference import __version__
-from inference.protocol import HOST_FLAG
+from inference.protocol import HOST_FLAG, PROBE_FLAG
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -146,6 +147,7 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
     from app.api.keys import ApiKeyStore
     from app.chat.bridge import EngineController
     from app.engine.scheduler import Scheduler
+    from app.models.engine_probe import engine_probe
     from app.models.files import ModelImportError
     from app.models.library import ModelLibrary
     from app.paths import DataFolderError, app_paths
@@ -240,6 +242,9 @@ def start_gui(args: argparse.Namespace, app: Any, started_at: float) -> RunningG
         instance.woken.connect(lambda: print(
             "slice-chat: another launch brought this window to the front",
             file=sys.stderr, flush=True))
+    # What the engine build can do (architectures, GPUs, free VRAM) is asked of a child
+    # process now, in the background: the first model check finds it known.
+    engine_probe().warm_up()
     if notice:
         window.show_notice(notice)
     if startup_error:
@@ -290,6 +295,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from inference.host import main as host_main
 
         return host_main()
+    if args_list[:1] == [PROBE_FLAG]:
+        from inference.probe import main as probe_main
+
+        return probe_main()
     parser = build_parser()
     args = parser.parse_args(args_list)
     from app.logs import setup_logging

@@ -52,6 +52,17 @@ class AppPaths:
         return self.data / "library.json"
 
     @property
+    def gpu_layers_file(self) -> Path:
+        """GPU layer counts that worked after the GPU ran out of memory (per model file and
+        context size; app/models/gpu_layer_memory.py)."""
+        return self.data / "gpu-layers.json"
+
+    @property
+    def engine_probes(self) -> Path:
+        """What each engine build can do, as its probe answered (app/models/engine_probe.py)."""
+        return self.cache / "engine"
+
+    @property
     def snapshots(self) -> Path:
         """Conversation KV caches spilled to disk (one subfolder per inference host)."""
         return self.cache / "snapshots"

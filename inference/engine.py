@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from inference.context_fit import Cut, Prompt, build_prompt, make_room, tokenize
+from inference.device_memory import device_memory_failure
 from inference.events import (
     OVERFLOW_POLICIES,
     STATS_INTERVAL_S,
@@ -49,7 +50,8 @@ from inference.events import (
     Token,
 )
 from inference.llama_api import VERSION, AbortCallback, LlamaModel
-from inference.loader import LoadCancelledError, LoadedModel, load_model
+from inference.llama_log import LOG
+from inference.loader import LoadCancelledError, LoadedModel, gpu_out_of_memory, load_model
 from inference.loop_guard import LoopGuard
 from inference.model_identity import KnownHashes, snapshot_key
 from inference.prompt_cache import FROM_DISK, SnapshotCache, Turn, shift_reuse
@@ -203,6 +205,12 @@ class Engine:
             yield from self._reply(request, received)
         except Exception as exc:  # last line of defence: errors travel as values
             _log.exception("engine error on %s", request.model_path)
+            # A decode the GPU could not hold (its compute buffers): the app retries it.
+            device_line = device_memory_failure(LOG.text(), request.load.n_gpu_layers != 0)
+            if device_line and request.load.n_gpu_layers != 0:
+                yield gpu_out_of_memory(request.model_path, request.load.n_gpu_layers,
+                                        device_line)
+                return
             yield Failed(
                 error=ErrorKind.INTERNAL, message=f"Internal engine error: {exc!r}",
                 path=request.model_path,

@@ -165,6 +165,11 @@ class ModelInfo:
     load_s: float
     system_info: str = ""
     backend: str = "cpu"  # "gpu" when llama.cpp was built with a GPU backend and offloads
+    # What llama.cpp's log says the load did: layers offloaded of the total, and the devices
+    # they went to ("Vulkan0 (llvmpipe (LLVM 15.0.6, 256 bits))"); 0 and "" on the CPU.
+    gpu_layers: int = 0
+    n_layers: int = 0
+    devices: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,6 +318,15 @@ class Done(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class Notice(Event):
+    """Something the user should know about the reply in flight, which goes on: for example
+    that the GPU ran out of memory and the model was loaded again with fewer layers."""
+
+    kind: ClassVar[str] = "notice"
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Failed(Event):
     """A failure, as a value. ``kind`` is machine-readable, ``message`` is for people."""
 
@@ -334,6 +348,9 @@ class ErrorKind(StrEnum):
     UNSUPPORTED_ARCH = "unsupported_architecture"
     LOAD = "load_failed"
     OUT_OF_MEMORY = "out_of_memory"
+    # The GPU could not hold what the load or the first decode asked of it: the app retries
+    # once with fewer GPU layers (app/engine/gpu_retry.py).
+    GPU_OUT_OF_MEMORY = "gpu_out_of_memory"
     HOST_CRASHED = "host_crashed"
     TEMPLATE = "template"
     BAD_REQUEST = "bad_request"
@@ -353,7 +370,8 @@ class ErrorKind(StrEnum):
 
 _EVENT_TYPES: dict[str, type[Any]] = {
     cls.kind: cls
-    for cls in (Loading, LoadProgress, Loaded, ContextTrimmed, Progress, Token, Stats, Done, Failed)
+    for cls in (Loading, LoadProgress, Loaded, ContextTrimmed, Progress, Token, Stats, Done, Failed,
+                Notice)
 }
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import os
 import signal
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
+from inference.device_memory import device_memory_failure
 from inference.events import (
     ChatRequest,
     Done,
@@ -32,6 +32,7 @@ from inference.events import (
     StopReason,
 )
 from inference.held_histories import HeldHistories
+from inference.llama_native import child_env
 from inference.protocol import (
     ABORT_PREFIX,
     HOST_FLAG,
@@ -62,6 +63,15 @@ def describe_exit(returncode: int, stderr_tail: str, model_path: str, loading: b
     """A user-facing explanation of the host's death."""
     where = f"while loading '{model_path}'" if loading else "while generating"
     detail = _interesting_line(stderr_tail)
+    device_line = device_memory_failure(stderr_tail, offloaded=False)
+    if device_line:  # CUDA aborts on a failed allocation inside a decode
+        return Failed(
+            error=ErrorKind.GPU_OUT_OF_MEMORY,
+            message=f"The GPU ran out of memory {where} and the model process died "
+            f"(llama.cpp: {device_line}). Lower the GPU layers or the context size in Model "
+            "settings.",
+            path=model_path,
+        )
     if returncode < 0:
         signum = -returncode
         try:
@@ -147,9 +157,7 @@ class HostClient:
         return self._proc.pid if self._proc is not None and self._proc.poll() is None else None
 
     def _start(self) -> subprocess.Popen[str]:
-        env = dict(os.environ)
-        root = str(Path(__file__).resolve().parent.parent)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        env = child_env()  # SLICE_ENGINE_PATH's llama_cpp first, when it names one
         env["PYTHONUNBUFFERED"] = "1"
         proc = subprocess.Popen(
             host_command(),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import threading
 from collections import deque
@@ -22,6 +23,10 @@ from typing import TextIO
 from inference.llama_api import install_ggml_abort_callback, install_log_callback
 from inference.protocol import ABORT_PREFIX
 
+_OFFLOADED = re.compile(r"offloaded (\d+)/(\d+) layers to GPU")
+# "using device Vulkan0 (llvmpipe (LLVM 15.0.6, 256 bits)) (unknown id) - 7800 MiB free"
+_USING_DEVICE = re.compile(r"using device (\S+) \((.*)\) \([^()]*\) - \d+ MiB free")
+_OFFLOAD = re.compile(f"{_OFFLOADED.pattern}|{_USING_DEVICE.pattern}")
 _LEVEL_WARN = 2
 _LEVEL_ERROR = 3
 _LEVEL_CONT = 5
@@ -32,6 +37,8 @@ class LlamaLog:
 
     def __init__(self, max_lines: int = 200) -> None:
         self._lines: deque[tuple[int, str]] = deque(maxlen=max_lines)
+        # The lines that say where a load put the layers (kept whatever the log's length).
+        self._offload: list[str] = []
         self._partial = ""
         self._level = 0
         self._lock = threading.Lock()
@@ -47,6 +54,7 @@ class LlamaLog:
             *complete, self._partial = self._partial.split("\n")
             lines = [(self._level, line) for line in complete if line.strip()]
             self._lines.extend(lines)
+            self._offload.extend(line for _, line in lines if _OFFLOAD.search(line))
         if self.echo_to_stderr:
             for level, line in lines:
                 if level in (_LEVEL_WARN, _LEVEL_ERROR):
@@ -55,7 +63,23 @@ class LlamaLog:
     def clear(self) -> None:
         with self._lock:
             self._lines.clear()
+            self._offload.clear()
             self._partial = ""
+
+    def offload(self) -> tuple[int, int, str]:
+        """(layers offloaded, layers in all, the devices used) as the last load logged
+        them: ``load_tensors: offloaded 31/31 layers to GPU`` and ``using device Vulkan0
+        (llvmpipe ...) (unknown id) - 5120 MiB free``; (0, 0, "") before a load said anything."""
+        with self._lock:
+            lines = list(self._offload)
+        offloaded = total = 0
+        devices: list[str] = []
+        for line in lines:
+            if (match := _OFFLOADED.search(line)) is not None:
+                offloaded, total = int(match.group(1)), int(match.group(2))
+            elif (match := _USING_DEVICE.search(line)) is not None:
+                devices.append(f"{match.group(1)} ({match.group(2)})")
+        return offloaded, total, ", ".join(dict.fromkeys(devices))
 
     def text(self) -> str:
         with self._lock:

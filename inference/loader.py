@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from inference import __version__
+from inference.device_memory import device_memory_failure
 from inference.events import (
     KV_CACHE_TYPES,
     ErrorKind,
@@ -26,7 +27,7 @@ from inference.events import (
     ModelInfo,
 )
 from inference.gguf_info import GGUFError, GGUFInfo, read_gguf_info
-from inference.llama_api import VERSION, LlamaModel, supports_gpu_offload, system_info
+from inference.llama_api import VERSION, LlamaModel, system_info
 from inference.llama_log import LOG
 from inference.templates import ChatTemplate, TemplateError, choose_template
 
@@ -136,7 +137,7 @@ def load_model(
         if isinstance(item, BaseException):
             if cancelled.is_set():
                 raise LoadCancelledError from item
-            yield classify_load_failure(info, item)
+            yield classify_load_failure(info, item, settings.n_gpu_layers)
             return
         llm = item.value
         break
@@ -151,6 +152,7 @@ def load_model(
         return
     if settings.warmup:
         _warm_up(llm)
+    offloaded, n_layers, devices = LOG.offload()
     yield LoadedModel(
         llm=llm,
         info=ModelInfo(
@@ -165,7 +167,10 @@ def load_model(
             load_s=time.perf_counter() - started,
             system_info=f"Slice engine {__version__}, llama-cpp-python {VERSION}, "
             + system_info(),
-            backend="gpu" if supports_gpu_offload() and settings.n_gpu_layers != 0 else "cpu",
+            backend="gpu" if offloaded > 0 else "cpu",
+            gpu_layers=offloaded,
+            n_layers=n_layers,
+            devices=devices if offloaded > 0 else "",
         ),
         template=template,
         stop_tokens=_end_of_turn_tokens(llm, template),
@@ -187,10 +192,11 @@ def _warm_up(llm: LlamaModel) -> None:
     llm.truncate(0)
 
 
-def classify_load_failure(info: GGUFInfo, exc: BaseException) -> Failed:
+def classify_load_failure(info: GGUFInfo, exc: BaseException, n_gpu_layers: int = 0) -> Failed:
     """Turn llama.cpp's refusal to load a file into a message that says what to do."""
     path = info.path
-    lowered = LOG.text().lower()
+    text = LOG.text()
+    lowered = text.lower()
     if "unknown model architecture" in lowered:
         return Failed(
             error=ErrorKind.UNSUPPORTED_ARCH,
@@ -198,6 +204,9 @@ def classify_load_failure(info: GGUFInfo, exc: BaseException) -> Failed:
             f"version of llama.cpp does not support. Update Slice or pick another model.",
             path=path,
         )
+    device_line = device_memory_failure(text, offloaded=n_gpu_layers != 0)
+    if device_line:
+        return gpu_out_of_memory(path, n_gpu_layers, device_line)
     if "failed to allocate" in lowered or "out of memory" in lowered:
         return Failed(
             error=ErrorKind.OUT_OF_MEMORY,
@@ -208,6 +217,17 @@ def classify_load_failure(info: GGUFInfo, exc: BaseException) -> Failed:
     detail = LOG.last_error() or str(exc)
     kind = ErrorKind.CORRUPT if "tensor" in lowered or "gguf" in lowered else ErrorKind.LOAD
     return Failed(error=kind, message=f"llama.cpp could not load '{path}': {detail}", path=path)
+
+
+def gpu_out_of_memory(path: str, n_gpu_layers: int, detail: str) -> Failed:
+    """The failure of a load or decode that the GPU's memory could not hold."""
+    layers = "every layer" if n_gpu_layers < 0 else f"{n_gpu_layers} GPU layers"
+    return Failed(
+        error=ErrorKind.GPU_OUT_OF_MEMORY,
+        message=f"The GPU ran out of memory with '{path}' on {layers} (llama.cpp: {detail}). "
+        "Lower the GPU layers or the context size in Model settings.",
+        path=path,
+    )
 
 
 def _is_single_token(llm: LlamaModel, text: str) -> bool:

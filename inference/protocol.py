@@ -29,6 +29,8 @@ from inference.events import ChatMessage, ChatRequest, Event, event_from_dict
 
 #: The frozen app's flag that makes its executable run the inference host.
 HOST_FLAG = "--inference-host"
+#: The frozen app's flag that makes its executable run the engine probe (inference.probe).
+PROBE_FLAG = "--engine-probe"
 #: Starts the stderr line that carries llama.cpp's reason for an abort.
 ABORT_PREFIX = "llama.cpp abort: "
 

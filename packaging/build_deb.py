@@ -88,6 +88,17 @@ SYSTEM_LIBRARY_PACKAGES = {
     "libwayland-egl.so.1": "libwayland-egl1",
     "libdrm.so.2": "libdrm2",
     "libz.so.1": "zlib1g",
+    "libgomp.so.1": "libgomp1",
+    # A Vulkan build's libggml-vulkan: the loader, which finds the user's GPU driver.
+    "libvulkan.so.1": "libvulkan1",
+}
+
+# Libraries a GPU build links that come with the GPU driver, not with a Debian package
+# every system can install: libcuda with NVIDIA's driver (Debian's non-free libcuda1, or
+# Ubuntu's libnvidia-compute-NNN, or NVIDIA's own installer). They go to Recommends (apt
+# installs what it can; the app says what is missing when no GPU can be used).
+DRIVER_LIBRARY_PACKAGES = {
+    "libcuda.so.1": "libcuda1",
 }
 
 # Loaded at run time (dlopen) rather than linked, so no binary names them: Qt's xcb
@@ -112,7 +123,7 @@ def external_libraries(bundle: Path) -> dict[str, list[str]]:
 
 def depends_field(sonames: Iterable[str], glibc: tuple[int, ...]) -> str:
     """The ``Depends`` value for these system sonames and this minimum glibc version."""
-    names = sorted(set(sonames))
+    names = sorted(set(sonames) - set(DRIVER_LIBRARY_PACKAGES))
     unknown = [n for n in names if n not in SYSTEM_LIBRARY_PACKAGES]
     if unknown:
         raise PackagingError(
@@ -129,7 +140,14 @@ def depends_field(sonames: Iterable[str], glibc: tuple[int, ...]) -> str:
     return ", ".join([libc, *sorted(packages)])
 
 
-def control_text(version: str, arch: str, installed_kib: int, depends: str) -> str:
+def recommends_field(sonames: Iterable[str]) -> str:
+    """The ``Recommends`` value: the driver packages of the GPU libraries linked ("" none)."""
+    return ", ".join(sorted({DRIVER_LIBRARY_PACKAGES[n] for n in sonames
+                             if n in DRIVER_LIBRARY_PACKAGES}))
+
+
+def control_text(version: str, arch: str, installed_kib: int, depends: str,
+                 recommends: str = "") -> str:
     """The ``DEBIAN/control`` file."""
     description = "\n".join(f" {line}" if line else " ." for line in DESCRIPTION.splitlines())
     return (
@@ -139,7 +157,8 @@ def control_text(version: str, arch: str, installed_kib: int, depends: str) -> s
         f"Maintainer: {MAINTAINER}\n"
         f"Installed-Size: {installed_kib}\n"
         f"Depends: {depends}\n"
-        "Section: utils\n"
+        + (f"Recommends: {recommends}\n" if recommends else "")
+        + "Section: utils\n"
         "Priority: optional\n"
         f"Description: {SUMMARY}\n"
         f"{description}\n"
@@ -198,17 +217,25 @@ def stage(bundle: Path, staging: Path, version: str, arch: str) -> Path:
     debian = staging / "DEBIAN"
     debian.mkdir()
     (debian / "control").write_text(
-        control_text(version, arch, installed_size_kib(staging), depends), encoding="utf-8"
+        control_text(version, arch, installed_size_kib(staging), depends,
+                     recommends_field(needs)), encoding="utf-8"
     )
     return staging
 
 
-def build(bundle: Path, out_dir: Path, version: str, arch: str) -> Path:
-    """Stage and build ``<out_dir>/slice-chat_<version>_<arch>.deb``; returns its path."""
+def deb_name(version: str, arch: str, flavour: str = "") -> str:
+    """``slice-chat_<version>_<arch>.deb``, or ``slice-chat-vulkan_...`` for a GPU build
+    (the package inside is ``slice-chat`` either way: one replaces the other)."""
+    name = PACKAGE if flavour in ("", "cpu") else f"{PACKAGE}-{flavour}"
+    return f"{name}_{version}_{arch}.deb"
+
+
+def build(bundle: Path, out_dir: Path, version: str, arch: str, flavour: str = "") -> Path:
+    """Stage and build ``<out_dir>/`` :func:`deb_name`; returns its path."""
     if not (bundle / PACKAGE).is_file():
         raise PackagingError(f"'{bundle}' holds no '{PACKAGE}' executable: run make package")
     staging = stage(bundle, out_dir / "deb" / f"{PACKAGE}_{version}_{arch}", version, arch)
-    deb = out_dir / f"{PACKAGE}_{version}_{arch}.deb"
+    deb = out_dir / deb_name(version, arch, flavour)
     subprocess.run(
         ["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(staging), str(deb)],
         check=True,
@@ -228,13 +255,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("bundle", type=Path, help="the PyInstaller one-folder bundle")
     parser.add_argument("out_dir", type=Path, help="where the .deb goes")
     parser.add_argument("--version", help="package version (default: Slice's)")
+    parser.add_argument("--flavour", default="", help="the llama.cpp backend of a GPU build "
+                        "(vulkan, cuda): it names the .deb file")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from inference import __version__
 
     try:
         deb = build(args.bundle.resolve(), args.out_dir.resolve(), args.version or __version__,
-                    debian_arch())
+                    debian_arch(), args.flavour)
     except PackagingError as exc:
         print(f"build_deb: {exc}", file=sys.stderr)
         return 1

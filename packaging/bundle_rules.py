@@ -116,6 +116,11 @@ HOST_LIBRARIES = (
     "libgio-2.0.so.",
     "libgmodule-2.0.so.",
     "libgthread-2.0.so.",
+    # A GPU build's driver side: the Vulkan loader finds the user's GPU driver (its ICD
+    # files) only as the system's own copy, and libcuda comes with the NVIDIA driver,
+    # whose version it must match. (The CUDA runtime and cuBLAS stay in the bundle.)
+    "libvulkan.so.",
+    "libcuda.so.",
 )
 
 

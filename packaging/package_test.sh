@@ -34,10 +34,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A person's session: a fresh home, nothing from this shell (no SLICE_HOME, no offscreen Qt).
+# A person's session: a fresh home, nothing from this shell (no SLICE_HOME, no offscreen Qt),
+# except GGML_VK_VISIBLE_DEVICES: a Vulkan build is tested on lavapipe, which ggml leaves
+# out unless it is named.
 user_env() {
   local home=$1; shift
-  env -i HOME="$home" PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 "$@"
+  env -i HOME="$home" PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 \
+    ${GGML_VK_VISIBLE_DEVICES:+GGML_VK_VISIBLE_DEVICES=$GGML_VK_VISIBLE_DEVICES} "$@"
 }
 # The same, as the unprivileged user nobody (who cannot read root's 0600 files).
 nobody_env() {
@@ -116,6 +119,20 @@ case "$(field "$report" model)" in
   *) fail "the starter model was not installed into the user's data folder: $report" ;;
 esac
 [ -s "$screenshot" ] || fail "no screenshot at $screenshot"
+[ "$(field "$report" gui_native_libraries)" = "[]" ] || fail "llama.cpp was loaded into the window's process: $report"
+if [ "${SLICE_BACKEND:-cpu}" = vulkan ]; then
+  # Built for Vulkan and run on a Vulkan device (lavapipe in CI): the layers went there.
+  [ "$(field "$report" backend)" = gpu ] || fail "the Vulkan build ran on the CPU: $report"
+fi
+
+say "Installed app: the engine probe (what the window knows of llama.cpp, from a child)"
+probe=$(user_env "$work/home-probe" "$app" --engine-probe) || fail "--engine-probe exited $?"
+"$python" - "$probe" <<'PY' || fail "the engine probe's answer is wrong: $probe"
+import json, sys
+answer = json.loads(sys.argv[1])
+assert answer["engine"] and "llama" in answer["architectures"], answer
+assert any(d["type"] == "cpu" for d in answer["devices"]), answer
+PY
 
 say "Bad case: a model file that does not exist"
 if user_env "$work/home-bad" xvfb-run -a "$app" --self-test --model "$work/missing.gguf" >"$work/missing.out" 2>&1; then

@@ -96,6 +96,26 @@ def gemma_path() -> str:
     return str(target)
 
 
+VULKAN_ENGINE = ROOT / ".engines" / "vulkan"
+
+
+@pytest.fixture(scope="session")
+def vulkan_engine() -> Path:
+    """The Vulkan build of llama.cpp (``SLICE_BACKEND=vulkan scripts/setup.sh --engine``,
+    which ``make test`` runs), for model processes started with ``SLICE_ENGINE_PATH``.
+
+    Missing: the test fails under ``make test`` (``SLICE_REQUIRE_VULKAN=1``), and is
+    skipped, with the command that sets it up, when pytest runs alone.
+    """
+    if not (VULKAN_ENGINE / "llama_cpp" / "lib").is_dir():
+        message = ("the Vulkan build of llama.cpp is not set up: run "
+                   "`SLICE_BACKEND=vulkan scripts/setup.sh --engine` (make test does)")
+        if os.environ.get("SLICE_REQUIRE_VULKAN") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return VULKAN_ENGINE
+
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)

@@ -36,7 +36,7 @@ from app.models.memory_fit import (
     gpu_backends,
     kv_cache_per_layer,
 )
-from app.models.preload_check import check_header
+from app.models.preload_check import check_header, supported_architectures
 from inference.events import ChatRequest, LoadSettings
 from inference.gguf_info import GGUFInfo, read_gguf_info
 from tests.gguf_factory import write_tiny_model
@@ -199,6 +199,8 @@ def test_auto_on_a_cpu_build_is_zero_without_a_probe(
 ) -> None:
     if gpu_backends():
         pytest.skip("this llama.cpp has a GPU backend")
+    supported_architectures()  # the header check's list: the engine probe answers it once
+    spawned.clear()
     assert LoadSettings().n_gpu_layers == GPU_AUTO
     assert resolve_load(smollm_path, LoadSettings()).n_gpu_layers == 0
     report = check_header(smollm_path, load=LoadSettings())

@@ -39,6 +39,9 @@ def test_self_test_in_a_real_window(
     assert report["ok"] is True and report["error"] == ""
     assert report["backend"] in ("cpu", "gpu")
     assert report["gui_loaded_llama_cpp"] is False
+    assert report["gui_native_libraries"] == []  # /proc/self/maps: no libllama, no libggml
+    if report["backend"] == "cpu":
+        assert report["device"] == "" and report["gpu_layers"] in ("", "0/0")
     assert isinstance(report["ttft_s"], float) and report["ttft_s"] > 0
     assert isinstance(report["decode_tps"], float) and report["decode_tps"] > 0
     assert report["generated_tokens"] and report["reply"]

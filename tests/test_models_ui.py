@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from app.chat.bridge import EngineController
 from app.hub.downloads import DownloadState
+from app.models.engine_probe import engine_probe
 from app.models.files import sha256_of
 from app.models.library import ModelLibrary
 from app.paths import app_paths
@@ -31,6 +32,10 @@ SMOL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 @pytest.fixture
 def dialog(qtbot: QtBot) -> Iterator[ModelsDialog]:
+    # The app asks the engine probe in the background when it starts; by the time a model
+    # is picked, the GUI thread's header check knows the architectures. So here.
+    engine_probe().warm_up()
+    qtbot.waitUntil(lambda: engine_probe().cached(float("inf")) is not None, timeout=60_000)
     view = ModelsDialog(new_library(), LoadSettings(n_ctx=2048))
     qtbot.addWidget(view)
     view.resize(1100, 760)

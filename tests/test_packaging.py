@@ -205,6 +205,22 @@ def test_depends_names_a_package_for_every_system_library() -> None:
         build_deb.depends_field(["libmystery.so.3"], (2, 34))
 
 
+def test_a_gpu_build_depends_on_its_loader_and_recommends_its_driver() -> None:
+    # The linked libraries of a Vulkan build and a CUDA build (tests/test_vulkan.py reads
+    # them from the real Vulkan build).
+    vulkan = build_deb.depends_field(["libc.so.6", "libvulkan.so.1", "libgomp.so.1"], (2, 34))
+    assert "libvulkan1" in [item.strip() for item in vulkan.split(",")]
+    cuda = ["libc.so.6", "libcuda.so.1"]
+    assert "libcuda" not in build_deb.depends_field(cuda, (2, 34))
+    assert build_deb.recommends_field(cuda) == "libcuda1"
+    assert build_deb.recommends_field(["libvulkan.so.1"]) == ""
+    control = build_deb.control_text("1.0", "amd64", 10, "libc6", "libcuda1")
+    assert "\nDepends: libc6\nRecommends: libcuda1\nSection: utils\n" in control
+    # Both come from the system, never from the bundle.
+    assert bundle_rules.is_excluded("libvulkan.so.1") and bundle_rules.is_excluded("libcuda.so.1")
+    assert not bundle_rules.is_excluded("libcudart.so.12")
+
+
 def test_the_deb_layout_and_control_file(tmp_path: Path, qapp: object) -> None:
     # qapp: the icons are rendered with Qt, in the tests' one QApplication.
     bundle = fake_bundle(tmp_path / "bundle")
@@ -248,7 +264,7 @@ def test_the_desktop_entry_matches_the_installed_names() -> None:
 
 def setup_default_cmake_args() -> str:
     text = (ROOT / "scripts" / "setup.sh").read_text()
-    match = re.search(r'llama_cmake_args=\$\{SLICE_LLAMA_CMAKE_ARGS:-"([^"]+)"\}', text)
+    match = re.search(r'^portable_args="([^"]+)"', text, re.MULTILINE)
     assert match
     return match.group(1)
 
@@ -269,6 +285,26 @@ def test_the_release_workflow_builds_all_three_on_a_tag() -> None:
     assert "-DGGML_NATIVE=OFF" in workflow["env"]["MACOS_ARM64_CMAKE_ARGS"]
 
 
+def test_the_release_builds_every_backend_with_setup_s_flags() -> None:
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "release.yml").read_text())
+    jobs = workflow["jobs"]
+    for job in ("linux", "windows"):
+        assert jobs[job]["strategy"]["matrix"]["backend"] == ["cpu", "vulkan", "cuda"]
+        assert jobs[job]["env"]["SLICE_BACKEND"] == "${{ matrix.backend }}"
+    assert "-DGGML_METAL=ON" in workflow["env"]["MACOS_ARM64_CMAKE_ARGS"]
+    setup = (ROOT / "scripts" / "setup.sh").read_text()
+    # What each GPU build adds is what scripts/setup.sh adds for SLICE_BACKEND.
+    assert f'backend_args="{workflow["env"]["VULKAN_CMAKE_ARGS"]}"' in setup
+    cuda = workflow["env"]["CUDA_CMAKE_ARGS"].replace("75;80;86;89;90",
+                                                     "${SLICE_CUDA_ARCHITECTURES:-75;80;86;89;90}")
+    assert f'backend_args="{cuda}"' in setup
+    # Each installer says what it is for: the GPU builds' files are named for the backend.
+    assert build_deb.deb_name("1.0", "amd64") == "slice-chat_1.0_amd64.deb"
+    assert build_deb.deb_name("1.0", "amd64", "vulkan") == "slice-chat-vulkan_1.0_amd64.deb"
+    iss = (PACKAGING / "windows" / "slice.iss").read_text()
+    assert "OutputBaseFilename=Slice-{#AppVersion}-windows-x64{#Flavour}-setup" in iss
+
+
 def test_the_inno_setup_script_wraps_the_bundle_the_spec_builds() -> None:
     iss = (PACKAGING / "windows" / "slice.iss").read_text()
     spec = (PACKAGING / "slice.spec").read_text()
@@ -277,3 +313,34 @@ def test_the_inno_setup_script_wraps_the_bundle_the_spec_builds() -> None:
     assert 'Filename: "{app}\\Slice.exe"' in iss
     assert 'name="Slice", console=False' in spec
     assert "UninstallDelete" not in iss  # user data in %LOCALAPPDATA%\Slice stays
+
+
+def test_the_vulkan_patch_guards_layer_settings_once(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import patch_llama_cpp
+
+    target = tmp_path / patch_llama_cpp.TARGET
+    target.parent.mkdir(parents=True)
+    original = (  # the lines of llama-cpp-python 0.3.36's ggml-vulkan.cpp the patch changes
+        "    VkBool32 enable_best_practice = layer_settings;\n"
+        "    std::vector<vk::LayerSettingEXT> settings = {\n"
+        "        {\"VK_LAYER_KHRONOS_validation\", \"validate_best_practices\",\n"
+        "         vk::LayerSettingTypeEXT::eBool32, 1, &enable_best_practice},\n"
+        "    };\n"
+        "    vk::LayerSettingsCreateInfoEXT layer_setting_info(settings);\n"
+        + patch_llama_cpp.CREATE
+        + "#ifdef __APPLE__\n"
+    )
+    target.write_text(original)
+    assert "guarded" in patch_llama_cpp.patch(tmp_path)
+    patched = target.read_text()
+    assert "already patched" in patch_llama_cpp.patch(tmp_path)
+    assert target.read_text() == patched  # idempotent
+    head, _, rest = patched.partition(patch_llama_cpp.MARKER)
+    assert "LayerSettingEXT" not in head and "LayerSettingEXT" in rest.split("#else")[0]
+    assert "#else" in rest and "#endif" in rest
+    fallback = rest.split("#else")[1].split("#endif")[0]
+    assert "layer_setting_info" not in fallback and "InstanceCreateInfo" in fallback
+    target.write_text("int main() {}\n")
+    with pytest.raises(SystemExit, match=r"update scripts/patch_llama_cpp\.py"):
+        patch_llama_cpp.patch(tmp_path)

@@ -204,6 +204,10 @@ class ChatWindow(QMainWindow):
         """Show something the user must know (for example a recovery) above the chat."""
         self.notice.show_notice(app_text(message))
 
+    def _on_engine_notice(self, _request_id: int, message: str) -> None:
+        # The engine carried on after a problem (the GPU ran out of memory, fewer layers).
+        self.show_notice(message)
+
     # Layout
 
     def _build(self, library: ModelLibrary) -> None:
@@ -289,6 +293,7 @@ class ChatWindow(QMainWindow):
             (controller.load_progress, self.model_status.load_progress),
             (controller.context_trimmed, self.progress.context_trimmed),
             (controller.reply_waiting, self.progress.reply_waiting),
+            (controller.notice_received, self._on_engine_notice),
         ]
         for signal, slot in self._controller_links:
             signal.connect(slot)

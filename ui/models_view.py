@@ -47,9 +47,10 @@ from ui.theme import tint
 
 
 def confirm_load(parent: QWidget, path: str, load: LoadSettings) -> tuple[bool, CheckReport]:
-    """Run the header check (milliseconds) and, when it finds a problem or the model won't
-    fit, ask before loading. Returns (load it?, the report)."""
-    report = check_header(path, n_ctx=load.n_ctx, load=load)
+    """Run the header check (milliseconds; what the engine probe knows, never waiting for
+    it) and, when it finds a problem or the model won't fit, ask before loading. Returns
+    (load it?, the report)."""
+    report = check_header(path, n_ctx=load.n_ctx, load=load, wait=False)
     problem = report.errors[0] if report.errors else (
         tr("It needs about {size} of memory: {why}.").format(
             size=format_bytes(report.fit.need), why=report.fit.describe())

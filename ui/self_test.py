@@ -2,8 +2,10 @@
 
 Opens the main window, sends a short prompt to the model (the starter model unless
 ``--model`` names another), waits for the streamed reply, optionally saves a screenshot, and
-prints one JSON line: ``ok``, versions, backend, end-to-end TTFT, tokens/s and the time to
-the window. Exits 0 only if every step worked. Used by the installer smoke tests and by users
+prints one JSON line: ``ok``, versions, backend (with the GPU devices and the layers on
+them), end-to-end TTFT, tokens/s and the time to the window, and whether llama.cpp's
+libraries were ever mapped into the window's process (they must not be). Exits 0 only if
+every step worked. Used by the installer smoke tests and by users
 reporting problems.
 """
 
@@ -55,6 +57,8 @@ class SelfTest:
                 "pyside6": PySide6.__version__,
             },
             "backend": "",
+            "device": "",  # the GPU devices the layers went to, e.g. "Vulkan0 (llvmpipe ...)"
+            "gpu_layers": "",  # offloaded/total, as llama.cpp logged the load
             "model": "",
             "time_to_window_s": None,
             "load_s": None,
@@ -88,6 +92,8 @@ class SelfTest:
 
     def _on_loaded(self, info: ModelInfo) -> None:
         self._result["backend"] = info.backend
+        self._result["device"] = info.devices
+        self._result["gpu_layers"] = f"{info.gpu_layers}/{info.n_layers}" if info.n_layers else ""
         self._result["load_s"] = round(info.load_s, 3)
         self._result["versions"]["engine"] = info.system_info
         if not self._sent_at:
@@ -130,11 +136,24 @@ class SelfTest:
                 error = error or f"could not save the screenshot to '{self._screenshot}'"
         self._result["error"] = error
         self._result["rss_mb"] = _resident_mb()
+        self._result["gui_native_libraries"] = native_engine_libraries()
         self._result["ok"] = not error and self._result["ttft_s"] is not None
         if not error and not self._result["ok"]:
             self._result["error"] = "the reply was never painted"
         print(json.dumps(self._result, ensure_ascii=False), flush=True)
         self._app.exit(0 if self._result["ok"] else 1)
+
+
+def native_engine_libraries() -> list[str]:
+    """llama.cpp's libraries (libllama, libggml*) mapped into this process (Linux's
+    /proc/self/maps; elsewhere an empty list). The window's process must have none."""
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+            paths = {line.split(None, 5)[-1].strip() for line in maps if "/" in line}
+    except OSError:
+        return []
+    names = ("libllama", "libggml", "llama.dll", "ggml")
+    return sorted(p for p in paths if os.path.basename(p).startswith(names))
 
 
 def _resident_mb() -> float | None:

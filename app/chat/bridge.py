@@ -26,6 +26,7 @@ from inference.events import (
     Loading,
     LoadProgress,
     LoadSettings,
+    Notice,
     Progress,
     Stats,
     Token,
@@ -59,6 +60,9 @@ class EngineController(QObject):
     reply_finished = Signal(int, object)
     #: A reply failed; the message says what to do (request id, inference.events.Failed).
     reply_failed = Signal(int, object)
+    #: Something the user should know about a reply that goes on, e.g. that the GPU ran out
+    #: of memory and the model was loaded again with fewer layers (request id, text).
+    notice_received = Signal(int, str)
 
     #: A reply waits for other apps' requests (the API server's) to finish (request id, how
     #: many ran or waited before it when it was sent); before any other signal of the reply.
@@ -167,6 +171,8 @@ class EngineController(QObject):
             self.context_trimmed.emit(request_id, event)
         elif isinstance(event, Loaded):
             self.model_loaded.emit(event.model)
+        elif isinstance(event, Notice):
+            self.notice_received.emit(request_id, event.message)
         elif isinstance(event, (Done, Failed)):
             self._jobs.pop(request_id, None)
             if request_id == self._current:

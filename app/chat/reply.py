@@ -135,6 +135,6 @@ def reply_fingerprint(
         model_path=model.path, model_name=model.name, sha256=sha,
         quantization=model.quantization, info=info,
         # What was loaded: GPU layers Auto as the count it resolved to (remembered).
-        load=resolve_load(model.path, reply.request.load),
+        load=resolve_load(model.path, reply.request.load, wait=False),
         sampling=reply.request.sampling,
     )

@@ -25,6 +25,7 @@ from app.chat.presets import effective_sampling
 from app.cli.errors import Exit, fail
 from app.cli.flags import add_switch, add_value_flag, validation_problem, value_parser
 from app.engine.client import EngineClient
+from app.engine.gpu_retry import GpuRetryClient
 from app.models.gpu_fit import GPU_AUTO, resolve_load
 from app.models.recommended import model_recommendation
 from app.paths import app_paths
@@ -38,6 +39,7 @@ from inference.events import (
     Done,
     Failed,
     LoadSettings,
+    Notice,
     Sampling,
     Token,
 )
@@ -212,7 +214,8 @@ def run_chat(args: argparse.Namespace, stdin: TextIO = sys.stdin) -> int:
         thinking_apart=True,
         **_kept_cache(args.keep_cache),
     )
-    return _stream(request, HostClient(app_paths().host_log), as_json=args.json)
+    # A GPU out-of-memory is retried once with fewer layers, as in the window.
+    return _stream(request, GpuRetryClient(HostClient(app_paths().host_log)), as_json=args.json)
 
 
 def _kept_cache(name: str | None) -> dict[str, Any]:
@@ -259,6 +262,8 @@ def _stream(request: ChatRequest, client: EngineClient, as_json: bool) -> int:
                 if not as_json:
                     sys.stdout.write(event.text)
                     sys.stdout.flush()
+            elif isinstance(event, Notice):
+                print(f"slice-chat: {event.message}", file=sys.stderr, flush=True)
             elif isinstance(event, Failed):
                 return fail(event.message)
             elif isinstance(event, Done):

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from app.engine.client import EngineClient, LocalEngineClient
+from app.engine.gpu_retry import GpuRetryClient
+from app.models.engine_probe import engine_probe
 from app.models.gpu_fit import resolve_request
 from app.remote.refs import is_remote
 from inference.events import (
@@ -125,8 +127,10 @@ class Scheduler:
                  remote: Callable[[ChatRequest], EngineClient] | None = None) -> None:
         """``remote`` makes the client for a request to a remote model (``remote://``
         paths, :mod:`app.remote.refs`); such requests run at once, each on a thread of its
-        own: the local queue never waits for a remote server, nor a remote one for it."""
-        self._client = client
+        own: the local queue never waits for a remote server, nor a remote one for it.
+        A GPU out-of-memory of a local request is retried once with fewer layers
+        (:mod:`app.engine.gpu_retry`)."""
+        self._client: LocalEngineClient = GpuRetryClient(client)
         self._remote = remote
         self._remote_jobs: dict[Job, EngineClient] = {}
         self._queue_limit = max(1, queue_limit)
@@ -375,6 +379,7 @@ class Scheduler:
         """Follow the resident model through ``event`` (the lock held)."""
         if isinstance(event, Loaded):
             self._model_path = event.model.path
+            engine_probe().model_loaded()  # the free VRAM the probe last saw is gone
         elif isinstance(event, Loading) or (
                 isinstance(event, Failed) and event.error not in _MODEL_KEPT):
             # The engine lets the old model go before it loads; a failed load or a crash

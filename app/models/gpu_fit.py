@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from app.models.files import ModelFiles, ModelImportError, read_model_files
+from app.models.gpu_layer_memory import recall
 from app.models.memory_fit import (
     FIT_SHARE,
     MIB,
@@ -177,15 +178,19 @@ _memo: OrderedDict[tuple[object, ...], int] = OrderedDict()
 _memo_lock = threading.Lock()  # the engine thread resolves, the GUI thread reads back
 
 
-def resolve_load(path: str, load: LoadSettings, vram_free: int | None = ASK_VRAM) -> LoadSettings:
+def resolve_load(path: str, load: LoadSettings, vram_free: int | None = ASK_VRAM,
+                 wait: bool = True) -> LoadSettings:
     """``load`` with GPU layers "Auto" (-1) replaced by the count that fits; else ``load``.
 
     ``vram_free`` is the free VRAM in bytes (None: no GPU); by default it is asked for
-    (:func:`~app.model_fit.free_vram`, a child process), and not at all on a build without a
-    GPU backend, where Auto is 0. An asked-for answer is kept per model file and settings,
-    so that later turns send the same settings and the host keeps the loaded model instead
-    of reloading it because the model itself now takes VRAM. A file whose header cannot be
-    read resolves to 0: its load reports the problem.
+    (:func:`~app.models.memory_fit.free_vram`: the engine probe, a child process; with
+    ``wait`` False only what it already knows), and not at all on a build without a GPU
+    backend, where Auto is 0. An asked-for answer is kept per model file and settings, so
+    that later turns send the same settings and the host keeps the loaded model instead of
+    reloading it because the model itself now takes VRAM. Auto never exceeds a count that
+    worked after this file ran out of GPU memory at this context size
+    (:mod:`app.models.gpu_layer_memory`). A file whose header cannot be read resolves to 0:
+    its load reports the problem.
     """
     if load.n_gpu_layers != GPU_AUTO:
         return load
@@ -199,22 +204,31 @@ def resolve_load(path: str, load: LoadSettings, vram_free: int | None = ASK_VRAM
             return load.model_copy(update={"n_gpu_layers": 0})
         key = (os.path.realpath(path), stat.st_mtime_ns, stat.st_size, load)
         with _memo_lock:
-            if key in _memo:
+            known = _memo.get(key)
+            if known is not None:
                 _memo.move_to_end(key)
-                return load.model_copy(update={"n_gpu_layers": _memo[key]})
-        vram_free = free_vram()
+        if known is not None:
+            return load.model_copy(update={"n_gpu_layers": capped_layers(path, load, known)})
+        vram_free = free_vram(wait=wait)
     layers = 0
     if vram_free:
         try:
             layers = fit_layers(model_gpu_plan(read_model_files(path), load), vram_free).layers
         except ModelImportError:
             layers = 0
-    if key is not None:
+    if key is not None and (wait or vram_free):  # a GUI-thread guess without figures: not kept
         with _memo_lock:
             _memo[key] = layers
             while len(_memo) > _MEMO_SIZE:
                 _memo.popitem(last=False)
-    return load.model_copy(update={"n_gpu_layers": layers})
+    return load.model_copy(update={"n_gpu_layers": capped_layers(path, load, layers)})
+
+
+def capped_layers(path: str, load: LoadSettings, layers: int) -> int:
+    """``layers``, or fewer when fewer are all that worked for this file at ``load``'s
+    context size after the GPU ran out of memory."""
+    worked = recall(path, load.n_ctx)
+    return layers if worked is None else min(layers, worked)
 
 
 def resolve_request(request: ChatRequest) -> ChatRequest:

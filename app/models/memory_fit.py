@@ -7,26 +7,23 @@ the attention scores when flash attention is off) and a fixed runtime overhead. 
 were checked against llama.cpp's own log lines for SmolLM2 and Gemma 3 (see the tests).
 
 Free memory: ``MemAvailable`` on Linux, the OS call elsewhere; VRAM only when the installed
-llama.cpp has a GPU backend, asked from a short child process (a GPU runtime initialised in
-the GUI process would keep its memory for good).
+llama.cpp has a GPU backend, asked from the engine probe, a short child process (a GPU
+runtime initialised in the GUI process would keep its memory for good; see
+:mod:`app.models.engine_probe`).
 """
 
 from __future__ import annotations
 
 import ctypes
-import json
 import os
-import subprocess
 import sys
-import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from gguf.constants import GGML_QUANT_SIZES, GGMLQuantizationType
 
+from app.models.engine_probe import engine_probe
 from inference.gguf_info import GGUFInfo
-from inference.llama_native import ggml_devices
 
 # Re-exported: the app's and the settings dialog's question "has this build a GPU backend?"
 from inference.llama_native import gpu_backends as gpu_backends
@@ -186,29 +183,19 @@ def _windows_available_ram() -> int | None:
     return int(status.avail_phys) if kernel32.GlobalMemoryStatusEx(ctypes.byref(status)) else None
 
 
-_VRAM_CACHE: tuple[float, int | None] = (0.0, None)
+def free_vram(max_age_s: float = 10.0, wait: bool = True) -> int | None:
+    """Free memory on the GPU devices llama.cpp can use, in bytes; None without a GPU.
 
-
-def free_vram(max_age_s: float = 10.0) -> int | None:
-    """Free memory on the GPU devices llama.cpp can use, in bytes; None without a GPU."""
-    global _VRAM_CACHE
-    if not gpu_backends() or getattr(sys, "frozen", False):
+    Asked from the engine probe (a child process) when the last answer is older than
+    ``max_age_s`` or a model loaded since; with ``wait`` False (the GUI thread) only what is
+    known now, and a probe starts in the background. Never asked on a build without a GPU
+    backend.
+    """
+    if not gpu_backends():
         return None
-    stamp, value = _VRAM_CACHE
-    if time.monotonic() - stamp < max_age_s:
-        return value
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "app.models.memory_fit"], capture_output=True, text=True,
-            timeout=30,
-            cwd=str(Path(__file__).resolve().parents[2]),
-        )
-        devices = json.loads(result.stdout or "[]")
-        value = sum(int(d["free"]) for d in devices if d.get("type") == "gpu") or None
-    except (OSError, subprocess.SubprocessError, ValueError, KeyError, TypeError):
-        value = None
-    _VRAM_CACHE = (time.monotonic(), value)
-    return value
+    probe = engine_probe()
+    facts = probe.facts(max_age_s) if wait else probe.cached(max_age_s)
+    return None if facts is None else facts.gpu_free
 
 
 @dataclass(frozen=True)
@@ -255,7 +242,3 @@ def judge_fit(need: int, ram: int | None = None, vram: int | None = None) -> Fit
     else:
         verdict = FIT_NO
     return Fit(verdict, need, ram, vram)
-
-
-if __name__ == "__main__":
-    print(json.dumps(ggml_devices()))

@@ -7,13 +7,14 @@ that and still make llama.cpp abort while it sets the model up or on the first t
 check ends with a trial: the model is loaded and decodes one token in a throwaway inference
 host, whose death is reported with llama.cpp's reason.
 
-The architecture list comes from the installed llama.cpp itself: its library exports
-``llm_arch_name(llm_arch)``, which names every architecture it was built with.
+The architecture list comes from the installed llama.cpp itself (its library exports
+``llm_arch_name(llm_arch)``, which names every architecture it was built with), read by the
+engine probe in a child process (:mod:`app.models.engine_probe`): the GUI thread's header
+check (``wait=False``) uses what the probe already answered and never waits for it.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import threading
@@ -21,8 +22,9 @@ import time
 from pathlib import Path
 
 from app.models.check_report import CheckReport, TrialResult
+from app.models.engine_probe import engine_probe
 from app.models.files import ModelImportError, read_model_files
-from app.models.gpu_fit import ASK_VRAM, GPU_AUTO, fit_layers, model_gpu_plan
+from app.models.gpu_fit import ASK_VRAM, GPU_AUTO, capped_layers, fit_layers, model_gpu_plan
 from app.models.memory_fit import (
     FIT_NO,
     available_ram,
@@ -43,7 +45,6 @@ from inference.events import (
 )
 from inference.gguf_info import GGUFInfo
 from inference.host_client import HostClient
-from inference.llama_native import architecture_names
 
 # llama.cpp's LLAMA_MAX_LAYERS: a block count outside 1..this aborts the load.
 MAX_LAYERS = 512
@@ -64,10 +65,13 @@ _ABORT_HINTS = (
 )
 
 
-@functools.cache
-def supported_architectures() -> frozenset[str] | None:
-    """Architectures the installed llama.cpp can load; None when it cannot tell."""
-    return architecture_names()
+def supported_architectures(wait: bool = True) -> frozenset[str] | None:
+    """Architectures the installed llama.cpp can load; None when it cannot tell (or, with
+    ``wait`` False, when the engine probe has not answered yet)."""
+    probe = engine_probe()
+    # The list never changes for a build: any answer for this build will do.
+    facts = probe.facts(max_age_s=float("inf")) if wait else probe.cached(float("inf"))
+    return None if facts is None else facts.architectures
 
 
 def default_context(info: GGUFInfo, wanted: int = 0) -> int:
@@ -122,11 +126,14 @@ def check_header(
     load: LoadSettings | None = None,
     ram: int | None = None,
     vram_free: int | None = ASK_VRAM,
+    wait: bool = True,
 ) -> CheckReport:
     """The fast part of the check: header, architecture, metadata sanity, memory fit.
 
     With GPU layers on Auto (-1), ``report.gpu_layers`` is the count that fits in the free
     VRAM (asked for unless ``vram_free`` gives it; 0 on a build without a GPU backend).
+    ``wait`` False (the GUI thread): the engine probe's architectures and free VRAM as far
+    as they are known now, never waited for.
     """
     started = time.perf_counter()
     load = load or LoadSettings()
@@ -147,12 +154,14 @@ def check_header(
     report.parts = len(model.files)
     report.context_length = info.context_length
     report.has_template = info.chat_template is not None
-    supported = supported_architectures()
+    supported = supported_architectures(wait)
     report.architecture_supported = None if supported is None else info.architecture in supported
     if supported is None:
         report.warnings.append(
             "Could not read the list of architectures from the installed llama.cpp; "
-            "the trial load will tell."
+            "the trial load will tell." if wait else
+            "Slice is still asking llama.cpp which architectures it supports; the trial "
+            "load (Check) will tell."
         )
     report.errors.extend(_metadata_problems(info, supported))
     if info.context_length and report.n_ctx > info.context_length:
@@ -172,14 +181,14 @@ def check_header(
         )
         vram = None
         if load.n_gpu_layers != 0:
-            vram = free_vram() if vram_free == ASK_VRAM else vram_free
+            vram = free_vram(wait=wait) if vram_free == ASK_VRAM else vram_free
         report.fit = judge_fit(report.memory.total, available_ram() if ram is None else ram, vram)
         report.gpu_layers = max(load.n_gpu_layers, 0)
         if load.n_gpu_layers != 0 and vram is not None:
             load_at = load.model_copy(update={"n_ctx": report.n_ctx, "kv_cache_type": cache_type})
             report.gpu = fit_layers(model_gpu_plan(model, load_at), vram)
             if load.n_gpu_layers == GPU_AUTO:
-                report.gpu_layers = report.gpu.layers
+                report.gpu_layers = capped_layers(path, load_at, report.gpu.layers)
     report.header_s = time.perf_counter() - started
     return report
 

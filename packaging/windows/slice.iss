@@ -13,6 +13,10 @@
 #ifndef BundleDir
   #define BundleDir "..\..\build\dist\slice-chat"
 #endif
+#ifndef Flavour
+  ; "" for the CPU build, "-vulkan" or "-cuda" for a GPU build (the installer's file name)
+  #define Flavour ""
+#endif
 #ifndef OutputDir
   #define OutputDir "..\..\build"
 #endif
@@ -31,7 +35,7 @@ PrivilegesRequiredOverridesAllowed=dialog
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 OutputDir={#OutputDir}
-OutputBaseFilename=Slice-{#AppVersion}-windows-x64-setup
+OutputBaseFilename=Slice-{#AppVersion}-windows-x64{#Flavour}-setup
 Compression=lzma2/max
 SolidCompression=yes
 WizardStyle=modern
