@@ -31,7 +31,6 @@ from ui.main_window import ChatWindow
 from ui.status_line import GENERATING_STATUS, WAITING_STATUS, waiting_turn_text
 
 
-
 def waiting_for_one() -> str:
     """The status line's words for one request ahead, in the tests' (English) catalogue,
     which is installed with the application: not at import time."""
