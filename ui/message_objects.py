@@ -125,7 +125,8 @@ class MessageObject(QGroupBox):
                 _quiet(button)
                 button.clicked.connect(lambda _=False, k=key: self._pressed(k))
                 self._buttons[key] = button
-                button.show()
+                if self.isVisible():  # (a new object's buttons show with it)
+                    button.show()
         for key, label, tip, enabled in actions:
             button = self._buttons[key]
             if button.text() != label:
