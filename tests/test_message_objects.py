@@ -11,10 +11,13 @@ from pytestqt.qtbot import QtBot
 
 from app.chat.bridge import EngineController
 from app.store import ChatStore
-from inference.events import Done, Stats
+from app.store.records import Message, PathEntry
+from app.store.records import Role as Author
+from inference.events import Done, Failed, Stats
 from tests.a11y_helpers import Node, nodes, unnamed_controls
 from tests.scripted_client import ScriptedHostClient, play, tokens
 from tests.ui_helpers import open_window
+from ui.chat_view import PAGE, ChatView
 from ui.main_window import ChatWindow
 from ui.message_objects import STREAM_UPDATE_MS, MessageObject, MessageText
 
@@ -35,11 +38,11 @@ def answer(qtbot: QtBot, host: ScriptedHostClient, count: int, text: str) -> Non
          Done("end_of_turn", STATS))
 
 
-def messages(window: ChatWindow) -> list[Node]:
+def messages(window: ChatWindow | ChatView) -> list[Node]:
     """The message objects of the window's tree, in order, each checked against the
     transcript: a live interface of a message shown now, nothing stale."""
     found = [n for n in nodes(window) if isinstance(n.interface.object(), MessageObject)]
-    view = window.chat_view
+    view = window if isinstance(window, ChatView) else window.chat_view
     shown = view.message_ids()
     ids = [n.interface.object().message_id for n in found]  # type: ignore[union-attr]
     assert ids == shown, (ids, shown)
@@ -215,3 +218,46 @@ def test_the_objects_follow_streaming_edits_regenerations_and_chat_switches(
     qtbot.wait(50)  # the dropped objects are deleted; the tree holds none of them
     assert window.chat_view.viewport().findChildren(MessageObject) == []
     assert walks > 40
+
+
+def test_a_code_block_is_copied_and_a_failed_reply_says_why_and_offers_retry(
+    qtbot: QtBot, window: ChatWindow, scripted_host: ScriptedHostClient
+) -> None:
+    window.send_message("Print hello")
+    qtbot.waitUntil(lambda: len(scripted_host.replies) == 1)
+    play(qtbot, scripted_host, *tokens("Here:\n\n", "```python\n", "print('hello')\n", "```\n"),
+         Done("end_of_turn", STATS))
+    reply = messages(window)[1]
+    QGuiApplication.clipboard().clear()
+    press(reply, "Copy code block 1")
+    qtbot.waitUntil(lambda: QGuiApplication.clipboard().text().strip() == "print('hello')")
+
+    window.send_message("Again")
+    qtbot.waitUntil(lambda: len(scripted_host.replies) == 2)
+    play(qtbot, scripted_host, Failed("load", "This file is not a valid GGUF model."))
+    qtbot.waitUntil(lambda: not window.session.busy)
+    failed = messages(window)[-1]
+    assert "not a valid GGUF model" in failed.description, failed.description
+    press(failed, "Retry")
+    qtbot.waitUntil(lambda: len(scripted_host.replies) == 3)
+    play(qtbot, scripted_host, *tokens("Fine."), Done("end_of_turn", STATS))
+    qtbot.waitUntil(lambda: text_of(messages(window)[-1]) == "Fine.")
+
+
+def test_earlier_messages_loaded_above_come_first_among_the_objects(qtbot: QtBot) -> None:
+    view = ChatView()
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    entries = [PathEntry(Message(id=100 + n, chat_id=1, parent_id=None,
+                                 role=Author.USER if n % 2 == 0 else Author.ASSISTANT,
+                                 content=f"Message {n}"))
+               for n in range(PAGE + 10)]
+    view.show_path(entries[10:], 10)
+    kept = messages(view)
+    assert len(kept) == PAGE and kept[0].name == "You: Message 10"
+    view.show_path(entries, 0, keep_in_view=110)  # "show earlier messages"
+    found = messages(view)  # in the path's order: the older ones first
+    assert [n.name.split(": ")[-1] for n in found] == [f"Message {n}" for n in range(PAGE + 10)]
+    assert found[10].interface.object() is kept[0].interface.object()  # kept, not made anew
+    assert f"message 11 of {PAGE + 10}" in found[10].description
