@@ -269,3 +269,26 @@ def test_earlier_messages_loaded_above_come_first_among_the_objects(qtbot: QtBot
     assert [n.name.split(": ")[-1] for n in found] == [f"Message {n}" for n in range(PAGE + 10)]
     assert found[10].interface.object() is kept[0].interface.object()  # kept, not made anew
     assert f"message 11 of {PAGE + 10}" in found[10].description
+
+
+def test_a_press_or_a_stream_update_pending_when_the_view_goes_does_nothing(
+    qtbot: QtBot,
+) -> None:
+    """The objects die with the view; what was pending for them is dropped with them."""
+    view = ChatView()
+    view.resize(800, 600)
+    view.show()
+    question = PathEntry(Message(id=1, chat_id=1, parent_id=None, role=Author.USER,
+                                 content="Hello"))
+    reply = PathEntry(Message(id=2, chat_id=1, parent_id=1, role=Author.ASSISTANT,
+                              content=""))
+    view.show_path([question, reply], 0, generating_id=2, stream_text="Hi")
+    view.append_token(" there")  # the stream's update is now pending
+    qtbot.wait(50)
+    node = messages(view)[0]
+    assert text_of(messages(view)[1]) == "Hi"  # the object follows within a second
+    QGuiApplication.clipboard().setText("before")
+    press(node, "Copy")  # the click is animated: it comes later
+    view.deleteLater()
+    qtbot.wait(STREAM_UPDATE_MS + 200)
+    assert QGuiApplication.clipboard().text() == "before"
