@@ -3,7 +3,8 @@
 Run by tests/test_atspi.py inside ``dbus-run-session`` and ``xvfb-run``: starts a window
 manager (openbox), opens the window over the scripted engine, sends a message and lets the
 reply finish, then runs tests/atspi_reader.py (the system Python's pyatspi, as Orca uses it)
-while the window answers its D-Bus questions, and prints what the reader found as one JSON
+while the window answers its D-Bus questions (the reader ends by pressing the reply's Copy
+button), and prints what the reader found, and what the clipboard then holds, as one JSON
 line.
 """
 
@@ -18,6 +19,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QProcess, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 READER = Path(__file__).with_name("atspi_reader.py")
@@ -71,13 +73,17 @@ def run() -> int:
         loop = QEventLoop()
         reader.finished.connect(loop.quit)
         QTimer.singleShot(150_000, loop.quit)  # a reader that hangs is reported, not waited on
-        reader.start("/usr/bin/python3", [str(READER), str(os.getpid())])
+        author = window.chat_view.entries_shown()[-1].message.model
+        reader.start("/usr/bin/python3", [str(READER), str(os.getpid()), f"{author}: ", "Copy"])
         assert reader.waitForStarted(10_000), "the reader did not start"
         loop.exec()  # the window answers the reader's D-Bus calls meanwhile
         out = bytes(reader.readAllStandardOutput().data()).decode()
         err = bytes(reader.readAllStandardError().data()).decode()
+        clipboard = QGuiApplication.clipboard()
+        wait_until(lambda: clipboard.text().strip() == REPLY, 5)  # the button's click is animated
         print(json.dumps({"reader_exit": reader.exitCode(), "reader_out": out,
-                          "reader_err": err[-4000:], "reply": REPLY}))
+                          "reader_err": err[-4000:], "reply": REPLY,
+                          "clipboard": clipboard.text()}))
         return 0
     finally:
         window.close()

@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 NEEDED = {"xvfb-run": "xvfb", "dbus-run-session": "dbus-daemon", "openbox": "openbox"}
 
 
-def test_a_screen_reader_finds_the_controls_and_a_finished_reply(slice_home: Path) -> None:
+def test_a_screen_reader_finds_the_controls_the_messages_and_presses_copy(
+    slice_home: Path,
+) -> None:
     missing = [deb for tool, deb in NEEDED.items() if shutil.which(tool) is None]
     if not Path("/usr/libexec/at-spi-bus-launcher").exists():
         missing.append("at-spi2-core")
@@ -52,6 +54,25 @@ def test_a_screen_reader_finds_the_controls_and_a_finished_reply(slice_home: Pat
     assert conversation, sorted(named)
     assert report["reply"] in " ".join(str(conversation[0]["text"]).split())
     assert "What colour is teal?" in str(conversation[0]["text"])
+    # Each message is an object of its own: a panel named by its author and first words,
+    # its text a label in it, its actions buttons; the reader pressed the reply's Copy.
+    panels = [(i, n) for i, n in enumerate(nodes) if n["role"] == "panel" and n["showing"]
+              and ": " in n["name"] and "message" in n["description"]]
+    assert len(panels) == 2, [n for _, n in panels]
+    (question_at, question), (reply_at, reply) = panels
+    assert question["name"] == "You: What colour is teal?"
+    assert "message 1 of 2" in question["description"]
+    assert reply["name"].endswith(": " + report["reply"])  # (ten words: all of them)
+    assert "message 2 of 2" in reply["description"]
+
+    def inside(at: int) -> set[tuple[str, str]]:
+        return {(n["role"], n["name"]) for n in nodes if n.get("parent") == at}
+
+    assert {("label", "What colour is teal?"), ("push button", "Copy"),
+            ("push button", "Edit")} <= inside(question_at)
+    assert {("label", report["reply"]), ("push button", "Copy"),
+            ("push button", "Regenerate"), ("push button", "Stats")} <= inside(reply_at)
+    assert tree["pressed"] is True and report["clipboard"].strip() == report["reply"]
     # Nothing a user operates goes without a name.
     operable = {"push button", "check box", "radio button", "combo box", "list", "tree",
                 "table", "page tab", "spin button", "slider", "toggle button"}

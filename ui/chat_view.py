@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QRect, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
     QGuiApplication,
@@ -35,6 +35,7 @@ from app.store.records import PathEntry, Role
 from ui.accessibility import announce, first_words
 from ui.fragment_cache import FragmentCache
 from ui.markdown_render import code_blocks
+from ui.message_objects import MessageObjects
 from ui.message_render import (
     ASSISTANT_COLOR,
     ERROR_COLOR,
@@ -42,6 +43,7 @@ from ui.message_render import (
     USER_COLOR,
     Look,
     MessageAction,
+    action_href,
     author_of,
     insert_footer,
     insert_header,
@@ -112,6 +114,8 @@ class ChatView(QTextBrowser):
         self.setAccessibleDescription(self.tr(
             "Alt+Up and Alt+Down move from message to message; Tab then reaches the "
             "message's actions, Enter uses one."))
+        # Each shown message as an object of its own, for screen readers.
+        self._objects = MessageObjects(self, self)
 
     # What is shown
 
@@ -279,6 +283,53 @@ class ChatView(QTextBrowser):
         if top is not None:
             self.verticalScrollBar().setValue(max(0, round(top) - 12))
 
+    # Each message as an object (what ui.message_objects asks of the transcript)
+
+    @property
+    def message_objects(self) -> MessageObjects:
+        """The shown messages' accessible objects."""
+        return self._objects
+
+    def entries_shown(self) -> list[PathEntry]:
+        """The shown messages, in order (a copy)."""
+        return self._shown.entries()
+
+    def message_text(self, message_id: int) -> str:
+        """A shown message's text as shown (plain text; a streaming reply's text so far,
+        painted or not); "" when it is not shown."""
+        if message_id == self._stream.message_id:
+            return self.streamed_text().strip()
+        bounds = self._shown.body_of(message_id)
+        return "" if bounds is None else self._text_between(*bounds)
+
+    def message_rect(self, message_id: int) -> QRect | None:
+        """Where a shown message lies in the viewport (it may be scrolled out of it)."""
+        top = self._top_of(message_id)
+        if top is None:
+            return None
+        ids = self._shown.message_ids()
+        local = ids.index(message_id)
+        below = self._top_of(ids[local + 1]) if local + 1 < len(ids) else None
+        bottom = self.document().size().height() if below is None else below
+        side = round(self.document().rootFrame().frameFormat().leftMargin())
+        x = side - self.horizontalScrollBar().value()
+        y = round(top) - self.verticalScrollBar().value()
+        return QRect(x, y, max(1, self.viewport().width() - 2 * side),
+                     max(1, round(bottom - top)))
+
+    def streaming_id(self) -> int | None:
+        """The message whose reply streams now, or None."""
+        return self._stream.message_id
+
+    def stats_opened(self, message_id: int) -> bool:
+        """Whether the reply's figures are shown."""
+        return message_id in self._stats_open
+
+    def use_action(self, action: MessageAction, message_id: int, extra: int = 0) -> None:
+        """Do what the message's action link does (a screen reader pressed its button)."""
+        code = action == MessageAction.CODE
+        self._on_link(QUrl(action_href(action, message_id, extra if code else None)))
+
     # Reading message by message (the keyboard, and screen readers)
 
     def current_message(self) -> int | None:
@@ -359,6 +410,7 @@ class ChatView(QTextBrowser):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
         self._fit_text_column()
+        self._objects.layout_changed()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         super().changeEvent(event)
@@ -482,6 +534,7 @@ class ChatView(QTextBrowser):
         cursor.endEditBlock()
         if self._highlight is not None:
             self._apply_highlight()
+        self._objects.sync()
 
     def _stop_stream(self) -> None:
         self._stream.stop()
@@ -503,6 +556,7 @@ class ChatView(QTextBrowser):
             self._append_at_end(text, QTextCharFormat())
         elif self.thinking_opened(self._stream.message_id or 0):
             self._append_at_end(text, thinking_text_format(Look.of(self.palette())))
+        self._objects.stream_painted()
         if first:
             if self.isVisible():
                 self._awaiting_paint = True

@@ -201,15 +201,25 @@ def insert_plain(cursor: QTextCursor, text: str) -> None:
     cursor.insertText(text)
 
 
-def insert_footer(cursor: QTextCursor, entry: PathEntry, look: Look, *,
-                  stats_open: bool, last: bool) -> None:
-    """Notes (interrupted, failed, empty) and the message's action links.
+@dataclass(frozen=True)
+class Footer:
+    """What goes under a message: a note (interrupted, failed, empty; "" for none), its
+    colour, and the actions offered, each (label, action, tooltip)."""
+
+    note: str
+    note_color: QColor
+    actions: list[tuple[str, MessageAction, str]]
+
+
+def footer_of(entry: PathEntry, *, stats_open: bool, last: bool) -> Footer:
+    """The note and actions under ``entry`` (the transcript's links, and the buttons of its
+    accessible object: one list serves both).
 
     "Continue" is offered on the last message of the path only (nothing follows it yet).
     """
     message = entry.message
     actions: list[tuple[str, MessageAction, str]] = []  # (label, action, tooltip)
-    note, note_color = "", look.muted
+    note, note_color = "", NOTE_COLOR
     has_text = bool(message.content.strip())
     if message.role == Role.USER:
         actions = [(tr("Copy"), MessageAction.COPY, tr("Copy this message")),
@@ -248,6 +258,15 @@ def insert_footer(cursor: QTextCursor, entry: PathEntry, look: Look, *,
         label = tr("Hide stats") if stats_open else tr("Stats")
         actions.append((label, MessageAction.STATS,
                         tr("Speed, tokens and what produced this reply")))
+    return Footer(note, note_color, actions)
+
+
+def insert_footer(cursor: QTextCursor, entry: PathEntry, look: Look, *,
+                  stats_open: bool, last: bool) -> None:
+    """Notes (interrupted, failed, empty) and the message's action links."""
+    message = entry.message
+    footer = footer_of(entry, stats_open=stats_open, last=last)
+    note, note_color, actions = footer.note, footer.note_color, footer.actions
     if note:
         cursor.insertBlock(spaced_block(top=6), QTextCharFormat())
         cursor.insertText(note, look.text(note_color, italic=not message.error))
