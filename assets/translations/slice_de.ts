@@ -2096,6 +2096,41 @@ Zuletzt aktiv {stamp} · Chat {id}</translation>
     </message>
 </context>
 <context>
+    <name>MessageObjects</name>
+    <message>
+        <source>{author}: {words}</source>
+        <translation>{author}: {words}</translation>
+    </message>
+    <message>
+        <source>message {n} of {total}</source>
+        <translation>Nachricht {n} von {total}</translation>
+    </message>
+    <message>
+        <source>version {n} of {count}</source>
+        <translation>Version {n} von {count}</translation>
+    </message>
+    <message>
+        <source>being written</source>
+        <translation>wird geschrieben</translation>
+    </message>
+    <message>
+        <source>Hide thinking</source>
+        <translation>Gedankengang ausblenden</translation>
+    </message>
+    <message>
+        <source>Show thinking</source>
+        <translation>Gedankengang zeigen</translation>
+    </message>
+    <message>
+        <source>Copy code block {n}</source>
+        <translation>Codeblock {n} kopieren</translation>
+    </message>
+    <message>
+        <source>Copy this code block</source>
+        <translation>Diesen Codeblock kopieren</translation>
+    </message>
+</context>
+<context>
     <name>ModelPicker</name>
     <message>
         <source>Open GGUF file…</source>

@@ -2096,6 +2096,41 @@ Last active {stamp} · chat {id}</source>
     </message>
 </context>
 <context>
+    <name>MessageObjects</name>
+    <message>
+        <source>{author}: {words}</source>
+        <translation>{author}: {words}</translation>
+    </message>
+    <message>
+        <source>message {n} of {total}</source>
+        <translation>mensaje {n} de {total}</translation>
+    </message>
+    <message>
+        <source>version {n} of {count}</source>
+        <translation>versión {n} de {count}</translation>
+    </message>
+    <message>
+        <source>being written</source>
+        <translation>escribiéndose</translation>
+    </message>
+    <message>
+        <source>Hide thinking</source>
+        <translation>Ocultar el razonamiento</translation>
+    </message>
+    <message>
+        <source>Show thinking</source>
+        <translation>Mostrar el razonamiento</translation>
+    </message>
+    <message>
+        <source>Copy code block {n}</source>
+        <translation>Copiar el bloque de código {n}</translation>
+    </message>
+    <message>
+        <source>Copy this code block</source>
+        <translation>Copiar este bloque de código</translation>
+    </message>
+</context>
+<context>
     <name>ModelPicker</name>
     <message>
         <source>Open GGUF file…</source>
