@@ -138,6 +138,10 @@ class HostClient:
         self._log_path = log_path
         self._proc: subprocess.Popen[str] | None = None
         self._stderr: deque[str] = deque(maxlen=_STDERR_LINES)
+        # llama.cpp's reason for an abort, kept apart from the tail: Python's fatal-error
+        # dump that follows it (a stack per thread, the extension modules) can be longer
+        # than the tail.
+        self._abort_line = ""
         self._stderr_thread: threading.Thread | None = None
         self._write_lock = threading.Lock()
         self._ids = itertools.count(1)
@@ -171,6 +175,7 @@ class HostClient:
             start_new_session=True,  # a Ctrl+C in a terminal reaches us, not the host directly
         )
         self._stderr.clear()
+        self._abort_line = ""
         self._held.clear()  # a new host holds no conversation
         assert proc.stderr is not None
         self._stderr_thread = threading.Thread(
@@ -190,6 +195,8 @@ class HostClient:
         try:
             for line in stream:
                 self._stderr.append(line.rstrip("\n"))
+                if line.startswith(ABORT_PREFIX):
+                    self._abort_line = line.rstrip("\n")
                 if log is not None:
                     log.write(line)
                     log.flush()
@@ -256,6 +263,8 @@ class HostClient:
         if self._stderr_thread is not None:
             self._stderr_thread.join(timeout=2.0)
         tail = "\n".join(self._stderr)
+        if self._abort_line and self._abort_line not in self._stderr:
+            tail = self._abort_line + "\n" + tail
         self._proc = None
         if self._stopped_by_kill:
             yield Done(stop_reason=StopReason.USER, stats=Stats())

@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -139,3 +141,34 @@ def test_describe_exit_names_the_cause() -> None:
     assert "GGML_ASSERT(n > 0) failed" in abort.message
     exited = describe_exit(3, "", "/m.gguf", loading=False)
     assert "exit code 3" in exited.message
+
+
+def test_an_aborts_reason_survives_a_long_fatal_error_dump(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:
+    """llama.cpp's reason is named even when what follows it on stderr (Python's dump of
+    every thread's stack and the extension modules) is longer than the kept tail."""
+    import inference.host_client as host_client
+    from inference.protocol import ABORT_PREFIX
+
+    script = tmp_path / "aborting_host.py"
+    script.write_text(
+        "import os, sys\n"
+        f"sys.stderr.write({ABORT_PREFIX!r} + 'unsupported types in the norm weight\\n')\n"
+        "for i in range(200):\n"
+        "    sys.stderr.write(f'  File \"x.py\", line {i} in frame\\n')\n"
+        "sys.stderr.write('Extension modules: numpy (total: 1)\\n')\n"
+        "sys.stderr.flush()\n"
+        "os.abort()\n"
+    )
+    monkeypatch.setattr(host_client, "host_command", lambda: [sys.executable, str(script)])
+    client = host_client.HostClient()
+    try:
+        events = list(client.chat(ChatRequest(model_path=str(tmp_path / "m.gguf"),
+                                              messages=())))
+    finally:
+        client.close()
+    failed = events[-1]
+    assert isinstance(failed, Failed), events
+    assert "aborted" in failed.message
+    assert "unsupported types in the norm weight" in failed.message, failed.message
