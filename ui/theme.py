@@ -71,6 +71,20 @@ def muted_text_color(palette: QPalette) -> QColor:
     )
 
 
+def _palette(colors: dict[QPalette.ColorRole, str], disabled_text: str) -> QPalette:
+    """A palette of ``colors``, its disabled texts in ``disabled_text``."""
+    palette = QPalette()
+    for role, color in colors.items():
+        palette.setColor(role, QColor(color))
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(disabled_text))
+    return palette
+
+
 def dark_palette() -> QPalette:
     """A neutral dark palette (Fusion's own standard palette is light only)."""
     colors = {
@@ -95,17 +109,8 @@ def dark_palette() -> QPalette:
         QPalette.ColorRole.Link: "#8ab4f8",
         QPalette.ColorRole.LinkVisited: "#c58af9",
     }
-    palette = QPalette()
-    for role, color in colors.items():
-        palette.setColor(role, QColor(color))
-    disabled = QPalette.ColorGroup.Disabled
-    for role in (
-        QPalette.ColorRole.WindowText,
-        QPalette.ColorRole.Text,
-        QPalette.ColorRole.ButtonText,
-    ):
-        palette.setColor(disabled, role, QColor("#6f7278"))
-    palette.setColor(disabled, QPalette.ColorRole.Button, QColor("#242528"))
+    palette = _palette(colors, disabled_text="#6f7278")
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Button, QColor("#242528"))
     return palette
 
 
@@ -134,17 +139,7 @@ def contrast_palette() -> QPalette:
         QPalette.ColorRole.Link: "#ffff00",
         QPalette.ColorRole.LinkVisited: "#ffb3ff",
     }
-    palette = QPalette()
-    for role, color in colors.items():
-        palette.setColor(role, QColor(color))
-    disabled = QPalette.ColorGroup.Disabled
-    for role in (
-        QPalette.ColorRole.WindowText,
-        QPalette.ColorRole.Text,
-        QPalette.ColorRole.ButtonText,
-    ):
-        palette.setColor(disabled, role, QColor("#a6a6a6"))
-    return palette
+    return _palette(colors, disabled_text="#a6a6a6")
 
 
 # Fusion draws its frames a shade darker than the window: none on black. The high-contrast
