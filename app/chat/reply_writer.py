@@ -256,20 +256,19 @@ class ReplyWriter(QObject):
             self._reply.last_stats = stats
 
     def _on_token(self, request_id: int, text: str) -> None:
-        reply = self._reply
-        if reply is None or reply.request_id != request_id:
-            return
-        reply.parts.append(text)
-        reply.dirty = True
-        self.reply_text.emit(reply.message_id, text)
+        self._append(request_id, text, thinking=False)
 
     def _on_thinking(self, request_id: int, text: str) -> None:
+        self._append(request_id, text, thinking=True)
+
+    def _append(self, request_id: int, text: str, *, thinking: bool) -> None:
+        """Text of the reply in progress: its answer, or its thinking."""
         reply = self._reply
         if reply is None or reply.request_id != request_id:
             return
-        reply.thinking_parts.append(text)
+        (reply.thinking_parts if thinking else reply.parts).append(text)
         reply.dirty = True
-        self.reply_thinking.emit(reply.message_id, text)
+        (self.reply_thinking if thinking else self.reply_text).emit(reply.message_id, text)
 
     def _save_partial(self) -> None:
         reply = self._reply
