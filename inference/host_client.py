@@ -304,8 +304,10 @@ class HostClient:
     def forget(self, conversation_ids: Sequence[str] | None) -> None:
         """Have the host drop what it caches of ``conversation_ids`` (None: of all of them),
         in memory and in its snapshot folder, after the request it runs; nothing to do
-        when no host runs (its files are the caller's to delete). Any thread. (The host
-        forgets their messages too: the next request of one is sent whole.)"""
+        when no host runs (its files are the caller's to delete). Any thread. The host
+        forgets their messages too, and so does this side: the next request of one is sent
+        whole, not as a delta the host would have to ask again for."""
+        self._held.forget(conversation_ids)
         if self.pid is not None:
             ids = None if conversation_ids is None else tuple(conversation_ids)
             self._send(Command(Op.FORGET, conversations=ids))

@@ -91,6 +91,17 @@ def test_a_new_host_gets_the_whole_conversation(
     assert after_restart == reply(fresh, ask(smollm_path, history))
 
 
+def test_a_forgotten_conversation_is_sent_whole_not_asked_for_again(
+    clients: list[HostClient], smollm_path: str
+) -> None:
+    client = new_client(clients)
+    answer = reply(client, ask(smollm_path, [SYSTEM, FIRST]))
+    client.forget(["delta"])  # a chat deleted, or the cache cleared: the host forgets it
+    reply(client, ask(smollm_path, [SYSTEM, FIRST, ChatMessage("assistant", answer), SECOND]))
+    # Sent whole at once: no delta the host no longer holds, no round trip to resend it.
+    assert client.sent == {"full": 2, "delta": 0, "resent": 0}
+
+
 def test_an_edited_earlier_message_sends_the_whole_conversation(
     clients: list[HostClient], smollm_path: str
 ) -> None:
