@@ -18,6 +18,7 @@ import that ``llama_cpp`` first (:func:`child_env`), and :func:`lib_dir` reads i
 from __future__ import annotations
 
 import ctypes
+import functools
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -74,9 +75,17 @@ def lib_dir() -> Path | None:
 def engine_version() -> str:
     """Which engine build this is, without loading it: llama-cpp-python's version and a
     digest of its libraries' names, sizes and times (another build of the same version,
-    a Vulkan one for example, gets another key). "" when llama-cpp-python is missing."""
-    package, folder = package_dir(), lib_dir()
-    if package is None or folder is None:
+    a Vulkan one for example, gets another key). "" when llama-cpp-python is missing.
+    Read once per package folder in a process: a build does not change under a running
+    app, and the window asks on every header check."""
+    package = package_dir()
+    return "" if package is None else _engine_version(package)
+
+
+@functools.lru_cache(maxsize=8)
+def _engine_version(package: Path) -> str:
+    folder = package / "lib"
+    if not folder.is_dir():
         return ""
     digest = hashlib.sha256()
     try:

@@ -10,7 +10,7 @@ template ("Slice's default for {label}") is recognised by its template.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from PySide6.QtCore import QCoreApplication
 
@@ -42,9 +42,12 @@ def _templates() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple(patterns)
 
 
+@lru_cache(maxsize=4096)
 def app_text(text: str) -> str:
     """``text`` (written by app/ or inference/) in the window's language; as it is when
-    there is no translation for it."""
+    there is no translation for it. Remembered (it is asked for in table cells' ``data()``
+    as they paint, and a text with no entry costs a match against every template);
+    :func:`ui.i18n.install_language` forgets it with the language."""
     if not text:
         return text
     translated = QCoreApplication.translate(CONTEXT, text)

@@ -107,6 +107,9 @@ def install_language(app: QCoreApplication, preference: str = LANGUAGE_SYSTEM) -
         if any(qt.load("qtbase_" + code, folder) for folder in _qt_translation_dirs()):
             app.installTranslator(qt)
             _installed.append(qt)
+    from ui.app_texts import app_text  # (app_texts imports no ui module: no cycle)
+
+    app_text.cache_clear()  # its memory is of the language that was installed
     return code
 
 

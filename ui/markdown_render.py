@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
@@ -69,7 +69,14 @@ def markdown_fragment(
 
 
 def code_blocks(text: str) -> list[str]:
-    """The text of each code block of the markdown ``text``, in order."""
+    """The text of each code block of the markdown ``text``, in order (remembered for the
+    last messages asked about: the transcript asks for every shown message each time it
+    renders, and parsing markdown is what rendering costs)."""
+    return list(_code_blocks(text))
+
+
+@lru_cache(maxsize=256)
+def _code_blocks(text: str) -> tuple[str, ...]:
     source = QTextDocument()
     source.setMarkdown(text, QTextDocument.MarkdownFeature.MarkdownDialectGitHub)
     blocks = []
@@ -78,7 +85,7 @@ def code_blocks(text: str) -> list[str]:
         for number in range(first, last + 1):
             lines.append(source.findBlockByNumber(number).text())
         blocks.append("\n".join(lines))
-    return blocks
+    return tuple(blocks)
 
 
 def _add_copy_link(frame: QTextFrame, language: str, href: str, *, dark: bool) -> None:
