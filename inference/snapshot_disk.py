@@ -24,6 +24,12 @@ chat deleted) or the cache cleared. Past the budget the least recently used go f
 file's modification time is the last time its conversation was used, so the order holds
 across restarts. Files are renamed into place whole; temporary files of a process that died
 mid-write, and the per-process subfolders of earlier versions, are swept.
+
+The folder is listed once for each folder and key it is configured with (the engine
+configures it on every request), and an index of its files' sizes and ages is kept as this
+process writes and deletes them. A file deleted behind its back is only a snapshot that is
+not there: reading it finds nothing (the history is processed again) and the index drops
+it; one written by another process at the same time is counted from the next listing.
 """
 
 from __future__ import annotations
@@ -49,7 +55,6 @@ from inference.snapshot_files import (
     FolderUsage,
     clear_folder,
     file_name,
-    folder_usage,
     remove_conversation,
     snapshot_files,
     sweep_stale,
@@ -139,9 +144,11 @@ class SnapshotKey:
 class SnapshotDisk:
     """Snapshot files in one folder, least recently used deleted past ``budget_bytes``.
 
-    The folder is the truth (several processes may use it, one after another or at once):
-    sizes and ages are read from it, never only remembered. Off (every :meth:`put`
-    answers False) until :meth:`configure` gives it a folder and a budget above zero.
+    Several processes may use the folder, one after another or at once: its sizes and ages
+    are read from it when :meth:`configure` is given another folder or key, and kept in an
+    index as this object writes and deletes files (see the module docstring). Off (every
+    :meth:`put` answers False) until :meth:`configure` gives it a folder and a budget above
+    zero.
     """
 
     def __init__(self) -> None:
@@ -149,6 +156,9 @@ class SnapshotDisk:
         self.budget_bytes = 0
         self.key: SnapshotKey | None = None
         self._swept: set[Path] = set()
+        # file name -> (bytes, last used), for the folder and key it was listed for
+        self._index: dict[str, tuple[int, float]] = {}
+        self._listed: tuple[Path | None, SnapshotKey | None] | None = None
 
     @property
     def folder(self) -> Path | None:
@@ -157,7 +167,7 @@ class SnapshotDisk:
 
     @property
     def used_bytes(self) -> int:
-        return folder_usage(self.root).bytes if self.root is not None else 0
+        return sum(size for size, _ in self._index.values())
 
     @property
     def enabled(self) -> bool:
@@ -175,6 +185,11 @@ class SnapshotDisk:
             self._swept.add(new_root)
             for path in sweep_stale(new_root):
                 _log.info("snapshots: swept %s, left by a process that is gone", path.name)
+        if self._listed != (new_root, key):
+            self._listed = (new_root, key)
+            self._index = {} if new_root is None or key is None else {
+                path.name: (stat.st_size, stat.st_mtime) for path, stat in snapshot_files(new_root)
+            }
         self.set_budget(budget_bytes)
 
     def set_budget(self, budget_bytes: int) -> None:
@@ -187,11 +202,13 @@ class SnapshotDisk:
 
     def clear(self) -> FolderUsage:
         """Delete every snapshot file in the folder (the cache cleared); what went."""
+        self._index.clear()
         return clear_folder(self.root) if self.root is not None else FolderUsage(0, 0)
 
     def discard(self, conversation_id: str) -> None:
         """Delete ``conversation_id``'s file, if there is one (the disk on)."""
         if self.root is not None and self.enabled:
+            self._index.pop(file_name(conversation_id), None)
             remove_conversation(self.root, conversation_id)
 
     def put(
@@ -240,6 +257,7 @@ class SnapshotDisk:
             # a power cut a torn file fails its size/CRC check and the chat is re-processed.
             os.utime(temp, (used_at, used_at))
             os.replace(temp, path)
+            self._index[path.name] = (total, used_at)
         except OSError as exc:
             unlink(temp)  # a full disk or an unwritable folder: the snapshot is lost
             _log.warning("snapshots: could not write %s (%s); its history will be "
@@ -253,6 +271,7 @@ class SnapshotDisk:
         if self.root is None or self.key is None or not self.enabled:
             return None
         path = self.root / file_name(conversation_id)
+        self._index.pop(path.name, None)
         try:
             spilled, problem = self._read(path, conversation_id, self.key)
         except FileNotFoundError:
@@ -301,14 +320,15 @@ class SnapshotDisk:
         more bytes fit the budget; whether they do."""
         if self.root is None:
             return False
-        files = sorted(snapshot_files(self.root), key=lambda item: item[1].st_mtime)
-        used = sum(stat.st_size for _, stat in files)
-        for path, stat in files:
+        used = self.used_bytes
+        for name, (size, last_used) in sorted(self._index.items(), key=lambda item: item[1][1]):
             if used + room <= self.budget_bytes:
                 break
-            if stat.st_mtime > used_at:
-                return False  # only files used later are left: the new one is the oldest
+            path = self.root / name
+            if last_used > used_at and path.exists():
+                continue  # used after the new one: kept (a file deleted meanwhile is not)
             unlink(path)
-            used -= stat.st_size
+            del self._index[name]
+            used -= size
         return used + room <= self.budget_bytes
 

@@ -24,11 +24,13 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
+from inference import snapshot_disk
 from inference.engine import Engine
 from inference.events import ChatMessage, ChatRequest, Done, LoadSettings, Token
 from inference.host_client import HostClient
 from inference.prompt_cache import Turn
 from inference.snapshot_disk import SnapshotDisk, SnapshotKey, sweep_stale
+from inference.snapshot_files import file_name
 from tests.conftest import stream_reply
 from tests.test_engine_speed_features import request
 
@@ -89,6 +91,40 @@ def test_spilled_files_are_private_checked_and_least_recently_used_go_first(
     disk.put("E", buffer(1000, 5), 1000, tokens(10))
     assert disk.clear().files == 1
     assert not files(tmp_path)
+
+
+def test_the_folder_is_listed_once_per_key_and_files_gone_behind_its_back_do_not_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The engine configures the disk on every request: the folder's listing is not redone.
+    listed: list[Path] = []
+    real_listing = snapshot_disk.snapshot_files
+
+    def listing(root: Path) -> Iterator[tuple[Path, os.stat_result]]:
+        listed.append(root)
+        return real_listing(root)
+
+    monkeypatch.setattr(snapshot_disk, "snapshot_files", listing)
+    disk = SnapshotDisk()
+    disk.configure(str(tmp_path), MB, key())
+    assert disk.put("A", buffer(1000, 1), 1000, tokens(10), used_at=1000.0)
+    entry = disk.used_bytes
+    for _ in range(3):  # three requests
+        disk.configure(str(tmp_path), 2 * entry, key())
+    assert disk.put("B", buffer(1000, 2), 1000, tokens(10), used_at=2000.0)
+    assert disk.put("C", buffer(1000, 3), 1000, tokens(10), used_at=3000.0)  # A goes
+    assert listed == [tmp_path]
+    assert disk.used_bytes == 2 * entry and "A" not in disk
+    # Deleted by someone else: neither file stands in the way of one used before both, and
+    # B is simply not there (its history is processed again).
+    for name in ("B", "C"):
+        (tmp_path / file_name(name)).unlink()
+    assert disk.put("D", buffer(1000, 4), 1000, tokens(10), used_at=1500.0)
+    assert "D" in disk and disk.take("B") is None
+    # Another key (another model, other KV settings): the folder is listed again.
+    (tmp_path / file_name("E")).write_bytes(b"x" * entry)  # another process's file
+    disk.configure(str(tmp_path), 2 * entry, key(kv_type="q8_0"))
+    assert listed == [tmp_path, tmp_path] and disk.used_bytes == 2 * entry
 
 
 def test_a_budget_of_zero_turns_the_disk_off_and_leaves_the_folder_alone(
