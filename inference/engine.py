@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from inference.context_fit import Cut, Prompt, build_prompt, make_room, tokenize
-from inference.device_memory import device_memory_failure
+from inference.device_memory import device_memory_failure, gpu_out_of_memory
 from inference.events import (
     OVERFLOW_POLICIES,
     STATS_INTERVAL_S,
@@ -51,7 +51,7 @@ from inference.events import (
 )
 from inference.llama_api import VERSION, AbortCallback, LlamaModel
 from inference.llama_log import LOG
-from inference.loader import LoadCancelledError, LoadedModel, gpu_out_of_memory, load_model
+from inference.loader import LoadCancelledError, LoadedModel, load_model
 from inference.loop_guard import LoopGuard
 from inference.model_identity import KnownHashes, snapshot_key
 from inference.prompt_cache import FROM_DISK, SnapshotCache, Turn, shift_reuse

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
-from inference.device_memory import device_memory_failure
+from inference.device_memory import device_memory_failure, gpu_out_of_memory
 from inference.events import (
     ChatRequest,
     Done,
@@ -59,19 +59,16 @@ def host_command() -> list[str]:
     return [sys.executable, "-m", "inference.host"]
 
 
-def describe_exit(returncode: int, stderr_tail: str, model_path: str, loading: bool) -> Failed:
-    """A user-facing explanation of the host's death."""
+def describe_exit(
+    returncode: int, stderr_tail: str, model_path: str, loading: bool, n_gpu_layers: int
+) -> Failed:
+    """A user-facing explanation of the host's death (``n_gpu_layers``: what it loaded with)."""
     where = f"while loading '{model_path}'" if loading else "while generating"
     detail = _interesting_line(stderr_tail)
     device_line = device_memory_failure(stderr_tail, offloaded=False)
     if device_line:  # CUDA aborts on a failed allocation inside a decode
-        return Failed(
-            error=ErrorKind.GPU_OUT_OF_MEMORY,
-            message=f"The GPU ran out of memory {where} and the model process died "
-            f"(llama.cpp: {device_line}). Lower the GPU layers or the context size in Model "
-            "settings.",
-            path=model_path,
-        )
+        return gpu_out_of_memory(model_path, n_gpu_layers, device_line,
+                                 died_while="loading" if loading else "generating")
     if returncode < 0:
         signum = -returncode
         try:
@@ -269,7 +266,8 @@ class HostClient:
         if self._stopped_by_kill:
             yield Done(stop_reason=StopReason.USER, stats=Stats())
         else:
-            yield describe_exit(returncode, tail, request.model_path, self._loading)
+            yield describe_exit(returncode, tail, request.model_path, self._loading,
+                                request.load.n_gpu_layers)
 
     def _finish_request(self) -> None:
         self._current = 0

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from inference import __version__
-from inference.device_memory import device_memory_failure
+from inference.device_memory import device_memory_failure, gpu_out_of_memory
 from inference.events import (
     KV_CACHE_TYPES,
     ErrorKind,
@@ -217,17 +217,6 @@ def classify_load_failure(info: GGUFInfo, exc: BaseException, n_gpu_layers: int 
     detail = LOG.last_error() or str(exc)
     kind = ErrorKind.CORRUPT if "tensor" in lowered or "gguf" in lowered else ErrorKind.LOAD
     return Failed(error=kind, message=f"llama.cpp could not load '{path}': {detail}", path=path)
-
-
-def gpu_out_of_memory(path: str, n_gpu_layers: int, detail: str) -> Failed:
-    """The failure of a load or decode that the GPU's memory could not hold."""
-    layers = "every layer" if n_gpu_layers < 0 else f"{n_gpu_layers} GPU layers"
-    return Failed(
-        error=ErrorKind.GPU_OUT_OF_MEMORY,
-        message=f"The GPU ran out of memory with '{path}' on {layers} (llama.cpp: {detail}). "
-        "Lower the GPU layers or the context size in Model settings.",
-        path=path,
-    )
 
 
 def _is_single_token(llm: LlamaModel, text: str) -> bool:

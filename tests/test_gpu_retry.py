@@ -4,8 +4,8 @@ layers, told to the user (window and CLI), remembered per file and context size.
 No GPU runs here, and no real device can be made to run out of memory on demand (lavapipe
 allocates from the system's RAM), so the failure enters at one named boundary: the engine
 client (:class:`app.engine.client.EngineClient`), which yields the very ``Failed`` the
-engine yields for llama.cpp's log line (:func:`inference.loader.gpu_out_of_memory`). The
-recogniser is tested on the lines llama.cpp's sources print.
+engine yields for llama.cpp's log line (:func:`inference.device_memory.gpu_out_of_memory`).
+The recogniser is tested on the lines llama.cpp's sources print.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from app.models import gpu_layer_memory
 from app.models.gpu_fit import GPU_AUTO, resolve_load
 from app.paths import app_paths
 from app.settings import Settings
-from inference.device_memory import device_memory_failure
+from inference.device_memory import device_memory_failure, gpu_out_of_memory, llama_cpp_said
 from inference.events import (
     ChatMessage,
     ChatRequest,
@@ -41,7 +41,6 @@ from inference.events import (
     Token,
 )
 from inference.host_client import describe_exit
-from inference.loader import gpu_out_of_memory
 from tests.fakes import FakeLibrary
 from tests.scripted_client import ScriptedHostClient, play
 from ui.main_window import ChatWindow
@@ -75,9 +74,13 @@ def test_other_failures_are_not_a_gpu_out_of_memory() -> None:
 def test_a_host_that_cuda_aborted_is_a_gpu_out_of_memory() -> None:
     tail = ("CUDA error: out of memory\n  current device: 0, in function alloc\n"
             "llama.cpp abort: ggml-cuda.cu:88: CUDA error")
-    failed = describe_exit(-6, tail, "/m/model.gguf", loading=False)
-    assert failed.error == ErrorKind.GPU_OUT_OF_MEMORY
-    assert "GPU ran out of memory while generating" in failed.message
+    failed = describe_exit(-6, tail, "/m/model.gguf", loading=False, n_gpu_layers=24)
+    # Worded as when the engine itself finds it, with the process's death said too.
+    assert failed == gpu_out_of_memory("/m/model.gguf", 24, "CUDA error: out of memory",
+                                       died_while="generating")
+    assert "on 24 GPU layers and the model process died while generating" in failed.message
+    assert "Lower the GPU layers or the context size" in failed.message
+    assert llama_cpp_said(failed) == "CUDA error: out of memory"  # what the retry quotes
 
 
 class DeviceClient:

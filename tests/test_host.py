@@ -135,11 +135,12 @@ def test_stop_during_a_model_load_is_immediate(client: HostClient, gemma_path: s
 
 def test_describe_exit_names_the_cause() -> None:
     abort = describe_exit(
-        -signal.SIGABRT, "llama.cpp: oops\nGGML_ASSERT(n > 0) failed", "/m.gguf", loading=True
+        -signal.SIGABRT, "llama.cpp: oops\nGGML_ASSERT(n > 0) failed", "/m.gguf", loading=True,
+        n_gpu_layers=0,
     )
     assert "aborted while loading '/m.gguf'" in abort.message
     assert "GGML_ASSERT(n > 0) failed" in abort.message
-    exited = describe_exit(3, "", "/m.gguf", loading=False)
+    exited = describe_exit(3, "", "/m.gguf", loading=False, n_gpu_layers=0)
     assert "exit code 3" in exited.message
 
 

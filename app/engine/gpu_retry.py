@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from app.engine.client import LocalEngineClient
 from app.models import gpu_layer_memory
+from inference.device_memory import llama_cpp_said
 from inference.events import (
     ChatRequest,
     Done,
@@ -35,7 +35,6 @@ from inference.events import (
 )
 
 _log = logging.getLogger(__name__)
-_LLAMA_SAID = re.compile(r"\(llama\.cpp: (.*?)\)(?: |\.|$)")
 #: The share of the layers the retry loads with.
 RETRY_SHARE = 0.75
 
@@ -109,5 +108,5 @@ class GpuRetryClient:
 
 def _detail(failure: Failed) -> str:
     """llama.cpp's words from the failure's message, for the notice."""
-    match = _LLAMA_SAID.search(failure.message)
-    return f"llama.cpp said: {match.group(1)}." if match else ""
+    said = llama_cpp_said(failure)
+    return f"llama.cpp said: {said}." if said else ""
