@@ -192,6 +192,7 @@ class Engine:
         model: it ends with a Done whose stop reason is empty. Never raises.
         """
         received = time.perf_counter()
+        logged = LOG.mark()
         self._cancel.clear()
         try:
             for event in self.load(request.model_path, request.load):
@@ -206,7 +207,7 @@ class Engine:
         except Exception as exc:  # last line of defence: errors travel as values
             _log.exception("engine error on %s", request.model_path)
             # A decode the GPU could not hold (its compute buffers): the app retries it.
-            device_line = device_memory_failure(LOG.text(), request.load.n_gpu_layers != 0)
+            device_line = device_memory_failure(LOG.text(logged), request.load.n_gpu_layers != 0)
             if device_line and request.load.n_gpu_layers != 0:
                 yield gpu_out_of_memory(request.model_path, request.load.n_gpu_layers,
                                         device_line)

@@ -2,7 +2,9 @@
 
 llama.cpp reports why a file failed to load (unknown architecture, a missing tensor, an
 allocation failure) only in its log. The log callback keeps the recent lines in memory
-instead of printing them; the engine reads them to classify a failure.
+instead of printing them; the engine reads them to classify a failure, only those logged
+since the failing request began (:meth:`LlamaLog.mark`): an earlier request's words are not
+this one's cause.
 
 llama-cpp-python silences file descriptors 1 and 2 while it loads a model, and llama.cpp
 prints a failed ``GGML_ASSERT`` to stderr just before it aborts. So the echo (used by the
@@ -13,6 +15,7 @@ the assertion there too: the host's supervisor can then say what killed it.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import sys
@@ -41,6 +44,7 @@ class LlamaLog:
         self._offload: list[str] = []
         self._partial = ""
         self._level = 0
+        self._added = 0  # lines added since the start, cleared or not (what marks count)
         self._lock = threading.Lock()
         # The inference host echoes warnings and errors to stderr, where its supervisor
         # keeps the last lines to explain a crash.
@@ -54,6 +58,7 @@ class LlamaLog:
             *complete, self._partial = self._partial.split("\n")
             lines = [(self._level, line) for line in complete if line.strip()]
             self._lines.extend(lines)
+            self._added += len(lines)
             self._offload.extend(line for _, line in lines if _OFFLOAD.search(line))
         if self.echo_to_stderr:
             for level, line in lines:
@@ -81,9 +86,16 @@ class LlamaLog:
                 devices.append(f"{match.group(1)} ({match.group(2)})")
         return offloaded, total, ", ".join(dict.fromkeys(devices))
 
-    def text(self) -> str:
+    def mark(self) -> int:
+        """Where the log is now: :meth:`text` of it gives only the lines logged after."""
         with self._lock:
-            return "\n".join(line for _, line in self._lines)
+            return self._added
+
+    def text(self, since: int = 0) -> str:
+        """The kept lines, or those logged after :meth:`mark` answered ``since``."""
+        with self._lock:
+            skip = max(0, since - (self._added - len(self._lines)))
+            return "\n".join(line for _, line in itertools.islice(self._lines, skip, None))
 
     def last_error(self) -> str:
         """The last error-level line, without llama.cpp's function-name prefix."""

@@ -2,10 +2,11 @@
 layers, told to the user (window and CLI), remembered per file and context size.
 
 No GPU runs here, and no real device can be made to run out of memory on demand (lavapipe
-allocates from the system's RAM), so the failure enters at one named boundary: the engine
-client (:class:`app.engine.client.EngineClient`), which yields the very ``Failed`` the
-engine yields for llama.cpp's log line (:func:`inference.device_memory.gpu_out_of_memory`).
-The recogniser is tested on the lines llama.cpp's sources print.
+allocates from the system's RAM), so the failure enters at two named boundaries: the
+engine client (:class:`app.engine.client.EngineClient`), which yields the very ``Failed``
+the engine yields for llama.cpp's log line (:func:`inference.device_memory.gpu_out_of_memory`),
+and, for what the engine makes of a failed decode, the real model's prefill, which logs and
+raises as llama.cpp does. The recogniser is tested on the lines llama.cpp's sources print.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from app.models.gpu_fit import GPU_AUTO, resolve_load
 from app.paths import app_paths
 from app.settings import Settings
 from inference.device_memory import device_memory_failure, gpu_out_of_memory, llama_cpp_said
+from inference.engine import Engine
 from inference.events import (
     ChatMessage,
     ChatRequest,
@@ -41,6 +43,7 @@ from inference.events import (
     Token,
 )
 from inference.host_client import describe_exit
+from inference.llama_log import LOG, LlamaLog
 from tests.fakes import FakeLibrary
 from tests.scripted_client import ScriptedHostClient, play
 from ui.main_window import ChatWindow
@@ -81,6 +84,57 @@ def test_a_host_that_cuda_aborted_is_a_gpu_out_of_memory() -> None:
     assert "on 24 GPU layers and the model process died while generating" in failed.message
     assert "Lower the GPU layers or the context size" in failed.message
     assert llama_cpp_said(failed) == "CUDA error: out of memory"  # what the retry quotes
+
+
+def test_a_failed_decode_is_a_gpu_out_of_memory_only_when_this_request_logged_one(
+    smollm_path: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # No GPU here runs out of memory on demand: the real model's prefill fails as llama.cpp's
+    # does (its log callback says why, then the decode raises).
+    said: list[str] = []
+
+    def failing_eval(tokens: object) -> None:
+        for line in said:
+            LOG.add(3, line + "\n")
+        raise RuntimeError("llama_decode returned -3")
+
+    load = LoadSettings(n_ctx=512, n_gpu_layers=1, n_threads=1, n_threads_batch=1)
+    engine = Engine()
+
+    def ask(text: str) -> Event:
+        messages = (ChatMessage("user", text),) if text else ()  # none: only load it
+        request = ChatRequest(model_path=smollm_path, messages=messages, load=load,
+                              conversation_id=text)
+        return list(engine.stream_chat(request))[-1]
+
+    try:
+        assert isinstance(ask(""), Done)  # loaded
+        assert engine._model is not None
+        monkeypatch.setattr(engine._model.llm, "eval", failing_eval)
+        said.append("ggml_gallocr_reserve_n: failed to allocate CUDA0 buffer of size 805306368")
+        first = ask("Hello.")
+        assert isinstance(first, Failed) and first.error == ErrorKind.GPU_OUT_OF_MEMORY
+        assert llama_cpp_said(first) == said[0]
+        said.clear()
+        # The next request fails for another reason: the earlier line is not its cause.
+        second = ask("Hello again.")
+        assert isinstance(second, Failed) and second.error == ErrorKind.INTERNAL
+        assert "llama_decode returned -3" in second.message
+    finally:
+        engine.close()
+
+
+def test_the_log_since_a_mark_is_what_was_logged_after_it() -> None:
+    log = LlamaLog(max_lines=3)
+    log.add(3, "an earlier request's line\n")
+    mark = log.mark()
+    log.add(2, "one\ntwo\nthree\nfour\n")  # more than are kept
+    assert log.text(mark) == "two\nthree\nfour"
+    mark = log.mark()
+    assert log.text(mark) == ""
+    log.clear()  # a load during the request starts the log afresh
+    log.add(2, "loaded\n")
+    assert log.text(mark) == "loaded" and log.text() == "loaded"
 
 
 class DeviceClient:
