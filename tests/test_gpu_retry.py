@@ -15,6 +15,7 @@ import io
 import json
 from collections.abc import Iterator
 from contextlib import redirect_stderr
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -222,6 +223,37 @@ def test_a_damaged_memory_file_is_ignored(smollm_path: str) -> None:
     assert gpu_layer_memory.recall(smollm_path, 4096) is None
     gpu_layer_memory.remember(smollm_path, 4096, 12, 16)
     assert gpu_layer_memory.recall(smollm_path, 4096) == 12
+
+
+def test_the_memory_file_is_read_again_only_when_it_changes(
+    smollm_path: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # "Auto" asks on every request: the file is not read again for each one.
+    reads: list[object] = []
+    real_read = gpu_layer_memory._read
+
+    def read(path: Path) -> dict[str, object]:
+        reads.append(path)
+        return real_read(path)
+
+    monkeypatch.setattr(gpu_layer_memory, "_read", read)
+    auto = LoadSettings(n_ctx=4096, n_gpu_layers=GPU_AUTO)
+    gpu_layer_memory.remember(smollm_path, 4096, 12, 16)
+    for _ in range(3):
+        assert resolve_load(smollm_path, auto, vram_free=100 << 30).n_gpu_layers == 12
+    assert reads == []  # what this process wrote, it knows
+    # Changed by another process (another size, a new file): read again, once.
+    path = app_paths().gpu_layers_file
+    kept = json.loads(path.read_text())
+    (entry,) = kept["entries"].values()
+    entry["layers"] = 7
+    path.with_name("other").write_text(json.dumps(kept))
+    path.with_name("other").replace(path)
+    for _ in range(3):
+        assert gpu_layer_memory.recall(smollm_path, 4096) == 7
+    assert reads == [path]
+    path.unlink()
+    assert gpu_layer_memory.recall(smollm_path, 4096) is None
 
 
 def test_the_cli_says_what_it_did_on_one_line(smollm_path: str) -> None:

@@ -5,6 +5,10 @@ fewer layers (``app/engine/gpu_retry.py``). The count that then worked is kept h
 model file (path, size and modification time: a changed file starts afresh) and context
 size, in ``gpu-layers.json`` in the data folder; GPU layers "Auto" never offloads more than
 it for that file and context again (:func:`app.models.gpu_fit.resolve_load`).
+
+"Auto" asks on every request, so the file is read once and its entries kept until it
+changes: another inode, size or modification time (a write by another process, or by hand),
+or a write from this process, which keeps what it wrote.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ from app.paths import app_paths
 _log = logging.getLogger(__name__)
 _VERSION = 1
 _lock = threading.Lock()  # the engine thread writes, the GUI thread reads
+_Signature = tuple[int, int, int] | None  # inode, modification time (ns), size; None: no file
+# The file last read or written: its path, its signature then, and its entries.
+_cached: tuple[Path, _Signature, dict[str, Any]] | None = None
 
 
 def _key(model_path: str, n_ctx: int) -> str | None:
@@ -44,13 +51,32 @@ def _read(path: Path) -> dict[str, Any]:
     return entries if isinstance(entries, dict) else {}
 
 
+def _signature(path: Path) -> _Signature:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
+def _entries(path: Path) -> dict[str, Any]:
+    """``path``'s entries, read again only when the file changed (call under ``_lock``)."""
+    global _cached
+    signature = _signature(path)
+    if _cached is not None and _cached[:2] == (path, signature):
+        return _cached[2]
+    entries = {} if signature is None else _read(path)
+    _cached = (path, signature, entries)
+    return entries
+
+
 def recall(model_path: str, n_ctx: int, path: Path | None = None) -> int | None:
     """The GPU layers that worked for ``model_path`` at ``n_ctx``; None when none is kept."""
     key = _key(model_path, n_ctx)
     if key is None:
         return None
     with _lock:
-        entry = _read(path or app_paths().gpu_layers_file).get(key)
+        entry = _entries(path or app_paths().gpu_layers_file).get(key)
     if isinstance(entry, dict) and isinstance(entry.get("layers"), int):
         return max(0, int(entry["layers"]))
     return None
@@ -63,12 +89,14 @@ def remember(model_path: str, n_ctx: int, layers: int, tried: int,
     key = _key(model_path, n_ctx)
     if key is None:
         return
+    global _cached
     target = path or app_paths().gpu_layers_file
     with _lock:
-        entries = _read(target)
-        entries[key] = {"layers": layers, "out_of_memory_at": tried}
+        entries = {**_entries(target), key: {"layers": layers, "out_of_memory_at": tried}}
         try:
             write_atomically(target, json.dumps({"version": _VERSION, "entries": entries},
                                                 indent=1))
         except OSError as exc:
             _log.warning("could not remember the GPU layers in %s: %s", target, exc)
+            return
+        _cached = (target, _signature(target), entries)
