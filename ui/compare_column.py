@@ -9,7 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from app.compare.figures import COLUMNS, figure_cells, speed_source
+from app.compare.figures import COLUMNS, figure_cells
 from app.compare.results import ResultState, TargetResult
 from app.remote.refs import provider_of
 from inference.events import Event, Loaded, Loading, LoadProgress, Progress, Stats, Token
@@ -128,7 +128,7 @@ class ResultColumn(QFrame):
         rows = "".join(f"<tr><td>{escape(app_text(name))}</td><td align='right'>&nbsp;"
                        f"{escape(app_text(value))}</td></tr>"
                        for name, value in zip(COLUMNS, figure_cells(result), strict=True))
-        notes = [app_text(n) for n in (speed_source(result), result.memory_note) if n]
+        notes = [app_text(n) for n in (result.stats.speed_source, result.memory_note) if n]
         note = f"<br><small>{escape('; '.join(notes))}</small>" if notes else ""
         self.figures.setText(f"<table>{rows}</table>{note}")
 
