@@ -57,6 +57,14 @@ STOP_REASON_LABELS: dict[str, str] = {
 }
 
 
+#: Where a remote reply's speeds come from, by ``Stats.figures``: the server's own timings,
+#: or computed here from the stream (the window shows them translated, through app_text).
+SPEED_SOURCES: dict[str, str] = {
+    "server": "speeds from the server",
+    "client": "speeds measured here",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class ChatMessage:
     role: str  # "system", "user" or "assistant"
@@ -277,6 +285,14 @@ class Stats(Event):
         """Share of drafted tokens the model accepted (0 without drafting)."""
         return self.accepted_tokens / self.draft_tokens if self.draft_tokens else 0.0
 
+    @property
+    def speed_source(self) -> str:
+        """Where a remote reply's speeds come from, in words (:data:`SPEED_SOURCES`; "" for
+        the local engine's)."""
+        if not self.remote:
+            return ""
+        return SPEED_SOURCES["server" if self.figures == "server" else "client"]
+
     def summary(self) -> str:
         """The figures on one line (the CLI's stderr, the Markdown export)."""
         reason = STOP_REASON_LABELS.get(self.stop_reason, self.stop_reason)
@@ -293,9 +309,7 @@ class Stats(Event):
         if self.remote:  # a remote server may not say how large its context is
             if not self.context_size:
                 context = f"context {self.context_used}"
-            source = "speeds from the server" if self.figures == "server" else (
-                "speeds measured here")
-            remote = f" · {self.remote}, {source}"
+            remote = f" · {self.remote}, {self.speed_source}"
         thinking = (
             f" · thought {self.thinking_tokens} tok for {self.thinking_ms / 1000:.1f} s, "
             f"answer after {self.answer_ttft_s * 1000:.0f} ms"

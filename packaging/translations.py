@@ -79,7 +79,7 @@ APP_CONSTANTS = (
     ("app.compare.figures", "STATE_WORDS"),
     ("app.compare.figures", "DONE_WORD"),
     ("app.compare.figures", "PROMPT_CACHED"),
-    ("app.compare.figures", "SPEED_SOURCES"),
+    ("inference.events", "SPEED_SOURCES"),
     ("app.compare.memory", "NOTE_HWM"),
     ("app.compare.memory", "NOTE_SAMPLED"),
     ("app.compare.memory", "NOTE_UNSUPPORTED"),

@@ -1,22 +1,28 @@
 """The Compare view on the real SmolLM2 and Gemma 3 models (offscreen, one thread, short
 replies): the replies stream side by side with their figures and the chart, the window's
 chat keeps working meanwhile, the comparison is saved, reopened, run again and exported,
-Stop stops it, and bad inputs say what to do."""
+Stop stops it, and bad inputs say what to do; one column painting a real reply's stream."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
 from app.chat.bridge import EngineController
-from app.compare.results import ResultState
+from app.compare.results import ResultState, TargetResult
+from app.compare.runner import RunOptions, build_request
 from app.compare.starting_points import StartingPoint
+from app.compare.targets import ComparisonSpec, Target
 from app.models.library import ModelLibrary
 from app.settings import Settings
-from inference.events import LoadSettings, Sampling
+from inference.engine import Engine
+from inference.events import LoadSettings, Sampling, Token
+from tests.conftest import stream_reply
 from tests.ui_helpers import open_real_window
+from ui.compare_column import ResultColumn
 from ui.compare_window import CompareWindow
 from ui.main_window import ChatWindow
 from ui.window_menus import open_compare
@@ -126,6 +132,45 @@ def test_compare_two_real_models_in_the_window(
         assert "Stopped" in compare.message.text()
     finally:
         controller.shutdown()
+
+
+def test_a_column_streams_a_real_reply_then_shows_its_figures(
+    qtbot: QtBot, smollm_path: str
+) -> None:
+    """A SmolLM2 target's events, fed to its column as a run feeds them, all at once: the
+    first text is painted at once and the rest on the paint timer; then the result."""
+    spec = ComparisonSpec(prompt=PROMPT, seed=5, max_tokens=12, targets=tuple(
+        Target(model=smollm_path, name=name, load=SETTINGS.load,
+               sampling={"temperature": 0.0}) for name in "ab"))
+    # One event per token (a run batches those that follow within 25 ms): many to paint.
+    request = replace(build_request(spec, 0, RunOptions(), "column"), stream_batch_ms=0)
+    engine = Engine()
+    try:
+        text, events, done = stream_reply(engine, request)
+    finally:
+        engine.close()
+    pieces = [e.text for e in events if isinstance(e, Token) and e.text]
+    assert len(pieces) > 2 and done.stats.generated_tokens > 2
+
+    column = ResultColumn(1, "SmolLM2", smollm_path)
+    qtbot.addWidget(column)
+    column.waiting()
+    column.started()
+    for event in events[:-1]:  # up to Done, which the runner turns into the result
+        column.feed(event)
+    # The first text is painted at once, the rest when the paint timer runs.
+    shown = column.reply.toPlainText()
+    assert shown.startswith(pieces[0]) and text.startswith(shown)
+    assert column.reply_text() == text
+    assert column.status.text() == "Writing…"
+    qtbot.waitUntil(lambda: column.reply.toPlainText() == text)
+
+    column.show_result(TargetResult(ResultState.DONE, reply=text, stats=done.stats,
+                                    ttft_s=done.stats.ttft_s, load_s=0.5))
+    assert column.status.text() == "Done"
+    figures = column.figures.text()
+    assert "Gen tok/s" in figures and f"{done.stats.generated_tokens}<" in figures
+    assert column.reply_text() == text
 
 
 def test_bad_inputs_in_the_view_say_what_to_do(qtbot: QtBot, smollm_path: str) -> None:

@@ -131,27 +131,31 @@ def hold(client: GatedClient, scheduler: Scheduler, label: str = "busy",
     return job, sink
 
 
-def test_requests_run_one_at_a_time_and_the_windows_go_before_waiting_api_ones(
+def test_requests_run_one_at_a_time_the_windows_then_a_comparisons_then_the_apis(
     client: GatedClient, scheduler: Scheduler
 ) -> None:
     scheduler.configure(queue_limit=4)
     hold(client, scheduler)  # an API request runs...
     api_1, api_1_sink = submit(scheduler, "api-1", Source.API)  # ...two more wait...
     api_2, _ = submit(scheduler, "api-2", Source.API)
+    compare, compare_sink = submit(scheduler, "compare", Source.COMPARE)  # ...a target...
     win_1, win_1_sink = submit(scheduler, "win-1")  # ...and the window's come later
     win_2, _ = submit(scheduler, "win-2")
     assert client.started == ["busy"]  # nothing starts beside the running one
     client.open("busy")
-    for job in (api_1, api_2, win_1, win_2):
+    for job in (api_1, api_2, compare, win_1, win_2):
         assert job.finished.wait(WAIT_S)
-    assert client.started == ["busy", "win-1", "win-2", "api-1", "api-2"]
+    assert client.started == ["busy", "win-1", "win-2", "compare", "api-1", "api-2"]
     assert client.most_at_once == 1
-    assert (win_1_sink.text, api_1_sink.text) == ("win-1", "api-1")
+    assert (win_1_sink.text, compare_sink.text, api_1_sink.text) == (
+        "win-1", "compare", "api-1")
     # What each was told when it queued: the window's wait only for what runs and for the
-    # window's own requests, an API request also for the API requests before it.
-    assert [j.ahead for j in (api_1, api_2, win_1, win_2)] == [1, 2, 1, 2]
-    assert win_2.ahead_by_source == {Source.WINDOW: 1, Source.API: 1}
-    assert api_2.ahead_by_source == {Source.WINDOW: 0, Source.API: 2}
+    # window's own requests, a comparison's also for the other targets', an API request
+    # for every request before it.
+    assert [j.ahead for j in (api_1, api_2, compare, win_1, win_2)] == [1, 2, 1, 1, 2]
+    assert win_2.ahead_by_source == {Source.WINDOW: 1, Source.COMPARE: 0, Source.API: 1}
+    assert compare.ahead_by_source == {Source.WINDOW: 0, Source.COMPARE: 0, Source.API: 1}
+    assert api_2.ahead_by_source == {Source.WINDOW: 0, Source.COMPARE: 0, Source.API: 2}
 
 
 def test_the_api_queue_is_bounded_and_the_window_is_never_refused(
@@ -278,25 +282,28 @@ def test_a_client_that_breaks_fails_its_request_and_the_queue_goes_on(
 def test_status_counts_requests_and_follows_the_resident_model(
     client: GatedClient, scheduler: Scheduler
 ) -> None:
+    def queue() -> tuple[Source | None, int, int, int]:
+        status = scheduler.status()
+        return (status.running, status.waiting_window, status.waiting_compare,
+                status.waiting_api)
+
     status = scheduler.status()
-    assert (status.running, status.waiting_window, status.waiting_api) == (None, 0, 0)
-    assert status.served == {Source.WINDOW: 0, Source.API: 0}
+    assert queue() == (None, 0, 0, 0)
+    assert status.served == {Source.WINDOW: 0, Source.COMPARE: 0, Source.API: 0}
     assert (status.model_path, status.queue_limit, status.idle_unload_s) == ("", 2, 0.0)
 
     client.script("load", loaded(), GATE, done())
-    jobs = [submit(scheduler, "load")[0]]
+    jobs = [submit(scheduler, "load", Source.COMPARE)[0]]
     client.wait_parked("load")
-    jobs += [submit(scheduler, "api", Source.API)[0], submit(scheduler, "win")[0]]
-    status = scheduler.status()
-    assert (status.running, status.waiting_window, status.waiting_api) == (
-        Source.WINDOW, 1, 1)
-    assert status.model_path == MODEL_A
+    jobs += [submit(scheduler, "api", Source.API)[0], submit(scheduler, "win")[0],
+             submit(scheduler, "target", Source.COMPARE)[0]]
+    assert queue() == (Source.COMPARE, 1, 1, 1)
+    assert scheduler.status().model_path == MODEL_A
     client.open("load")
     for job in jobs:
         assert job.finished.wait(WAIT_S)
-    status = scheduler.status()
-    assert (status.running, status.waiting_window, status.waiting_api) == (None, 0, 0)
-    assert status.served == {Source.WINDOW: 2, Source.API: 1}
+    assert queue() == (None, 0, 0, 0)
+    assert scheduler.status().served == {Source.WINDOW: 1, Source.COMPARE: 2, Source.API: 1}
 
     # A request the engine refuses leaves the model loaded; a crash takes it away.
     client.script("refused", Failed(error=ErrorKind.BAD_REQUEST, message="no"))
@@ -305,7 +312,7 @@ def test_status_counts_requests_and_follows_the_resident_model(
     client.script("crash", Failed(error=ErrorKind.HOST_CRASHED, message="died"))
     assert isinstance(finish(scheduler, "crash", Source.API), Failed)
     assert scheduler.status().model_path == ""
-    assert scheduler.status().served == {Source.WINDOW: 3, Source.API: 2}
+    assert scheduler.status().served == {Source.WINDOW: 2, Source.COMPARE: 2, Source.API: 2}
 
     # The engine lets the resident model go before it loads another: a stopped load leaves
     # none.

@@ -1,17 +1,23 @@
-"""The window beside another app's requests on the one engine: it says that its reply
-waits, and its Stop ends only its own reply.
+"""The window beside others' requests on the one engine: it says that its reply waits (for
+another app, or for a comparison's target), and its Stop ends only its own reply.
 
 The other app is a request submitted to the controller's real scheduler as the API server
-does (``Source.API``); the engine is :class:`tests.scripted_client.ScriptedHostClient`,
-whose events each test plays to whichever request runs.
+does (``Source.API``); the comparison is the real runner the Compare view uses; the engine
+is :class:`tests.scripted_client.ScriptedHostClient`, whose events each test plays to
+whichever request runs.
 """
 
 from __future__ import annotations
+
+import threading
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from app.chat.bridge import EngineController
+from app.compare.results import ResultState
+from app.compare.runner import ComparisonRunner, RunEnded, RunEvent
+from app.compare.targets import ComparisonSpec, Target
 from app.engine.scheduler import Source
 from app.store import ChatStore
 from inference.events import (
@@ -28,7 +34,12 @@ from tests.fakes import MODEL_PATH
 from tests.scripted_client import ScriptedHostClient, play, tokens
 from tests.ui_helpers import open_window
 from ui.main_window import ChatWindow
-from ui.status_line import GENERATING_STATUS, WAITING_STATUS, waiting_turn_text
+from ui.status_line import (
+    GENERATING_STATUS,
+    WAITING_STATUS,
+    waiting_comparison_text,
+    waiting_turn_text,
+)
 
 
 def waiting_for_one() -> str:
@@ -76,6 +87,44 @@ def test_a_reply_that_waits_for_another_app_says_so_until_it_starts(
     assert "Hi there" in text and "Their answer" not in text
     assert "".join(e.text for e in theirs if isinstance(e, Token)) == "Their answer"
     assert "Waiting for" not in window.status_line.text()
+
+
+def test_a_reply_behind_a_comparisons_target_says_so_and_runs_when_that_target_ends(
+    qtbot: QtBot, window: ChatWindow, controller: EngineController,
+    scripted_host: ScriptedHostClient,
+) -> None:
+    spec = ComparisonSpec(prompt="Name one colour.", targets=(
+        Target(model=MODEL_PATH, name="first"), Target(model=MODEL_PATH, name="second")))
+    run: list[RunEvent] = []
+    runner = ComparisonRunner(controller.scheduler, spec, run.append)
+    thread = threading.Thread(target=runner.run)
+    thread.start()
+    try:
+        qtbot.waitUntil(lambda: len(scripted_host.replies) == 1)  # the first target runs
+        assert controller.scheduler.status().running is Source.COMPARE
+        window.send_message("Hello")
+        qtbot.waitUntil(lambda: window.status_line.text() == waiting_comparison_text())
+        play(qtbot, scripted_host, *tokens("Blue"), Done("end_of_turn", Stats()))
+        # The first target's end lets the window's reply in, before the second target.
+        qtbot.waitUntil(lambda: len(scripted_host.replies) == 2)
+        assert scripted_host.replies[1].messages[-1].content == "Hello"
+        play(qtbot, scripted_host, Token("Hi there"))
+        assert window.status_line.text() == GENERATING_STATUS
+        play(qtbot, scripted_host, Done("end_of_turn", Stats()))
+        qtbot.waitUntil(lambda: not window.session.busy)
+        qtbot.waitUntil(lambda: len(scripted_host.replies) == 3)  # the second target
+        play(qtbot, scripted_host, *tokens("Red"), Done("end_of_turn", Stats()))
+    finally:
+        thread.join(timeout=5)
+        if thread.is_alive():  # a failed check: no target is left waiting for events
+            runner.stop()
+            thread.join(timeout=10)
+    ended = run[-1]
+    assert isinstance(ended, RunEnded)
+    assert [(r.state, r.reply) for r in ended.results] == [
+        (ResultState.DONE, "Blue"), (ResultState.DONE, "Red")]
+    text = window.chat_view.toPlainText()
+    assert "Hi there" in text and "Blue" not in text
 
 
 def test_stopping_a_waiting_reply_ends_it_at_once_and_not_the_other_apps(

@@ -293,6 +293,7 @@ class ChatWindow(QMainWindow):
             (controller.load_progress, self.model_status.load_progress),
             (controller.context_trimmed, self.progress.context_trimmed),
             (controller.reply_waiting, self.progress.reply_waiting),
+            (controller.reply_waiting_for_comparison, self.progress.reply_waiting_for_comparison),
             (controller.notice_received, self._on_engine_notice),
         ]
         for signal, slot in self._controller_links:

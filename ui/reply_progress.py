@@ -16,17 +16,18 @@ from ui.status_line import (
     WAITING_STATUS,
     StatusLine,
     status_text,
+    waiting_comparison_text,
     waiting_for_text,
     waiting_turn_text,
 )
 
 
 class ReplyProgress(QObject):
-    """Shows how the current request is going: waiting for other apps' requests, waiting for
-    the model (or a remote model's provider, which says nothing until its first text),
-    processing the prompt, generating; the live figures in the stats bar; the
-    end-to-end time to first token (from Send to the first text on screen), which it also
-    gives the session to save with the reply.
+    """Shows how the current request is going: waiting for other apps' requests or for a
+    comparison's target, waiting for the model (or a remote model's provider, which says
+    nothing until its first text), processing the prompt, generating; the live figures in
+    the stats bar; the end-to-end time to first token (from Send to the first text on
+    screen), which it also gives the session to save with the reply.
 
     The window calls :meth:`begin` before a request goes out and :meth:`end` when it is over,
     and routes the session's and engine's events for the request here.
@@ -49,7 +50,7 @@ class ReplyProgress(QObject):
         self._answering = False  # answer text arrived
         self._sent_at = 0.0
         self._ttft_pending = False
-        self._waiting_turn = ""  # the status shown while the reply waits for other apps
+        self._waiting_turn = ""  # the status shown while the reply waits for others' requests
         self._waiting = status_text(WAITING_STATUS)  # the status shown until the first text
 
     def begin(self, provider: str = "") -> None:
@@ -78,9 +79,15 @@ class ReplyProgress(QObject):
             self._waiting_turn = waiting_turn_text(ahead)
             self._status_line.show_waiting_turn(ahead)
 
+    def reply_waiting_for_comparison(self, request_id: int) -> None:
+        """Request ``request_id`` waits for the target of a comparison that runs."""
+        if self._session.is_current_request(request_id) and not self._generating:
+            self._waiting_turn = waiting_comparison_text()
+            self._status_line.set_status(self._waiting_turn)
+
     def _turn_came(self) -> None:
         """An event of the current request that says nothing of its own came: the request
-        no longer waits for other apps. (Load, prompt, text and end events replace the
+        no longer waits for others' requests. (Load, prompt, text and end events replace the
         status themselves.)"""
         if self._waiting_turn and self._status_line.text() == self._waiting_turn:
             self._status_line.set_status(self._waiting)

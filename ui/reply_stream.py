@@ -2,7 +2,8 @@
 
 :class:`ReplyStream` coalesces tokens: the first chunk is painted at once, then at most
 every :data:`PAINT_INTERVAL_MS`, so the transcript is painted ~30 times a second however
-fast the model writes. The view does the painting itself (its ``paint`` callback).
+fast the model writes. The view (the chat's, a Compare column) does the painting itself
+(its ``paint`` callback).
 
 A reasoning model's reply streams two kinds of text: its thinking, then its answer. Both
 wait in the same queue, in order; each paint gets text of one kind.

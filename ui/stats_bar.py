@@ -90,8 +90,6 @@ REMOTE_TTFT_TIP = QT_TRANSLATE_NOOP(
     "Time to first token, from pressing Send to the first text on screen: the network, the "
     "server's queue and its reading of the prompt included."
 )
-REMOTE_SOURCES = {"server": QT_TRANSLATE_NOOP("StatsBar", "speeds from the server"),
-                  "client": QT_TRANSLATE_NOOP("StatsBar", "speeds measured here")}
 
 
 class StatsBar(QWidget):
@@ -204,8 +202,7 @@ class StatsBar(QWidget):
         if stats.remote and stats.remote != self._remote:
             self._show_remote(stats.remote)
         if stats.remote:
-            self._source.set_value(stats.remote,
-                                   rate=self.tr(REMOTE_SOURCES.get(stats.figures, "")))
+            self._source.set_value(stats.remote, rate=app_text(stats.speed_source))
         if stats.ttft_s > 0:
             self._engine_ttft_s = stats.ttft_s
             self._answer_ttft_s = stats.answer_ttft_s if stats.thinking_tokens else 0.0

@@ -39,6 +39,13 @@ def waiting_turn_text(ahead: int) -> str:
     return tr("Waiting for %n request(s) from another app to finish…", "", ahead)
 
 
+def waiting_comparison_text() -> str:
+    """What the status line says while a reply waits for the target of a comparison (the
+    Compare view's) that runs on the one engine."""
+    return tr("Waiting for the comparison: this reply starts when its current target "
+              "finishes…")
+
+
 def warning_label() -> QLabel:
     """A wrapping label in the warning colour, hidden until it has something to say."""
     label = QLabel()

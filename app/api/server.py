@@ -275,7 +275,7 @@ class ApiServer:
         return JSONResponse({
             "status": "ok",
             "busy": queue.running is not None,
-            "waiting": queue.waiting_window + queue.waiting_api,
+            "waiting": queue.waiting_window + queue.waiting_compare + queue.waiting_api,
         })
 
     async def _models(self, _request: Request) -> Response:

@@ -68,6 +68,10 @@ class EngineController(QObject):
     #: many ran or waited before it when it was sent); before any other signal of the reply.
     #: The window's own requests before it (a preload) are not counted: their signals tell.
     reply_waiting = Signal(int, int)
+    #: A reply waits for a comparison's target that runs (the Compare view's) to finish; it
+    #: starts when that target ends, before the comparison's next (request id). Before any
+    #: other signal of the reply.
+    reply_waiting_for_comparison = Signal(int)
 
     # Both are always relayed through the GUI thread's event queue, in the order posted: an
     # event comes after the call that caused it returned (a Stop of a request that never ran
@@ -148,10 +152,13 @@ class EngineController(QObject):
     @Slot(int)
     def _announce_wait(self, request_id: int) -> None:
         job = self._jobs.get(request_id)
-        others = 0 if job is None else sum(
-            n for source, n in job.ahead_by_source.items() if source is not Source.WINDOW)
-        if others:
-            self.reply_waiting.emit(request_id, others)
+        if job is None:
+            return
+        # The window's requests go first: of other sources, only the one that runs is ahead.
+        if job.ahead_by_source[Source.COMPARE]:
+            self.reply_waiting_for_comparison.emit(request_id)
+        elif job.ahead_by_source[Source.API]:
+            self.reply_waiting.emit(request_id, job.ahead_by_source[Source.API])
 
     @Slot(int, object)
     def _relay(self, request_id: int, event: Event) -> None:

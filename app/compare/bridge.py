@@ -22,7 +22,7 @@ from app.compare.runner import (
 )
 from app.compare.saved import ComparisonStore
 from app.compare.targets import ComparisonError
-from app.engine.scheduler import Scheduler, Source
+from app.engine.scheduler import Scheduler
 
 _log = logging.getLogger(__name__)
 
@@ -78,8 +78,7 @@ class CompareController(QObject):
             with contextlib.suppress(RuntimeError):
                 self._produced.emit(comparison_id, run_id, event)
 
-        runner = ComparisonRunner(self._scheduler, saved.spec, listener, self._options(),
-                                  source=Source.WINDOW)
+        runner = ComparisonRunner(self._scheduler, saved.spec, listener, self._options())
         self._runner = runner
         self._comparison = comparison_id
         self._thread = threading.Thread(target=runner.run, name="slice-compare", daemon=True)

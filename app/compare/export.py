@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from app.compare.figures import COLUMNS, figure_cells, speed_source
+from app.compare.figures import COLUMNS, figure_cells
 from app.compare.results import ResultState, TargetResult
 from app.compare.runner import target_sampling
 from app.compare.saved import SavedComparison, SavedRun
@@ -86,7 +86,7 @@ def export_markdown(comparison: SavedComparison, run: SavedRun | None = None,
             lines += [result.reply.rstrip(), ""]
         if result.state is ResultState.STOPPED:
             lines += ["*Stopped by the user.*", ""]
-        notes = [n for n in (speed_source(result), result.memory_note) if n]
+        notes = [n for n in (result.stats.speed_source, result.memory_note) if n]
         if notes:
             lines += ["*" + "; ".join(notes) + ".*", ""]
     return "\n".join(lines)

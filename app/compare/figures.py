@@ -19,8 +19,6 @@ STATE_WORDS = {ResultState.FAILED: "failed", ResultState.NOT_RUN: "not run",
 DONE_WORD = "done"
 #: The prompt's cell when part of it came from the cache.
 PROMPT_CACHED = "{prompt} ({cached} cached)"
-#: Where a remote target's speeds come from (:func:`speed_source`).
-SPEED_SOURCES = {"server": "speeds from the server", "client": "speeds measured here"}
 
 _MB = 1024 * 1024
 
@@ -62,13 +60,6 @@ def figure_cells(result: TargetResult) -> list[str]:
         str(s.generated_tokens), _rate(s.decode_tps, s.generated_tokens), context,
         memory_text(result.peak_memory), state_text(result),
     ]
-
-
-def speed_source(result: TargetResult) -> str:
-    """Where a remote target's speeds come from ("" for a local one)."""
-    if not result.stats.remote:
-        return ""
-    return SPEED_SOURCES["server" if result.stats.figures == "server" else "client"]
 
 
 @dataclass(frozen=True, slots=True)

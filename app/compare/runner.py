@@ -186,13 +186,11 @@ class ComparisonRunner:
     """
 
     def __init__(self, scheduler: Scheduler, spec: ComparisonSpec, listener: Listener,
-                 options: RunOptions | None = None, *, source: Source = Source.WINDOW
-                 ) -> None:
+                 options: RunOptions | None = None) -> None:
         self._scheduler = scheduler
         self._spec = spec.checked()
         self._listener = listener
         self._options = options or RunOptions()
-        self._source = source
         self._stopped = threading.Event()
         self._lock = threading.Lock()
         self._job: Job | None = None
@@ -237,9 +235,10 @@ class ComparisonRunner:
         submitted = time.perf_counter()
         try:
             with self._lock:
-                # The API queue's bound does not apply to the window's requests; the CLI
-                # has a scheduler of its own.
-                self._job = self._scheduler.submit(request, follow.sink, source=self._source)
+                # Its own source: the window's chat goes first, the API's after; the API
+                # queue's bound does not apply. The CLI has a scheduler of its own.
+                self._job = self._scheduler.submit(request, follow.sink,
+                                                   source=Source.COMPARE)
         except (QueueFullError, SchedulerClosedError) as exc:
             return TargetResult(state=ResultState.FAILED, error=str(exc),
                                 error_kind=ErrorKind.INTERNAL)

@@ -1,7 +1,8 @@
-"""One queue in front of the one local engine, shared by the window and the API server.
+"""One queue in front of the one local engine, shared by the window, Compare and the API.
 
-Requests run one at a time on the scheduler's thread, the window's before any API request
-that waits; API requests wait in a bounded queue (past the bound, :class:`QueueFullError`). A
+Requests run one at a time on the scheduler's thread: the window's chat first, then the
+Compare view's targets, then the API server's requests (:class:`Source`, in that order); API
+requests wait in a bounded queue (past the bound, :class:`QueueFullError`). A
 request for another model loads it when its turn comes: one model is resident, never two
 copies. Each request's events go to its own sink, and cancelling a request ends only that
 one: the window's Stop never stops an API request, and a client that disconnects never
@@ -49,9 +50,11 @@ _MODEL_KEPT = frozenset({ErrorKind.BAD_REQUEST, ErrorKind.TEMPLATE})
 
 
 class Source(StrEnum):
-    """Who submitted a request."""
+    """Who submitted a request, in the order waiting requests are served: the window's chat,
+    a comparison's targets (the Compare view, ``slice-chat compare``), the API's clients."""
 
     WINDOW = "window"
+    COMPARE = "compare"
     API = "api"
 
 
@@ -102,7 +105,8 @@ class Job:
         try:
             self._sink(event)
         except Exception:  # a client's bug must not stop the queue
-            _log.exception("the sink of request %d failed; stopping it", self.id)
+            _log.exception("the sink of %s request %d failed; stopping it", self.source,
+                           self.id)
             self.cancelled.set()
 
 
@@ -112,6 +116,7 @@ class SchedulerStatus:
 
     running: Source | None
     waiting_window: int
+    waiting_compare: int
     waiting_api: int
     served: dict[Source, int]
     model_path: str  # the model the engine holds ("" before the first load, after unload)
@@ -175,10 +180,11 @@ class Scheduler:
                 retry = max(1, round(self._average_s * (len(waiting) + 1)))
                 raise QueueFullError(self._queue_limit, retry)
             job = Job(next(self._ids), source, request, sink, self)
-            # The window's requests go before every waiting API request.
-            job.ahead_by_source[Source.WINDOW] = len(self._waiting[Source.WINDOW])
-            if source is Source.API:
-                job.ahead_by_source[Source.API] = len(waiting)
+            # Ahead of it: what waits from its own source and from those served before it.
+            for ahead in Source:
+                job.ahead_by_source[ahead] = len(self._waiting[ahead])
+                if ahead is source:
+                    break
             if self._running is not None:
                 job.ahead_by_source[self._running.source] += 1
             waiting.append(job)
@@ -203,7 +209,7 @@ class Scheduler:
                 for event in client.chat(request):
                     job.deliver(event)
             except Exception as exc:  # a remote client's bug ends its request only
-                _log.exception("remote request %d failed", job.id)
+                _log.exception("remote %s request %d failed", source, job.id)
                 job.deliver(Failed(error=ErrorKind.INTERNAL, message=f"Internal error: "
                                    f"{exc!r}", path=request.model_path))
             finally:
@@ -227,6 +233,7 @@ class Scheduler:
             return SchedulerStatus(
                 running=self._running.source if self._running is not None else None,
                 waiting_window=len(self._waiting[Source.WINDOW]),
+                waiting_compare=len(self._waiting[Source.COMPARE]),
                 waiting_api=len(self._waiting[Source.API]),
                 served=dict(self._served),
                 model_path=self._model_path,
@@ -301,7 +308,7 @@ class Scheduler:
             while True:
                 if self._closed:
                     return None
-                for source in (Source.WINDOW, Source.API):
+                for source in Source:  # in the order the queue serves them
                     if self._waiting[source]:
                         job = self._waiting[source].popleft()
                         self._running = job
@@ -324,6 +331,7 @@ class Scheduler:
 
     def _run(self) -> None:
         while (job := self._next()) is not None:
+            _log.debug("%s request %d runs (%s)", job.source, job.id, job.request.model_path)
             try:
                 self._serve(job)
             finally:
@@ -365,7 +373,7 @@ class Scheduler:
                             message="Internal error: the engine stopped without ending the "
                             "reply.")
         except Exception as exc:  # the queue goes on whatever one request does
-            _log.exception("request %d failed in the scheduler", job.id)
+            _log.exception("%s request %d failed in the scheduler", job.source, job.id)
             if ended:
                 return  # its reply was over: the sink has had its last event
             failed = Failed(error=ErrorKind.INTERNAL, message=f"Internal error: {exc!r}",
