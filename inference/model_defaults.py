@@ -1,8 +1,10 @@
 """What a model's authors recommend sampling it with, and how long its replies may run.
 
-A reply's sampling comes, in order, from the user's overrides, the chat's preset, the
-model's recommendation and the app's defaults (``app/chat/presets.py`` merges them). This
-module is the model's part, read from the GGUF header alone (no weights):
+A reply's sampling comes, in order, from the user's overrides, the chat's preset (or an API
+request's fields), the sampling the user chose in Slice, the model's recommendation and the
+app's defaults (``app/models/base_sampling.py`` merges the lower three, under
+``app/chat/presets.py``'s and the API server's). This module is the model's part, read from
+the GGUF header alone (no weights):
 
 1. the file's own ``general.sampling.*`` keys, which llama.cpp's converter writes from a
    model's ``generation_config.json`` (names as in the ``gguf`` package's

@@ -49,8 +49,8 @@ SETTINGS_MODELS = (
 # what it makes). A module of ui/ with a table of its own words may be listed too.
 APP_CONSTANTS = (
     ("app.chat.presets", "FROM_OVERRIDE"),
-    ("app.chat.presets", "FROM_SETTINGS"),
-    ("app.chat.presets", "FROM_DEFAULT"),
+    ("app.models.base_sampling", "FROM_SETTINGS"),
+    ("app.models.base_sampling", "FROM_DEFAULT"),
     ("app.chat.presets", "FROM_PRESET"),
     ("app.chat.presets", "BUILTIN_PRESETS"),
     ("app.store.records", "DEFAULT_PRESET_LABEL"),

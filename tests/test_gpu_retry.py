@@ -50,6 +50,8 @@ from tests.scripted_client import ScriptedHostClient, play
 from ui.main_window import ChatWindow
 
 CUDA_WEIGHTS = "llama_model_load: error loading model: unable to allocate CUDA0 buffer"
+CUDA_ABORT = ("CUDA error: out of memory\n  current device: 0, in function alloc\n"
+              "llama.cpp abort: ggml-cuda.cu:88: CUDA error")
 
 
 @pytest.mark.parametrize("line", [
@@ -76,9 +78,7 @@ def test_other_failures_are_not_a_gpu_out_of_memory() -> None:
 
 
 def test_a_host_that_cuda_aborted_is_a_gpu_out_of_memory() -> None:
-    tail = ("CUDA error: out of memory\n  current device: 0, in function alloc\n"
-            "llama.cpp abort: ggml-cuda.cu:88: CUDA error")
-    failed = describe_exit(-6, tail, "/m/model.gguf", loading=False, n_gpu_layers=24)
+    failed = describe_exit(-6, CUDA_ABORT, "/m/model.gguf", loading=False, n_gpu_layers=24)
     # Worded as when the engine itself finds it, with the process's death said too.
     assert failed == gpu_out_of_memory("/m/model.gguf", 24, "CUDA error: out of memory",
                                        died_while="generating")
@@ -140,10 +140,13 @@ def test_the_log_since_a_mark_is_what_was_logged_after_it() -> None:
 
 class DeviceClient:
     """The engine client boundary: answers as the host does on a GPU that holds at most
-    ``fits`` layers of the model (more: the load fails with llama.cpp's words)."""
+    ``fits`` layers of the model (more: the load fails with llama.cpp's words). With
+    ``dies_generating``, CUDA aborts the host after the first token, as a decode whose
+    buffers outgrow the GPU does."""
 
-    def __init__(self, fits: int) -> None:
+    def __init__(self, fits: int, dies_generating: bool = False) -> None:
         self.fits = fits
+        self.dies_generating = dies_generating
         self.requests: list[ChatRequest] = []
 
     pid = None
@@ -159,6 +162,10 @@ class DeviceClient:
                                      "", 0.1, backend="gpu", gpu_layers=layers, n_layers=31,
                                      devices="CUDA0 (NVIDIA H200)"))
         yield Token(text="Hi", n=1)
+        if self.dies_generating:
+            yield describe_exit(-6, CUDA_ABORT, request.model_path, loading=False,
+                                n_gpu_layers=request.load.n_gpu_layers)
+            return
         yield Done(stop_reason="end_of_turn", stats=Stats())
 
     def cancel(self) -> None:
@@ -214,6 +221,18 @@ def test_no_retry_on_the_cpu_or_after_the_reply_began(smollm_path: str) -> None:
     events = list(GpuRetryClient(device).chat(request_for(smollm_path, 0)))
     assert len(device.requests) == 1 and isinstance(events[-1], Failed)
     assert fewer_layers(1) == 0 and fewer_layers(4) == 3 and fewer_layers(31) == 23
+    # On the GPU, once a token is out the failure is the reply's: a second run would
+    # write the reply again after what the user already has.
+    device = DeviceClient(fits=31, dies_generating=True)
+    client = GpuRetryClient(device)
+    events = list(client.chat(request_for(smollm_path, 31)))
+    assert len(device.requests) == 1 and client.retries == 0
+    assert [e.text for e in events if isinstance(e, Token)] == ["Hi"]
+    assert not any(isinstance(e, Notice) for e in events)
+    failed = events[-1]
+    assert isinstance(failed, Failed) and failed.error == ErrorKind.GPU_OUT_OF_MEMORY
+    assert "while generating" in failed.message
+    assert gpu_layer_memory.recall(smollm_path, 4096) is None
 
 
 def test_a_damaged_memory_file_is_ignored(smollm_path: str) -> None:

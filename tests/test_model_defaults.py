@@ -10,14 +10,9 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.chat.presets import (
-    FROM_DEFAULT,
-    FROM_OVERRIDE,
-    FROM_SETTINGS,
-    effective_sampling,
-    sampling_sources,
-)
+from app.chat.presets import FROM_OVERRIDE, effective_sampling, sampling_sources
 from app.chat.reply import ModelChoice, chat_request
+from app.models.base_sampling import FROM_DEFAULT, FROM_SETTINGS, base_sampling
 from app.models.recommended import model_recommendation
 from app.settings import (
     SETTINGS_VERSION,
@@ -30,7 +25,7 @@ from app.store import ChatSettings, ChatStore
 from app.store.records import Message, Role
 from inference.engine import Engine
 from inference.events import LoadSettings, Sampling, StopReason
-from inference.model_defaults import FROM_FILE, recommend, reply_token_limit
+from inference.model_defaults import CONTEXT_SOURCE, FROM_FILE, recommend, reply_token_limit
 from tests.conftest import stream_reply
 from tests.gguf_factory import write_tiny_model
 
@@ -129,6 +124,25 @@ def test_a_value_the_user_chose_beats_the_model_and_a_default_does_not(
     save_settings(path, fresh)
     assert json.loads(path.read_text())["sampling"] == {}
     assert effective_sampling(load_settings(path), ChatSettings(), {}, advice).temperature == 0.2
+
+
+def test_the_layers_under_a_chat_and_a_request_choice_over_model_over_default() -> None:
+    # SmolLM2's family values, a top_k of the file's own, a reply length for the context.
+    model = recommend({"general.architecture": "llama", "general.name": "SmolLM2 135M",
+                       "general.sampling.top_k": 20}, n_ctx=4096)
+    # Chosen even where it equals the declared default (1.0): the user's, not the model's.
+    mine = Settings(sampling=Sampling(top_p=0.5, seed=7, repeat_penalty=1.0))
+    layers = base_sampling(mine, model)
+    assert set(layers) == set(Sampling.model_fields)
+    assert layers["top_p"] == (0.5, FROM_SETTINGS) and layers["seed"] == (7, FROM_SETTINGS)
+    assert layers["repeat_penalty"] == (1.0, FROM_SETTINGS)  # over SmolLM2's 1.1
+    assert layers["temperature"] == (0.2, "Slice's default for SmolLM2")
+    assert layers["top_k"] == (20, FROM_FILE)
+    assert layers["max_tokens"] == (1024, CONTEXT_SOURCE)
+    assert layers["min_p"] == (Sampling().min_p, FROM_DEFAULT)
+    # A chat with no preset and no change of its own samples with exactly these.
+    values = {name: value for name, (value, _) in layers.items()}
+    assert effective_sampling(mine, ChatSettings(), {}, model) == Sampling(**values)
 
 
 def test_a_version_2_file_keeps_only_the_values_the_user_changed(tmp_path: Path) -> None:

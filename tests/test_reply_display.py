@@ -23,7 +23,9 @@ from ui.window_menus import open_chat_settings
 THOUGHT = Stats(ttft_s=0.3, prompt_tokens=20, generated_tokens=40, decode_tps=30.0,
                 context_used=60, context_size=4096, thinking_tokens=31, thinking_ms=4200,
                 answer_ttft_s=4.5)
-THINKING = "The user asks for 2 + 2. Two and two make four."
+# Streamed in these chunks; each is text nowhere else in the chat, so that one shown is seen.
+THINKING_CHUNKS = ("The user asks for 2 + 2. ", "Two and two", " make four.")
+THINKING = "".join(THINKING_CHUNKS)
 
 
 @pytest.fixture
@@ -35,37 +37,44 @@ def think(*texts: str) -> tuple[Token, ...]:
     return tuple(Token(text=text, thinking=True) for text in texts)
 
 
+def shown_thinking(text: str) -> list[str]:
+    """The chunks of :data:`THINKING` that ``text`` shows (none while it is folded)."""
+    return [chunk for chunk in THINKING_CHUNKS if chunk.strip() in text]
+
+
 def test_thinking_streams_folded_above_the_answer_and_opens_on_a_click(
     qtbot: QtBot, window: ChatWindow, store: ChatStore, scripted_host: ScriptedHostClient,
     artifacts: Path,
 ) -> None:
     window.send_message("What is 2 + 2?")
     reply_id = window.session.generating_id
-    play(qtbot, scripted_host, *think("The user asks for 2 + 2. ", "Two and two"))
+    play(qtbot, scripted_host, *think(*THINKING_CHUNKS[:2]))
     view = window.chat_view
     text = view.toPlainText()
-    assert "Thinking…" in text and "Two and two" not in text  # folded while it streams
+    assert "Thinking…" in text and shown_thinking(text) == []  # folded while it streams
     assert "Thinking…" in window.status_line.status_label.text()
     assert window.grab().save(str(artifacts / "thinking_streams_folded.png"))
-    play(qtbot, scripted_host, *think(" make four."), *tokens("2 + 2 ", "= **4**."))
+    play(qtbot, scripted_host, *think(THINKING_CHUNKS[2]), *tokens("2 + 2 ", "= **4**."))
     qtbot.waitUntil(lambda: "2 + 2 = **4**." in view.toPlainText())  # painted on a timer
     text = view.toPlainText()
     assert "Thought for" in text
     assert text.index("Thought for") < text.index("2 + 2 =")  # above the answer
-    assert "Two and two" not in text
+    assert shown_thinking(text) == []
     play(qtbot, scripted_host, Done(StopReason.END_OF_TURN, THOUGHT))
     text = view.toPlainText()
     assert "Thought for 4.2 s" in text and "2 + 2 = 4." in text  # rendered as markdown
+    assert shown_thinking(text) == []
     saved = store.message(reply_id)
     assert saved.content == "2 + 2 = **4**." and saved.thinking == THINKING
     assert saved.state == MessageState.DONE and saved.stats["thinking_tokens"] == 31
 
     click_link(qtbot, view, "Thought")
     assert THINKING in view.toPlainText()
+    assert shown_thinking(view.toPlainText()) == list(THINKING_CHUNKS)  # each one seen open
     assert view.plain_text_of_last_reply() == "2 + 2 = 4."  # the answer alone
     assert window.grab().save(str(artifacts / "thinking_opened.png"))
     click_link(qtbot, view, "Thought")
-    assert THINKING not in view.toPlainText()
+    assert shown_thinking(view.toPlainText()) == []
     # The stats bar tells thinking from answering.
     bar = window.stats_bar.text()
     assert "31 thinking" in bar and "answer 4.50 s" in bar
@@ -87,7 +96,7 @@ def test_the_chats_switch_shows_every_replys_thinking(
     window.send_message("What is 2 + 2?")
     play(qtbot, scripted_host, *think(THINKING), *tokens("Four."),
          Done(StopReason.END_OF_TURN, THOUGHT))
-    assert THINKING not in window.chat_view.toPlainText()
+    assert shown_thinking(window.chat_view.toPlainText()) == []
     dialog = open_chat_settings(window)
     assert not dialog.show_thinking.isChecked()
     dialog.show_thinking.setChecked(True)

@@ -49,10 +49,11 @@ from app.engine.scheduler import (
     SchedulerClosedError,
     Source,
 )
+from app.models.base_sampling import base_sampling
 from app.models.library import ModelEntry, ModelLibrary
 from app.models.recommended import model_recommendation
 from app.paths import app_paths
-from app.settings import Settings, chosen_sampling
+from app.settings import Settings
 from inference.events import (
     ChatRequest,
     Done,
@@ -340,12 +341,12 @@ class ApiServer:
         if max_tokens is not None and max_tokens > limit:
             raise RequestError(f"Invalid '{param}': at most {limit:,} tokens may be asked for "
                                "(the server's limit).", param=param, code="invalid_value")
-        # Each value from the first that sets it: the request, the sampling the user chose
-        # in Slice, the model's recommendation (as a chat in the window gets them; the reply
-        # length is the request's or the server's limit), the declared defaults.
-        recommended = model_recommendation(entry.path, settings.load).values
-        values = {**recommended, **chosen_sampling(settings), **body.sampling_values(),
-                  "max_tokens": max_tokens or limit}
+        # The request's fields over the layers a chat in the window has under its preset
+        # (the sampling the user chose in Slice, the model's recommendation, the declared
+        # defaults); the reply length is the request's or the server's limit.
+        base = base_sampling(settings, model_recommendation(entry.path, settings.load))
+        values = {name: value for name, (value, _) in base.items()}
+        values |= {**body.sampling_values(), "max_tokens": max_tokens or limit}
         try:
             sampling = Sampling.model_validate(values)
         except ValidationError as exc:

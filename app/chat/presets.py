@@ -6,26 +6,25 @@ sets it, each checked against its declared range:
 
 1. the chat's overrides;
 2. the chat's preset;
-3. the app-level values the user chose (``Settings.sampling``, see ``chosen_sampling``);
-4. the model's recommendation (its file's ``general.sampling.*`` keys, else Slice's table
-   of well-known families, and a reply length that fits its context);
-5. the declared defaults (``inference/options.py``).
+3. the layers every client shares (:mod:`app.models.base_sampling`): the app-level values
+   the user chose, the model's recommendation (its file's ``general.sampling.*`` keys, else
+   Slice's table of well-known families, and a reply length that fits its context), the
+   declared defaults.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from app.settings import SAMPLING_FIELDS, Settings, chosen_sampling, clean_sampling_values
+from app.models.base_sampling import base_sampling
+from app.settings import SAMPLING_FIELDS, Settings, clean_sampling_values
 from app.store.records import DEFAULT_PRESET_LABEL, ChatSettings
 from inference.events import Sampling
 from inference.model_defaults import Recommendation
 
-# Where a value comes from, in the words of the Chat settings dialog (the model's
-# recommendation names its own source: "from the model file", "Slice's default for ...").
+# Where a value comes from, in the words of the Chat settings dialog (the lower layers'
+# words are app.models.base_sampling's).
 FROM_OVERRIDE = "changed in this chat"
-FROM_SETTINGS = "your setting"
-FROM_DEFAULT = "Slice's default"
 FROM_PRESET = "preset {name}"
 
 # A preset sets these sampler fields; seed and reply length stay the app's unless overridden.
@@ -78,12 +77,8 @@ def _merged(
     model: Recommendation | None,
 ) -> dict[str, tuple[Any, str]]:
     """Each field's (value, source), the higher layers over the lower ones."""
-    recommended = model or Recommendation()
     preset = FROM_PRESET.format(name=chat.preset or DEFAULT_PRESET_LABEL)
-    merged = {name: (value, FROM_DEFAULT) for name, value in Sampling().model_dump().items()}
-    merged |= {name: (value, recommended.sources.get(name, FROM_DEFAULT))
-               for name, value in recommended.values.items()}
-    merged |= {name: (value, FROM_SETTINGS) for name, value in chosen_sampling(app).items()}
+    merged = base_sampling(app, model or Recommendation())
     merged |= {name: (value, preset)
                for name, value in preset_values(chat.preset, user_presets).items()}
     merged |= {name: (value, FROM_OVERRIDE)
