@@ -310,12 +310,15 @@ class ChatView(QTextBrowser):
         ids = self._shown.message_ids()
         local = ids.index(message_id)
         below = self._top_of(ids[local + 1]) if local + 1 < len(ids) else None
-        bottom = self.document().size().height() if below is None else below
-        side = round(self.document().rootFrame().frameFormat().leftMargin())
-        x = side - self.horizontalScrollBar().value()
-        y = round(top) - self.verticalScrollBar().value()
-        return QRect(x, y, max(1, self.viewport().width() - 2 * side),
-                     max(1, round(bottom - top)))
+        return self._viewport_rect(top, below)
+
+    def message_rects(self) -> dict[int, QRect]:
+        """Where each shown message lies in the viewport, in order: one pass over the
+        messages (each ends where the next begins), not one per message."""
+        ids = self._shown.message_ids()
+        tops = [self._top_at(self._shown.start_at(n)) for n in range(len(ids))]
+        return {message_id: self._viewport_rect(top, tops[n + 1] if n + 1 < len(ids) else None)
+                for n, (message_id, top) in enumerate(zip(ids, tops, strict=True))}
 
     def streaming_id(self) -> int | None:
         """The message whose reply streams now, or None."""
@@ -611,11 +614,23 @@ class ChatView(QTextBrowser):
 
     def _top_of(self, message_id: int) -> float | None:
         start = self._shown.start_of(message_id)
-        if start is None:
-            return None
+        return None if start is None else self._top_at(start)
+
+    def _top_at(self, start: int) -> float:
+        """The top, in the document, of the message that begins at ``start``."""
         document: QTextDocument = self.document()
         block = document.findBlock(start + 1 if start else 0)
         return document.documentLayout().blockBoundingRect(block).top()
+
+    def _viewport_rect(self, top: float, below: float | None) -> QRect:
+        """The viewport's rectangle of a message from ``top`` to ``below`` (the next one's
+        top; None: the document's end), in the text column."""
+        bottom = self.document().size().height() if below is None else below
+        side = round(self.document().rootFrame().frameFormat().leftMargin())
+        x = side - self.horizontalScrollBar().value()
+        y = round(top) - self.verticalScrollBar().value()
+        return QRect(x, y, max(1, self.viewport().width() - 2 * side),
+                     max(1, round(bottom - top)))
 
     def _offset_on_screen(self, message_id: int | None) -> float | None:
         if message_id is None:
