@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QRect, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QRect, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
     QGuiApplication,
@@ -116,6 +116,13 @@ class ChatView(QTextBrowser):
             "message's actions, Enter uses one."))
         # Each shown message as an object of its own, for screen readers.
         self._objects = MessageObjects(self, self)
+        # A new look (theme, palette, zoom) renders the transcript again once, when the
+        # events of the change have all arrived: one change sends several (the light theme
+        # sets the palette twice; the high-contrast one a style sheet and a palette).
+        self._restyle = QTimer(self)
+        self._restyle.setSingleShot(True)
+        self._restyle.setInterval(0)
+        self._restyle.timeout.connect(self._render_again)
 
     # What is shown
 
@@ -154,6 +161,7 @@ class ChatView(QTextBrowser):
         after), that message keeps its place on screen, as when earlier messages are added.
         """
         offset = self._offset_on_screen(keep_in_view)
+        self._restyle.stop()  # (this render is in the new look already)
         self._stop_stream()
         self.clear()
         self._cursor = QTextCursor(self.document())
@@ -417,17 +425,13 @@ class ChatView(QTextBrowser):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange and len(self._shown):
+        kind = event.type()
+        if kind == QEvent.Type.FontChange:
             # The text was zoomed: markdown rendered at the old size is rendered again.
             self._fragments.clear()
-            self._render_again()
-        if event.type() == QEvent.Type.PaletteChange and len(self._shown):
-            # Code colours and link colours follow the theme: render again.
-            self.show_path(
-                self._shown.entries(), self._shown.first_index, total=self._shown.total,
-                generating_id=self._stream.message_id, stream_text=self.streamed_text(),
-                stream_thinking=self.streamed_thinking(),
-            )
+        if kind in (QEvent.Type.FontChange, QEvent.Type.PaletteChange) and len(self._shown):
+            # Code colours and link colours follow the theme, the text its size.
+            self._restyle.start()
 
     # Links
 
@@ -468,7 +472,8 @@ class ChatView(QTextBrowser):
     # Rendering
 
     def _render_again(self) -> None:
-        """Render what is shown again, where it is (a reply's stats or thinking opened)."""
+        """Render what is shown again, where it is (a reply's stats or thinking opened, a
+        new theme or text size)."""
         keep = self.verticalScrollBar().value()
         self.show_path(
             self._shown.entries(), self._shown.first_index, total=self._shown.total,
