@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAccessible, QColor, QGuiApplication, QPalette, QTextCursor
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
@@ -354,6 +355,24 @@ def test_the_window_follows_the_system_font_size(
         apply_text_scale(100)
 
 
+class FontChanges(QObject):
+    """An event filter noting the widgets told that the application's font changed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.told: list[QWidget] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.ApplicationFontChange and isinstance(watched, QWidget):
+            self.told.append(watched)
+        return False
+
+    def widgets_of(self, window: QWidget) -> list[str]:
+        """The names of the widgets of ``window`` that were told."""
+        return [type(w).__name__ for w in self.told
+                if shiboken6.isValid(w) and (w is window or window.isAncestorOf(w))]
+
+
 def test_the_text_size_is_saved_and_applied_at_start(
     qtbot: QtBot, controller: EngineController, store: ChatStore
 ) -> None:
@@ -365,11 +384,21 @@ def test_the_text_size_is_saved_and_applied_at_start(
     save_settings(path, Settings(text_scale=150))
     assert load_settings(path).text_scale == 150
     base = base_point_size()
-    window = ChatWindow(controller, FakeLibrary(), load_settings(path),  # type: ignore[arg-type]
-                        store)
+    # Built at that size: no widget of the window is told afterwards that the font changed.
+    told = FontChanges()
+    QApplication.instance().installEventFilter(told)  # type: ignore[union-attr]
+    try:
+        window = ChatWindow(controller, FakeLibrary(),  # type: ignore[arg-type]
+                            load_settings(path), store)
+    finally:
+        QApplication.instance().removeEventFilter(told)  # type: ignore[union-attr]
     qtbot.addWidget(window)
     try:
         assert QGuiApplication.font().pointSizeF() == pytest.approx(base * 1.5)
+        assert told.widgets_of(window) == []
+        assert window.chat_view.font().pointSizeF() == pytest.approx(base * 1.5)
+        # The send button has a style sheet of its own: it was polished at the new size.
+        assert window.composer.send_button.font().pointSizeF() == pytest.approx(base * 1.5)
     finally:
         apply_text_scale(100)
     with pytest.raises(ValueError):
