@@ -117,8 +117,8 @@ class ChatView(QTextBrowser):
         # Each shown message as an object of its own, for screen readers.
         self._objects = MessageObjects(self, self)
         # A new look (theme, palette, zoom) renders the transcript again once, when the
-        # events of the change have all arrived: one change sends several (the light theme
-        # sets the palette twice; the high-contrast one a style sheet and a palette).
+        # events of the change have all arrived: one change can send several (the system
+        # turning dark with a larger font: a palette change and a font change).
         self._restyle = QTimer(self)
         self._restyle.setSingleShot(True)
         self._restyle.setInterval(0)

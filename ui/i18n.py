@@ -57,9 +57,11 @@ LANGUAGE_NAMES = {"de": "Deutsch", "es": "Español"}
 
 
 def language_name(code: str) -> str:
-    """A language's name in that language ("Deutsch", "Español"), for the menu: the name
-    its catalogue gives it when that is the one installed, else :data:`LANGUAGE_NAMES`',
-    else Qt's (which may name a country too: "español de España")."""
+    """A language's name in that language ("Deutsch", "Español"), for the menu.
+
+    Naming one loads no catalogue: the language in use is named by its own catalogue
+    (installed already), the others by :data:`LANGUAGE_NAMES`, one missing there by Qt
+    (whose name may add a country: "español de España")."""
     if code == SOURCE_LANGUAGE:
         return LANGUAGE_NAME
     if any(translator.language() == code for translator in _installed):
