@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible, QColor, QGuiApplication, QPalette
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAccessible, QColor, QGuiApplication, QPalette, QTextCursor
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -23,9 +24,10 @@ from inference.events import Done, Failed, LoadSettings, Stats
 from tests.a11y_helpers import INTERACTIVE, find, nodes, unnamed_controls
 from tests.conftest import new_library
 from tests.scripted_client import ScriptedHostClient, play, tokens
-from tests.ui_helpers import open_window
+from tests.ui_helpers import link_positions, open_window
 from ui.accessibility import announcements, first_words, reply_announcement
 from ui.chat_settings import ChatSettingsDialog
+from ui.chat_view import ChatView
 from ui.load_settings_dialog import LoadSettingsDialog
 from ui.main_window import ChatWindow
 from ui.message_render import (
@@ -46,7 +48,10 @@ from ui.theme import (
     THEME_DARK,
     THEME_LIGHT,
     THEME_SYSTEM,
+    apply_theme,
+    is_dark,
     muted_text_color,
+    readable,
     set_theme,
 )
 from ui.window_menus import show_shortcuts
@@ -334,7 +339,6 @@ def test_zoom_scales_the_whole_window_and_is_remembered(
 def test_the_window_follows_the_system_font_size(
     qtbot: QtBot, window: ChatWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from PySide6.QtCore import QEvent
     from PySide6.QtGui import QFont, QFontDatabase
 
     from ui.zoom import apply_text_scale, follow_system_font
@@ -351,6 +355,24 @@ def test_the_window_follows_the_system_font_size(
         apply_text_scale(100)
 
 
+class FontChanges(QObject):
+    """An event filter noting the widgets told that the application's font changed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.told: list[QWidget] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.ApplicationFontChange and isinstance(watched, QWidget):
+            self.told.append(watched)
+        return False
+
+    def widgets_of(self, window: QWidget) -> list[str]:
+        """The names of the widgets of ``window`` that were told."""
+        return [type(w).__name__ for w in self.told
+                if shiboken6.isValid(w) and (w is window or window.isAncestorOf(w))]
+
+
 def test_the_text_size_is_saved_and_applied_at_start(
     qtbot: QtBot, controller: EngineController, store: ChatStore
 ) -> None:
@@ -362,11 +384,21 @@ def test_the_text_size_is_saved_and_applied_at_start(
     save_settings(path, Settings(text_scale=150))
     assert load_settings(path).text_scale == 150
     base = base_point_size()
-    window = ChatWindow(controller, FakeLibrary(), load_settings(path),  # type: ignore[arg-type]
-                        store)
+    # Built at that size: no widget of the window is told afterwards that the font changed.
+    told = FontChanges()
+    QApplication.instance().installEventFilter(told)  # type: ignore[union-attr]
+    try:
+        window = ChatWindow(controller, FakeLibrary(),  # type: ignore[arg-type]
+                            load_settings(path), store)
+    finally:
+        QApplication.instance().removeEventFilter(told)  # type: ignore[union-attr]
     qtbot.addWidget(window)
     try:
         assert QGuiApplication.font().pointSizeF() == pytest.approx(base * 1.5)
+        assert told.widgets_of(window) == []
+        assert window.chat_view.font().pointSizeF() == pytest.approx(base * 1.5)
+        # The send button has a style sheet of its own: it was polished at the new size.
+        assert window.composer.send_button.font().pointSizeF() == pytest.approx(base * 1.5)
     finally:
         apply_text_scale(100)
     with pytest.raises(ValueError):
@@ -449,6 +481,60 @@ def test_high_contrast_is_in_the_view_menu_and_remembered(
         window.theme_actions[THEME_LIGHT].trigger()
         assert qapp.styleSheet() == ""
     finally:
+        set_theme(qapp, THEME_SYSTEM)
+
+
+def test_a_theme_change_renders_the_transcript_once_in_the_new_colours(
+    qtbot: QtBot, window: ChatWindow, qapp: QApplication, scripted_host: ScriptedHostClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One change can send the view several events (the system turning dark with a larger
+    font: a palette and a font change; the high-contrast theme: a style sheet and a
+    palette): the transcript is rendered once for it, in the new colours (the high-contrast
+    ones too, chosen while the window is open)."""
+    from PySide6.QtGui import QFont, QFontDatabase
+
+    from ui.zoom import apply_text_scale, follow_system_font
+
+    apply_theme(qapp)  # as the app starts: following the system's scheme
+    talk(qtbot, window, scripted_host, "Hello", "Hi there.")
+    view = window.chat_view
+    renders: list[ChatView] = []
+    original = ChatView.show_path
+
+    def counted(self: ChatView, *args: object, **kwargs: object) -> None:
+        renders.append(self)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    def system_turns_dark_with_larger_text() -> None:
+        size = base_point_size() + 4
+        monkeypatch.setattr(QFontDatabase, "systemFont", lambda _kind: QFont("Sans", size))
+        qapp.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+        QApplication.sendEvent(window, QEvent(QEvent.Type.ThemeChange))
+
+    monkeypatch.setattr(ChatView, "show_path", counted)
+    base = base_point_size()
+    changes = [lambda: set_theme(qapp, THEME_DARK), lambda: set_theme(qapp, THEME_LIGHT),
+               lambda: set_theme(qapp, THEME_CONTRAST), lambda: set_theme(qapp, THEME_DARK),
+               lambda: set_theme(qapp, THEME_SYSTEM), system_turns_dark_with_larger_text]
+    try:
+        for n, change in enumerate(changes):
+            renders.clear()
+            change()
+            qtbot.waitUntil(lambda: bool(renders))
+            qtbot.wait(20)  # (a second render would be queued by now)
+            assert renders == [view], n
+            palette = view.palette()
+            assert palette.color(R.Base) == qapp.palette().color(R.Base), n
+            cursor = QTextCursor(view.document())
+            cursor.setPosition(link_positions(view, "Copy")[-1] + 1)
+            assert cursor.charFormat().foreground().color() == readable(
+                palette.color(R.Link), palette.color(R.Base)), n
+            assert "Hi there." in view.toPlainText()
+        assert is_dark(view.palette()) and view.font().pointSizeF() > base
+    finally:
+        follow_system_font(base)
+        apply_text_scale(100)
         set_theme(qapp, THEME_SYSTEM)
 
 

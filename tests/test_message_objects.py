@@ -6,7 +6,7 @@ regenerated, and the chat changes, with no stale object left behind."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QRect, QTimer
 from PySide6.QtGui import QAccessible, QAccessibleActionInterface, QGuiApplication
 from pytestqt.qtbot import QtBot
 
@@ -292,3 +292,48 @@ def test_a_press_or_a_stream_update_pending_when_the_view_goes_does_nothing(
     view.deleteLater()
     qtbot.wait(STREAM_UPDATE_MS + 200)
     assert QGuiApplication.clipboard().text() == "before"
+
+
+def test_a_streaming_update_places_the_replys_object_alone_and_each_stays_on_its_message(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Placing every object per update would cost the chat's length each time: the update
+    places the streaming reply's object only. The others still lie over their messages
+    after the view followed the growing reply down (the viewport moves its children)."""
+    placed: list[int] = []
+    original = MessageObject.place
+
+    def counted(self: MessageObject, rect: QRect) -> None:
+        placed.append(self.message_id)
+        original(self, rect)
+
+    monkeypatch.setattr(MessageObject, "place", counted)
+    view = ChatView()
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    entries = [PathEntry(Message(id=1 + n, chat_id=1, parent_id=n or None,
+                                 role=Author.USER if n % 2 == 0 else Author.ASSISTANT,
+                                 content=f"Message {n}: " + "a few words " * 20))
+               for n in range(30)]
+    reply = PathEntry(Message(id=31, chat_id=1, parent_id=30, role=Author.ASSISTANT,
+                              content=""))
+    view.show_path([*entries, reply], 0, generating_id=31, stream_text="Once")
+    ids = view.message_ids()
+    qtbot.waitUntil(lambda: set(placed) == set(ids))  # the layout after the render
+    placed.clear()
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.maximum())  # the reader is at the bottom: the view follows the reply
+    top = bar.value()
+    for n in range(3):
+        view.append_token(" upon a time" * 30 + "\n\n")
+        qtbot.waitUntil(lambda: placed.count(31) > n,  # noqa: B023
+                        timeout=STREAM_UPDATE_MS * 3)
+    assert set(placed) == {31}
+    assert "upon a time" in text_of(messages(view)[-1])
+    assert bar.value() > top  # the view followed the reply down
+    for message_id in ids:
+        obj = view.message_objects.object_of(message_id)
+        assert obj is not None
+        assert obj.geometry() == view.message_rect(message_id), message_id

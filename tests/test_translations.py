@@ -23,7 +23,7 @@ from pathlib import Path
 
 import httpx2 as httpx
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -347,6 +347,35 @@ def test_view_language_saves_the_choice_and_says_so_in_that_language(
     actions["Follow the &system"].trigger()  # the tests' system speaks English
     assert window.settings.language == LANGUAGE_SYSTEM
     assert window.status_line.text() == "The language changes when you restart Slice."
+
+
+@pytest.mark.parametrize("language", ["en", "de"], indirect=True)
+def test_the_language_menu_loads_no_catalogue_and_a_choice_loads_its_own(
+    qapp: QApplication, qtbot: QtBot, language: str, controller: EngineController,
+    store: ChatStore, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Listing the languages reads the catalogues' names, not the catalogues; the window's
+    own language is named by its catalogue (installed already), the others by Qt."""
+    loaded: list[str] = []
+    original = QTranslator.load
+
+    def counted(self: QTranslator, *args: object) -> bool:
+        loaded.append(str(args[0]))
+        return original(self, *args)  # type: ignore[call-overload,no-any-return]
+
+    monkeypatch.setattr(QTranslator, "load", counted)
+    window = open_window(qtbot, controller, store, SIZE)
+    view = window.menuBar().actions()[1].menu()
+    language_menu = next(a.menu() for a in view.actions()
+                         if a.text() in ("&Language", "&Sprache"))
+    actions = {action.text(): action for action in language_menu.actions()}
+    assert list(actions)[1:] == ["English", "Deutsch", "Español"]
+    assert loaded == []
+    actions["Español"].trigger()  # says in Spanish that it comes at the next start
+    assert loaded == ["slice_es"]
+    loaded.clear()
+    install_language(qapp, "es")  # (the next start)
+    assert [name for name in loaded if name.startswith("slice_")] == ["slice_es"]
 
 
 def test_the_app_starts_in_the_language_of_its_settings(

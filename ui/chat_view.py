@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QRect, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QRect, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
     QGuiApplication,
@@ -116,6 +116,13 @@ class ChatView(QTextBrowser):
             "message's actions, Enter uses one."))
         # Each shown message as an object of its own, for screen readers.
         self._objects = MessageObjects(self, self)
+        # A new look (theme, palette, zoom) renders the transcript again once, when the
+        # events of the change have all arrived: one change can send several (the system
+        # turning dark with a larger font: a palette change and a font change).
+        self._restyle = QTimer(self)
+        self._restyle.setSingleShot(True)
+        self._restyle.setInterval(0)
+        self._restyle.timeout.connect(self._render_again)
 
     # What is shown
 
@@ -154,6 +161,7 @@ class ChatView(QTextBrowser):
         after), that message keeps its place on screen, as when earlier messages are added.
         """
         offset = self._offset_on_screen(keep_in_view)
+        self._restyle.stop()  # (this render is in the new look already)
         self._stop_stream()
         self.clear()
         self._cursor = QTextCursor(self.document())
@@ -310,12 +318,15 @@ class ChatView(QTextBrowser):
         ids = self._shown.message_ids()
         local = ids.index(message_id)
         below = self._top_of(ids[local + 1]) if local + 1 < len(ids) else None
-        bottom = self.document().size().height() if below is None else below
-        side = round(self.document().rootFrame().frameFormat().leftMargin())
-        x = side - self.horizontalScrollBar().value()
-        y = round(top) - self.verticalScrollBar().value()
-        return QRect(x, y, max(1, self.viewport().width() - 2 * side),
-                     max(1, round(bottom - top)))
+        return self._viewport_rect(top, below)
+
+    def message_rects(self) -> dict[int, QRect]:
+        """Where each shown message lies in the viewport, in order: one pass over the
+        messages (each ends where the next begins), not one per message."""
+        ids = self._shown.message_ids()
+        tops = [self._top_at(self._shown.start_at(n)) for n in range(len(ids))]
+        return {message_id: self._viewport_rect(top, tops[n + 1] if n + 1 < len(ids) else None)
+                for n, (message_id, top) in enumerate(zip(ids, tops, strict=True))}
 
     def streaming_id(self) -> int | None:
         """The message whose reply streams now, or None."""
@@ -414,17 +425,13 @@ class ChatView(QTextBrowser):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange and len(self._shown):
+        kind = event.type()
+        if kind == QEvent.Type.FontChange:
             # The text was zoomed: markdown rendered at the old size is rendered again.
             self._fragments.clear()
-            self._render_again()
-        if event.type() == QEvent.Type.PaletteChange and len(self._shown):
-            # Code colours and link colours follow the theme: render again.
-            self.show_path(
-                self._shown.entries(), self._shown.first_index, total=self._shown.total,
-                generating_id=self._stream.message_id, stream_text=self.streamed_text(),
-                stream_thinking=self.streamed_thinking(),
-            )
+        if kind in (QEvent.Type.FontChange, QEvent.Type.PaletteChange) and len(self._shown):
+            # Code colours and link colours follow the theme, the text its size.
+            self._restyle.start()
 
     # Links
 
@@ -465,7 +472,8 @@ class ChatView(QTextBrowser):
     # Rendering
 
     def _render_again(self) -> None:
-        """Render what is shown again, where it is (a reply's stats or thinking opened)."""
+        """Render what is shown again, where it is (a reply's stats or thinking opened, a
+        new theme or text size)."""
         keep = self.verticalScrollBar().value()
         self.show_path(
             self._shown.entries(), self._shown.first_index, total=self._shown.total,
@@ -611,11 +619,23 @@ class ChatView(QTextBrowser):
 
     def _top_of(self, message_id: int) -> float | None:
         start = self._shown.start_of(message_id)
-        if start is None:
-            return None
+        return None if start is None else self._top_at(start)
+
+    def _top_at(self, start: int) -> float:
+        """The top, in the document, of the message that begins at ``start``."""
         document: QTextDocument = self.document()
         block = document.findBlock(start + 1 if start else 0)
         return document.documentLayout().blockBoundingRect(block).top()
+
+    def _viewport_rect(self, top: float, below: float | None) -> QRect:
+        """The viewport's rectangle of a message from ``top`` to ``below`` (the next one's
+        top; None: the document's end), in the text column."""
+        bottom = self.document().size().height() if below is None else below
+        side = round(self.document().rootFrame().frameFormat().leftMargin())
+        x = side - self.horizontalScrollBar().value()
+        y = round(top) - self.verticalScrollBar().value()
+        return QRect(x, y, max(1, self.viewport().width() - 2 * side),
+                     max(1, round(bottom - top)))
 
     def _offset_on_screen(self, message_id: int | None) -> float | None:
         if message_id is None:

@@ -43,25 +43,33 @@ def translations_dir() -> Path:
 
 
 def available_languages() -> list[str]:
-    """The language codes the window can be shown in (English first, then by code)."""
+    """The language codes the window can be shown in (English first, then by code), from
+    the catalogues' file names: none is loaded."""
     codes = {path.stem.removeprefix(_PREFIX) for path in translations_dir().glob(_PREFIX + "*.qm")}
     return [SOURCE_LANGUAGE, *sorted(codes - {SOURCE_LANGUAGE})]
 
 
 #: Each catalogue names its own language, in that language, as this word's translation.
 LANGUAGE_NAME = QT_TRANSLATE_NOOP("Language", "English")
+#: The other languages' names in those languages, for the menu, which lists them all at
+#: start: naming them so needs no catalogue loaded.
+LANGUAGE_NAMES = {"de": "Deutsch", "es": "Español"}
 
 
 def language_name(code: str) -> str:
-    """A language's name in that language ("Deutsch", "Español"), for the menu: what its
-    catalogue calls it, else what Qt knows."""
+    """A language's name in that language ("Deutsch", "Español"), for the menu.
+
+    Naming one loads no catalogue: the language in use is named by its own catalogue
+    (installed already), the others by :data:`LANGUAGE_NAMES`, one missing there by Qt
+    (whose name may add a country: "español de España")."""
     if code == SOURCE_LANGUAGE:
         return LANGUAGE_NAME
-    translator = QTranslator()
-    if translator.load(_PREFIX + code, str(translations_dir())):
-        named = translator.translate("Language", LANGUAGE_NAME)
-        if named:
+    if any(translator.language() == code for translator in _installed):
+        named = QCoreApplication.translate("Language", LANGUAGE_NAME)
+        if named != LANGUAGE_NAME:
             return named
+    if code in LANGUAGE_NAMES:
+        return LANGUAGE_NAMES[code]
     name = QLocale(code).nativeLanguageName()
     return name[:1].upper() + name[1:] if name else code
 

@@ -83,6 +83,10 @@ class ChatWindow(QMainWindow):
         (its menu entry is disabled without one). ``providers``: the remote servers the
         model list asks for their models (default: the user's, in the config folder); the
         controller's scheduler sends their models' requests to them."""
+        settings = settings or Settings()
+        # At the chosen text size before any widget is made: each is built once, at its size
+        # (scaling after would send every widget a font change, the transcript a render).
+        apply_text_scale(settings.text_scale)
         super().__init__()
         self.controller = controller
         self.library = library
@@ -92,7 +96,7 @@ class ChatWindow(QMainWindow):
         self.providers = providers or ProviderStore(app_paths().config)
         self.remote_models = RemoteModels(self.providers, self)
         self.providers_dialog: ProvidersDialog | None = None  # the one the menus opened
-        self._settings = settings or Settings()
+        self._settings = settings
         self._owns_store = store is None
         self.store = store or ChatStore(app_paths().ensure().data / "chats.db")
         self.session = ChatSession(self.store, controller, self._settings, self)
@@ -104,7 +108,6 @@ class ChatWindow(QMainWindow):
         self.setMinimumSize(720, 440)
         self._build(library)
         build_menus(self)
-        apply_text_scale(self._settings.text_scale)
         self._connect()
         if self._settings.default_model:
             self.model_selection.select(self._settings.default_model)

@@ -17,7 +17,9 @@ One object per message id, kept while the message is shown and updated in place 
 is rendered again (stats opened, a version switched); objects of messages no longer shown
 are hidden, unparented and deleted. While a reply streams, its object's text follows at
 most once per :data:`STREAM_UPDATE_MS` (a screen reader is not sent an event per token),
-and fully when the reply is rendered as finished.
+and fully when the reply is rendered as finished. Each update places that object alone;
+all of them are placed when the layout changes (a resize, a zoom, a render), not per
+update, which would cost the whole chat's length every time.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class Transcript(Protocol):
     def entries_shown(self) -> list[PathEntry]: ...
     def message_text(self, message_id: int) -> str: ...
     def message_rect(self, message_id: int) -> QRect | None: ...
+    def message_rects(self) -> dict[int, QRect]: ...
     def streaming_id(self) -> int | None: ...
     def stats_opened(self, message_id: int) -> bool: ...
     def thinking_opened(self, message_id: int) -> bool: ...
@@ -219,23 +222,32 @@ class MessageObjects(QObject):
             self._stream.start()
 
     def layout_changed(self) -> None:
-        """The messages moved (a resize, a zoom, text added): place the objects soon."""
+        """The messages moved (a resize, a zoom, a render): place every object soon."""
         self._layout.start()
 
     def place_all(self) -> None:
         """Put each object over its message now."""
-        for message_id, obj in self._objects.items():
-            rect = self._transcript.message_rect(message_id)
-            if rect is not None:
+        for message_id, rect in self._transcript.message_rects().items():
+            obj = self._objects.get(message_id)
+            if obj is not None:
                 obj.place(rect)
 
     def _follow_stream(self) -> None:
+        # Only the streaming reply changed: it is the last message, so the ones above it
+        # stay where they are (scrolling the viewport moves its children with it).
         message_id = self._transcript.streaming_id()
+        obj = self._objects.get(message_id) if message_id is not None else None
+        if obj is None:
+            return
         entries = self._transcript.entries_shown()
-        for local, entry in enumerate(entries):
-            if entry.message.id == message_id and message_id in self._objects:
-                self._update(self._objects[message_id], entry, local)
-        self.layout_changed()
+        local = next((n for n in range(len(entries) - 1, -1, -1)
+                      if entries[n].message.id == message_id), None)
+        if local is None:
+            return
+        self._update(obj, entries[local], local)
+        rect = self._transcript.message_rect(message_id)
+        if rect is not None:
+            obj.place(rect)
 
     def _act(self, action: MessageAction, message_id: int, extra: int) -> None:
         # Not inside the button's own signal: the action may render the transcript again

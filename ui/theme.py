@@ -157,22 +157,22 @@ QPushButton:disabled { border: 1px dashed #a6a6a6; }
 
 def _apply_scheme(app: QApplication, scheme: Qt.ColorScheme) -> None:
     preference = theme_preference(app)
-    style = CONTRAST_STYLE if preference == THEME_CONTRAST else ""
-    if app.styleSheet() != style:
-        app.setStyleSheet(style)
-    if preference == THEME_CONTRAST:
-        app.setPalette(contrast_palette())
-        _retint_all()
-        return
     if preference != THEME_SYSTEM:
         scheme = Qt.ColorScheme.Dark if preference == THEME_DARK else Qt.ColorScheme.Light
-    if scheme == Qt.ColorScheme.Dark:
+    if preference == THEME_CONTRAST:
+        app.setPalette(contrast_palette())
+    elif scheme == Qt.ColorScheme.Dark:
         app.setPalette(readable_selection(dark_palette()))
     else:
         # An unresolved palette resets to the platform's (or Fusion's) own light palette;
         # then its selection is made readable (only that role is set).
         app.setPalette(QPalette())
         app.setPalette(readable_selection(QPalette()))
+    # The style sheet after the palette: Qt tells no widget a style sheet styles that the
+    # palette changed, and setting the sheet polishes every widget with the palette of now.
+    style = CONTRAST_STYLE if preference == THEME_CONTRAST else ""
+    if app.styleSheet() != style:
+        app.setStyleSheet(style)
     _retint_all()
 
 
