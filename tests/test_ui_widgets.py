@@ -490,6 +490,11 @@ def test_picking_a_model_with_a_problem_asks_first(
 
     from app.settings import Settings
 
+    from app.models.engine_probe import engine_probe
+
+    # The window's check never waits for the engine probe (started with the app): here it
+    # has answered, so the architectures llama.cpp supports are known.
+    assert engine_probe().facts() is not None
     library = new_library()
     good = library.import_file(smollm_path).path
     bogus = library.import_file(bad_models["bogus_arch"]).path
