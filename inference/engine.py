@@ -389,7 +389,8 @@ class Engine:
         decoder = TokenDecoder(llm.token_pieces())
         is_end = llm.is_end_of_generation
         matcher = StopMatcher(request.stop)
-        lookup = PromptLookup(reply.prompt.tokens) if request.speculative else None
+        lookup = PromptLookup(reply.prompt.tokens, costs=model.step_costs) if (
+            request.speculative) else None
         guard = LoopGuard() if request.loop_guard else None
         splitter: ThinkingSplitter | None = None
         if request.prompt is None:  # a chat reply (a plain completion has no thinking)

@@ -13,7 +13,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from inference import __version__
 from inference.device_memory import device_memory_failure, gpu_out_of_memory
@@ -29,6 +29,7 @@ from inference.events import (
 from inference.gguf_info import GGUFError, GGUFInfo, read_gguf_info
 from inference.llama_api import VERSION, LlamaModel, system_info
 from inference.llama_log import LOG
+from inference.speculative import StepCosts
 from inference.templates import ChatTemplate, TemplateError, choose_template
 
 # Progress events are sent at most this often (llama.cpp calls back per tensor).
@@ -48,6 +49,8 @@ class LoadedModel:
     template: ChatTemplate
     stop_tokens: frozenset[int]  # end-of-turn tokens of the chat format
     key: tuple[str, LoadSettings]
+    # What a decode step costs with this model here, for speculative drafting's choices.
+    step_costs: StepCosts = field(default_factory=StepCosts)
 
 
 def default_threads() -> tuple[int, int]:

@@ -5,6 +5,16 @@ tokens after the latest earlier occurrence of the last few tokens are a good gue
 engine checks a draft with one batched decode and keeps the longest prefix the model agrees
 with. llama-cpp-python's ``LlamaPromptLookupDecoding`` turns on logits for every token of
 every batch (prompt processing too); this drafter needs nothing from llama.cpp.
+
+How long a draft to send is chosen, not scheduled: a decode of 1 + k tokens is measured to
+cost ``plain + k * extra`` (a small model on a CPU is compute bound: ``extra`` near
+``plain``; a big one on a GPU is memory bound: ``extra`` a small fraction of it), and each
+drafted token is accepted with a probability measured on this reply (recent drafts count
+most: it rises while a passage is being copied). The draft length that makes the most
+tokens per second is sent; none when no length beats a plain step. Drafting that does not
+pay is tried again now and then (a short probe, less often each time), since the reply may
+reach a passage that repeats the context, or the costs may change. The costs are the loaded
+model's (:class:`StepCosts`, kept between replies); the acceptance is each reply's own.
 """
 
 from __future__ import annotations
@@ -13,29 +23,82 @@ from collections.abc import Iterable
 
 NGRAM_MAX = 3
 NGRAM_MIN = 2
-MAX_DRAFT = 8
-MIN_DRAFT = 2
-# A draft the model rejects outright costs a wider decode for nothing. After one, drafting
-# pauses for a number of tokens that doubles with each failure in a row (up to
-# MAX_COOLDOWN) and resets on success: prose pays little, a copied passage pays off.
-MAX_COOLDOWN = 64
-# Whether drafting pays is measured, not assumed: a batch of 1 + k tokens costs a small model
-# on a CPU nearly k + 1 times one token (compute bound), a big model on a GPU barely more
-# than one (memory bound). The time per produced token of draft steps is compared with that
-# of plain steps (moving averages); while drafting costs more, it pauses for a number of
-# tokens that doubles each time (up to MAX_LOSS_PAUSE), then tries again, since the reply
-# may reach a passage that repeats the context.
-PAYOFF = 0.97  # drafting must make a token at least 3 % cheaper to go on
-LOSS_PAUSE = 32
-MAX_LOSS_PAUSE = 256
-_SMOOTHING = 0.3
+MAX_DRAFT = 32
+# Drafting must be expected to make a token at least 3 % cheaper than a plain step.
+PAYOFF = 0.97
+# Where drafting does not pay, a probe of PROBE tokens after EXPLORE_AFTER plain tokens; the
+# wait doubles with each probe that does not change the verdict (up to MAX_EXPLORE_AFTER).
+PROBE = 1
+EXPLORE_AFTER = 32
+MAX_EXPLORE_AFTER = 256
+# Before a draft step was measured, a drafted token is assumed to cost this share of a plain
+# step: optimistic enough that the first drafts are sent and measured.
+PRIOR_EXTRA = 0.5
+_SMOOTHING = 0.3  # weight of a new time in the moving averages
+_DECAY = 0.8  # weight of the acceptance seen so far when a new draft is verified
+
+
+class AcceptanceRate:
+    """How often a drafted token is accepted: counts that fade, so the rate follows the
+    reply. A draft shows its accepted tokens and at most one rejection (the tokens after
+    the first rejected one are never judged)."""
+
+    def __init__(self, accepted: float = 3.0, rejected: float = 1.0) -> None:
+        self.accepted = accepted  # the prior: three in four
+        self.rejected = rejected
+
+    @property
+    def p(self) -> float:
+        return self.accepted / (self.accepted + self.rejected)
+
+    def add(self, accepted: int, rejected: int) -> None:
+        self.accepted = self.accepted * _DECAY + accepted
+        self.rejected = self.rejected * _DECAY + rejected
+
+
+def best_length(p: float, plain_s: float, extra_s: float, most: int) -> int:
+    """The draft length (0 to ``most``) expected to make the most tokens per second.
+
+    A draft of k tokens yields 1 + p + ... + p**k tokens (each accepted one, and the
+    model's own token after the last) for ``plain_s + k * extra_s``; k = 0 is a plain step.
+    """
+    best_k, best_rate = 0, 1.0 / (plain_s * PAYOFF)
+    expected, term = 1.0, 1.0
+    for k in range(1, most + 1):
+        term *= p
+        expected += term
+        rate = expected / (plain_s + k * extra_s)
+        if rate > best_rate:
+            best_k, best_rate = k, rate
+    return best_k
+
+
+class StepCosts:
+    """What a decode step costs with the loaded model on this machine: a one-token step,
+    and what each drafted token adds to it (moving averages). Kept by the engine while the
+    model stays loaded, so each reply starts from what the last ones measured."""
+
+    def __init__(self) -> None:
+        self.plain_s = 0.0
+        self.extra_s = 0.0
+
+    def plain(self, seconds: float) -> None:
+        self.plain_s = _average(self.plain_s, seconds)
+
+    def draft(self, drafted: int, seconds: float) -> None:
+        if self.plain_s and drafted:
+            self.extra_s = _average(self.extra_s, max(0.0, seconds - self.plain_s) / drafted)
 
 
 class PromptLookup:
     """An incremental n-gram index over the context's tokens."""
 
-    def __init__(self, tokens: Iterable[int] = (), max_draft: int = MAX_DRAFT) -> None:
+    def __init__(
+        self, tokens: Iterable[int] = (), max_draft: int = MAX_DRAFT,
+        costs: StepCosts | None = None,
+    ) -> None:
         self.max_draft = max_draft
+        self.costs = costs or StepCosts()
         self._tokens: list[int] = []
         # For each n: n-gram -> position just after its latest occurrence.
         self._index: dict[int, dict[tuple[int, ...], int]] = {
@@ -45,18 +108,16 @@ class PromptLookup:
         self._previous: dict[int, int] = {}
         self.drafted = 0
         self.accepted = 0
-        self._length = MIN_DRAFT  # grows while drafts are accepted: a first miss is cheap
-        self._cooldown = 0  # tokens to go before the next draft
-        self._penalty = 0  # the pause after the next outright rejection
-        self._plain_s = 0.0  # moving average: seconds per token of a plain step
-        self._draft_s = 0.0  # moving average: seconds per produced token of a draft step
-        self._loss_pause = LOSS_PAUSE
-        self.paused_for_cost = 0  # how many times drafting paused because it did not pay
+        self.probes = 0  # drafts sent only to measure again where drafting did not pay
+        self.acceptance = AcceptanceRate()
+        self._since_draft = 0  # reply tokens since the last draft
+        self._explore_after = EXPLORE_AFTER
         self.extend(tokens)
+        self._since_draft = 0
 
     def extend(self, tokens: Iterable[int]) -> None:
         for token in tokens:
-            self._cooldown = max(0, self._cooldown - 1)
+            self._since_draft += 1
             self._tokens.append(token)
             end = len(self._tokens)
             for n, index in self._index.items():
@@ -66,45 +127,45 @@ class PromptLookup:
                     index[key] = end
 
     def draft(self, limit: int) -> list[int]:
-        """Tokens that may come next, at most ``min(limit, max_draft)``."""
-        if self._cooldown or limit <= 0:
+        """Tokens that may come next, at most ``min(limit, max_draft)``: as many of the
+        guessed ones as pay (see the module docstring)."""
+        costs = self.costs
+        if limit <= 0 or not costs.plain_s:  # judged against a measured plain step
             return []
+        guess = self._guess(min(limit, self.max_draft))
+        if not guess:
+            return []
+        extra = costs.extra_s or costs.plain_s * PRIOR_EXTRA
+        length = best_length(self.acceptance.p, costs.plain_s, extra, len(guess))
+        if length:
+            self._explore_after = EXPLORE_AFTER
+            return guess[:length]
+        if self._since_draft < self._explore_after:
+            return []
+        self._explore_after = min(MAX_EXPLORE_AFTER, self._explore_after * 2)
+        self.probes += 1
+        return guess[:PROBE]
+
+    def _guess(self, most: int) -> list[int]:
         for n in range(NGRAM_MAX, NGRAM_MIN - 1, -1):
             start = self._previous.get(n, -1)
             if start >= 0:
-                return self._tokens[start : start + min(limit, self._length)]
+                return self._tokens[start : start + most]
         return []
 
     def record_plain(self, seconds: float) -> None:
         """Time of a step that evaluated one token (no draft)."""
-        self._plain_s = _average(self._plain_s, seconds)
+        self.costs.plain(seconds)
 
     def record(self, drafted: int, accepted: int, seconds: float | None = None) -> None:
-        """Count a verified draft and adapt: longer drafts while they are accepted, a
-        growing pause after outright rejections, and a pause while drafting costs more per
-        token than plain steps (``seconds``: the draft step's time)."""
+        """Count a verified draft: how much of it was accepted, and (``seconds``: the draft
+        step's time) what its tokens added to a plain step's time."""
         self.drafted += drafted
         self.accepted += accepted
+        self.acceptance.add(accepted, 1 if accepted < drafted else 0)
+        self._since_draft = 0
         if seconds is not None:
-            self._draft_s = _average(self._draft_s, seconds / (accepted + 1))
-            if self._plain_s and self._draft_s > self._plain_s * PAYOFF:
-                self._cooldown = max(self._cooldown, self._loss_pause)
-                self._loss_pause = min(MAX_LOSS_PAUSE, self._loss_pause * 2)
-                self._draft_s = 0.0  # the next try is judged on its own
-                self.paused_for_cost += 1
-                return
-            if self._plain_s:
-                self._loss_pause = LOSS_PAUSE
-        if accepted == drafted:
-            self._length = min(self.max_draft, self._length * 2)
-            self._penalty = 0
-        elif accepted == 0:
-            self._length = max(MIN_DRAFT, self._length // 2)
-            self._penalty = min(MAX_COOLDOWN, max(1, self._penalty * 2))
-            self._cooldown = self._penalty
-        else:
-            self._length = max(MIN_DRAFT, accepted + 1)
-            self._penalty = 0
+            self.costs.draft(drafted, seconds)
 
 
 def _average(current: float, sample: float) -> float:

@@ -1,15 +1,28 @@
-"""Prompt-lookup drafting's policy: what it drafts, and when it stops because it does not pay."""
+"""Prompt-lookup drafting's policy: what it drafts, how long, and when it stops because it
+does not pay."""
 
 from __future__ import annotations
 
-from inference.speculative import LOSS_PAUSE, MAX_LOSS_PAUSE, PromptLookup
+import pytest
 
-REPEATED = [5, 6, 7, 8, 9, 10, 11, 12]
+from inference.speculative import (
+    EXPLORE_AFTER,
+    MAX_DRAFT,
+    MAX_EXPLORE_AFTER,
+    PROBE,
+    PromptLookup,
+    best_length,
+)
+
+REPEATED = list(range(5, 205))  # 200 tokens the reply will repeat
 
 
-def lookup_at_repeat() -> PromptLookup:
+def lookup_at_repeat(plain_s: float | None = 0.010) -> PromptLookup:
+    """A context whose reply starts repeating its first tokens; one plain step measured."""
     lookup = PromptLookup([*REPEATED, 1, 2, 3, 4])
-    lookup.extend(REPEATED[:3])  # the context starts repeating its first tokens
+    lookup.extend(REPEATED[:3])
+    if plain_s is not None:
+        lookup.record_plain(plain_s)
     return lookup
 
 
@@ -20,48 +33,86 @@ def advance(lookup: PromptLookup, n: int) -> None:
     lookup.extend(next(_fresh) for _ in range(n))  # tokens never seen before
 
 
-def test_drafts_the_tokens_after_an_earlier_occurrence_longer_while_accepted() -> None:
+def test_drafts_the_tokens_after_an_earlier_occurrence() -> None:
     lookup = lookup_at_repeat()
-    assert lookup.draft(8) == REPEATED[3:5]  # a short first draft: a miss costs little
-    assert lookup.draft(1) == REPEATED[3:4]
-    lookup.record(2, 2)
-    assert lookup.draft(8) == REPEATED[3:7]
-    lookup.record(4, 4)
-    assert lookup.draft(8) == [*REPEATED[3:], 1, 2, 3]
-    lookup.record(8, 0)  # an outright miss: shorter again, and a pause
-    assert lookup.draft(8) == []
+    draft = lookup.draft(MAX_DRAFT)
+    assert draft and draft == REPEATED[3 : 3 + len(draft)]
+    assert lookup.draft(1) == REPEATED[3:4]  # never more than there is room for
+    advance(lookup, 3)
+    assert lookup.draft(MAX_DRAFT) == []  # nothing seen before: no guess
 
 
-def test_cheap_drafts_go_on() -> None:
-    lookup = lookup_at_repeat()
-    for _ in range(5):
-        lookup.record_plain(0.010)
-    lookup.record(4, 4, seconds=0.012)  # 5 tokens for 12 ms: 2.4 ms a token
-    assert lookup.draft(8) and lookup.paused_for_cost == 0
+def test_nothing_is_drafted_before_a_plain_step_was_measured() -> None:
+    lookup = lookup_at_repeat(plain_s=None)
+    assert lookup.draft(MAX_DRAFT) == []
+    lookup.record_plain(0.010)
+    assert lookup.draft(MAX_DRAFT)
 
 
-def test_drafts_that_cost_more_than_plain_steps_pause_and_back_off() -> None:
-    lookup = lookup_at_repeat()
-    for _ in range(5):
-        lookup.record_plain(0.006)
-    lookup.record(8, 1, seconds=0.034)  # 2 tokens for 34 ms: dearer than 6 ms each
-    assert lookup.paused_for_cost == 1
-    advance(lookup, LOSS_PAUSE - 1)
-    assert lookup.draft(8) == []
-    advance(lookup, 1)
+@pytest.mark.parametrize(("p", "extra", "least", "most"), [
+    (0.9, 0.05, 6, 32),  # a GPU: a drafted token costs 5 % of a step; most are accepted
+    (0.99, 0.05, 24, 32),  # copying: as long as allowed
+    (0.99, 0.6, 6, 16),  # a CPU, copying: long drafts still pay
+    (0.6, 0.6, 0, 0),  # a CPU, guessing: they don't
+    (0.3, 0.3, 0, 0),  # prose: even cheaper drafts don't
+    (0.999, 1.0, 0, 0),  # verifying costs as much as a step: never
+])
+def test_the_draft_length_follows_cost_and_acceptance(
+    p: float, extra: float, least: int, most: int,
+) -> None:
+    assert least <= best_length(p, 1.0, extra, 32) <= most
+
+
+def test_cheap_accepted_drafts_grow_to_the_limit() -> None:
+    lookup = lookup_at_repeat(plain_s=0.010)
+    at = 3  # the reply copies REPEATED: drafts taken whole, then the model's own next token
+    lengths = []
+    while at < 150:
+        draft = lookup.draft(MAX_DRAFT)
+        assert draft == REPEATED[at : at + len(draft)]
+        lengths.append(len(draft))
+        lookup.record(len(draft), len(draft), seconds=0.010 + 0.001 * len(draft))
+        lookup.extend([*draft, REPEATED[at + len(draft)]])
+        at += len(draft) + 1
+    assert lengths[0] and lengths == sorted(lengths) and lengths[-1] == MAX_DRAFT
+    assert lookup.accepted == lookup.drafted == sum(lengths) and lookup.probes == 0
+
+
+def test_drafting_that_does_not_pay_pauses_and_is_probed_less_and_less_often() -> None:
+    lookup = lookup_at_repeat(plain_s=0.006)
+    draft = lookup.draft(MAX_DRAFT)
+    lookup.record(len(draft), 0, seconds=0.006 + 0.0055 * len(draft))  # dear, and rejected
+    waits = []
+    for _ in range(6):
+        waited = 0
+        while not (probe := lookup.draft(MAX_DRAFT)):
+            advance(lookup, 1)
+            lookup.extend(REPEATED[:3])  # a guess is there each time
+            waited += 4
+        assert len(probe) == PROBE
+        lookup.record(PROBE, 0, seconds=0.006 + 0.0055 * PROBE)
+        waits.append(waited)
+    assert lookup.probes >= 6
+    assert waits[0] >= EXPLORE_AFTER - 4 and waits == sorted(waits)
+    assert waits[-1] >= MAX_EXPLORE_AFTER - 4  # at most a probe every 256 tokens
+
+
+def test_a_probe_that_pays_brings_drafting_back() -> None:
+    lookup = lookup_at_repeat(plain_s=0.006)
+    lookup.record(4, 0, seconds=0.006 + 0.006 * 4)  # dear
+    advance(lookup, EXPLORE_AFTER)
     lookup.extend(REPEATED[:3])
-    assert lookup.draft(8)  # tried again after the pause...
-    lookup.record(8, 0, seconds=0.034)
-    assert lookup.paused_for_cost == 2
-    advance(lookup, 2 * LOSS_PAUSE - 4)  # ...and the next pause is twice as long
-    lookup.extend(REPEATED[:3])
-    assert lookup.draft(8) == []
-    advance(lookup, 2 * MAX_LOSS_PAUSE)
-    lookup.extend(REPEATED[:3])
-    assert lookup.draft(8)
-
-
-def test_without_a_plain_step_to_compare_drafting_is_not_judged() -> None:
-    lookup = lookup_at_repeat()
-    lookup.record(4, 4, seconds=1.0)
-    assert lookup.paused_for_cost == 0 and lookup.draft(8)
+    probe = lookup.draft(MAX_DRAFT)
+    assert len(probe) == PROBE
+    # The costs changed (another load, a GPU): drafted tokens now add little, and are taken.
+    lookup.record(len(probe), len(probe), seconds=0.006 + 0.0003 * len(probe))
+    lengths = []  # per step: the draft's length (0: a plain step)
+    for _ in range(200):
+        advance(lookup, 1)
+        lookup.extend(REPEATED[:3])
+        draft = lookup.draft(MAX_DRAFT)
+        lengths.append(len(draft))
+        if draft:
+            lookup.record(len(draft), len(draft), seconds=0.006 + 0.0003 * len(draft))
+    assert max(lengths) > PROBE and lookup.probes <= 2
+    assert min(lengths[-50:]) > PROBE  # drafting at every step again

@@ -488,9 +488,8 @@ def test_picking_a_model_with_a_problem_asks_first(
 ):
     from PySide6.QtWidgets import QMessageBox
 
-    from app.settings import Settings
-
     from app.models.engine_probe import engine_probe
+    from app.settings import Settings
 
     # The window's check never waits for the engine probe (started with the app): here it
     # has answered, so the architectures llama.cpp supports are known.
