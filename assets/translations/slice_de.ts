@@ -263,6 +263,10 @@ Das Laden kann fehlschlagen oder das System verlangsamen. Trotzdem laden?</trans
         </translation>
     </message>
     <message>
+        <source>Waiting for the comparison: this reply starts when its current target finishes…</source>
+        <translation>Warte auf den Vergleich: Diese Antwort beginnt, sobald sein aktuelles Ziel fertig ist…</translation>
+    </message>
+    <message>
         <source>Markdown (*.md);;JSON, lossless (*.json)</source>
         <translation>Markdown (*.md);;JSON, verlustfrei (*.json)</translation>
     </message>
@@ -2628,7 +2632,6 @@ Die Datei bleibt, wo sie ist:
     <name>ResultColumn</name>
     <message>
         <source>Reply of target %1</source>
-        <extracomment>The streamed text is painted at most this often (ms): first chunk at once.</extracomment>
         <translation>Antwort von Ziel %1</translation>
     </message>
     <message>
@@ -2942,14 +2945,6 @@ Die Datei bleibt, wo sie ist:
     <message>
         <source>Time to first token, from pressing Send to the first text on screen: the network, the server&apos;s queue and its reading of the prompt included.</source>
         <translation>Zeit bis zum ersten Token, vom Drücken auf Senden bis zum ersten Text auf dem Bildschirm: Netzwerk, Warteschlange des Servers und sein Lesen des Prompts eingeschlossen.</translation>
-    </message>
-    <message>
-        <source>speeds from the server</source>
-        <translation>Geschwindigkeiten vom Server</translation>
-    </message>
-    <message>
-        <source>speeds measured here</source>
-        <translation>hier gemessene Geschwindigkeiten</translation>
     </message>
     <message>
         <source>Reply statistics</source>

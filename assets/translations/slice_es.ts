@@ -263,6 +263,10 @@ Cargarlo puede fallar o ralentizar el sistema. ¿Cargarlo de todos modos?</trans
         </translation>
     </message>
     <message>
+        <source>Waiting for the comparison: this reply starts when its current target finishes…</source>
+        <translation>Esperando a la comparación: esta respuesta empieza cuando termine su objetivo actual…</translation>
+    </message>
+    <message>
         <source>Markdown (*.md);;JSON, lossless (*.json)</source>
         <translation>Markdown (*.md);;JSON, sin pérdidas (*.json)</translation>
     </message>
@@ -2628,7 +2632,6 @@ El archivo se queda donde está:
     <name>ResultColumn</name>
     <message>
         <source>Reply of target %1</source>
-        <extracomment>The streamed text is painted at most this often (ms): first chunk at once.</extracomment>
         <translation>Respuesta del objetivo %1</translation>
     </message>
     <message>
@@ -2942,14 +2945,6 @@ El archivo se queda donde está:
     <message>
         <source>Time to first token, from pressing Send to the first text on screen: the network, the server&apos;s queue and its reading of the prompt included.</source>
         <translation>Tiempo hasta el primer token, desde pulsar Enviar hasta el primer texto en pantalla: incluye la red, la cola del servidor y su lectura del prompt.</translation>
-    </message>
-    <message>
-        <source>speeds from the server</source>
-        <translation>velocidades del servidor</translation>
-    </message>
-    <message>
-        <source>speeds measured here</source>
-        <translation>velocidades medidas aquí</translation>
     </message>
     <message>
         <source>Reply statistics</source>
