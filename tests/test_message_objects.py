@@ -337,3 +337,34 @@ def test_a_streaming_update_places_the_replys_object_alone_and_each_stays_on_its
         obj = view.message_objects.object_of(message_id)
         assert obj is not None
         assert obj.geometry() == view.message_rect(message_id), message_id
+
+
+def test_a_long_chat_opened_then_answered_follows_the_reply(qtbot: QtBot) -> None:
+    """Opening a long chat scrolls to its end; the scroll bar that then appears narrows the
+    text, which grows taller: the view stays at the end, and follows the reply that streams."""
+    view = ChatView()
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    entries = [PathEntry(Message(id=1 + n, chat_id=1, parent_id=n or None,
+                                 role=Author.USER if n % 2 == 0 else Author.ASSISTANT,
+                                 content=f"Message {n}: " + "a few words " * 20))
+               for n in range(30)]
+    reply = PathEntry(Message(id=31, chat_id=1, parent_id=30, role=Author.ASSISTANT,
+                              content=""))
+    bar = view.verticalScrollBar()
+    view.show_path([*entries, reply], 0, generating_id=31, stream_text="Once")
+    qtbot.wait(100)  # the layout settles: the text reflows once the scroll bar shows
+    assert bar.maximum() > 0 and bar.value() == bar.maximum()
+    for _ in range(3):
+        before = bar.maximum()
+        view.append_token(" upon a time" * 40 + "\n\n")
+        qtbot.waitUntil(lambda: bar.maximum() > before,  # noqa: B023
+                        timeout=STREAM_UPDATE_MS * 4)
+        qtbot.waitUntil(lambda: bar.value() == bar.maximum(), timeout=STREAM_UPDATE_MS * 4)
+    bar.setValue(bar.maximum() // 2)  # the reader scrolls up: the view stays where they are
+    kept = bar.value()
+    view.append_token(" and more" * 60)
+    qtbot.wait(STREAM_UPDATE_MS * 3)
+    assert bar.value() == kept and bar.maximum() > kept

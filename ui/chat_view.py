@@ -123,6 +123,13 @@ class ChatView(QTextBrowser):
         self._restyle.setSingleShot(True)
         self._restyle.setInterval(0)
         self._restyle.timeout.connect(self._render_again)
+        # The view stays at the end while the text grows or reflows under it (a reply
+        # streaming; the scroll bar appearing, which narrows the text and makes it taller),
+        # until the reader scrolls away from the end.
+        self._pinned = True
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(self._on_scrolled)
+        bar.rangeChanged.connect(self._on_range_changed)
 
     # What is shown
 
@@ -474,13 +481,14 @@ class ChatView(QTextBrowser):
     def _render_again(self) -> None:
         """Render what is shown again, where it is (a reply's stats or thinking opened, a
         new theme or text size)."""
-        keep = self.verticalScrollBar().value()
+        keep = None if self._pinned else self.verticalScrollBar().value()
         self.show_path(
             self._shown.entries(), self._shown.first_index, total=self._shown.total,
             generating_id=self._stream.message_id, stream_text=self.streamed_text(),
             stream_thinking=self.streamed_thinking(),
         )
-        self.verticalScrollBar().setValue(keep)
+        if keep is not None:  # else it stays at the end, where show_path put it
+            self.verticalScrollBar().setValue(keep)
 
     def _streaming_title(self, message_id: int, answered: bool) -> str:
         """"Thinking…" while the reply thinks, then "Thought for 4.2 s" (as painted; the
@@ -660,6 +668,13 @@ class ChatView(QTextBrowser):
     def _at_bottom(self) -> bool:
         bar = self.verticalScrollBar()
         return bar.value() >= bar.maximum() - BOTTOM_SLACK_PX
+
+    def _on_scrolled(self, _value: int) -> None:
+        self._pinned = self._at_bottom()
+
+    def _on_range_changed(self, _low: int, high: int) -> None:
+        if self._pinned:
+            self.verticalScrollBar().setValue(high)
 
     def _scroll_to_bottom(self) -> None:
         bar = self.verticalScrollBar()
