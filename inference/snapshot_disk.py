@@ -25,11 +25,13 @@ file's modification time is the last time its conversation was used, so the orde
 across restarts. Files are renamed into place whole; temporary files of a process that died
 mid-write, and the per-process subfolders of earlier versions, are swept.
 
-The folder is listed once for each folder and key it is configured with (the engine
-configures it on every request), and an index of its files' sizes and ages is kept as this
-process writes and deletes them. A file deleted behind its back is only a snapshot that is
-not there: reading it finds nothing (the history is processed again) and the index drops
-it; one written by another process at the same time is counted from the next listing.
+The folder is listed when it is configured with another folder or key, or when its
+modification time says another process (a second host: `slice-chat serve`, `chat
+--keep-cache`) wrote or deleted a file since; the engine configures it on every request, so
+that check is one stat. Between listings an index of the files' sizes and ages is kept as
+this process writes and deletes them. A file deleted behind its back is only a snapshot that
+is not there: reading it finds nothing (the history is processed again) and the index drops
+it.
 """
 
 from __future__ import annotations
@@ -159,6 +161,9 @@ class SnapshotDisk:
         # file name -> (bytes, last used), for the folder and key it was listed for
         self._index: dict[str, tuple[int, float]] = {}
         self._listed: tuple[Path | None, SnapshotKey | None] | None = None
+        # The folder's modification time when the index was last known to match it: another
+        # process's file written or deleted since changes it, and the folder is listed again.
+        self._stamp: int | None = None
 
     @property
     def folder(self) -> Path | None:
@@ -185,12 +190,17 @@ class SnapshotDisk:
             self._swept.add(new_root)
             for path in sweep_stale(new_root):
                 _log.info("snapshots: swept %s, left by a process that is gone", path.name)
-        if self._listed != (new_root, key):
-            self._listed = (new_root, key)
+        stamp = _stamp(new_root)
+        if self._listed != (new_root, key) or stamp != self._stamp:
+            self._listed, self._stamp = (new_root, key), stamp
             self._index = {} if new_root is None or key is None else {
                 path.name: (stat.st_size, stat.st_mtime) for path, stat in snapshot_files(new_root)
             }
         self.set_budget(budget_bytes)
+
+    def _changed_here(self) -> None:
+        """This object changed the folder: its index still matches it."""
+        self._stamp = _stamp(self.root)
 
     def set_budget(self, budget_bytes: int) -> None:
         """Change the budget, deleting the least recently used files past it. A budget of
@@ -203,13 +213,16 @@ class SnapshotDisk:
     def clear(self) -> FolderUsage:
         """Delete every snapshot file in the folder (the cache cleared); what went."""
         self._index.clear()
-        return clear_folder(self.root) if self.root is not None else FolderUsage(0, 0)
+        usage = clear_folder(self.root) if self.root is not None else FolderUsage(0, 0)
+        self._changed_here()
+        return usage
 
     def discard(self, conversation_id: str) -> None:
         """Delete ``conversation_id``'s file, if there is one (the disk on)."""
         if self.root is not None and self.enabled:
             self._index.pop(file_name(conversation_id), None)
             remove_conversation(self.root, conversation_id)
+            self._changed_here()
 
     def put(
         self,
@@ -258,6 +271,7 @@ class SnapshotDisk:
             os.utime(temp, (used_at, used_at))
             os.replace(temp, path)
             self._index[path.name] = (total, used_at)
+            self._changed_here()
         except OSError as exc:
             unlink(temp)  # a full disk or an unwritable folder: the snapshot is lost
             _log.warning("snapshots: could not write %s (%s); its history will be "
@@ -280,6 +294,7 @@ class SnapshotDisk:
             spilled, problem = None, f"it cannot be read ({exc})"
         finally:
             unlink(path)
+            self._changed_here()
         if spilled is None:
             _log.info("snapshots: the saved cache of %s is not used: %s; its history is "
                       "processed again", conversation_id, problem)
@@ -330,5 +345,13 @@ class SnapshotDisk:
             unlink(path)
             del self._index[name]
             used -= size
+            self._changed_here()
         return used + room <= self.budget_bytes
 
+
+def _stamp(root: Path | None) -> int | None:
+    """The folder's modification time (ns); None when there is none."""
+    try:
+        return os.stat(root).st_mtime_ns if root is not None else None
+    except OSError:
+        return None

@@ -127,6 +127,25 @@ def test_the_folder_is_listed_once_per_key_and_files_gone_behind_its_back_do_not
     assert listed == [tmp_path, tmp_path] and disk.used_bytes == 2 * entry
 
 
+def test_files_another_process_writes_count_against_the_budget(tmp_path: Path) -> None:
+    # Two hosts on one folder (the window's and `slice-chat serve`'s): each sees the other's
+    # files at its next request, so together they stay within the budget.
+    first, second = SnapshotDisk(), SnapshotDisk()
+    first.configure(str(tmp_path), MB, key())
+    assert first.put("A", buffer(1000, 1), 1000, tokens(10), used_at=1000.0)
+    entry = first.used_bytes
+    second.configure(str(tmp_path), 2 * entry, key())
+    assert second.used_bytes == entry  # listed: A is there
+    assert second.put("B", buffer(1000, 2), 1000, tokens(10), used_at=2000.0)
+    first.configure(str(tmp_path), 2 * entry, key())  # the first host's next request
+    assert first.used_bytes == 2 * entry
+    assert first.put("C", buffer(1000, 3), 1000, tokens(10), used_at=3000.0)  # A goes
+    assert sorted(p.name for p in files(tmp_path)) == sorted(
+        file_name(n) for n in ("B", "C"))
+    second.configure(str(tmp_path), 2 * entry, key())
+    assert second.used_bytes == 2 * entry and "A" not in second
+
+
 def test_a_budget_of_zero_turns_the_disk_off_and_leaves_the_folder_alone(
     tmp_path: Path,
 ) -> None:
