@@ -29,6 +29,8 @@ PAYOFF = 0.97
 # Where drafting does not pay, a probe of PROBE tokens after EXPLORE_AFTER plain tokens; the
 # wait doubles with each probe that does not change the verdict (up to MAX_EXPLORE_AFTER).
 PROBE = 1
+# While drafts run back to back, one plain step in every PLAIN_EVERY + 1 measures it again.
+PLAIN_EVERY = 32
 EXPLORE_AFTER = 32
 MAX_EXPLORE_AFTER = 256
 # Before a draft step was measured, a drafted token is assumed to cost this share of a plain
@@ -74,20 +76,30 @@ def best_length(p: float, plain_s: float, extra_s: float, most: int) -> int:
 
 
 class StepCosts:
-    """What a decode step costs with the loaded model on this machine: a one-token step,
-    and what each drafted token adds to it (moving averages). Kept by the engine while the
-    model stays loaded, so each reply starts from what the last ones measured."""
+    """What a decode step costs with the loaded model on this machine: a one-token step
+    (seconds), and what each drafted token adds to it as a share of that step (moving
+    averages; None until measured). Kept by the engine while the model stays loaded, so each
+    reply starts from what the last ones measured; the share, not seconds, because a step
+    gets slower as the context grows and a drafted token's cost grows with it."""
 
     def __init__(self) -> None:
         self.plain_s = 0.0
-        self.extra_s = 0.0
+        self.extra_share: float | None = None
 
     def plain(self, seconds: float) -> None:
         self.plain_s = _average(self.plain_s, seconds)
 
     def draft(self, drafted: int, seconds: float) -> None:
         if self.plain_s and drafted:
-            self.extra_s = _average(self.extra_s, max(0.0, seconds - self.plain_s) / drafted)
+            share = max(0.0, seconds / self.plain_s - 1.0) / drafted
+            self.extra_share = share if self.extra_share is None else (
+                self.extra_share + _SMOOTHING * (share - self.extra_share))
+
+    @property
+    def extra_s(self) -> float:
+        """Seconds a drafted token adds to a step (assumed PRIOR_EXTRA of it until measured)."""
+        share = PRIOR_EXTRA if self.extra_share is None else self.extra_share
+        return share * self.plain_s
 
 
 class PromptLookup:
@@ -111,6 +123,7 @@ class PromptLookup:
         self.probes = 0  # drafts sent only to measure again where drafting did not pay
         self.acceptance = AcceptanceRate()
         self._since_draft = 0  # reply tokens since the last draft
+        self._drafts_since_plain: int | None = None  # None: no plain step in this reply yet
         self._explore_after = EXPLORE_AFTER
         self.extend(tokens)
         self._since_draft = 0
@@ -130,13 +143,16 @@ class PromptLookup:
         """Tokens that may come next, at most ``min(limit, max_draft)``: as many of the
         guessed ones as pay (see the module docstring)."""
         costs = self.costs
-        if limit <= 0 or not costs.plain_s:  # judged against a measured plain step
+        # Judged against a plain step measured in this reply, and measured again now and
+        # then while drafts run back to back (its context, so its cost, grows).
+        if limit <= 0 or self._drafts_since_plain is None or not costs.plain_s:
+            return []
+        if self._drafts_since_plain >= PLAIN_EVERY:
             return []
         guess = self._guess(min(limit, self.max_draft))
         if not guess:
             return []
-        extra = costs.extra_s or costs.plain_s * PRIOR_EXTRA
-        length = best_length(self.acceptance.p, costs.plain_s, extra, len(guess))
+        length = best_length(self.acceptance.p, costs.plain_s, costs.extra_s, len(guess))
         if length:
             self._explore_after = EXPLORE_AFTER
             return guess[:length]
@@ -156,6 +172,7 @@ class PromptLookup:
     def record_plain(self, seconds: float) -> None:
         """Time of a step that evaluated one token (no draft)."""
         self.costs.plain(seconds)
+        self._drafts_since_plain = 0
 
     def record(self, drafted: int, accepted: int, seconds: float | None = None) -> None:
         """Count a verified draft: how much of it was accepted, and (``seconds``: the draft
@@ -164,6 +181,8 @@ class PromptLookup:
         self.accepted += accepted
         self.acceptance.add(accepted, 1 if accepted < drafted else 0)
         self._since_draft = 0
+        if self._drafts_since_plain is not None:
+            self._drafts_since_plain += 1
         if seconds is not None:
             self.costs.draft(drafted, seconds)
 

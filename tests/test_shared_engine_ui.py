@@ -105,7 +105,8 @@ def test_a_reply_behind_a_comparisons_target_says_so_and_runs_when_that_target_e
         window.send_message("Hello")
         qtbot.waitUntil(lambda: window.status_line.text() == waiting_comparison_text())
         play(qtbot, scripted_host, *tokens("Blue"), Done("end_of_turn", Stats()))
-        # The first target's end lets the window's reply in, before the second target.
+        # The first target's end lets the window's reply in (which of two waiting sources
+        # goes first is test_scheduler's: here the second target is not queued yet).
         qtbot.waitUntil(lambda: len(scripted_host.replies) == 2)
         assert scripted_host.replies[1].messages[-1].content == "Hello"
         play(qtbot, scripted_host, Token("Hi there"))

@@ -9,8 +9,10 @@ from inference.speculative import (
     EXPLORE_AFTER,
     MAX_DRAFT,
     MAX_EXPLORE_AFTER,
+    PLAIN_EVERY,
     PROBE,
     PromptLookup,
+    StepCosts,
     best_length,
 )
 
@@ -42,11 +44,18 @@ def test_drafts_the_tokens_after_an_earlier_occurrence() -> None:
     assert lookup.draft(MAX_DRAFT) == []  # nothing seen before: no guess
 
 
-def test_nothing_is_drafted_before_a_plain_step_was_measured() -> None:
+def test_nothing_is_drafted_before_a_plain_step_of_the_reply_was_measured() -> None:
     lookup = lookup_at_repeat(plain_s=None)
     assert lookup.draft(MAX_DRAFT) == []
     lookup.record_plain(0.010)
     assert lookup.draft(MAX_DRAFT)
+    # The next reply starts from the costs measured so far, but times a plain step first:
+    # its context, so its step's cost, is its own.
+    costs = lookup.costs
+    following = PromptLookup([*REPEATED, 1, 2, 3, 4, *REPEATED[:3]], costs=costs)
+    assert following.draft(MAX_DRAFT) == []
+    following.record_plain(0.020)
+    assert following.draft(MAX_DRAFT) and costs.plain_s > 0.010
 
 
 @pytest.mark.parametrize(("p", "extra", "least", "most"), [
@@ -114,5 +123,57 @@ def test_a_probe_that_pays_brings_drafting_back() -> None:
         lengths.append(len(draft))
         if draft:
             lookup.record(len(draft), len(draft), seconds=0.006 + 0.0003 * len(draft))
+        else:
+            lookup.record_plain(0.006)
     assert max(lengths) > PROBE and lookup.probes <= 2
-    assert min(lengths[-50:]) > PROBE  # drafting at every step again
+    # Drafting at every step again, but for a plain step now and then that times it.
+    assert min(lengths[-PLAIN_EVERY:]) > PROBE or lengths[-PLAIN_EVERY:].count(0) == 1
+
+
+PASSAGE = list(range(10_000, 14_000))  # a long passage the reply copies
+
+
+def copy_run(step_s: float, steps: int) -> tuple[PromptLookup, list[int]]:
+    """A reply that copies PASSAGE: each draft taken whole, costing ``step_s``; a step
+    without a draft is a plain one of 10 ms. The drafts' lengths, 0 for a plain step."""
+    lookup = PromptLookup([*PASSAGE, 1, 2, 3, 4])
+    lookup.extend(PASSAGE[:3])
+    lookup.record_plain(0.010)
+    at, lengths = 3, []
+    for _ in range(steps):
+        draft = lookup.draft(MAX_DRAFT)
+        assert draft == PASSAGE[at : at + len(draft)]
+        lengths.append(len(draft))
+        if draft:
+            lookup.record(len(draft), len(draft), seconds=step_s)
+        else:
+            lookup.record_plain(0.010)
+        lookup.extend([*draft, PASSAGE[at + len(draft)]])
+        at += len(draft) + 1
+    return lookup, lengths
+
+
+def test_drafts_no_slower_than_a_plain_step_are_as_long_as_allowed() -> None:
+    # A GPU: verifying a whole draft costs what one token does (measured as no extra at all,
+    # which is not "not measured").
+    lookup, lengths = copy_run(step_s=0.009, steps=12)
+    assert lookup.costs.extra_share == 0.0
+    assert lengths[-1] == MAX_DRAFT
+
+
+def test_drafts_back_to_back_leave_room_for_a_plain_step_now_and_then() -> None:
+    _, lengths = copy_run(step_s=0.011, steps=3 * PLAIN_EVERY)
+    plain = [i for i, length in enumerate(lengths) if length == 0]
+    assert plain and len(plain) <= 4
+    assert all(n > 0 for n in lengths[plain[0] + 1 : plain[0] + PLAIN_EVERY])
+
+
+def test_costs_are_kept_as_a_share_of_a_step() -> None:
+    costs = StepCosts()
+    assert costs.extra_share is None and costs.extra_s == 0.0
+    costs.plain(0.010)
+    assert costs.extra_s == pytest.approx(0.005)  # the prior until measured
+    costs.draft(4, 0.030)  # 4 tokens added 20 ms: half a step each
+    assert costs.extra_share == pytest.approx(0.5)
+    costs.plain(0.020)  # a deeper context: steps are slower, and drafted tokens with them
+    assert costs.extra_s == pytest.approx(0.5 * costs.plain_s)

@@ -122,7 +122,7 @@ class ChatView(QTextBrowser):
         self._restyle = QTimer(self)
         self._restyle.setSingleShot(True)
         self._restyle.setInterval(0)
-        self._restyle.timeout.connect(self._render_again)
+        self._restyle.timeout.connect(lambda: self._render_again(restyled=True))
         # The view stays at the end while the text grows or reflows under it (a reply
         # streaming; the scroll bar appearing, which narrows the text and makes it taller),
         # until the reader scrolls away from the end.
@@ -191,7 +191,7 @@ class ChatView(QTextBrowser):
         if keep_in_view is not None and offset is not None:
             top = self._top_of(keep_in_view)
             if top is not None:
-                self.verticalScrollBar().setValue(round(top - offset))
+                self._scroll_to(round(top - offset))
                 return
         self._scroll_to_bottom()
 
@@ -296,7 +296,7 @@ class ChatView(QTextBrowser):
         """Scroll so the message's first line is near the top of the view."""
         top = self._top_of(message_id)
         if top is not None:
-            self.verticalScrollBar().setValue(max(0, round(top) - 12))
+            self._scroll_to(max(0, round(top) - 12))
 
     # Each message as an object (what ui.message_objects asks of the transcript)
 
@@ -478,17 +478,17 @@ class ChatView(QTextBrowser):
 
     # Rendering
 
-    def _render_again(self) -> None:
+    def _render_again(self, restyled: bool = False) -> None:
         """Render what is shown again, where it is (a reply's stats or thinking opened, a
-        new theme or text size)."""
-        keep = None if self._pinned else self.verticalScrollBar().value()
+        new theme or text size: ``restyled``, where a view at the end stays at the end)."""
+        keep = None if restyled and self._pinned else self.verticalScrollBar().value()
         self.show_path(
             self._shown.entries(), self._shown.first_index, total=self._shown.total,
             generating_id=self._stream.message_id, stream_text=self.streamed_text(),
             stream_thinking=self.streamed_thinking(),
         )
         if keep is not None:  # else it stays at the end, where show_path put it
-            self.verticalScrollBar().setValue(keep)
+            self._scroll_to(keep)
 
     def _streaming_title(self, message_id: int, answered: bool) -> str:
         """"Thinking…" while the reply thinks, then "Thought for 4.2 s" (as painted; the
@@ -671,6 +671,12 @@ class ChatView(QTextBrowser):
 
     def _on_scrolled(self, _value: int) -> None:
         self._pinned = self._at_bottom()
+
+    def _scroll_to(self, value: int) -> None:
+        """Show ``value`` (a message, a kept place): the view no longer follows the end,
+        even where the value was the end while the text was still being laid out."""
+        self.verticalScrollBar().setValue(value)
+        self._pinned = False
 
     def _on_range_changed(self, _low: int, high: int) -> None:
         if self._pinned:
