@@ -294,6 +294,23 @@ def test_a_press_or_a_stream_update_pending_when_the_view_goes_does_nothing(
     assert QGuiApplication.clipboard().text() == "before"
 
 
+def long_chat_view(qtbot: QtBot) -> ChatView:
+    """A shown view of a 30-message chat whose reply (id 31) starts streaming ("Once")."""
+    view = ChatView()
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    entries = [PathEntry(Message(id=1 + n, chat_id=1, parent_id=n or None,
+                                 role=Author.USER if n % 2 == 0 else Author.ASSISTANT,
+                                 content=f"Message {n}: " + "a few words " * 20))
+               for n in range(30)]
+    reply = PathEntry(Message(id=31, chat_id=1, parent_id=30, role=Author.ASSISTANT,
+                              content=""))
+    view.show_path([*entries, reply], 0, generating_id=31, stream_text="Once")
+    return view
+
+
 def test_a_streaming_update_places_the_replys_object_alone_and_each_stays_on_its_message(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -308,18 +325,7 @@ def test_a_streaming_update_places_the_replys_object_alone_and_each_stays_on_its
         original(self, rect)
 
     monkeypatch.setattr(MessageObject, "place", counted)
-    view = ChatView()
-    qtbot.addWidget(view)
-    view.resize(800, 600)
-    view.show()
-    qtbot.waitExposed(view)
-    entries = [PathEntry(Message(id=1 + n, chat_id=1, parent_id=n or None,
-                                 role=Author.USER if n % 2 == 0 else Author.ASSISTANT,
-                                 content=f"Message {n}: " + "a few words " * 20))
-               for n in range(30)]
-    reply = PathEntry(Message(id=31, chat_id=1, parent_id=30, role=Author.ASSISTANT,
-                              content=""))
-    view.show_path([*entries, reply], 0, generating_id=31, stream_text="Once")
+    view = long_chat_view(qtbot)
     ids = view.message_ids()
     qtbot.waitUntil(lambda: set(placed) == set(ids))  # the layout after the render
     placed.clear()
@@ -342,19 +348,8 @@ def test_a_streaming_update_places_the_replys_object_alone_and_each_stays_on_its
 def test_a_long_chat_opened_then_answered_follows_the_reply(qtbot: QtBot) -> None:
     """Opening a long chat scrolls to its end; the scroll bar that then appears narrows the
     text, which grows taller: the view stays at the end, and follows the reply that streams."""
-    view = ChatView()
-    qtbot.addWidget(view)
-    view.resize(800, 600)
-    view.show()
-    qtbot.waitExposed(view)
-    entries = [PathEntry(Message(id=1 + n, chat_id=1, parent_id=n or None,
-                                 role=Author.USER if n % 2 == 0 else Author.ASSISTANT,
-                                 content=f"Message {n}: " + "a few words " * 20))
-               for n in range(30)]
-    reply = PathEntry(Message(id=31, chat_id=1, parent_id=30, role=Author.ASSISTANT,
-                              content=""))
+    view = long_chat_view(qtbot)
     bar = view.verticalScrollBar()
-    view.show_path([*entries, reply], 0, generating_id=31, stream_text="Once")
     qtbot.wait(100)  # the layout settles: the text reflows once the scroll bar shows
     assert bar.maximum() > 0 and bar.value() == bar.maximum()
     for _ in range(3):
