@@ -5,6 +5,7 @@ on the real SmolLM2 and Gemma 3 models (one thread, short replies)."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -86,7 +87,7 @@ def test_labels_tell_targets_of_one_model_apart_by_what_differs() -> None:
     assert ComparisonSpec.from_dict(spec.to_dict()) == spec
 
 
-def test_unknown_models_are_named_with_what_is_known(smollm_path: str) -> None:
+def test_unknown_models_are_named_with_what_is_known(smollm_path: str, tmp_path: Path) -> None:
     library = new_library()
     library.ensure_starter()
     with pytest.raises(ComparisonError, match=r"unknown model 'nope'.*smollm2-135m-instruct"):

@@ -273,5 +273,8 @@ def test_cli_import_and_list(tmp_path: Path, gemma_path: str) -> None:
     assert {e["path"] for e in entries} == {str(tiny), str(folder / "copy.gguf")}
     imported = next(e for e in entries if e["path"] == str(tiny))
     assert imported["sha256"] == sha256_of(tiny)  # computed on import from the CLI
+    # Each with the id that compare, bench and the API take.
+    assert {e["id"] for e in entries} == {"tiny", "copy"}
     text = slice_chat("models", "list")
     assert "fallback template" in text.stdout and "imported" in text.stdout
+    assert "[id tiny]" in text.stdout and "[id copy]" in text.stdout

@@ -13,6 +13,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from app.api.model_ids import model_ids
 from app.cli.errors import Exit, fail, print_error
 from app.hub.api import HubError, load_catalog, local_path, repo_page, search
 from app.hub.downloads import FINISHED, DownloadManager, DownloadState, DownloadStatus
@@ -51,15 +52,17 @@ def run(args: argparse.Namespace) -> int:
 def _list(library: ModelLibrary, as_json: bool) -> int:
     library.scan_folders()
     entries = library.models()
+    ids = {entry.path: model_id for model_id, entry in model_ids(entries).items()}
     if as_json:
-        print(json.dumps([dataclasses.asdict(e) | {"origin_label": e.origin_label}
+        print(json.dumps([dataclasses.asdict(e) | {"id": ids[e.path],
+                                                   "origin_label": e.origin_label}
                           for e in entries], indent=2))
         return 0
     if not entries:
         print("No models yet: `slice-chat models import PATH` or `slice-chat models download`.")
     for e in entries:
         template = "template" if e.has_template else "fallback template"
-        print(f"{e.name}\n  {e.path}\n  {e.architecture}, {e.n_params / 1e6:,.0f} M params, "
+        print(f"{e.name}  [id {ids[e.path]}]\n  {e.path}\n  {e.architecture}, {e.n_params / 1e6:,.0f} M params, "
               f"{e.quantization}, {format_bytes(e.size)}, context {e.context_length:,}, "
               f"{template}, licence {e.license or 'unknown'}\n  {e.origin_label}"
               f"{', sha256 ' + e.sha256 if e.sha256 else ''}")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.api.model_ids import model_ids
 from app.compare.targets import ComparisonError
-from app.models.library import ModelLibrary
+from app.models.library import ModelEntry, ModelLibrary
 from app.remote.refs import SCHEME, parse_remote
 from inference.gguf_info import GGUFError, read_gguf_info
 
@@ -24,7 +24,8 @@ class ModelRef:
 
 def resolve_model(wanted: str, library: ModelLibrary) -> ModelRef:
     """The model ``wanted`` names: ``remote://PROVIDER/MODEL-ID``, a library id (as
-    ``slice-chat models list`` and the API show them), or a GGUF file. Raises
+    ``slice-chat models list`` and the API show them; or the model's listed name, or the
+    start of its id when only one fits), or a GGUF file. Raises
     :class:`ComparisonError` for a name that is none of them, saying what is known."""
     text = wanted.strip()
     if text.startswith(SCHEME):
@@ -38,7 +39,11 @@ def resolve_model(wanted: str, library: ModelLibrary) -> ModelRef:
         known = ids[text]
         return ModelRef(known.path, known.name, known.quantization)
     path = Path(text).expanduser()
-    if path.is_file():
+    if not path.is_file():
+        known = _known(text, ids)
+        if known is not None:
+            return ModelRef(known.path, known.name, known.quantization)
+    else:
         absolute = os.path.abspath(path)
         entry = library.find(absolute)
         if entry is not None:
@@ -53,6 +58,23 @@ def resolve_model(wanted: str, library: ModelLibrary) -> ModelRef:
     raise ComparisonError(
         f"unknown model '{wanted}': no such file, and no library model has that id (ids: "
         f"{listed}); give a GGUF file, a library id, or remote://PROVIDER/MODEL-ID")
+
+
+def _known(text: str, ids: dict[str, ModelEntry]) -> ModelEntry | None:
+    """The library model ``text`` names other than by its exact id: its name as listed
+    (any case), or the start of one id; None for none. Raises :class:`ComparisonError`
+    when the name or the start fits several models, naming their ids."""
+    folded = text.casefold()
+    for fits in (
+        [i for i, e in ids.items() if e.name.casefold() == folded],
+        [i for i in ids if i.casefold().startswith(folded)] if folded else [],
+    ):
+        if len(fits) == 1:
+            return ids[fits[0]]
+        if fits:
+            raise ComparisonError(f"'{text}' fits {len(fits)} library models: name one by "
+                                  f"its id ({', '.join(sorted(fits))})")
+    return None
 
 
 def model_ref_for(path: str, library: ModelLibrary) -> ModelRef:
