@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +97,20 @@ def test_help_and_version() -> None:
     result = slice_chat("chat", "--help")
     assert "--max-tokens" in result.stdout and "--json" in result.stdout
     assert slice_chat("--version").stdout.startswith("slice-chat ")
+
+
+def test_a_model_named_by_its_library_id(tmp_path: Path) -> None:
+    # A fresh data folder: the starter model is installed and named by its id, as
+    # `slice-chat models list` shows it, or by the start of it.
+    home = tmp_path / "home"
+    result = slice_chat("chat", "--model", "smollm2", "--prompt", "Name a fruit.",
+                        "--max-tokens", "4", "--ctx", "1024", "--threads", "1", "--json",
+                        home=home)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["stats"]["generated_tokens"] > 0
+    unknown = slice_chat("chat", "--model", "llama-70b", "--prompt", "hi", home=home)
+    assert unknown.returncode == 2
+    assert "unknown model 'llama-70b'" in unknown.stderr
+    assert "smollm2-135m-instruct.q4_1" in unknown.stderr  # what there is instead
+    bench = slice_chat("bench", "--model", "llama-70b", "--quick", home=home)
+    assert bench.returncode == 2 and "unknown model 'llama-70b'" in bench.stderr

@@ -97,6 +97,17 @@ def test_unknown_models_are_named_with_what_is_known(smollm_path: str, tmp_path:
     ref = resolve_model("smollm2-135m-instruct.q4_1", library)
     assert ref.quantization == "Q4_1" and Path(ref.path).is_file()
     assert resolve_model(smollm_path, library).name.startswith("SmolLM2")
+    # Its listed name in any case, or the start of its id when only one model fits.
+    assert resolve_model(ref.name.upper(), library).path == ref.path
+    assert resolve_model("smoll", library).path == ref.path
+    # A second file of the same name: the start of the id no longer says which one.
+    other = tmp_path / "copy" / Path(ref.path).name
+    other.parent.mkdir()
+    shutil.copyfile(ref.path, other)
+    library.import_file(str(other))
+    with pytest.raises(ComparisonError, match=r"'smoll' fits 2 library models.*-[0-9a-f]{8}"):
+        resolve_model("smoll", library)
+    assert resolve_model(str(other), library).path == str(other)
 
 
 # -- starting points ------------------------------------------------------------------------

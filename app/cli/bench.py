@@ -14,6 +14,8 @@ from app.bench.suite import GuiProbe, measure
 from app.cli.chat import add_load_arguments, load_settings_from
 from app.cli.errors import Exit, fail
 from app.cli.flags import add_value_flag
+from app.cli.model_arg import model_path
+from app.remote.refs import is_remote
 from inference.options import LoadSettings
 
 ChartWriter = Callable[[dict[str, Any], str], None]
@@ -26,7 +28,8 @@ def add_bench_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPar
         description="Decode and prompt speed, TTFT per turn, conversation switching, "
         "speculative decoding, GUI figures and a long chat, side by side on one model.",
     )
-    bench.add_argument("--model", metavar="PATH", help="GGUF model (default: the starter model)")
+    bench.add_argument("--model", metavar="PATH|ID",
+                       help="GGUF model file or library id (default: the starter model)")
     bench.add_argument("--quick", action="store_true", help="a smoke run: fewer, shorter runs")
     bench.add_argument("--json", metavar="PATH", help="write every figure to this JSON file")
     bench.add_argument("--chart", metavar="PATH", help="write a PNG chart")
@@ -41,7 +44,15 @@ def run_bench(args: argparse.Namespace, gui_probe: GuiProbe, write_chart: ChartW
     except ValueError as exc:
         return fail(str(exc), Exit.USAGE)
     model = args.model
-    if not model:
+    if model:
+        try:
+            model = model_path(model)
+        except ValueError as exc:
+            return fail(str(exc), Exit.USAGE)
+        if is_remote(model):
+            return fail("the bench measures a local model: give a GGUF file or a library id",
+                        Exit.USAGE)
+    else:
         from app.models.starter import bundled_starter
 
         starter = bundled_starter()

@@ -24,13 +24,14 @@ from pydantic import ValidationError
 from app.chat.presets import effective_sampling
 from app.cli.errors import Exit, fail
 from app.cli.flags import add_switch, add_value_flag, validation_problem, value_parser
+from app.cli.model_arg import model_path
 from app.engine.client import EngineClient
 from app.engine.gpu_retry import GpuRetryClient
 from app.models.gpu_fit import GPU_AUTO, resolve_load
 from app.models.recommended import model_recommendation
 from app.paths import app_paths
 from app.remote.providers import ProviderStore
-from app.remote.refs import RemoteModel
+from app.remote.refs import RemoteModel, parse_remote
 from app.settings import Settings, load_settings
 from app.store.records import ChatSettings
 from inference.events import (
@@ -71,8 +72,9 @@ def add_chat_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
         "--provider. The reply streams to stdout, a stats line goes to stderr.",
     )
     chat.add_argument("--model", required=True, metavar="PATH|ID",
-                      help="GGUF model file (with --provider: the model's id on that server, "
-                      "as slice-chat providers list shows it)")
+                      help="GGUF model file, a library id (slice-chat models list) or "
+                      "remote://PROVIDER/MODEL-ID (with --provider: the model's id on that "
+                      "server, as slice-chat providers list shows it)")
     chat.add_argument("--provider", metavar="NAME",
                       help="a provider added with slice-chat providers add: the reply comes "
                       "from its server (the model loading flags do not apply)")
@@ -183,6 +185,14 @@ def run_chat(args: argparse.Namespace, stdin: TextIO = sys.stdin) -> int:
     messages = [ChatMessage("user", prompt)]
     if args.system:
         messages.insert(0, ChatMessage("system", args.system))
+    if args.provider is None:
+        try:
+            args.model = model_path(args.model)
+        except ValueError as exc:
+            return fail(str(exc), Exit.USAGE)
+        remote = parse_remote(args.model)
+        if remote is not None:
+            args.provider, args.model = remote.provider, remote.model_id
     if args.provider is not None:
         # A remote model: the flags given, over the declared defaults (the server's model
         # has no file here to recommend its own).

@@ -62,7 +62,8 @@ def _list(library: ModelLibrary, as_json: bool) -> int:
         print("No models yet: `slice-chat models import PATH` or `slice-chat models download`.")
     for e in entries:
         template = "template" if e.has_template else "fallback template"
-        print(f"{e.name}  [id {ids[e.path]}]\n  {e.path}\n  {e.architecture}, {e.n_params / 1e6:,.0f} M params, "
+        print(f"{e.name}  [id {ids[e.path]}]\n  {e.path}\n  "
+              f"{e.architecture}, {e.n_params / 1e6:,.0f} M params, "
               f"{e.quantization}, {format_bytes(e.size)}, context {e.context_length:,}, "
               f"{template}, licence {e.license or 'unknown'}\n  {e.origin_label}"
               f"{', sha256 ' + e.sha256 if e.sha256 else ''}")

@@ -40,9 +40,9 @@ def resolve_model(wanted: str, library: ModelLibrary) -> ModelRef:
         return ModelRef(known.path, known.name, known.quantization)
     path = Path(text).expanduser()
     if not path.is_file():
-        known = _known(text, ids)
-        if known is not None:
-            return ModelRef(known.path, known.name, known.quantization)
+        named = _known(text, ids)
+        if named is not None:
+            return ModelRef(named.path, named.name, named.quantization)
     else:
         absolute = os.path.abspath(path)
         entry = library.find(absolute)
