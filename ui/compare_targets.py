@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -45,8 +46,8 @@ class TargetEditor(QGroupBox):
         self.ctx = int_spin(LoadSettings, "n_ctx")
         self.gpu_layers = int_spin(LoadSettings, "n_gpu_layers")
         self.flash_attn = check_box(LoadSettings, "flash_attn")
-        self.speculative = QPushButton(self.tr("Speculative"))
-        self.speculative.setCheckable(True)
+        # A check box, as flash attention is: on or off at a glance.
+        self.speculative = QCheckBox(self.tr("Speculative"))
         self.speculative.setToolTip(self.tr("Speculative decoding by prompt lookup"))
         # Below the range: the model's recommendation decides.
         self.temperature: QDoubleSpinBox = double_spin(Sampling, "temperature")
