@@ -334,7 +334,10 @@ class Engine:
                 yield Progress(done=done, total=len(todo))
                 done += len(batch)
                 try:
-                    llm.eval(batch)
+                    if batch is batches[-1]:
+                        llm.eval(batch)
+                    else:  # the head's logits are never read: none are computed
+                        llm.prefill(batch)
                 except RuntimeError:
                     if self._cancel.is_set():
                         raise _CancelledError from None

@@ -167,6 +167,22 @@ def test_decode_batch_with_all_logits_matches_one_at_a_time(fresh: LlamaModel) -
     assert single == batched
 
 
+def test_prefill_fills_the_cache_as_eval_does(fresh: LlamaModel) -> None:
+    # Over several batches (n_batch 64), after a cached start, over what was there before.
+    tokens = prompt(fresh, TEXT * 12)
+    assert len(tokens) > 2 * fresh.n_batch
+    fresh.eval(tokens[:-1])
+    fresh.eval(tokens[-1:])
+    expected = fresh.logits()
+    fresh.truncate(5)
+    fresh.eval(prompt(fresh, " something else entirely, to be overwritten"))
+    fresh.set_cached(5)
+    fresh.prefill(tokens[5:-1])
+    assert fresh.n_tokens == len(tokens) - 1 and fresh.history() == tokens[:-1]
+    fresh.eval(tokens[-1:])
+    assert np.array_equal(fresh.logits(), expected)
+
+
 def test_truncate_then_decode_at_that_position(fresh: LlamaModel) -> None:
     tokens = prompt(fresh)
     fresh.eval(tokens)
