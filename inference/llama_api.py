@@ -354,9 +354,9 @@ class LlamaModel:
     def prefill(self, tokens: Sequence[int]) -> None:
         """Evaluate ``tokens`` after the :attr:`n_tokens` already evaluated, in batches of
         :attr:`n_batch`, computing no logits at all: a prompt's head, whose logits nobody
-        reads (:meth:`eval` computes a row for each batch's last token; over a vocabulary
-        of 262,144 tokens, Gemma's, that row costs about as much as 3 more tokens through
-        the layers). Raises RuntimeError when llama.cpp fails or is aborted."""
+        reads (:meth:`eval` computes a row for each batch's last token; over Gemma's
+        262,144-token vocabulary that row costs 13 of a 20-token batch's 74 ms on 2 CPU
+        cores). Raises RuntimeError when llama.cpp fails or is aborted."""
         self._ctx.kv_cache_seq_rm(-1, self.llm.n_tokens, -1)
         for i in range(0, len(tokens), self.n_batch):
             self.decode_batch(tokens[i : i + self.n_batch], self.llm.n_tokens,
